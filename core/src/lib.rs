@@ -5,3 +5,5 @@
 //! phone browser (`wasm32-unknown-unknown`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+pub mod rdf;
