@@ -1,0 +1,188 @@
+//! `elicence issue`: licence data in, signed credential out.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use elicence_core::did;
+use elicence_core::keys::{KeyAlgorithm, SigningKey};
+use elicence_core::licence::LicenceData;
+use elicence_core::proof::{self, Cryptosuite, ProofOptions};
+use elicence_core::jose;
+use serde_json::{json, Map, Value};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::load_key;
+use crate::cli::{IssueArgs, LicenceFlags, Suite};
+use crate::error::CliError;
+use crate::io;
+
+pub fn issue(a: &IssueArgs) -> Result<ExitCode, CliError> {
+    let key = load_key(&a.key, &a.passphrase)?;
+    let public = key.public_key();
+    let suite = a.suite.unwrap_or(match public.algorithm() {
+        KeyAlgorithm::Ed25519 => Suite::EddsaJcs2022,
+        KeyAlgorithm::P256 => Suite::EcdsaJcs2019,
+    });
+
+    let (issuer_did, verification_method) = match &a.issuer_did {
+        None => (did::did_key(&public), did::did_key_verification_method(&public)),
+        Some(d) if d.starts_with("did:key:") => {
+            if *d != did::did_key(&public) {
+                return Err(CliError::Usage(format!(
+                    "--issuer-did {d} is not the did:key of the signing key ({})",
+                    did::did_key(&public)
+                )));
+            }
+            (d.clone(), did::did_key_verification_method(&public))
+        }
+        Some(d) if d.starts_with("did:web:") => {
+            did::did_web_url(d)?;
+            (d.clone(), format!("{d}#{}", public.to_multikey()))
+        }
+        Some(d) => {
+            return Err(CliError::Usage(format!("--issuer-did {d}: only did:key and did:web issuers are supported")))
+        }
+    };
+
+    let mut data = match &a.input {
+        Some(path) => {
+            if has_any_flag(&a.licence) {
+                return Err(CliError::Usage(
+                    "give the licence either as LICENCE_JSON or with the licence flags, not both".into(),
+                ));
+            }
+            io::read_json(path)?
+        }
+        None => from_flags(&a.licence)?,
+    };
+    set_issuer_id(&mut data, &issuer_did, a.input.as_deref())?;
+    let licence: LicenceData = serde_json::from_value(data).map_err(|e| CliError::Json {
+        path: a.input.clone().unwrap_or_else(|| "licence flags".into()),
+        message: e.to_string(),
+    })?;
+    let credential = licence.to_credential()?;
+
+    let created = match &a.created {
+        Some(c) => {
+            OffsetDateTime::parse(c, &Rfc3339)
+                .map_err(|_| CliError::Usage(format!("--created {c:?} is not an RFC 3339 date-time")))?;
+            c.clone()
+        }
+        None => now_seconds(),
+    };
+    let output = sign(&credential, suite, &key, &verification_method, created)?;
+    io::write_output(a.out.as_deref(), output.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Signs with the requested securing format; JSON outputs end with a newline.
+fn sign(
+    credential: &Value,
+    suite: Suite,
+    key: &SigningKey,
+    verification_method: &str,
+    created: String,
+) -> Result<String, CliError> {
+    let cryptosuite = match suite {
+        Suite::Jwt => {
+            let mut jwt = jose::sign_vc_jwt(credential, key, verification_method)?;
+            jwt.push('\n');
+            return Ok(jwt);
+        }
+        Suite::EddsaJcs2022 => Cryptosuite::EddsaJcs2022,
+        Suite::EcdsaJcs2019 => Cryptosuite::EcdsaJcs2019,
+    };
+    if cryptosuite.key_algorithm() != key.algorithm() {
+        return Err(CliError::Usage(format!(
+            "{} needs a {} key, but the key is {}",
+            cryptosuite.name(),
+            cryptosuite.key_algorithm(),
+            key.algorithm()
+        )));
+    }
+    let options = ProofOptions::new(verification_method, created);
+    let secured = proof::sign(credential, cryptosuite, key, &options)?;
+    let mut text = serde_json::to_string_pretty(&secured).unwrap_or_default();
+    text.push('\n');
+    Ok(text)
+}
+
+/// The current time in UTC to the second, as a Data Integrity `created` value.
+fn now_seconds() -> String {
+    let now = OffsetDateTime::now_utc();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    now.format(&Rfc3339).unwrap_or_default()
+}
+
+/// Fills in `issuer.id` from the key, or checks an existing one agrees.
+fn set_issuer_id(data: &mut Value, issuer_did: &str, source: Option<&Path>) -> Result<(), CliError> {
+    let where_ = source.map(|p| p.display().to_string()).unwrap_or_else(|| "licence flags".into());
+    let Some(issuer) = data.get_mut("issuer").and_then(Value::as_object_mut) else {
+        return Err(CliError::Usage(format!("{where_}: `issuer` must be an object with the agency's names and baseUrl")));
+    };
+    match issuer.get("id").and_then(Value::as_str) {
+        Some(id) if id != issuer_did => Err(CliError::Usage(format!(
+            "{where_}: issuer.id is {id}, but the signing key belongs to {issuer_did}; use --issuer-did or the right key"
+        ))),
+        Some(_) => Ok(()),
+        None => {
+            issuer.insert("id".into(), Value::String(issuer_did.to_owned()));
+            Ok(())
+        }
+    }
+}
+
+fn has_any_flag(f: &LicenceFlags) -> bool {
+    [
+        &f.base_url, &f.agency_th, &f.agency_en, &f.type_code, &f.type_th, &f.type_en, &f.number,
+        &f.holder_id, &f.holder_th, &f.holder_en, &f.address_th, &f.valid_from, &f.valid_until,
+    ]
+    .iter()
+    .any(|o| o.is_some())
+        || !f.activity.is_empty()
+        || !f.condition.is_empty()
+}
+
+/// Builds licence data JSON from flags, naming every missing flag at once.
+fn from_flags(f: &LicenceFlags) -> Result<Value, CliError> {
+    let required = [
+        ("--base-url", &f.base_url),
+        ("--agency-th", &f.agency_th),
+        ("--agency-en", &f.agency_en),
+        ("--type-code", &f.type_code),
+        ("--type-th", &f.type_th),
+        ("--type-en", &f.type_en),
+        ("--number", &f.number),
+        ("--holder-id", &f.holder_id),
+        ("--holder-th", &f.holder_th),
+        ("--holder-en", &f.holder_en),
+        ("--address-th", &f.address_th),
+        ("--valid-from", &f.valid_from),
+        ("--valid-until", &f.valid_until),
+    ];
+    let mut missing: Vec<&str> = required.iter().filter(|(_, v)| v.is_none()).map(|(n, _)| *n).collect();
+    if f.activity.is_empty() {
+        missing.push("--activity");
+    }
+    if !missing.is_empty() {
+        return Err(CliError::Usage(format!(
+            "give LICENCE_JSON, or all licence flags; missing: {}",
+            missing.join(", ")
+        )));
+    }
+    let s = |o: &Option<String>| Value::String(o.clone().unwrap_or_default());
+    let mut data = Map::new();
+    data.insert("issuer".into(), json!({"name": {"th": s(&f.agency_th), "en": s(&f.agency_en)}, "baseUrl": s(&f.base_url)}));
+    data.insert("licenceType".into(), json!({"code": s(&f.type_code), "name": {"th": s(&f.type_th), "en": s(&f.type_en)}}));
+    data.insert("licenceNumber".into(), s(&f.number));
+    data.insert("licensee".into(), json!({"juristicPersonId": s(&f.holder_id), "name": {"th": s(&f.holder_th), "en": s(&f.holder_en)}}));
+    data.insert("premises".into(), json!({"address": {"th": s(&f.address_th)}}));
+    data.insert("permittedActivities".into(), json!(f.activity));
+    if !f.condition.is_empty() {
+        data.insert("conditions".into(), json!(f.condition));
+    }
+    data.insert("validFrom".into(), s(&f.valid_from));
+    data.insert("validUntil".into(), s(&f.valid_until));
+    Ok(Value::Object(data))
+}

@@ -1,0 +1,39 @@
+//! Command implementations: thin glue from parsed arguments to the libraries.
+
+mod issue;
+mod key;
+mod verify;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use elicence_core::keys::SigningKey;
+
+use crate::cli::{Cli, Command, KeyCommand, PassphraseArgs};
+use crate::error::CliError;
+use crate::{io, passphrase};
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    match cli.command {
+        Command::Key(KeyCommand::Generate(a)) => key::generate(&a),
+        Command::Key(KeyCommand::Show(a)) => key::show(&a),
+        Command::Key(KeyCommand::Did(a)) => key::did(&a),
+        Command::Key(KeyCommand::Export(a)) => key::export(&a),
+        Command::Issue(a) => issue::issue(&a),
+        Command::Verify(a) => verify::verify(&a),
+    }
+}
+
+/// Loads a private key file, asking for the passphrase only if it is encrypted.
+fn load_key(path: &Path, pass: &PassphraseArgs) -> Result<SigningKey, CliError> {
+    let pem = io::read_input(path)?;
+    let pem = String::from_utf8(pem)
+        .map_err(|_| CliError::Usage(format!("{}: not a PEM text file", path.display())))?;
+    if pem.contains("ENCRYPTED PRIVATE KEY") {
+        let secret = passphrase::obtain(pass.passphrase_file.as_deref(), "decrypt the key")?;
+        Ok(SigningKey::from_pkcs8_pem(&pem, Some(&secret))?)
+    } else {
+        Ok(SigningKey::from_pkcs8_pem(&pem, None)?)
+    }
+}

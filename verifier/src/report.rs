@@ -1,0 +1,169 @@
+//! The verification report: one entry per check, each with a stable machine
+//! code and a plain-language reason in Thai and English, plus an overall verdict.
+//!
+//! Inspectors and auditors read the text; scripts and the browser app read the
+//! codes. Codes never change meaning once published.
+
+use serde::Serialize;
+
+/// Overall answer to "can I trust this licence?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Every required check ran and passed.
+    Valid,
+    /// At least one required check failed.
+    Invalid,
+    /// Nothing failed, but a required check could not run (e.g. the issuer's
+    /// DID document is not available offline). Never treat this as valid.
+    CannotDecide,
+}
+
+/// The result of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// The check ran and the credential satisfied it.
+    Pass,
+    /// The check ran and the credential violated it.
+    Fail,
+    /// Worth a human's attention, but not a reason to reject.
+    Warning,
+    /// The check could not run (missing input, or an earlier check failed).
+    NotRun,
+    /// The check was switched off by the caller's policy (e.g. `--proof-only`).
+    Skipped,
+}
+
+/// Stable identifiers of the checks, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckCode {
+    /// The input parses as a credential in one of our formats.
+    Format,
+    /// Every JSON-LD context is one we ship, pinned by hash (nothing fetched).
+    Contexts,
+    /// The cryptographic proof (Data Integrity or JOSE) verifies.
+    Proof,
+    /// The issuer is the controller of the key that signed.
+    IssuerKey,
+    /// `now` lies inside the credential's validity window.
+    Validity,
+    /// The licence fields are well formed (Thai ID check digit, licence IRI).
+    LicenceData,
+}
+
+impl CheckCode {
+    /// Every check, in report order.
+    pub const ALL: [CheckCode; 6] = [
+        CheckCode::Format,
+        CheckCode::Contexts,
+        CheckCode::Proof,
+        CheckCode::IssuerKey,
+        CheckCode::Validity,
+        CheckCode::LicenceData,
+    ];
+
+    /// The stable machine code, as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckCode::Format => "format",
+            CheckCode::Contexts => "contexts",
+            CheckCode::Proof => "proof",
+            CheckCode::IssuerKey => "issuer-key",
+            CheckCode::Validity => "validity",
+            CheckCode::LicenceData => "licence-data",
+        }
+    }
+
+    /// A short bilingual title for human reports.
+    pub fn title(self) -> Text {
+        match self {
+            CheckCode::Format => Text::new("Format", "รูปแบบข้อมูล"),
+            CheckCode::Contexts => Text::new("JSON-LD contexts", "บริบท JSON-LD"),
+            CheckCode::Proof => Text::new("Signature", "ลายมือชื่อดิจิทัล"),
+            CheckCode::IssuerKey => Text::new("Issuer owns the key", "ผู้ออกเป็นเจ้าของกุญแจ"),
+            CheckCode::Validity => Text::new("Validity period", "ระยะเวลาที่มีผล"),
+            CheckCode::LicenceData => Text::new("Licence data", "ข้อมูลใบอนุญาต"),
+        }
+    }
+}
+
+/// A message in both languages the inspector may choose between.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Text {
+    /// English.
+    pub en: String,
+    /// Thai.
+    pub th: String,
+}
+
+impl Text {
+    /// Pairs an English and a Thai message.
+    pub fn new(en: impl Into<String>, th: impl Into<String>) -> Self {
+        Text { en: en.into(), th: th.into() }
+    }
+}
+
+/// One line of the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// Which check this is.
+    pub code: CheckCode,
+    /// What happened.
+    pub outcome: Outcome,
+    /// Why, in plain language.
+    pub reason: Text,
+}
+
+/// Which securing mechanism the input used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum SecuredFormat {
+    /// An embedded Data Integrity proof (or proof set) with these cryptosuites.
+    DataIntegrity {
+        /// Cryptosuite names, one per proof.
+        cryptosuites: Vec<String>,
+    },
+    /// A VC-JOSE-COSE `vc+jwt` compact JWS.
+    VcJwt {
+        /// The JOSE `alg`.
+        alg: String,
+    },
+}
+
+/// The whole verification result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// The overall answer.
+    pub verdict: Verdict,
+    /// The securing format, once recognised.
+    pub format: Option<SecuredFormat>,
+    /// The issuer's identifier as the credential states it.
+    pub issuer: Option<String>,
+    /// The verification methods whose signatures verified.
+    pub verification_methods: Vec<String>,
+    /// Every check, in order.
+    pub checks: Vec<Check>,
+    /// The verified credential (the JWT payload for `vc+jwt`).
+    pub credential: Option<serde_json::Value>,
+}
+
+impl Report {
+    /// Derives the verdict from the checks: fails closed, so anything that did
+    /// not run counts against the credential.
+    pub(crate) fn decide(checks: &[Check]) -> Verdict {
+        if checks.iter().any(|c| c.outcome == Outcome::Fail) {
+            Verdict::Invalid
+        } else if checks.iter().any(|c| c.outcome == Outcome::NotRun) {
+            Verdict::CannotDecide
+        } else {
+            Verdict::Valid
+        }
+    }
+
+    /// The outcome of one check, if it is in the report.
+    pub fn outcome(&self, code: CheckCode) -> Option<Outcome> {
+        self.checks.iter().find(|c| c.code == code).map(|c| c.outcome)
+    }
+}
