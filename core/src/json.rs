@@ -78,7 +78,7 @@ pub enum JsonError {
         path: String,
         /// 1-based line of the second occurrence.
         line: usize,
-        /// 1-based column just after the second occurrence's name.
+        /// 1-based column of the closing quote of the second occurrence's name.
         column: usize,
     },
     /// Not JSON: bad syntax, invalid UTF-8, lone surrogate escape, trailing bytes,
