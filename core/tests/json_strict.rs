@@ -50,7 +50,7 @@ fn duplicate_at_top_level_is_refused() {
     let (key, path, line, column) = duplicate(r#"{"a":1,"b":2,"a":3}"#);
     assert_eq!((key.as_str(), path.as_str()), ("a", "$.a"));
     // Column of the closing quote of the second "a".
-    assert_eq!((line, column), (1, 17));
+    assert_eq!((line, column), (1, 16));
 }
 
 /// The attack the check exists for: two `validUntil` in one credential.
