@@ -11,6 +11,7 @@
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 use thiserror::Error;
 
@@ -111,7 +112,6 @@ pub fn parse_strict_with_limits(input: &[u8], limits: Limits) -> Result<Value, J
     let mut state = State {
         max_depth: limits.max_depth.min(DEPTH_CEILING),
         depth: 0,
-        path: Vec::new(),
         failure: None,
     };
     let mut de = serde_json::Deserializer::from_slice(input);
@@ -121,13 +121,24 @@ pub fn parse_strict_with_limits(input: &[u8], limits: Limits) -> Result<Value, J
     parsed.map_err(|err| state.into_error(&err))
 }
 
-/// Parse-wide bookkeeping: depth, the path to the value being parsed (for error
-/// messages) and the structured reason when our own checks fail.
+/// Parse-wide bookkeeping: current depth and, when one of our own checks fails,
+/// the structured reason.
 struct State {
     max_depth: usize,
     depth: usize,
-    path: Vec<Segment>,
     failure: Option<Failure>,
+}
+
+/// One of our own checks failed. The path is collected innermost first while the
+/// error unwinds, so parsing valid input never pays for path bookkeeping.
+struct Failure {
+    kind: FailureKind,
+    reversed_path: Vec<Segment>,
+}
+
+enum FailureKind {
+    Duplicate { key: String },
+    TooDeep,
 }
 
 enum Segment {
@@ -135,65 +146,77 @@ enum Segment {
     Index(usize),
 }
 
-enum Failure {
-    Duplicate { key: String, path: String },
-    TooDeep { path: String },
-}
-
 impl State {
-    fn path_string(&self) -> String {
-        let mut path = String::from("$");
-        for segment in &self.path {
-            match segment {
-                Segment::Key(key) => push_key(&mut path, key),
-                Segment::Index(i) => {
-                    path.push('[');
-                    path.push_str(&i.to_string());
-                    path.push(']');
-                }
-            }
+    fn fail<E: de::Error>(&mut self, kind: FailureKind, reversed_path: Vec<Segment>) -> E {
+        let message = match kind {
+            FailureKind::Duplicate { .. } => "duplicate member name",
+            FailureKind::TooDeep => "nesting too deep",
+        };
+        self.failure = Some(Failure {
+            kind,
+            reversed_path,
+        });
+        E::custom(message)
+    }
+
+    /// Records that the failing value sits at `segment` of its parent.
+    fn unwind_through(&mut self, segment: impl FnOnce() -> Segment) {
+        if let Some(failure) = &mut self.failure {
+            failure.reversed_path.push(segment());
         }
-        path
     }
 
     fn enter<E: de::Error>(&mut self) -> Result<(), E> {
         self.depth += 1;
         if self.depth > self.max_depth {
-            self.failure = Some(Failure::TooDeep {
-                path: self.path_string(),
-            });
-            return Err(E::custom("nesting too deep"));
+            return Err(self.fail(FailureKind::TooDeep, Vec::new()));
         }
         Ok(())
     }
 
     fn into_error(self, err: &serde_json::Error) -> JsonError {
         let (line, column) = (err.line(), err.column());
-        match self.failure {
-            Some(Failure::Duplicate { key, path }) => JsonError::DuplicateKey {
+        let Some(failure) = self.failure else {
+            let full = err.to_string();
+            let suffix = format!(" at line {line} column {column}");
+            let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
+            return JsonError::Syntax {
+                message,
+                line,
+                column,
+            };
+        };
+        let path = path_string(&failure.reversed_path);
+        match failure.kind {
+            FailureKind::Duplicate { key } => JsonError::DuplicateKey {
                 key,
                 path,
                 line,
                 column,
             },
-            Some(Failure::TooDeep { path }) => JsonError::TooDeep {
+            FailureKind::TooDeep => JsonError::TooDeep {
                 max: self.max_depth,
                 path,
                 line,
                 column,
             },
-            None => {
-                let full = err.to_string();
-                let suffix = format!(" at line {line} column {column}");
-                let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
-                JsonError::Syntax {
-                    message,
-                    line,
-                    column,
-                }
+        }
+    }
+}
+
+fn path_string(reversed: &[Segment]) -> String {
+    let mut path = String::from("$");
+    for segment in reversed.iter().rev() {
+        match segment {
+            Segment::Key(key) => push_key(&mut path, key),
+            Segment::Index(i) => {
+                path.push('[');
+                path.push_str(&i.to_string());
+                path.push(']');
             }
         }
     }
+    path
 }
 
 /// Writes `.key` for plain names and `["key"]` (JSON-quoted) for anything that
@@ -266,14 +289,17 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         self.state.enter()?;
         let mut items = Vec::new();
         loop {
-            self.state.path.push(Segment::Index(items.len()));
             let item = seq.next_element_seed(ValueSeed {
                 state: &mut *self.state,
-            })?;
-            self.state.path.pop();
+            });
             match item {
-                Some(item) => items.push(item),
-                None => break,
+                Ok(Some(item)) => items.push(item),
+                Ok(None) => break,
+                Err(err) => {
+                    let index = items.len();
+                    self.state.unwind_through(|| Segment::Index(index));
+                    return Err(err);
+                }
             }
         }
         self.state.depth -= 1;
@@ -284,25 +310,26 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         self.state.enter()?;
         let mut map = Map::new();
         while let Some(key) = access.next_key::<String>()? {
-            if map.contains_key(&key) {
-                self.state.path.push(Segment::Key(key));
-                let path = self.state.path_string();
-                if let Some(Segment::Key(key)) = self.state.path.pop() {
-                    self.state.failure = Some(Failure::Duplicate { key, path });
+            // One hash per member: reserve the slot, refusing a name already
+            // present, then parse the value straight into it.
+            let slot = match map.entry(key) {
+                Entry::Vacant(vacant) => vacant.insert(Value::Null),
+                Entry::Occupied(occupied) => {
+                    let key = occupied.key().clone();
+                    let path = vec![Segment::Key(key.clone())];
+                    return Err(self.state.fail(FailureKind::Duplicate { key }, path));
                 }
-                return Err(de::Error::custom("duplicate member name"));
-            }
-            // The name sits on the path while its value is parsed, then moves into
-            // the map: no copy per member.
-            self.state.path.push(Segment::Key(key));
-            let value = access.next_value_seed(ValueSeed {
+            };
+            match access.next_value_seed(ValueSeed {
                 state: &mut *self.state,
-            })?;
-            match self.state.path.pop() {
-                Some(Segment::Key(key)) => {
-                    map.insert(key, value);
+            }) {
+                Ok(value) => *slot = value,
+                Err(err) => {
+                    // The failing member is the one just reserved: the last key.
+                    let key = map.keys().next_back().cloned().unwrap_or_default();
+                    self.state.unwind_through(|| Segment::Key(key));
+                    return Err(err);
                 }
-                _ => return Err(de::Error::custom("internal error: path stack out of step")),
             }
         }
         self.state.depth -= 1;
