@@ -44,7 +44,7 @@ pub enum JcsError {
 
 /// The JCS (RFC 8785) form of `value`, ready to be hashed and signed.
 pub fn canonicalize(value: &Value) -> Result<String, JcsError> {
-    let mut out = String::with_capacity(512);
+    let mut out = String::with_capacity(1024);
     canonicalize_into(value, &mut out)?;
     Ok(out)
 }
