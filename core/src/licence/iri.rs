@@ -219,7 +219,11 @@ impl LicenceIri {
         type_code: &str,
         number: &str,
     ) -> Result<LicenceIri, LicenceIriError> {
-        let base = base_url.strip_suffix('/').unwrap_or(base_url);
+        // Strip one trailing slash, but not the one of a bare "https://".
+        let base = match base_url.strip_suffix('/') {
+            Some(stripped) if stripped.len() >= "https://".len() => stripped,
+            _ => base_url,
+        };
         validate_base_url(base)?;
         validate_type_code(type_code)?;
         validate_number(number)?;
