@@ -244,9 +244,12 @@ fn iri_parts_are_blamed_on_their_input_fields() {
     );
 }
 
+/// An edit of the sample data.
+type Change = Box<dyn FnOnce(&mut LicenceData)>;
+
 #[test]
 fn text_fields_must_be_non_empty_and_trimmed() {
-    let cases: Vec<(&str, Box<dyn FnOnce(&mut LicenceData)>, &str)> = vec![
+    let cases: Vec<(&str, Change, &str)> = vec![
         (
             "issuer.name.th",
             Box::new(|d| d.issuer.name.th = String::new()),
