@@ -1,7 +1,9 @@
 //! Business licences as Verifiable Credentials: holder IDs, licence IRIs, the
 //! credential model, and the JSON-LD contexts and JSON Schema they rely on.
 
+mod checks;
 pub mod context;
+mod error;
 pub mod iri;
 pub mod model;
 pub mod schema;
