@@ -8,4 +8,5 @@
 
 pub mod jcs;
 pub mod json;
+pub mod licence;
 pub mod rdf;

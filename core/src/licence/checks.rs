@@ -1,0 +1,238 @@
+//! Field checks shared by building and reading licence credentials; each
+//! failure names the field, so an agency knows what to fix.
+
+use serde_json::{Map, Value};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::error::LicenceError;
+use super::model::{Address, BilingualText};
+use super::thai_id::ThaiId;
+
+/// Whether text may span lines.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Lines {
+    /// Names, codes, titles.
+    One,
+    /// Addresses, activities, conditions.
+    Many,
+}
+
+pub(super) fn check_text(field: &str, value: &str, lines: Lines) -> Result<(), LicenceError> {
+    if value.is_empty() {
+        return Err(LicenceError::Empty {
+            field: field.into(),
+        });
+    }
+    if value.starts_with(char::is_whitespace) || value.ends_with(char::is_whitespace) {
+        return Err(LicenceError::SurroundingWhitespace {
+            field: field.into(),
+        });
+    }
+    let allowed = |c: char| lines == Lines::Many && c == '\n';
+    if let Some(character) = value.chars().find(|&c| c.is_control() && !allowed(c)) {
+        return Err(LicenceError::ControlCharacter {
+            field: field.into(),
+            character,
+        });
+    }
+    Ok(())
+}
+
+pub(super) fn check_bilingual(field: &str, text: &BilingualText) -> Result<(), LicenceError> {
+    check_text(&format!("{field}.th"), &text.th, Lines::One)?;
+    check_text(&format!("{field}.en"), &text.en, Lines::One)
+}
+
+pub(super) fn check_address(field: &str, address: &Address) -> Result<(), LicenceError> {
+    check_text(&format!("{field}.th"), &address.th, Lines::Many)?;
+    match &address.en {
+        Some(en) => check_text(&format!("{field}.en"), en, Lines::Many),
+        None => Ok(()),
+    }
+}
+
+pub(super) fn check_list(
+    field: &str,
+    items: &[String],
+    required: bool,
+) -> Result<(), LicenceError> {
+    if required && items.is_empty() {
+        return Err(LicenceError::Empty {
+            field: field.into(),
+        });
+    }
+    for (index, item) in items.iter().enumerate() {
+        check_text(&format!("{field}[{index}]"), item, Lines::Many)?;
+    }
+    Ok(())
+}
+
+pub(super) fn juristic_id(field: &str, value: &str) -> Result<ThaiId, LicenceError> {
+    let id = ThaiId::parse(value).map_err(|source| LicenceError::ThaiId {
+        field: field.into(),
+        source,
+    })?;
+    if !id.is_juristic() {
+        return Err(LicenceError::NotJuristic {
+            field: field.into(),
+            id: value.into(),
+        });
+    }
+    Ok(id)
+}
+
+/// DID Core syntax: `did:` method-name `:` method-specific-id, where
+/// method-name is `[a-z0-9]+` and the id is `:`-separated runs of
+/// `[A-Za-z0-9._-]` or `%XX`, the last run non-empty.
+pub(super) fn check_did(field: &str, value: &str) -> Result<(), LicenceError> {
+    let fail = |reason| LicenceError::NotADid {
+        field: field.into(),
+        value: value.into(),
+        reason,
+    };
+    let rest = value
+        .strip_prefix("did:")
+        .ok_or_else(|| fail("must start with \"did:\""))?;
+    let (method, id) = rest
+        .split_once(':')
+        .ok_or_else(|| fail("missing method-specific identifier"))?;
+    if method.is_empty()
+        || !method
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        return Err(fail("method name must be lowercase letters and digits"));
+    }
+    if id.is_empty() || id.ends_with(':') {
+        return Err(fail(
+            "method-specific identifier must not be empty or end with ':'",
+        ));
+    }
+    let bytes = id.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = |j: usize| bytes.get(j).is_some_and(|b| b.is_ascii_hexdigit());
+                if !(hex(i + 1) && hex(i + 2)) {
+                    return Err(fail("bad percent-encoding"));
+                }
+                i += 3;
+            }
+            b if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':') => i += 1,
+            _ => {
+                return Err(fail(
+                    "method-specific identifier allows only A-Z a-z 0-9 . - _ : and %XX",
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn parse_date(field: &str, value: &str) -> Result<OffsetDateTime, LicenceError> {
+    OffsetDateTime::parse(value, &Rfc3339).map_err(|_| LicenceError::BadDateTime {
+        field: field.into(),
+        value: value.into(),
+    })
+}
+
+pub(super) fn format_date(field: &str, value: OffsetDateTime) -> Result<String, LicenceError> {
+    value
+        .format(&Rfc3339)
+        .map_err(|_| LicenceError::BadDateTime {
+            field: field.into(),
+            value: value.to_string(),
+        })
+}
+
+pub(super) fn validity(
+    from_field: &str,
+    from: &str,
+    until_field: &str,
+    until: &str,
+) -> Result<(OffsetDateTime, OffsetDateTime), LicenceError> {
+    let valid_from = parse_date(from_field, from)?;
+    let valid_until = parse_date(until_field, until)?;
+    if valid_until <= valid_from {
+        return Err(LicenceError::ValidityPeriod {
+            field: until_field.into(),
+            valid_from: from.into(),
+            valid_until: until.into(),
+        });
+    }
+    Ok((valid_from, valid_until))
+}
+
+/// VC 2.0 requires a `type` on a status entry; `id`, when present, is a URL string.
+pub(super) fn check_status(field: &str, status: &Map<String, Value>) -> Result<(), LicenceError> {
+    let type_field = format!("{field}.type");
+    match status.get("type") {
+        None => return Err(LicenceError::Missing { field: type_field }),
+        Some(Value::String(t)) => check_text(&type_field, t, Lines::One)?,
+        Some(Value::Array(types)) if !types.is_empty() => {
+            for (index, t) in types.iter().enumerate() {
+                let here = format!("{type_field}[{index}]");
+                check_text(&here, as_str(t, &here)?, Lines::One)?;
+            }
+        }
+        Some(_) => {
+            return Err(LicenceError::WrongType {
+                field: type_field,
+                expected: "a string or a non-empty array of strings",
+            })
+        }
+    }
+    if let Some(id) = status.get("id") {
+        as_str(id, &format!("{field}.id"))?;
+    }
+    Ok(())
+}
+
+pub(super) fn path(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+pub(super) fn member<'a>(
+    object: &'a Map<String, Value>,
+    parent: &str,
+    key: &str,
+) -> Result<&'a Value, LicenceError> {
+    object.get(key).ok_or_else(|| LicenceError::Missing {
+        field: path(parent, key),
+    })
+}
+
+pub(super) fn as_object<'a>(
+    value: &'a Value,
+    field: &str,
+) -> Result<&'a Map<String, Value>, LicenceError> {
+    value.as_object().ok_or_else(|| LicenceError::WrongType {
+        field: field.into(),
+        expected: "an object",
+    })
+}
+
+pub(super) fn as_str<'a>(value: &'a Value, field: &str) -> Result<&'a str, LicenceError> {
+    value.as_str().ok_or_else(|| LicenceError::WrongType {
+        field: field.into(),
+        expected: "a string",
+    })
+}
+
+pub(super) fn string_list(value: &Value, field: &str) -> Result<Vec<String>, LicenceError> {
+    let items = value.as_array().ok_or_else(|| LicenceError::WrongType {
+        field: field.into(),
+        expected: "an array of strings",
+    })?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| as_str(item, &format!("{field}[{index}]")).map(str::to_owned))
+        .collect()
+}

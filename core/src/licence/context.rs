@@ -1,0 +1,271 @@
+//! JSON-LD contexts shipped inside the binary and pinned by SHA-256, and the
+//! check that a credential uses nothing else.
+//!
+//! Verification must never fetch a context: a context served by someone else
+//! can silently change what a signed credential means. Every context a
+//! licence may reference is compiled in here, and `check_contexts` rejects
+//! any credential that references another one or embeds its own.
+
+use serde_json::Value;
+
+/// URL of the licence vocabulary context (core/contexts/licence-v1.jsonld).
+pub const LICENCE_CONTEXT_URL: &str = "https://w3id.org/elicence/v1";
+/// Base IRI of the licence vocabulary: every term is this plus its name.
+pub const LICENCE_VOCAB: &str = "https://w3id.org/elicence#";
+/// URL of the VC Data Model 2.0 base context.
+pub const VC_V2_CONTEXT_URL: &str = "https://www.w3.org/ns/credentials/v2";
+/// URL of the VC Data Model 1.1 base context (accepted on input only).
+pub const VC_V1_CONTEXT_URL: &str = "https://www.w3.org/2018/credentials/v1";
+
+/// A context compiled into the crate, with the SHA-256 of its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShippedContext {
+    /// The URL credentials use to reference it.
+    pub url: &'static str,
+    /// Lowercase hex SHA-256 of `body`, pinned so a changed file fails the tests.
+    pub sha256_hex: &'static str,
+    /// The context document, byte for byte as published.
+    pub body: &'static str,
+}
+
+static SHIPPED: [ShippedContext; 10] = [
+    ShippedContext {
+        url: VC_V2_CONTEXT_URL,
+        sha256_hex: "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734",
+        body: include_str!("../../contexts/w3c/credentials-v2.jsonld"),
+    },
+    ShippedContext {
+        url: "https://www.w3.org/ns/credentials/examples/v2",
+        sha256_hex: "57393fbc69d6efb9b9b5dc9cb6b9880b0944360abfe2eaf459c9e58cf2279d7c",
+        body: include_str!("../../contexts/w3c/credentials-examples-v2.jsonld"),
+    },
+    ShippedContext {
+        url: VC_V1_CONTEXT_URL,
+        sha256_hex: "ab4ddd9a531758807a79a5b450510d61ae8d147eab966cc9a200c07095b0cdcc",
+        body: include_str!("../../contexts/w3c/w3c-2018-credentials-v1.jsonld"),
+    },
+    ShippedContext {
+        url: "https://www.w3.org/ns/did/v1",
+        sha256_hex: "4f3eae5568c9c5f036a082088f9e192019ee06faa78973c87ff91d5421b88dad",
+        body: include_str!("../../contexts/w3c/w3c-did-v1.jsonld"),
+    },
+    ShippedContext {
+        url: "https://w3id.org/security/data-integrity/v1",
+        sha256_hex: "b5d829bd09aa7c42abc6efa0c8ed7635313b5487f37ccfce3ecd149ca9418554",
+        body: include_str!("../../contexts/w3c/w3id-data-integrity-v1.jsonld"),
+    },
+    ShippedContext {
+        url: "https://w3id.org/security/data-integrity/v2",
+        sha256_hex: "0f77743daf5b4e8fc067fc5ba5b21044283053aa717fc6b0219843bed3b00363",
+        body: include_str!("../../contexts/w3c/w3id-data-integrity-v2.jsonld"),
+    },
+    ShippedContext {
+        url: "https://w3id.org/security/suites/ed25519-2020/v1",
+        sha256_hex: "b9e1ab971fd8bf2c7553e0c4a9438e0b9450afde1ea1ca5b2492368b9f549588",
+        body: include_str!("../../contexts/w3c/w3id-ed25519-signature-2020-v1.jsonld"),
+    },
+    ShippedContext {
+        url: "https://w3id.org/security/multikey/v1",
+        sha256_hex: "00e1592fd321ed9b843aee80f4f25e23a3fa53e514e73dc9d109fc4e0aaadf1c",
+        body: include_str!("../../contexts/w3c/w3id-multikey-v1.jsonld"),
+    },
+    ShippedContext {
+        url: "https://w3id.org/security/v2",
+        sha256_hex: "611bd81151d5efe53ec9aed78f5a813e577287bc9451ee26d6879b1b8b46bc3b",
+        body: include_str!("../../contexts/w3c/w3id-security-v2.jsonld"),
+    },
+    ShippedContext {
+        url: LICENCE_CONTEXT_URL,
+        sha256_hex: "907ac67d2e86feabe08843f82d292adfd19449c9ad468b5432e561ab076cd03c",
+        body: include_str!("../../contexts/licence-v1.jsonld"),
+    },
+];
+
+/// The licence vocabulary context document.
+pub const LICENCE_CONTEXT: &str = include_str!("../../contexts/licence-v1.jsonld");
+
+/// The shipped context for `url`, if any (exact string match: no
+/// normalisation of scheme, case or trailing slash).
+pub fn shipped_context(url: &str) -> Option<&'static ShippedContext> {
+    SHIPPED.iter().find(|context| context.url == url)
+}
+
+/// Every shipped context, e.g. to build a JSON-LD document loader.
+pub fn all_shipped_contexts() -> &'static [ShippedContext] {
+    &SHIPPED
+}
+
+/// Why a credential's contexts are not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContextError {
+    /// The credential is not a JSON object.
+    #[error("credential is not a JSON object")]
+    NotAnObject,
+    /// No top-level `@context`.
+    #[error("@context is missing")]
+    Missing,
+    /// `@context` is empty.
+    #[error("{location}: @context is empty")]
+    Empty {
+        /// Where: `@context` or `proof.@context`.
+        location: String,
+    },
+    /// `@context` is neither a string nor an array (e.g. `null`, which resets it).
+    #[error("{location}: must be a context URL or an array of context URLs")]
+    NotAStringOrArray {
+        /// Where, e.g. `@context`.
+        location: String,
+    },
+    /// An inline context object: its content is not pinned.
+    #[error("{location}: inline context objects are not accepted, only URLs of pinned contexts")]
+    InlineContext {
+        /// Where, e.g. `@context[1]`.
+        location: String,
+    },
+    /// An entry that is neither a string nor an object.
+    #[error("{location}: context entries must be URL strings")]
+    NotAString {
+        /// Where, e.g. `@context[1]`.
+        location: String,
+    },
+    /// A URL for which no context is shipped.
+    #[error("{location}: unknown context {url}: only pinned contexts are accepted")]
+    UnknownContext {
+        /// The URL as written.
+        url: String,
+        /// Where, e.g. `proof.@context[0]`.
+        location: String,
+    },
+    /// The first top-level context is not a VC base context.
+    #[error("@context[0] must be {VC_V2_CONTEXT_URL} or {VC_V1_CONTEXT_URL}, found {found}")]
+    FirstNotBaseContext {
+        /// The first entry as written.
+        found: String,
+    },
+    /// `@context` inside the document other than at the top or in a proof:
+    /// an embedded context could redefine unprotected terms unpinned.
+    #[error("{location}: @context is only accepted at the top level and in proofs")]
+    NestedContext {
+        /// Where, e.g. `credentialSubject.@context`.
+        location: String,
+    },
+}
+
+/// Checks that every `@context` of `credential` (top level and in `proof`
+/// objects) is a URL of a shipped context, that the first top-level one is
+/// the VC 2.0 or 1.1 base context, and that no other object carries one.
+pub fn check_contexts(credential: &Value) -> Result<(), ContextError> {
+    let object = credential.as_object().ok_or(ContextError::NotAnObject)?;
+    let context = object.get("@context").ok_or(ContextError::Missing)?;
+    let urls = check_context_list(context, "@context")?;
+    match urls.first() {
+        Some(&first) if first == VC_V2_CONTEXT_URL || first == VC_V1_CONTEXT_URL => {}
+        Some(&first) => {
+            return Err(ContextError::FirstNotBaseContext {
+                found: first.to_owned(),
+            })
+        }
+        None => {
+            return Err(ContextError::Empty {
+                location: "@context".to_owned(),
+            })
+        }
+    }
+    for (key, value) in object {
+        match key.as_str() {
+            "@context" => {}
+            "proof" => check_proofs(value)?,
+            _ => reject_nested_contexts(value, key)?,
+        }
+    }
+    Ok(())
+}
+
+fn check_proofs(proofs: &Value) -> Result<(), ContextError> {
+    match proofs {
+        Value::Array(items) => {
+            for (index, proof) in items.iter().enumerate() {
+                check_proof(proof, &format!("proof[{index}]"))?;
+            }
+            Ok(())
+        }
+        proof => check_proof(proof, "proof"),
+    }
+}
+
+fn check_proof(proof: &Value, location: &str) -> Result<(), ContextError> {
+    let Some(object) = proof.as_object() else {
+        return Ok(());
+    };
+    for (key, value) in object {
+        let here = format!("{location}.{key}");
+        if key == "@context" {
+            check_context_list(value, &here)?;
+        } else {
+            reject_nested_contexts(value, &here)?;
+        }
+    }
+    Ok(())
+}
+
+/// Validates one `@context` value and returns its URLs in order.
+fn check_context_list<'a>(
+    context: &'a Value,
+    location: &str,
+) -> Result<Vec<&'a str>, ContextError> {
+    let entries: Vec<(&Value, String)> = match context {
+        Value::String(_) => vec![(context, location.to_owned())],
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| (item, format!("{location}[{index}]")))
+            .collect(),
+        _ => {
+            return Err(ContextError::NotAStringOrArray {
+                location: location.to_owned(),
+            })
+        }
+    };
+    if entries.is_empty() {
+        return Err(ContextError::Empty {
+            location: location.to_owned(),
+        });
+    }
+    let mut urls = Vec::with_capacity(entries.len());
+    for (entry, here) in entries {
+        match entry {
+            Value::String(url) if shipped_context(url).is_some() => urls.push(url.as_str()),
+            Value::String(url) => {
+                return Err(ContextError::UnknownContext {
+                    url: url.clone(),
+                    location: here,
+                })
+            }
+            Value::Object(_) => return Err(ContextError::InlineContext { location: here }),
+            _ => return Err(ContextError::NotAString { location: here }),
+        }
+    }
+    Ok(urls)
+}
+
+fn reject_nested_contexts(value: &Value, location: &str) -> Result<(), ContextError> {
+    match value {
+        Value::Object(object) => {
+            for (key, member) in object {
+                let here = format!("{location}.{key}");
+                if key == "@context" {
+                    return Err(ContextError::NestedContext { location: here });
+                }
+                reject_nested_contexts(member, &here)?;
+            }
+            Ok(())
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                reject_nested_contexts(item, &format!("{location}[{index}]"))?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
