@@ -6,4 +6,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod nquads;
 pub mod rdf;
+pub mod rdfc;
