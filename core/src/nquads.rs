@@ -357,7 +357,10 @@ impl<'a> LineParser<'a> {
 /// True for characters allowed unescaped in IRIREF (and, by our rule, after
 /// unescaping): not `#x00-#x20`, `<>"{}|^` backtick or backslash.
 pub(crate) fn is_iri_char(c: char) -> bool {
-    !matches!(c, '\u{0}'..='\u{20}' | '<' | '>' | '"' | '{' | '}' | '|' | '^' | '`' | '\\')
+    !matches!(
+        c,
+        '\u{0}'..='\u{20}' | '<' | '>' | '"' | '{' | '}' | '|' | '^' | '`' | '\\'
+    )
 }
 
 /// RFC 3986 scheme followed by ':' (`[A-Za-z][A-Za-z0-9+.-]*:`).

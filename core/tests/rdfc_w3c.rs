@@ -72,7 +72,9 @@ fn run_entry(entry: &Value) -> Result<(), String> {
                 return Err("a blank node was issued twice".into());
             }
             if got_map != expected {
-                return Err(format!("map differs: expected {expected:?}, got {got_map:?}"));
+                return Err(format!(
+                    "map differs: expected {expected:?}, got {got_map:?}"
+                ));
             }
             Ok(())
         }
@@ -114,7 +116,10 @@ fn w3c_rdf_canon_suite() {
             Err(why) => failures.push(format!("{id}: {why}")),
         }
     }
-    println!("rdf-canon: {passed}/{} tests passed {by_kind:?}", entries.len());
+    println!(
+        "rdf-canon: {passed}/{} tests passed {by_kind:?}",
+        entries.len()
+    );
     for f in &failures {
         println!("FAIL {f}");
     }
@@ -143,8 +148,9 @@ fn clique_poison_graph_is_refused_promptly() {
     let generous = Options {
         max_work: ComplexityLimit {
             max_ndegree_calls: 50_000,
+            max_related_hashes: 2_000_000,
             max_permutations: 200_000,
-            max_depth: 64,
+            max_depth: 256,
         },
         ..Options::default()
     };
@@ -163,6 +169,10 @@ fn tight_limits_reject_symmetric_graph() {
     for max_work in [
         ComplexityLimit {
             max_ndegree_calls: 1,
+            ..ComplexityLimit::default()
+        },
+        ComplexityLimit {
+            max_related_hashes: 3,
             ..ComplexityLimit::default()
         },
         ComplexityLimit {

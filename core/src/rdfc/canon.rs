@@ -30,23 +30,32 @@ struct PQuad<'a> {
     graph: Option<Slot<'a>>,
 }
 
-/// An identifier issuer: the position in `order` is the issued counter.
+/// An identifier issuer: the position in `order` is the issued counter;
+/// `sorted` is the same mapping sorted by node, for O(log n) lookups even
+/// when an adversarial graph makes issuers large.
 #[derive(Clone, Default)]
 pub(crate) struct Issuer {
     order: Vec<u32>,
+    sorted: Vec<(u32, u32)>,
 }
 
 impl Issuer {
     fn get(&self, node: u32) -> Option<usize> {
-        self.order.iter().position(|&n| n == node)
+        self.sorted
+            .binary_search_by_key(&node, |&(n, _)| n)
+            .ok()
+            .map(|i| self.sorted[i].1 as usize)
     }
 
     fn issue(&mut self, node: u32) -> usize {
-        match self.get(node) {
-            Some(i) => i,
-            None => {
+        match self.sorted.binary_search_by_key(&node, |&(n, _)| n) {
+            Ok(i) => self.sorted[i].1 as usize,
+            Err(i) => {
+                let id = self.order.len();
+                // Node indices are below u32::MAX, so counters fit too.
+                self.sorted.insert(i, (node, id as u32));
                 self.order.push(node);
-                self.order.len() - 1
+                id
             }
         }
     }
@@ -105,6 +114,7 @@ pub(crate) struct State<'a> {
     pub(crate) canonical_order: Vec<u32>,
     ndegree_calls: u64,
     permutations: u64,
+    related_hashes: u64,
 }
 
 impl<'a> State<'a> {
@@ -247,6 +257,7 @@ impl<'a> State<'a> {
             canonical_order: Vec::new(),
             ndegree_calls: 0,
             permutations: 0,
+            related_hashes: 0,
         })
     }
 
@@ -260,7 +271,10 @@ impl<'a> State<'a> {
 
     /// The canonical counter issued to `node`, if any.
     pub(crate) fn canonical_of(&self, node: u32) -> Option<u32> {
-        self.canonical.get(node as usize).copied().filter(|&c| c != NONE)
+        self.canonical
+            .get(node as usize)
+            .copied()
+            .filter(|&c| c != NONE)
     }
 
     /// Hash First Degree Quads (section 4.6).
@@ -339,6 +353,14 @@ impl<'a> State<'a> {
 
         // Steps 1-3: hash to related blank nodes map, as (hash, node) pairs
         // sorted by hash, then by label (the order permutations start from).
+        let mentions = self.mentions[node as usize].len() as u64;
+        self.related_hashes = self.related_hashes.saturating_add(mentions * 3);
+        if self.related_hashes > self.limits.max_related_hashes {
+            return Err(RdfcError::TooComplex {
+                limit: Limit::RelatedHashes,
+                max: self.limits.max_related_hashes,
+            });
+        }
         let mut related: Vec<(HexHash, u32)> = Vec::new();
         for &qi in &self.mentions[node as usize] {
             let q = &self.quads[qi as usize];
@@ -447,7 +469,8 @@ impl<'a> State<'a> {
     /// in code point order, duplicates removed.
     pub(crate) fn serialize(&self) -> String {
         let mut buf = String::new();
-        let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(self.quads.len() + self.ground.len());
+        let mut ranges: Vec<(usize, usize)> =
+            Vec::with_capacity(self.quads.len() + self.ground.len());
         for quad in &self.ground {
             let start = buf.len();
             write_term(&mut buf, &quad.subject);
@@ -582,7 +605,10 @@ mod tests {
         let mut buf = [0u8; 20];
         assert_eq!(decimal(0, &mut buf), b"0");
         assert_eq!(decimal(1203, &mut buf), b"1203");
-        assert_eq!(decimal(usize::MAX, &mut buf), usize::MAX.to_string().as_bytes());
+        assert_eq!(
+            decimal(usize::MAX, &mut buf),
+            usize::MAX.to_string().as_bytes()
+        );
     }
 
     #[test]

@@ -31,6 +31,11 @@ use thiserror::Error;
 pub struct ComplexityLimit {
     /// Total calls of Hash N-Degree Quads (including recursive ones).
     pub max_ndegree_calls: u64,
+    /// Total work of those calls in quad-components examined (each call of
+    /// Hash N-Degree Quads on a node costs 3 per quad mentioning the node, an
+    /// upper bound of its Hash Related Blank Node calls); bounds the cost of
+    /// graphs where a node is mentioned by very many quads.
+    pub max_related_hashes: u64,
     /// Total permutations of related blank nodes examined (step 5.4).
     pub max_permutations: u64,
     /// Deepest recursion of Hash N-Degree Quads; bounds stack use, which
@@ -43,9 +48,10 @@ impl ComplexityLimit {
     /// suite expects to be canonicalized passes with a wide margin, and the
     /// suite's 10-node clique poison graph is refused in milliseconds.
     pub const DEFAULT: ComplexityLimit = ComplexityLimit {
-        max_ndegree_calls: 2_000,
-        max_permutations: 20_000,
-        max_depth: 64,
+        max_ndegree_calls: 10_000,
+        max_related_hashes: 300_000,
+        max_permutations: 50_000,
+        max_depth: 128,
     };
 }
 
@@ -69,6 +75,8 @@ pub struct Options {
 pub enum Limit {
     /// [`ComplexityLimit::max_ndegree_calls`].
     NDegreeCalls,
+    /// [`ComplexityLimit::max_related_hashes`].
+    RelatedHashes,
     /// [`ComplexityLimit::max_permutations`].
     Permutations,
     /// [`ComplexityLimit::max_depth`].
@@ -79,6 +87,7 @@ impl std::fmt::Display for Limit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Limit::NDegreeCalls => "Hash N-Degree Quads calls",
+            Limit::RelatedHashes => "related blank node hashes",
             Limit::Permutations => "blank node permutations",
             Limit::RecursionDepth => "Hash N-Degree Quads recursion depth",
         })
