@@ -198,3 +198,39 @@ fn tight_limits_reject_symmetric_graph() {
     }
     assert!(canonicalize(&quads).is_ok());
 }
+
+/// An RDF list of identical items makes every cell look alike, so Hash
+/// N-Degree Quads recurses along the whole chain. A 100-item list still
+/// canonicalizes under the default budget (on a 2 MB test-thread stack, in
+/// debug builds); a 300-item one is refused by the depth limit instead of
+/// overflowing the stack.
+#[test]
+fn long_list_of_identical_items_is_bounded_by_depth() {
+    fn list(n: usize) -> String {
+        let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+        let mut doc = String::from("<urn:ex:s> <urn:ex:items> _:l0 .\n");
+        for i in 0..n {
+            let rest = if i + 1 < n {
+                format!("_:l{}", i + 1)
+            } else {
+                format!("<{rdf}nil>")
+            };
+            doc += &format!("_:l{i} <{rdf}first> \"same\" .\n_:l{i} <{rdf}rest> {rest} .\n");
+        }
+        doc
+    }
+    let ok = canonicalize(&nquads::parse(&list(100)).unwrap()).unwrap();
+    assert_eq!(ok.lines().count(), 201);
+    assert!(ok.contains("_:c14n99 "));
+    let err = canonicalize(&nquads::parse(&list(300)).unwrap()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            RdfcError::TooComplex {
+                limit: elicence_core::rdfc::Limit::RecursionDepth,
+                max: 128
+            }
+        ),
+        "{err}"
+    );
+}

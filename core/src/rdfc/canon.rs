@@ -144,7 +144,7 @@ impl<'a> State<'a> {
             .copied()
             .zip(0..count as u32)
             .collect();
-        by_hash.sort_by(|a, b| a.0.cmp(&b.0));
+        by_hash.sort_by_key(|a| a.0);
 
         // Step 4: issue canonical identifiers for unique first degree hashes.
         let mut shared: Vec<&[(HexHash, u32)]> = Vec::new();
@@ -167,7 +167,7 @@ impl<'a> State<'a> {
                 temporary.issue(node);
                 results.push(state.hash_n_degree(node, &temporary, 1)?);
             }
-            results.sort_by(|a, b| a.0.cmp(&b.0));
+            results.sort_by_key(|a| a.0);
             for (_, issuer) in results {
                 for node in issuer.order {
                     state.issue_canonical(node);
