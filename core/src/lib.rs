@@ -9,4 +9,6 @@
 pub mod jcs;
 pub mod json;
 pub mod licence;
+pub mod nquads;
 pub mod rdf;
+pub mod rdfc;

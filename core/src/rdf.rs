@@ -59,22 +59,66 @@ impl Literal {
 }
 
 /// Writes `s` escaped as the body of an N-Quads string literal, following the
-/// canonical N-Quads rules of RDFC-1.0 (only `"`, `\`, LF, CR, TAB, BS, FF and
-/// other control characters are escaped; everything else is written as is).
+/// canonical N-Quads rules of RDFC-1.0 (section "Canonical N-Quads"): `"` and
+/// `\` and the controls BS, TAB, LF, FF, CR use ECHAR (`\"`, `\\`, `\b`,
+/// `\t`, `\n`, `\f`, `\r`); the other controls U+0000..U+001F and U+007F use
+/// UCHAR with upper-case hex (`\u000B`); everything else, including all
+/// non-ASCII text, is written as is.
 pub fn write_escaped_literal(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\u{:04X}", c as u32));
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f | 0x7f => "",
+            _ => continue,
+        };
+        // Every escaped character is ASCII, so `i` is a char boundary.
+        out.push_str(&s[start..i]);
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+}
+
+/// Appends the canonical N-Quads form of `term` to `out`; the allocation-free
+/// counterpart of `Display`, for hot serialization loops.
+pub fn write_term(out: &mut String, term: &Term) {
+    match term {
+        Term::Iri(iri) => {
+            out.push('<');
+            out.push_str(iri);
+            out.push('>');
+        }
+        Term::BlankNode(label) => {
+            out.push_str("_:");
+            out.push_str(label);
+        }
+        Term::Literal(lit) => {
+            out.push('"');
+            write_escaped_literal(out, &lit.value);
+            out.push('"');
+            if let Some(lang) = &lit.language {
+                out.push('@');
+                out.push_str(lang);
+            } else if lit.datatype != XSD_STRING {
+                out.push_str("^^<");
+                out.push_str(&lit.datatype);
+                out.push('>');
             }
-            c => out.push(c),
         }
     }
 }
@@ -82,22 +126,9 @@ pub fn write_escaped_literal(out: &mut String, s: &str) {
 impl fmt::Display for Term {
     /// Canonical N-Quads form of the term.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Term::Iri(iri) => write!(f, "<{iri}>"),
-            Term::BlankNode(label) => write!(f, "_:{label}"),
-            Term::Literal(lit) => {
-                let mut body = String::with_capacity(lit.value.len() + 2);
-                write_escaped_literal(&mut body, &lit.value);
-                write!(f, "\"{body}\"")?;
-                if let Some(lang) = &lit.language {
-                    write!(f, "@{lang}")
-                } else if lit.datatype != XSD_STRING {
-                    write!(f, "^^<{}>", lit.datatype)
-                } else {
-                    Ok(())
-                }
-            }
-        }
+        let mut out = String::new();
+        write_term(&mut out, self);
+        f.write_str(&out)
     }
 }
 
