@@ -206,7 +206,11 @@ pub(crate) fn process_context(
     let mut propagate = flags.propagate;
     if let Some(p) = local.as_object().and_then(|m| m.get("@propagate")) {
         propagate = p.as_bool().ok_or_else(|| {
-            JsonLdError::syntax("invalid @propagate value", origin, "@propagate must be a boolean")
+            JsonLdError::syntax(
+                "invalid @propagate value",
+                origin,
+                "@propagate must be a boolean",
+            )
         })?;
     }
     let mut result: Arc<ActiveContext> = active.clone();
@@ -485,7 +489,10 @@ fn create_term_def(
     state.defined.insert(term.to_owned(), false);
     let raw = state.local.get(term).cloned().unwrap_or(Value::Null);
     if term == "@type" {
-        return Err(JsonLdError::unsupported("redefinition of @type", state.at(term)));
+        return Err(JsonLdError::unsupported(
+            "redefinition of @type",
+            state.at(term),
+        ));
     }
     if is_keyword(term) {
         return Err(JsonLdError::syntax(
@@ -526,16 +533,27 @@ fn create_term_def(
     };
     if let Some(p) = value.get("@protected") {
         def.protected = p.as_bool().ok_or_else(|| {
-            JsonLdError::syntax("invalid @protected value", state.at(term), "must be a boolean")
+            JsonLdError::syntax(
+                "invalid @protected value",
+                state.at(term),
+                "must be a boolean",
+            )
         })?;
     }
     if let Some(t) = value.get("@type") {
         let t = t.as_str().ok_or_else(|| {
-            JsonLdError::syntax("invalid type mapping", state.at(term), "@type must be a string")
+            JsonLdError::syntax(
+                "invalid type mapping",
+                state.at(term),
+                "@type must be a string",
+            )
         })?;
         let expanded = expand_iri_local(result, state, t, true)?;
         match expanded {
-            Some(e) if matches!(e.as_str(), "@id" | "@json" | "@none" | "@vocab") || is_absolute_iri(&e) => {
+            Some(e)
+                if matches!(e.as_str(), "@id" | "@json" | "@none" | "@vocab")
+                    || is_absolute_iri(&e) =>
+            {
                 def.type_mapping = Some(e)
             }
             _ => {
@@ -550,7 +568,11 @@ fn create_term_def(
     if let Some(r) = value.get("@reverse") {
         // Recorded so the term can be rejected precisely where it is used.
         let r = r.as_str().ok_or_else(|| {
-            JsonLdError::syntax("invalid IRI mapping", state.at(term), "@reverse must be a string")
+            JsonLdError::syntax(
+                "invalid IRI mapping",
+                state.at(term),
+                "@reverse must be a string",
+            )
         })?;
         def.reverse = true;
         def.iri = expand_iri_local(result, state, r, true)?;
@@ -647,7 +669,11 @@ fn create_term_def(
     }
     if let Some(ix) = value.get("@index") {
         let ix = ix.as_str().ok_or_else(|| {
-            JsonLdError::syntax("invalid term definition", state.at(term), "@index must be a string")
+            JsonLdError::syntax(
+                "invalid term definition",
+                state.at(term),
+                "@index must be a string",
+            )
         })?;
         def.index = Some(ix.to_owned());
     }
@@ -679,7 +705,11 @@ fn create_term_def(
     }
     if let Some(n) = value.get("@nest") {
         let n = n.as_str().ok_or_else(|| {
-            JsonLdError::syntax("invalid @nest value", state.at(term), "@nest must be a string")
+            JsonLdError::syntax(
+                "invalid @nest value",
+                state.at(term),
+                "@nest must be a string",
+            )
         })?;
         def.nest = Some(n.to_owned());
     }
@@ -692,7 +722,11 @@ fn create_term_def(
             ));
         }
         def.prefix = p.as_bool().ok_or_else(|| {
-            JsonLdError::syntax("invalid @prefix value", state.at(term), "@prefix must be a boolean")
+            JsonLdError::syntax(
+                "invalid @prefix value",
+                state.at(term),
+                "@prefix must be a boolean",
+            )
         })?;
         if def.prefix && def.iri.as_deref().is_some_and(is_keyword) {
             return Err(JsonLdError::syntax(
@@ -705,8 +739,17 @@ fn create_term_def(
     if let Some(k) = value.keys().find(|k| {
         !matches!(
             k.as_str(),
-            "@id" | "@reverse" | "@container" | "@context" | "@direction" | "@index" | "@language"
-                | "@nest" | "@prefix" | "@protected" | "@type"
+            "@id"
+                | "@reverse"
+                | "@container"
+                | "@context"
+                | "@direction"
+                | "@index"
+                | "@language"
+                | "@nest"
+                | "@prefix"
+                | "@protected"
+                | "@type"
         )
     }) {
         return Err(JsonLdError::syntax(
@@ -731,10 +774,14 @@ fn create_term_def(
 }
 
 fn parse_container(c: &Value, at: &str) -> Result<Container, JsonLdError> {
-    let invalid = || JsonLdError::syntax("invalid container mapping", at, "invalid @container value");
+    let invalid =
+        || JsonLdError::syntax("invalid container mapping", at, "invalid @container value");
     let items: Vec<&str> = match c {
         Value::String(s) => vec![s.as_str()],
-        Value::Array(a) => a.iter().map(|v| v.as_str().ok_or_else(invalid)).collect::<Result<_, _>>()?,
+        Value::Array(a) => a
+            .iter()
+            .map(|v| v.as_str().ok_or_else(invalid))
+            .collect::<Result<_, _>>()?,
         _ => return Err(invalid()),
     };
     let mut k = Container::default();
@@ -754,13 +801,16 @@ fn parse_container(c: &Value, at: &str) -> Result<Container, JsonLdError> {
         }
         *flag = true;
     }
-    let others = [k.language, k.index, k.id, k.type_].iter().filter(|b| **b).count();
+    let others = [k.language, k.index, k.id, k.type_]
+        .iter()
+        .filter(|b| **b)
+        .count();
     let valid = if items.len() == 1 {
         true
     } else if k.list {
         false
     } else if k.graph {
-        !k.language && !k.type_ && !(k.id && k.index)
+        !(k.language || k.type_ || (k.id && k.index))
     } else {
         others <= 1
     };

@@ -63,7 +63,11 @@ pub enum JsonLdError {
 }
 
 impl JsonLdError {
-    pub(crate) fn syntax(code: &'static str, path: impl Into<String>, detail: impl Into<String>) -> Self {
+    pub(crate) fn syntax(
+        code: &'static str,
+        path: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
         JsonLdError::Syntax {
             code,
             path: path.into(),

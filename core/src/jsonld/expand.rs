@@ -153,11 +153,7 @@ impl Expander<'_> {
         self.expand_element(active, None, doc, &Path::Root, &mut out)?;
         if !doc.is_array() && out.len() == 1 {
             if let Some(Expanded::Node(n)) = out.first_mut() {
-                if n.id.is_none()
-                    && n.types.is_empty()
-                    && n.props.is_empty()
-                    && n.index.is_none()
-                {
+                if n.id.is_none() && n.types.is_empty() && n.props.is_empty() && n.index.is_none() {
                     if let Some(g) = n.graph.take() {
                         return Ok(g);
                     }
@@ -198,7 +194,9 @@ impl Expander<'_> {
                     self.expand_element(active, prop, item, &p, out)?;
                     if list_container
                         && (item.is_array()
-                            || out[before..].iter().any(|e| matches!(e, Expanded::List(..))))
+                            || out[before..]
+                                .iter()
+                                .any(|e| matches!(e, Expanded::List(..))))
                     {
                         return Err(unsupported("list of lists", &p));
                     }
@@ -229,7 +227,9 @@ impl Expander<'_> {
         out: &mut Vec<Expanded>,
     ) -> Result<(), JsonLdError> {
         let mut ac = active.clone();
-        let prop_scoped = prop.and_then(|p| ac.term(p)).and_then(|d| d.context.clone());
+        let prop_scoped = prop
+            .and_then(|p| ac.term(p))
+            .and_then(|d| d.context.clone());
         // Step 7: type-scoped contexts do not propagate into new node objects.
         if let Some(prev) = &ac.previous {
             let mut revert = true;
@@ -248,7 +248,9 @@ impl Expander<'_> {
             ac = self.contexts.apply_scoped(&ac, &sc, true, true, at)?;
         }
         if let Some(local) = map.get("@context") {
-            ac = self.contexts.apply_inline(&ac, local, &Path::Key(at, "@context"))?;
+            ac = self
+                .contexts
+                .apply_inline(&ac, local, &Path::Key(at, "@context"))?;
         }
         // Steps 10-12: type-scoped contexts and input type.
         let type_scoped = ac.clone();
@@ -302,7 +304,16 @@ impl Expander<'_> {
                     ));
                 }
                 seen |= bit;
-                self.expand_keyword(&ac, &type_scoped, prop, &expanded, value, json_input, &kp, &mut b)?;
+                self.expand_keyword(
+                    &ac,
+                    &type_scoped,
+                    prop,
+                    &expanded,
+                    value,
+                    json_input,
+                    &kp,
+                    &mut b,
+                )?;
                 continue;
             }
             let def: Option<&Arc<TermDef>> = ac.term(key);
@@ -342,7 +353,8 @@ impl Expander<'_> {
                 }
             }
             if container.list {
-                let already_list = !was_array && items.len() == 1 && matches!(items[0], Expanded::List(..));
+                let already_list =
+                    !was_array && items.len() == 1 && matches!(items[0], Expanded::List(..));
                 if !already_list {
                     if items.iter().any(|e| matches!(e, Expanded::List(..))) {
                         return Err(unsupported("list of lists", &kp));
@@ -399,12 +411,22 @@ impl Expander<'_> {
                         a.iter()
                             .map(|v| {
                                 v.as_str().ok_or_else(|| {
-                                    syntax("invalid type value", kp, "@type entries must be strings")
+                                    syntax(
+                                        "invalid type value",
+                                        kp,
+                                        "@type entries must be strings",
+                                    )
                                 })
                             })
                             .collect::<Result<_, _>>()?
                     }
-                    _ => return Err(syntax("invalid type value", kp, "@type must be a string or array of strings")),
+                    _ => {
+                        return Err(syntax(
+                            "invalid type value",
+                            kp,
+                            "@type must be a string or array of strings",
+                        ))
+                    }
                 };
                 b.has_type = true;
                 for v in values {
@@ -431,7 +453,11 @@ impl Expander<'_> {
             }
             "@language" => {
                 let s = value.as_str().ok_or_else(|| {
-                    syntax("invalid language-tagged string", kp, "@language must be a string")
+                    syntax(
+                        "invalid language-tagged string",
+                        kp,
+                        "@language must be a string",
+                    )
                 })?;
                 b.language = Some(s.to_lowercase());
             }
@@ -489,8 +515,17 @@ impl Expander<'_> {
     ) -> Result<(), JsonLdError> {
         let free_floating = matches!(prop, None | Some("@graph"));
         if let Some(value) = b.value {
-            if b.id.is_some() || !b.props.is_empty() || b.graph.is_some() || b.list.is_some() || b.set.is_some() {
-                return Err(syntax("invalid value object", at, "a value object has extra entries"));
+            if b.id.is_some()
+                || !b.props.is_empty()
+                || b.graph.is_some()
+                || b.list.is_some()
+                || b.set.is_some()
+            {
+                return Err(syntax(
+                    "invalid value object",
+                    at,
+                    "a value object has extra entries",
+                ));
             }
             if b.has_type && (b.language.is_some() || b.has_direction) {
                 return Err(syntax(
@@ -501,7 +536,11 @@ impl Expander<'_> {
             }
             let type_ = if b.has_type {
                 if b.type_was_array || b.types.len() != 1 {
-                    return Err(syntax("invalid typed value", at, "@type of a value must be one IRI"));
+                    return Err(syntax(
+                        "invalid typed value",
+                        at,
+                        "@type of a value must be one IRI",
+                    ));
                 }
                 b.types.into_iter().next()
             } else {
@@ -521,7 +560,11 @@ impl Expander<'_> {
                 }
                 if let Some(t) = &type_ {
                     if !is_absolute_iri(t) {
-                        return Err(syntax("invalid typed value", at, format!("`{t}` is not an IRI")));
+                        return Err(syntax(
+                            "invalid typed value",
+                            at,
+                            format!("`{t}` is not an IRI"),
+                        ));
                     }
                 }
             }
@@ -545,19 +588,32 @@ impl Expander<'_> {
             && !b.has_direction;
         if let Some(items) = b.list {
             if !only_index || b.set.is_some() {
-                return Err(syntax("invalid set or list object", at, "@list with extra entries"));
+                return Err(syntax(
+                    "invalid set or list object",
+                    at,
+                    "@list with extra entries",
+                ));
             }
             out.push(Expanded::List(items, b.index));
             return Ok(());
         }
         if let Some(items) = b.set {
             if !only_index {
-                return Err(syntax("invalid set or list object", at, "@set with extra entries"));
+                return Err(syntax(
+                    "invalid set or list object",
+                    at,
+                    "@set with extra entries",
+                ));
             }
             out.extend(items);
             return Ok(());
         }
-        if b.language.is_some() && b.id.is_none() && !b.has_type && b.props.is_empty() && b.graph.is_none() {
+        if b.language.is_some()
+            && b.id.is_none()
+            && !b.has_type
+            && b.props.is_empty()
+            && b.graph.is_none()
+        {
             return Ok(());
         }
         if free_floating {

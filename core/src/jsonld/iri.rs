@@ -72,9 +72,9 @@ pub(crate) fn is_absolute_iri(s: &str) -> bool {
 /// `IRIREF` forbids. Anything else is "not well-formed" and toRdf drops it.
 pub(crate) fn is_well_formed_iri(s: &str) -> bool {
     is_absolute_iri(s)
-        && !s.chars().any(|c| {
-            c <= ' ' || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '^' | '`' | '\\')
-        })
+        && !s
+            .chars()
+            .any(|c| c <= ' ' || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '^' | '`' | '\\'))
 }
 
 /// A blank node identifier (`_:` prefix).
@@ -85,7 +85,10 @@ pub(crate) fn is_blank(s: &str) -> bool {
 /// Ends with one of RFC 3986's gen-delims, the condition for a simple term to
 /// be usable as a compact-IRI prefix.
 pub(crate) fn ends_with_gen_delim(s: &str) -> bool {
-    matches!(s.bytes().last(), Some(b':' | b'/' | b'?' | b'#' | b'[' | b']' | b'@'))
+    matches!(
+        s.bytes().last(),
+        Some(b':' | b'/' | b'?' | b'#' | b'[' | b']' | b'@')
+    )
 }
 
 struct Parts<'a> {

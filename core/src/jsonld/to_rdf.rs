@@ -102,7 +102,11 @@ impl RdfWriter {
         });
     }
 
-    fn write_node(&mut self, node: &NodeObj, graph: Option<&Term>) -> Result<Option<Term>, JsonLdError> {
+    fn write_node(
+        &mut self,
+        node: &NodeObj,
+        graph: Option<&Term>,
+    ) -> Result<Option<Term>, JsonLdError> {
         let subject = match &node.id {
             Some(id) => self.resource(id)?,
             None => Some(self.fresh()),
@@ -143,7 +147,11 @@ impl RdfWriter {
         Ok(subject)
     }
 
-    fn write_object(&mut self, item: &Expanded, graph: Option<&Term>) -> Result<Option<Term>, JsonLdError> {
+    fn write_object(
+        &mut self,
+        item: &Expanded,
+        graph: Option<&Term>,
+    ) -> Result<Option<Term>, JsonLdError> {
         match item {
             Expanded::Node(n) => self.write_node(n, graph),
             Expanded::Value(v) => self.literal(v),
@@ -151,7 +159,11 @@ impl RdfWriter {
         }
     }
 
-    fn write_list(&mut self, items: &[Expanded], graph: Option<&Term>) -> Result<Option<Term>, JsonLdError> {
+    fn write_list(
+        &mut self,
+        items: &[Expanded],
+        graph: Option<&Term>,
+    ) -> Result<Option<Term>, JsonLdError> {
         if items.is_empty() {
             return Ok(Some(Term::Iri(RDF_NIL.to_owned())));
         }
@@ -174,7 +186,10 @@ impl RdfWriter {
         if dt == Some("@json") {
             let mut lexical = String::new();
             write_canonical(&mut lexical, &v.value).ok_or_else(|| {
-                JsonLdError::unsupported("integer beyond 2^53 in @json literal", "(expanded document)")
+                JsonLdError::unsupported(
+                    "integer beyond 2^53 in @json literal",
+                    "(expanded document)",
+                )
             })?;
             return Ok(Some(lit(lexical, RDF_JSON, None)));
         }
@@ -230,5 +245,7 @@ fn is_well_formed_language(tag: &str) -> bool {
     let first_ok = subtags
         .next()
         .is_some_and(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic()));
-    first_ok && subtags.all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
+    first_ok
+        && subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
