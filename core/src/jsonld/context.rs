@@ -4,6 +4,7 @@
 //! the processor can cache them by identity.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -19,6 +20,34 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// A process-wide unique id: cache keys use it, never a pointer.
 pub(crate) fn fresh_id() -> u64 {
     NEXT_ID.fetch_add(1, Ordering::Relaxed)
+}
+
+/// FxHash-style hasher for term tables. Term tables are built only from
+/// pinned or document contexts and looked up with short keys, so a fast
+/// non-cryptographic hash is appropriate (SipHash was a measurable cost).
+#[derive(Default)]
+pub(crate) struct TermHasher(u64);
+
+impl Hasher for TermHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Map from term to its definition.
+pub(crate) type TermMap = HashMap<String, Arc<TermDef>, BuildHasherDefault<TermHasher>>;
+
+fn concat(a: &str, b: &str) -> String {
+    let mut s = String::with_capacity(a.len() + b.len());
+    s.push_str(a);
+    s.push_str(b);
+    s
 }
 
 /// Container mapping flags of a term definition.
@@ -89,7 +118,7 @@ pub(crate) struct ActiveContext {
     pub id: u64,
     /// Derived only from pinned contexts: safe to key a cache on `id`.
     pub cacheable: bool,
-    pub terms: HashMap<String, Arc<TermDef>>,
+    pub terms: TermMap,
     pub base: Option<String>,
     /// The document base the context started from (restored by `@context: null`).
     pub original_base: Option<String>,
@@ -107,7 +136,7 @@ impl ActiveContext {
         ActiveContext {
             id: fresh_id(),
             cacheable: true,
-            terms: HashMap::new(),
+            terms: TermMap::default(),
             base: base.clone(),
             original_base: base,
             vocab: None,
@@ -119,6 +148,18 @@ impl ActiveContext {
 
     pub fn term(&self, t: &str) -> Option<&Arc<TermDef>> {
         self.terms.get(t)
+    }
+
+    /// The keyword `key` expands to, if any, without allocating: a keyword
+    /// itself or a keyword alias.
+    pub fn keyword_of<'s>(&'s self, key: &'s str) -> Option<&'s str> {
+        if is_keyword(key) {
+            return Some(key);
+        }
+        self.terms
+            .get(key)
+            .and_then(|d| d.iri.as_deref())
+            .filter(|i| is_keyword(i))
     }
 
     /// IRI expansion (API section 5.2) once the context is fully processed.
@@ -147,7 +188,7 @@ impl ActiveContext {
             }
             if let Some(def) = self.terms.get(prefix) {
                 if let (Some(iri), true) = (&def.iri, def.prefix) {
-                    return Some(format!("{iri}{suffix}"));
+                    return Some(concat(iri, suffix));
                 }
             }
             if is_absolute_iri(value) {
@@ -156,7 +197,7 @@ impl ActiveContext {
         }
         if vocab {
             if let Some(v) = &self.vocab {
-                return Some(format!("{v}{value}"));
+                return Some(concat(v, value));
             }
         }
         if document_relative {

@@ -123,12 +123,10 @@ struct Builder {
 }
 
 impl Builder {
-    fn add_prop(&mut self, iri: String, mut items: Vec<Expanded>) {
-        if let Some((_, existing)) = self.props.iter_mut().find(|(p, _)| *p == iri) {
-            existing.append(&mut items);
-        } else {
-            self.props.push((iri, items));
-        }
+    /// Entries are not merged here (two keys may alias the same IRI, which
+    /// is rare): toRdf does not care and [`to_json`] merges them.
+    fn add_prop(&mut self, iri: String, items: Vec<Expanded>) {
+        self.props.push((iri, items));
     }
 
     fn is_empty_node(&self) -> bool {
@@ -234,7 +232,7 @@ impl Expander<'_> {
         if let Some(prev) = &ac.previous {
             let mut revert = true;
             for k in map.keys() {
-                match ac.expand_iri(k, false, true).as_deref() {
+                match ac.keyword_of(k) {
                     Some("@value") => revert = false,
                     Some("@id") if map.len() == 1 => revert = false,
                     _ => {}
@@ -256,7 +254,7 @@ impl Expander<'_> {
         let type_scoped = ac.clone();
         let mut type_keys: Vec<&String> = map
             .keys()
-            .filter(|k| type_scoped.expand_iri(k, false, true).as_deref() == Some("@type"))
+            .filter(|k| type_scoped.keyword_of(k) == Some("@type"))
             .collect();
         type_keys.sort();
         let mut json_input = false;
@@ -773,7 +771,12 @@ fn item_to_json(e: &Expanded) -> Value {
                 );
             }
             for (p, items) in &n.props {
-                m.insert(p.clone(), to_json(items));
+                match m.get_mut(p) {
+                    Some(Value::Array(existing)) => existing.extend(items.iter().map(item_to_json)),
+                    _ => {
+                        m.insert(p.clone(), to_json(items));
+                    }
+                }
             }
             if let Some(g) = &n.graph {
                 m.insert("@graph".into(), to_json(g));

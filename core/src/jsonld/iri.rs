@@ -71,11 +71,25 @@ pub(crate) fn is_absolute_iri(s: &str) -> bool {
 /// An absolute IRI that can be written in N-Quads: no characters that an
 /// `IRIREF` forbids. Anything else is "not well-formed" and toRdf drops it.
 pub(crate) fn is_well_formed_iri(s: &str) -> bool {
-    is_absolute_iri(s)
-        && !s
-            .chars()
-            .any(|c| c <= ' ' || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '^' | '`' | '\\'))
+    is_absolute_iri(s) && s.bytes().all(|b| IRI_BYTE_OK[usize::from(b)])
 }
+
+/// Bytes allowed in an N-Quads `IRIREF` (non-ASCII bytes are allowed).
+const IRI_BYTE_OK: [bool; 256] = {
+    let mut ok = [true; 256];
+    let mut i = 0;
+    while i <= 0x20 {
+        ok[i] = false;
+        i += 1;
+    }
+    let forbidden = *b"<>\"{}|^`\\";
+    let mut j = 0;
+    while j < forbidden.len() {
+        ok[forbidden[j] as usize] = false;
+        j += 1;
+    }
+    ok
+};
 
 /// A blank node identifier (`_:` prefix).
 pub(crate) fn is_blank(s: &str) -> bool {

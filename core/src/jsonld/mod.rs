@@ -121,7 +121,7 @@ impl<L: ContextLoader> Processor<L> {
     /// nodes labelled `b0`, `b1`, ... in document order.
     pub fn to_rdf(&self, document: &Value) -> Result<Vec<Quad>, JsonLdError> {
         let items = self.expander().expand_document(&self.initial, document)?;
-        to_rdf::RdfWriter::new(self.safe_mode).write_document(&items)
+        to_rdf::RdfWriter::new(self.safe_mode).write_document(items)
     }
 
     fn expander(&self) -> Expander<'_> {

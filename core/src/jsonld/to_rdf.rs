@@ -40,10 +40,10 @@ impl RdfWriter {
     }
 
     /// Converts the expanded top-level elements (default graph).
-    pub fn write_document(mut self, items: &[Expanded]) -> Result<Vec<Quad>, JsonLdError> {
+    pub fn write_document(mut self, items: Vec<Expanded>) -> Result<Vec<Quad>, JsonLdError> {
         for item in items {
             if let Expanded::Node(n) = item {
-                self.write_node(n, None)?;
+                self.write_node(*n, None)?;
             }
         }
         let mut quads = self.quads;
@@ -82,11 +82,11 @@ impl RdfWriter {
         t
     }
 
-    fn resource(&mut self, id: &str) -> Result<Option<Term>, JsonLdError> {
-        if is_blank(id) {
-            Ok(Some(self.blank(id)))
-        } else if is_well_formed_iri(id) {
-            Ok(Some(Term::Iri(id.to_owned())))
+    fn resource(&mut self, id: String) -> Result<Option<Term>, JsonLdError> {
+        if is_blank(&id) {
+            Ok(Some(self.blank(&id)))
+        } else if is_well_formed_iri(&id) {
+            Ok(Some(Term::Iri(id)))
         } else {
             self.dropped(|| format!("relative or malformed IRI `{id}`"))?;
             Ok(None)
@@ -104,24 +104,24 @@ impl RdfWriter {
 
     fn write_node(
         &mut self,
-        node: &NodeObj,
+        node: NodeObj,
         graph: Option<&Term>,
     ) -> Result<Option<Term>, JsonLdError> {
-        let subject = match &node.id {
+        let subject = match node.id {
             Some(id) => self.resource(id)?,
             None => Some(self.fresh()),
         };
-        for t in &node.types {
+        for t in node.types {
             let obj = self.resource(t)?;
             if let (Some(s), Some(o)) = (&subject, obj) {
                 self.push(s, RDF_TYPE, o, graph);
             }
         }
-        for (p, items) in &node.props {
-            let predicate_ok = if is_blank(p) {
+        for (p, items) in node.props {
+            let predicate_ok = if is_blank(&p) {
                 self.dropped(|| format!("blank node predicate `{p}`"))?;
                 false
-            } else if is_well_formed_iri(p) {
+            } else if is_well_formed_iri(&p) {
                 true
             } else {
                 self.dropped(|| format!("malformed property IRI `{p}`"))?;
@@ -130,16 +130,16 @@ impl RdfWriter {
             for item in items {
                 let obj = self.write_object(item, graph)?;
                 if let (true, Some(s), Some(o)) = (predicate_ok, &subject, obj) {
-                    self.push(s, p, o, graph);
+                    self.push(s, &p, o, graph);
                 }
             }
         }
-        if let Some(g) = &node.graph {
+        if let Some(g) = node.graph {
             // A named graph whose name is not well-formed is skipped entirely.
             if let Some(name) = &subject {
                 for item in g {
                     if let Expanded::Node(n) = item {
-                        self.write_node(n, Some(name))?;
+                        self.write_node(*n, Some(name))?;
                     }
                 }
             }
@@ -149,26 +149,26 @@ impl RdfWriter {
 
     fn write_object(
         &mut self,
-        item: &Expanded,
+        item: Expanded,
         graph: Option<&Term>,
     ) -> Result<Option<Term>, JsonLdError> {
         match item {
-            Expanded::Node(n) => self.write_node(n, graph),
-            Expanded::Value(v) => self.literal(v),
+            Expanded::Node(n) => self.write_node(*n, graph),
+            Expanded::Value(v) => self.literal(*v),
             Expanded::List(items, _) => self.write_list(items, graph),
         }
     }
 
     fn write_list(
         &mut self,
-        items: &[Expanded],
+        items: Vec<Expanded>,
         graph: Option<&Term>,
     ) -> Result<Option<Term>, JsonLdError> {
         if items.is_empty() {
             return Ok(Some(Term::Iri(RDF_NIL.to_owned())));
         }
         let nodes: Vec<Term> = (0..items.len()).map(|_| self.fresh()).collect();
-        for (i, item) in items.iter().enumerate() {
+        for (i, item) in items.into_iter().enumerate() {
             if let Some(o) = self.write_object(item, graph)? {
                 self.push(&nodes[i], RDF_FIRST, o, graph);
             }
@@ -181,7 +181,7 @@ impl RdfWriter {
         Ok(nodes.into_iter().next())
     }
 
-    fn literal(&self, v: &ValueObj) -> Result<Option<Term>, JsonLdError> {
+    fn literal(&self, v: ValueObj) -> Result<Option<Term>, JsonLdError> {
         let dt = v.type_.as_deref();
         if dt == Some("@json") {
             let mut lexical = String::new();
@@ -205,10 +205,10 @@ impl RdfWriter {
                 return Ok(None);
             }
         }
-        let term = match &v.value {
+        let term = match v.value {
             Value::Bool(b) => lit(b.to_string(), dt.unwrap_or(XSD_BOOLEAN), None),
             Value::Number(n) => {
-                let f = number_as_f64(n).ok_or_else(|| {
+                let f = number_as_f64(&n).ok_or_else(|| {
                     JsonLdError::unsupported(
                         format!("integer {n} beyond 2^53 (processors disagree on its form)"),
                         "(expanded document)",
@@ -220,9 +220,9 @@ impl RdfWriter {
                     lit(canonical_integer(f), dt.unwrap_or(XSD_INTEGER), None)
                 }
             }
-            Value::String(s) => match &v.language {
-                Some(l) => lit(s.clone(), RDF_LANG_STRING, Some(l.clone())),
-                None => lit(s.clone(), dt.unwrap_or(XSD_STRING), None),
+            Value::String(s) => match v.language {
+                Some(l) => lit(s, RDF_LANG_STRING, Some(l)),
+                None => lit(s, dt.unwrap_or(XSD_STRING), None),
             },
             _ => return Ok(None),
         };
