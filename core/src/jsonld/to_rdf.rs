@@ -1,5 +1,5 @@
-//! Deserialize JSON-LD to RDF (API section 6.? "Deserialize JSON-LD to RDF"
-//! with node-map generation folded in): walks the expanded tree and emits
+//! Deserialize JSON-LD to RDF (JSON-LD 1.1 API, with node-map generation
+//! folded in): walks the expanded tree and emits
 //! quads directly. Equivalent to building the node map because an RDF
 //! dataset is a set: the result is sorted and de-duplicated at the end.
 
