@@ -1,0 +1,811 @@
+//! The JSON-LD 1.1 Expansion algorithm (API section 5.1), producing a typed
+//! tree instead of JSON so toRdf can walk it without re-parsing keywords.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::context::{ActiveContext, ScopedContext, TermDef};
+use super::error::JsonLdError;
+use super::iri::{is_absolute_iri, is_keyword};
+
+/// A location in the input document, kept as a borrowed chain so that it
+/// costs nothing unless an error has to name it.
+#[derive(Clone, Copy)]
+pub(crate) enum Path<'a> {
+    Root,
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    /// JSON Pointer (RFC 6901) rendering.
+    pub fn render(&self) -> String {
+        fn go(p: &Path<'_>, out: &mut String) {
+            match p {
+                Path::Root => {}
+                Path::Key(parent, k) => {
+                    go(parent, out);
+                    out.push('/');
+                    out.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                }
+                Path::Index(parent, i) => {
+                    go(parent, out);
+                    out.push('/');
+                    out.push_str(&i.to_string());
+                }
+            }
+        }
+        let mut out = String::new();
+        go(self, &mut out);
+        if out.is_empty() {
+            out.push('/');
+        }
+        out
+    }
+}
+
+/// An expanded element.
+#[derive(Debug, Clone)]
+pub(crate) enum Expanded {
+    Node(Box<NodeObj>),
+    Value(Box<ValueObj>),
+    List(Vec<Expanded>, Option<String>),
+}
+
+/// A node object, node reference or graph object.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NodeObj {
+    pub id: Option<String>,
+    pub types: Vec<String>,
+    pub props: Vec<(String, Vec<Expanded>)>,
+    pub graph: Option<Vec<Expanded>>,
+    pub index: Option<String>,
+}
+
+/// A value object. `value` is a scalar, or any JSON when `type_` is `@json`.
+#[derive(Debug, Clone)]
+pub(crate) struct ValueObj {
+    pub value: Value,
+    pub type_: Option<String>,
+    pub language: Option<String>,
+    pub direction: Option<String>,
+    pub index: Option<String>,
+}
+
+/// What expansion needs from the processor: applying (cached) contexts.
+pub(crate) trait ContextSource {
+    fn apply_scoped(
+        &self,
+        active: &Arc<ActiveContext>,
+        scoped: &ScopedContext,
+        override_protected: bool,
+        propagate: bool,
+        at: &Path<'_>,
+    ) -> Result<Arc<ActiveContext>, JsonLdError>;
+
+    fn apply_inline(
+        &self,
+        active: &Arc<ActiveContext>,
+        local: &Value,
+        at: &Path<'_>,
+    ) -> Result<Arc<ActiveContext>, JsonLdError>;
+}
+
+pub(crate) struct Expander<'a> {
+    pub contexts: &'a dyn ContextSource,
+    pub safe_mode: bool,
+}
+
+fn unsupported(feature: &str, at: &Path<'_>) -> JsonLdError {
+    JsonLdError::unsupported(feature, at.render())
+}
+
+fn syntax(code: &'static str, at: &Path<'_>, detail: impl Into<String>) -> JsonLdError {
+    JsonLdError::syntax(code, at.render(), detail)
+}
+
+#[derive(Default)]
+struct Builder {
+    id: Option<String>,
+    types: Vec<String>,
+    has_type: bool,
+    type_was_array: bool,
+    value: Option<Value>,
+    language: Option<String>,
+    direction: Option<String>,
+    has_direction: bool,
+    index: Option<String>,
+    list: Option<Vec<Expanded>>,
+    set: Option<Vec<Expanded>>,
+    graph: Option<Vec<Expanded>>,
+    props: Vec<(String, Vec<Expanded>)>,
+}
+
+impl Builder {
+    /// Entries are not merged here (two keys may alias the same IRI, which
+    /// is rare): toRdf does not care and [`to_json`] merges them.
+    fn add_prop(&mut self, iri: String, items: Vec<Expanded>) {
+        self.props.push((iri, items));
+    }
+
+    fn is_empty_node(&self) -> bool {
+        self.id.is_none()
+            && !self.has_type
+            && self.props.is_empty()
+            && self.graph.is_none()
+            && self.index.is_none()
+            && self.language.is_none()
+            && !self.has_direction
+    }
+}
+
+impl Expander<'_> {
+    /// Expands a whole document (including the top-level `@graph` unwrapping).
+    pub fn expand_document(
+        &self,
+        active: &Arc<ActiveContext>,
+        doc: &Value,
+    ) -> Result<Vec<Expanded>, JsonLdError> {
+        let mut out = Vec::new();
+        self.expand_element(active, None, doc, &Path::Root, &mut out)?;
+        if !doc.is_array() && out.len() == 1 {
+            if let Some(Expanded::Node(n)) = out.first_mut() {
+                if n.id.is_none() && n.types.is_empty() && n.props.is_empty() && n.index.is_none() {
+                    if let Some(g) = n.graph.take() {
+                        return Ok(g);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn dropped(&self, what: impl FnOnce() -> String, at: &Path<'_>) -> Result<(), JsonLdError> {
+        if self.safe_mode {
+            Err(JsonLdError::Dropped {
+                what: what(),
+                path: at.render(),
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    fn expand_element(
+        &self,
+        active: &Arc<ActiveContext>,
+        prop: Option<&str>,
+        elem: &Value,
+        at: &Path<'_>,
+        out: &mut Vec<Expanded>,
+    ) -> Result<(), JsonLdError> {
+        match elem {
+            Value::Null => Ok(()),
+            Value::Array(items) => {
+                let list_container = prop
+                    .and_then(|p| active.term(p))
+                    .is_some_and(|d| d.container.list);
+                for (i, item) in items.iter().enumerate() {
+                    let p = Path::Index(at, i);
+                    let before = out.len();
+                    self.expand_element(active, prop, item, &p, out)?;
+                    if list_container
+                        && (item.is_array()
+                            || out[before..]
+                                .iter()
+                                .any(|e| matches!(e, Expanded::List(..))))
+                    {
+                        return Err(unsupported("list of lists", &p));
+                    }
+                }
+                Ok(())
+            }
+            Value::Object(map) => self.expand_map(active, prop, map, at, out),
+            scalar => {
+                let Some(prop) = prop.filter(|p| *p != "@graph") else {
+                    return self.dropped(|| "free-floating scalar".to_owned(), at);
+                };
+                let mut ac = active.clone();
+                if let Some(sc) = ac.term(prop).and_then(|d| d.context.clone()) {
+                    ac = self.contexts.apply_scoped(&ac, &sc, true, true, at)?;
+                }
+                out.push(expand_scalar(&ac, prop, scalar, at)?);
+                Ok(())
+            }
+        }
+    }
+
+    fn expand_map(
+        &self,
+        active: &Arc<ActiveContext>,
+        prop: Option<&str>,
+        map: &Map<String, Value>,
+        at: &Path<'_>,
+        out: &mut Vec<Expanded>,
+    ) -> Result<(), JsonLdError> {
+        let mut ac = active.clone();
+        let prop_scoped = prop
+            .and_then(|p| ac.term(p))
+            .and_then(|d| d.context.clone());
+        // Step 7: type-scoped contexts do not propagate into new node objects.
+        if let Some(prev) = &ac.previous {
+            let mut revert = true;
+            for k in map.keys() {
+                match ac.keyword_of(k) {
+                    Some("@value") => revert = false,
+                    Some("@id") if map.len() == 1 => revert = false,
+                    _ => {}
+                }
+            }
+            if revert {
+                ac = prev.clone();
+            }
+        }
+        if let Some(sc) = prop_scoped {
+            ac = self.contexts.apply_scoped(&ac, &sc, true, true, at)?;
+        }
+        if let Some(local) = map.get("@context") {
+            ac = self
+                .contexts
+                .apply_inline(&ac, local, &Path::Key(at, "@context"))?;
+        }
+        // Steps 10-12: type-scoped contexts and input type.
+        let type_scoped = ac.clone();
+        let mut type_keys: Vec<&String> = map
+            .keys()
+            .filter(|k| type_scoped.keyword_of(k) == Some("@type"))
+            .collect();
+        type_keys.sort();
+        let mut json_input = false;
+        for (n, key) in type_keys.iter().enumerate() {
+            let mut terms: Vec<&str> = match &map[*key] {
+                Value::String(s) => vec![s.as_str()],
+                Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            if n == 0 {
+                json_input = terms
+                    .last()
+                    .and_then(|t| type_scoped.expand_iri(t, false, true))
+                    .as_deref()
+                    == Some("@json");
+            }
+            terms.sort_unstable();
+            for t in terms {
+                if let Some(sc) = type_scoped.term(t).and_then(|d| d.context.clone()) {
+                    let kp = Path::Key(at, key);
+                    ac = self.contexts.apply_scoped(&ac, &sc, false, false, &kp)?;
+                }
+            }
+        }
+
+        let mut b = Builder::default();
+        let mut seen: u32 = 0;
+        for (key, value) in map {
+            if key == "@context" {
+                continue;
+            }
+            let kp = Path::Key(at, key);
+            let expanded = ac.expand_iri(key, false, true);
+            let Some(expanded) = expanded.filter(|e| is_keyword(e) || e.contains(':')) else {
+                self.dropped(|| format!("undefined term `{key}`"), &kp)?;
+                continue;
+            };
+            if is_keyword(&expanded) {
+                let bit = 1u32 << (keyword_slot(&expanded) % 32);
+                if seen & bit != 0 && expanded != "@type" {
+                    return Err(syntax(
+                        "colliding keywords",
+                        &kp,
+                        format!("{expanded} appears more than once"),
+                    ));
+                }
+                seen |= bit;
+                self.expand_keyword(
+                    &ac,
+                    &type_scoped,
+                    prop,
+                    &expanded,
+                    value,
+                    json_input,
+                    &kp,
+                    &mut b,
+                )?;
+                continue;
+            }
+            let def: Option<&Arc<TermDef>> = ac.term(key);
+            if let Some(d) = def {
+                if d.reverse {
+                    return Err(unsupported("@reverse", &kp));
+                }
+                if d.nest.is_some() {
+                    return Err(unsupported("@nest", &kp));
+                }
+                if d.index.is_some() {
+                    return Err(unsupported("@index property mapping", &kp));
+                }
+            }
+            let container = def.map(|d| d.container).unwrap_or_default();
+            let was_array = value.is_array();
+            let mut items = Vec::new();
+            if def.and_then(|d| d.type_mapping.as_deref()) == Some("@json") {
+                items.push(Expanded::Value(Box::new(ValueObj {
+                    value: value.clone(),
+                    type_: Some("@json".to_owned()),
+                    language: None,
+                    direction: None,
+                    index: None,
+                })));
+            } else if container.language && value.is_object() {
+                expand_language_map(&ac, value, def, &kp, &mut items)?;
+            } else if (container.index || container.id || container.type_) && value.is_object() {
+                return Err(unsupported("@container @index/@id/@type map", &kp));
+            } else {
+                if value.is_null() {
+                    continue;
+                }
+                self.expand_element(&ac, Some(key), value, &kp, &mut items)?;
+                if !was_array && items.is_empty() {
+                    continue;
+                }
+            }
+            if container.list {
+                let already_list =
+                    !was_array && items.len() == 1 && matches!(items[0], Expanded::List(..));
+                if !already_list {
+                    if items.iter().any(|e| matches!(e, Expanded::List(..))) {
+                        return Err(unsupported("list of lists", &kp));
+                    }
+                    items = vec![Expanded::List(items, None)];
+                }
+            }
+            if container.graph {
+                if container.id || container.index {
+                    return Err(unsupported("@container @graph with @id/@index", &kp));
+                }
+                items = items
+                    .into_iter()
+                    .map(|it| {
+                        Expanded::Node(Box::new(NodeObj {
+                            graph: Some(vec![it]),
+                            ..NodeObj::default()
+                        }))
+                    })
+                    .collect();
+            }
+            b.add_prop(expanded, items);
+        }
+        self.finish(b, prop, at, out)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn expand_keyword(
+        &self,
+        ac: &Arc<ActiveContext>,
+        type_scoped: &Arc<ActiveContext>,
+        prop: Option<&str>,
+        keyword: &str,
+        value: &Value,
+        json_input: bool,
+        kp: &Path<'_>,
+        b: &mut Builder,
+    ) -> Result<(), JsonLdError> {
+        match keyword {
+            "@id" => {
+                let s = value
+                    .as_str()
+                    .ok_or_else(|| syntax("invalid @id value", kp, "@id must be a string"))?;
+                let id = ac
+                    .expand_iri(s, true, false)
+                    .ok_or_else(|| unsupported("keyword-like @id value", kp))?;
+                b.id = Some(id);
+            }
+            "@type" => {
+                let values: Vec<&str> = match value {
+                    Value::String(s) => vec![s.as_str()],
+                    Value::Array(a) => {
+                        b.type_was_array = true;
+                        a.iter()
+                            .map(|v| {
+                                v.as_str().ok_or_else(|| {
+                                    syntax(
+                                        "invalid type value",
+                                        kp,
+                                        "@type entries must be strings",
+                                    )
+                                })
+                            })
+                            .collect::<Result<_, _>>()?
+                    }
+                    _ => {
+                        return Err(syntax(
+                            "invalid type value",
+                            kp,
+                            "@type must be a string or array of strings",
+                        ))
+                    }
+                };
+                b.has_type = true;
+                for v in values {
+                    match type_scoped.expand_iri(v, true, true) {
+                        Some(t) => b.types.push(t),
+                        None => self.dropped(|| format!("type `{v}`"), kp)?,
+                    }
+                }
+            }
+            "@graph" => {
+                let mut items = Vec::new();
+                self.expand_element(ac, Some("@graph"), value, kp, &mut items)?;
+                b.graph.get_or_insert_with(Vec::new).append(&mut items);
+            }
+            "@value" => {
+                if !json_input && (value.is_array() || value.is_object()) {
+                    return Err(syntax(
+                        "invalid value object value",
+                        kp,
+                        "@value must be a scalar or null",
+                    ));
+                }
+                b.value = Some(value.clone());
+            }
+            "@language" => {
+                let s = value.as_str().ok_or_else(|| {
+                    syntax(
+                        "invalid language-tagged string",
+                        kp,
+                        "@language must be a string",
+                    )
+                })?;
+                b.language = Some(s.to_lowercase());
+            }
+            "@direction" => {
+                b.has_direction = true;
+                b.direction = match value {
+                    Value::String(s) if s == "ltr" || s == "rtl" => Some(s.clone()),
+                    Value::Null => None,
+                    _ => {
+                        return Err(syntax(
+                            "invalid base direction",
+                            kp,
+                            "@direction must be \"ltr\" or \"rtl\"",
+                        ))
+                    }
+                };
+            }
+            "@index" => {
+                let s = value
+                    .as_str()
+                    .ok_or_else(|| syntax("invalid @index value", kp, "@index must be a string"))?;
+                b.index = Some(s.to_owned());
+            }
+            "@list" => {
+                if matches!(prop, None | Some("@graph")) {
+                    return self.dropped(|| "free-floating list".to_owned(), kp);
+                }
+                let mut items = Vec::new();
+                self.expand_element(ac, prop, value, kp, &mut items)?;
+                let nested = value
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(Value::is_array))
+                    || items.iter().any(|e| matches!(e, Expanded::List(..)));
+                if nested {
+                    return Err(unsupported("list of lists", kp));
+                }
+                b.list = Some(items);
+            }
+            "@set" => {
+                let mut items = Vec::new();
+                self.expand_element(ac, prop, value, kp, &mut items)?;
+                b.set = Some(items);
+            }
+            other => return Err(unsupported(other, kp)),
+        }
+        Ok(())
+    }
+
+    fn finish(
+        &self,
+        b: Builder,
+        prop: Option<&str>,
+        at: &Path<'_>,
+        out: &mut Vec<Expanded>,
+    ) -> Result<(), JsonLdError> {
+        let free_floating = matches!(prop, None | Some("@graph"));
+        if let Some(value) = b.value {
+            if b.id.is_some()
+                || !b.props.is_empty()
+                || b.graph.is_some()
+                || b.list.is_some()
+                || b.set.is_some()
+            {
+                return Err(syntax(
+                    "invalid value object",
+                    at,
+                    "a value object has extra entries",
+                ));
+            }
+            if b.has_type && (b.language.is_some() || b.has_direction) {
+                return Err(syntax(
+                    "invalid value object",
+                    at,
+                    "@type cannot be combined with @language or @direction",
+                ));
+            }
+            let type_ = if b.has_type {
+                if b.type_was_array || b.types.len() != 1 {
+                    return Err(syntax(
+                        "invalid typed value",
+                        at,
+                        "@type of a value must be one IRI",
+                    ));
+                }
+                b.types.into_iter().next()
+            } else {
+                None
+            };
+            let is_json = type_.as_deref() == Some("@json");
+            if !is_json {
+                if value.is_null() {
+                    return Ok(());
+                }
+                if b.language.is_some() && !value.is_string() {
+                    return Err(syntax(
+                        "invalid language-tagged value",
+                        at,
+                        "@language requires a string @value",
+                    ));
+                }
+                if let Some(t) = &type_ {
+                    if !is_absolute_iri(t) {
+                        return Err(syntax(
+                            "invalid typed value",
+                            at,
+                            format!("`{t}` is not an IRI"),
+                        ));
+                    }
+                }
+            }
+            if free_floating {
+                return self.dropped(|| "free-floating value".to_owned(), at);
+            }
+            out.push(Expanded::Value(Box::new(ValueObj {
+                value,
+                type_,
+                language: b.language,
+                direction: b.direction,
+                index: b.index,
+            })));
+            return Ok(());
+        }
+        let only_index = b.id.is_none()
+            && !b.has_type
+            && b.props.is_empty()
+            && b.graph.is_none()
+            && b.language.is_none()
+            && !b.has_direction;
+        if let Some(items) = b.list {
+            if !only_index || b.set.is_some() {
+                return Err(syntax(
+                    "invalid set or list object",
+                    at,
+                    "@list with extra entries",
+                ));
+            }
+            out.push(Expanded::List(items, b.index));
+            return Ok(());
+        }
+        if let Some(items) = b.set {
+            if !only_index {
+                return Err(syntax(
+                    "invalid set or list object",
+                    at,
+                    "@set with extra entries",
+                ));
+            }
+            out.extend(items);
+            return Ok(());
+        }
+        if b.language.is_some()
+            && b.id.is_none()
+            && !b.has_type
+            && b.props.is_empty()
+            && b.graph.is_none()
+        {
+            return Ok(());
+        }
+        if free_floating {
+            if b.is_empty_node() {
+                return Ok(());
+            }
+            let only_id = b.id.is_some()
+                && !b.has_type
+                && b.props.is_empty()
+                && b.graph.is_none()
+                && b.index.is_none();
+            if only_id {
+                return Ok(());
+            }
+        }
+        out.push(Expanded::Node(Box::new(NodeObj {
+            id: b.id,
+            types: b.types,
+            props: b.props,
+            graph: b.graph,
+            index: b.index,
+        })));
+        Ok(())
+    }
+}
+
+/// Slot of a keyword in the colliding-keywords bit set.
+fn keyword_slot(k: &str) -> u32 {
+    match k {
+        "@id" => 0,
+        "@type" => 1,
+        "@graph" => 2,
+        "@value" => 3,
+        "@language" => 4,
+        "@direction" => 5,
+        "@index" => 6,
+        "@list" => 7,
+        "@set" => 8,
+        "@reverse" => 9,
+        "@included" => 10,
+        "@nest" => 11,
+        _ => 31,
+    }
+}
+
+/// Value Expansion (API 5.3.2) of a scalar under `prop`.
+fn expand_scalar(
+    ac: &ActiveContext,
+    prop: &str,
+    v: &Value,
+    at: &Path<'_>,
+) -> Result<Expanded, JsonLdError> {
+    let def = ac.term(prop);
+    let tm = def.and_then(|d| d.type_mapping.as_deref());
+    if let Value::String(s) = v {
+        let id = match tm {
+            Some("@id") => Some(ac.expand_iri(s, true, false)),
+            Some("@vocab") => Some(ac.expand_iri(s, true, true)),
+            _ => None,
+        };
+        if let Some(id) = id {
+            let id = id.ok_or_else(|| unsupported("keyword-like IRI value", at))?;
+            return Ok(Expanded::Node(Box::new(NodeObj {
+                id: Some(id),
+                ..NodeObj::default()
+            })));
+        }
+    }
+    let mut vo = ValueObj {
+        value: v.clone(),
+        type_: None,
+        language: None,
+        direction: None,
+        index: None,
+    };
+    match tm {
+        Some(t) if !matches!(t, "@id" | "@vocab" | "@none") => vo.type_ = Some(t.to_owned()),
+        _ if v.is_string() => {
+            vo.language = match def.and_then(|d| d.language.as_ref()) {
+                Some(l) => l.clone(),
+                None => ac.language.clone(),
+            };
+            vo.direction = match def.and_then(|d| d.direction.as_ref()) {
+                Some(d) => d.clone(),
+                None => ac.direction.clone(),
+            };
+        }
+        _ => {}
+    }
+    Ok(Expanded::Value(Box::new(vo)))
+}
+
+fn expand_language_map(
+    ac: &ActiveContext,
+    value: &Value,
+    def: Option<&Arc<TermDef>>,
+    at: &Path<'_>,
+    out: &mut Vec<Expanded>,
+) -> Result<(), JsonLdError> {
+    let Some(map) = value.as_object() else {
+        return Ok(());
+    };
+    let direction = match def.and_then(|d| d.direction.as_ref()) {
+        Some(d) => d.clone(),
+        None => ac.direction.clone(),
+    };
+    for (lang, v) in map {
+        let lp = Path::Key(at, lang);
+        let language = if ac.expand_iri(lang, false, true).as_deref() == Some("@none") {
+            None
+        } else {
+            Some(lang.to_lowercase())
+        };
+        let items: &[Value] = match v {
+            Value::Array(a) => a,
+            other => std::slice::from_ref(other),
+        };
+        for item in items {
+            match item {
+                Value::Null => {}
+                Value::String(_) => out.push(Expanded::Value(Box::new(ValueObj {
+                    value: item.clone(),
+                    type_: None,
+                    language: language.clone(),
+                    direction: direction.clone(),
+                    index: None,
+                }))),
+                _ => {
+                    return Err(syntax(
+                        "invalid language map value",
+                        &lp,
+                        "language map values must be strings",
+                    ))
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The expanded form as JSON (what the JSON-LD `expand()` API returns).
+pub(crate) fn to_json(items: &[Expanded]) -> Value {
+    Value::Array(items.iter().map(item_to_json).collect())
+}
+
+fn item_to_json(e: &Expanded) -> Value {
+    let mut m = Map::new();
+    match e {
+        Expanded::Node(n) => {
+            if let Some(id) = &n.id {
+                m.insert("@id".into(), Value::String(id.clone()));
+            }
+            if !n.types.is_empty() {
+                m.insert(
+                    "@type".into(),
+                    Value::Array(n.types.iter().cloned().map(Value::String).collect()),
+                );
+            }
+            for (p, items) in &n.props {
+                match m.get_mut(p) {
+                    Some(Value::Array(existing)) => existing.extend(items.iter().map(item_to_json)),
+                    _ => {
+                        m.insert(p.clone(), to_json(items));
+                    }
+                }
+            }
+            if let Some(g) = &n.graph {
+                m.insert("@graph".into(), to_json(g));
+            }
+            if let Some(i) = &n.index {
+                m.insert("@index".into(), Value::String(i.clone()));
+            }
+        }
+        Expanded::Value(v) => {
+            m.insert("@value".into(), v.value.clone());
+            if let Some(t) = &v.type_ {
+                m.insert("@type".into(), Value::String(t.clone()));
+            }
+            if let Some(l) = &v.language {
+                m.insert("@language".into(), Value::String(l.clone()));
+            }
+            if let Some(d) = &v.direction {
+                m.insert("@direction".into(), Value::String(d.clone()));
+            }
+            if let Some(i) = &v.index {
+                m.insert("@index".into(), Value::String(i.clone()));
+            }
+        }
+        Expanded::List(items, index) => {
+            m.insert("@list".into(), to_json(items));
+            if let Some(i) = index {
+                m.insert("@index".into(), Value::String(i.clone()));
+            }
+        }
+    }
+    Value::Object(m)
+}

@@ -1,0 +1,287 @@
+//! JSON-LD 1.1 expansion and toRdf for Verifiable Credentials, over pinned
+//! contexts only.
+//!
+//! Data Integrity `*-rdfc-*` suites sign the RDF dataset a credential
+//! denotes, so every verifier must derive exactly the triples the issuer
+//! signed. This module implements the subset of JSON-LD 1.1 that pinned VC
+//! contexts use, and rejects everything else with
+//! [`JsonLdError::Unsupported`] instead of guessing (see
+//! `docs/jsonld-subset.md`). Contexts come only from a [`ContextLoader`]:
+//! nothing is ever fetched.
+//!
+//! A [`Processor`] parses and processes each context once and caches the
+//! resulting active contexts (including type- and property-scoped ones), so
+//! verifying many credentials costs only expansion and quad emission.
+
+mod context;
+mod error;
+mod expand;
+mod iri;
+mod json;
+mod to_rdf;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde_json::Value;
+
+pub use error::JsonLdError;
+
+use crate::rdf::Quad;
+use context::{process_context, ActiveContext, ProcessFlags, RemoteContexts, ScopedContext};
+use expand::{ContextSource, Expander, Path};
+
+/// Source of pinned context documents.
+///
+/// Returns the JSON text of the context published at `url`, or `None` if the
+/// URL is not pinned (which makes processing fail with
+/// [`JsonLdError::UnknownContext`]). Implementations must never fetch.
+pub trait ContextLoader {
+    /// The JSON text of the pinned context document at `url`.
+    fn load(&self, url: &str) -> Option<&str>;
+}
+
+impl<T: ContextLoader + ?Sized> ContextLoader for &T {
+    fn load(&self, url: &str) -> Option<&str> {
+        (**self).load(url)
+    }
+}
+
+/// Bound on the number of cached processed contexts, so that hostile inputs
+/// combining contexts in many ways cannot grow memory without limit.
+const MAX_CACHED_CONTEXTS: usize = 4096;
+/// Bound on nested remote context inclusion (JSON-LD `context overflow`).
+const MAX_REMOTE_DEPTH: usize = 16;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum SourceKey {
+    Url(u64),
+    Scoped {
+        id: u64,
+        override_protected: bool,
+        propagate: bool,
+    },
+}
+
+#[derive(Default)]
+struct Cache {
+    /// Parsed `@context` values of loaded documents, with a stable id.
+    documents: HashMap<String, (u64, Arc<Value>)>,
+    /// (active context id, applied context) -> resulting active context.
+    processed: HashMap<(u64, SourceKey), Arc<ActiveContext>>,
+}
+
+/// A reusable JSON-LD processor: holds the context loader and the cache of
+/// processed contexts. Share one per trust bundle; it is `Sync` when the
+/// loader is.
+pub struct Processor<L> {
+    loader: L,
+    safe_mode: bool,
+    initial: Arc<ActiveContext>,
+    cache: Mutex<Cache>,
+}
+
+impl<L: ContextLoader> Processor<L> {
+    /// A processor with no document base IRI and safe mode off (spec
+    /// behaviour: undefined terms and relative IRIs are silently dropped).
+    pub fn new(loader: L) -> Self {
+        Processor {
+            loader,
+            safe_mode: false,
+            initial: Arc::new(ActiveContext::initial(None)),
+            cache: Mutex::new(Cache::default()),
+        }
+    }
+
+    /// Sets the document base IRI against which relative IRIs resolve
+    /// (JSON-LD's `base` option). Resets the cache, whose entries depend on it.
+    pub fn with_base(mut self, base: impl Into<String>) -> Self {
+        self.initial = Arc::new(ActiveContext::initial(Some(base.into())));
+        self.cache = Mutex::new(Cache::default());
+        self
+    }
+
+    /// Safe mode fails with [`JsonLdError::Dropped`] wherever the spec would
+    /// silently drop data (undefined terms, relative IRIs, malformed language
+    /// tags, free-floating values): dropped data is unsigned data, so a
+    /// verifier should turn this on.
+    pub fn with_safe_mode(mut self, on: bool) -> Self {
+        self.safe_mode = on;
+        self
+    }
+
+    /// JSON-LD 1.1 expansion; returns the expanded document (an array).
+    pub fn expand(&self, document: &Value) -> Result<Value, JsonLdError> {
+        let items = self.expander().expand_document(&self.initial, document)?;
+        Ok(expand::to_json(&items))
+    }
+
+    /// JSON-LD 1.1 toRdf (produceGeneralizedRdf false, rdfDirection null):
+    /// the dataset the document denotes, sorted, without duplicates, blank
+    /// nodes labelled `b0`, `b1`, ... in document order.
+    pub fn to_rdf(&self, document: &Value) -> Result<Vec<Quad>, JsonLdError> {
+        let items = self.expander().expand_document(&self.initial, document)?;
+        to_rdf::RdfWriter::new(self.safe_mode).write_document(items)
+    }
+
+    fn expander(&self) -> Expander<'_> {
+        Expander {
+            contexts: self,
+            safe_mode: self.safe_mode,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Cache> {
+        // A poisoned lock only means another thread panicked mid-insert; the
+        // map itself is still consistent.
+        self.cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn load(&self, url: &str) -> Result<(u64, Arc<Value>), JsonLdError> {
+        if let Some((id, v)) = self.lock().documents.get(url) {
+            return Ok((*id, v.clone()));
+        }
+        let text = self
+            .loader
+            .load(url)
+            .ok_or_else(|| JsonLdError::UnknownContext(url.to_owned()))?;
+        let invalid = |reason: String| JsonLdError::InvalidContextDocument {
+            url: url.to_owned(),
+            reason,
+        };
+        let doc: Value = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let ctx = match doc {
+            Value::Object(mut m) => m
+                .remove("@context")
+                .ok_or_else(|| invalid("no @context entry".to_owned()))?,
+            _ => return Err(invalid("not a JSON object".to_owned())),
+        };
+        let entry = (context::fresh_id(), Arc::new(ctx));
+        self.lock().documents.insert(url.to_owned(), entry.clone());
+        Ok(entry)
+    }
+
+    fn cached(&self, active: &ActiveContext, key: SourceKey) -> Option<Arc<ActiveContext>> {
+        if !active.cacheable {
+            return None;
+        }
+        self.lock().processed.get(&(active.id, key)).cloned()
+    }
+
+    fn remember(&self, active: &ActiveContext, key: SourceKey, result: &Arc<ActiveContext>) {
+        if active.cacheable && result.cacheable {
+            let mut cache = self.lock();
+            if cache.processed.len() < MAX_CACHED_CONTEXTS {
+                cache.processed.insert((active.id, key), result.clone());
+            }
+        }
+    }
+}
+
+impl<L: ContextLoader> RemoteContexts for Processor<L> {
+    fn apply_url(
+        &self,
+        active: &Arc<ActiveContext>,
+        url: &str,
+        stack: &mut Vec<String>,
+    ) -> Result<Arc<ActiveContext>, JsonLdError> {
+        let (doc_id, ctx) = self.load(url)?;
+        let key = SourceKey::Url(doc_id);
+        if let Some(hit) = self.cached(active, key) {
+            return Ok(hit);
+        }
+        if stack.len() >= MAX_REMOTE_DEPTH || stack.iter().any(|u| u == url) {
+            return Err(JsonLdError::syntax(
+                "context overflow",
+                url,
+                "remote contexts include each other recursively",
+            ));
+        }
+        stack.push(url.to_owned());
+        let flags = ProcessFlags {
+            override_protected: false,
+            propagate: true,
+            source_cacheable: true,
+        };
+        let result = process_context(self, active, &ctx, Some(url), flags, stack, url);
+        stack.pop();
+        let result = result?;
+        self.remember(active, key, &result);
+        Ok(result)
+    }
+}
+
+impl<L: ContextLoader> ContextSource for Processor<L> {
+    fn apply_scoped(
+        &self,
+        active: &Arc<ActiveContext>,
+        scoped: &ScopedContext,
+        override_protected: bool,
+        propagate: bool,
+        at: &Path<'_>,
+    ) -> Result<Arc<ActiveContext>, JsonLdError> {
+        let key = SourceKey::Scoped {
+            id: scoped.id,
+            override_protected,
+            propagate,
+        };
+        if scoped.cacheable {
+            if let Some(hit) = self.cached(active, key) {
+                return Ok(hit);
+            }
+        }
+        let flags = ProcessFlags {
+            override_protected,
+            propagate,
+            source_cacheable: scoped.cacheable,
+        };
+        let origin = format!("scoped context applied at {}", at.render());
+        let result = process_context(
+            self,
+            active,
+            &scoped.value,
+            scoped.base.as_deref(),
+            flags,
+            &mut Vec::new(),
+            &origin,
+        )?;
+        if scoped.cacheable {
+            self.remember(active, key, &result);
+        }
+        Ok(result)
+    }
+
+    fn apply_inline(
+        &self,
+        active: &Arc<ActiveContext>,
+        local: &Value,
+        at: &Path<'_>,
+    ) -> Result<Arc<ActiveContext>, JsonLdError> {
+        let flags = ProcessFlags {
+            override_protected: false,
+            propagate: true,
+            source_cacheable: false,
+        };
+        let base = self.initial.base.clone();
+        process_context(
+            self,
+            active,
+            local,
+            base.as_deref(),
+            flags,
+            &mut Vec::new(),
+            &at.render(),
+        )
+    }
+}
+
+/// toRdf of one document with a throw-away processor. Prefer a long-lived
+/// [`Processor`] when handling many documents: it caches processed contexts.
+pub fn to_rdf(document: &Value, loader: &dyn ContextLoader) -> Result<Vec<Quad>, JsonLdError> {
+    Processor::new(loader).to_rdf(document)
+}
+
+/// Expansion of one document with a throw-away processor (see [`to_rdf`]).
+pub fn expand(document: &Value, loader: &dyn ContextLoader) -> Result<Value, JsonLdError> {
+    Processor::new(loader).expand(document)
+}
