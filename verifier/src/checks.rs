@@ -1,7 +1,7 @@
 //! The checks themselves, run in a fixed order; later checks that depend on
 //! an earlier failure are reported as not run rather than silently dropped.
 
-use elicence_core::did::OfflineResolver;
+use elicence_core::did::{DidError, OfflineResolver};
 use elicence_core::{jose, json, licence, proof};
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
@@ -17,14 +17,15 @@ pub struct Policy {
     /// Check only the proof: no issuer-key binding, validity or licence checks.
     /// For test vectors and debugging; never for deciding trust.
     pub proof_only: bool,
-    /// DID documents available offline (for did:web issuers).
-    pub did_documents: Vec<Value>,
+    /// Resolves verification methods offline: did:key always, did:web from
+    /// the DID documents the caller loaded into it.
+    pub resolver: OfflineResolver,
 }
 
 impl Policy {
     /// Full verification at `now`, with no DID documents.
     pub fn at(now: OffsetDateTime) -> Self {
-        Policy { now, proof_only: false, did_documents: Vec::new() }
+        Policy { now, proof_only: false, resolver: OfflineResolver::new() }
     }
 }
 
@@ -32,7 +33,7 @@ impl Policy {
 /// `vc+jwt`, and explains the result. Never panics on any input.
 pub fn verify(input: &[u8], policy: &Policy) -> Report {
     let mut run = Run::default();
-    let resolver = OfflineResolver::with_documents(policy.did_documents.clone());
+    let resolver = &policy.resolver;
 
     let Some(secured) = run.decode(input) else {
         return run.finish(None);
@@ -41,10 +42,10 @@ pub fn verify(input: &[u8], policy: &Policy) -> Report {
     let credential = match secured {
         Secured::Json(doc) => {
             run.contexts(&doc);
-            run.data_integrity(&doc, &resolver);
+            run.data_integrity(&doc, resolver, policy.now);
             doc
         }
-        Secured::Jwt(jwt) => match run.jwt(&jwt, &resolver) {
+        Secured::Jwt(jwt) => match run.jwt(&jwt, resolver) {
             Some(doc) => {
                 run.contexts(&doc);
                 doc
@@ -202,7 +203,7 @@ impl Run {
         }
     }
 
-    fn data_integrity(&mut self, doc: &Value, resolver: &OfflineResolver) {
+    fn data_integrity(&mut self, doc: &Value, resolver: &OfflineResolver, now: OffsetDateTime) {
         self.push(
             CheckCode::Format,
             Outcome::Pass,
@@ -212,7 +213,8 @@ impl Run {
             ),
         );
         self.format = Some(SecuredFormat::DataIntegrity { cryptosuites: cryptosuites(doc) });
-        match proof::verify(doc, resolver, "assertionMethod") {
+        let now = now.format(&Rfc3339).ok();
+        match proof::verify(doc, resolver, "assertionMethod", now.as_deref()) {
             Ok(verified) => {
                 let suites: Vec<String> =
                     verified.iter().map(|p| p.suite.name().to_owned()).collect();
@@ -256,7 +258,7 @@ impl Run {
                 Some(doc)
             }
             Err(e) => {
-                if jose::is_malformed(&e) {
+                if is_malformed_jwt(&e) {
                     self.push(
                         CheckCode::Format,
                         Outcome::Fail,
@@ -268,7 +270,8 @@ impl Run {
                         Outcome::Pass,
                         Text::new("A compact JWS claiming to be a vc+jwt.", "ข้อมูลรูปแบบ JWS ที่อ้างว่าเป็น vc+jwt"),
                     );
-                    self.proof_failed(e.to_string(), jose::is_unresolved(&e));
+                    let unresolved = matches!(&e, jose::JoseError::Resolve(d) if is_unavailable(d));
+                    self.proof_failed(e.to_string(), unresolved);
                 }
                 None
             }
@@ -443,5 +446,19 @@ fn date_field(doc: &Value, key: &str) -> Result<Option<OffsetDateTime>, Text> {
 }
 
 fn is_unresolved_proof(e: &proof::ProofError) -> bool {
-    matches!(e, proof::ProofError::Resolve(d) if d.is_unavailable())
+    matches!(e, proof::ProofError::Resolve(d) if is_unavailable(d))
+}
+
+/// Missing trust material is "cannot decide", not "forged".
+fn is_unavailable(e: &DidError) -> bool {
+    matches!(e, DidError::DocumentNotFound(_))
+}
+
+/// Errors that mean "this is not a vc+jwt at all" rather than "bad signature".
+fn is_malformed_jwt(e: &jose::JoseError) -> bool {
+    use jose::JoseError as J;
+    matches!(
+        e,
+        J::Malformed(_) | J::BadBase64(_) | J::BadJson { .. } | J::PayloadNotObject | J::WrongType(_) | J::WrongContentType(_)
+    )
 }

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use elicence_core::did::OfflineResolver;
 use elicence_verifier::{Outcome, Policy, Report, Verdict};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -21,7 +22,8 @@ pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
     for path in &a.did_doc {
         did_documents.push(io::read_json(path)?);
     }
-    let policy = Policy { now, proof_only: a.proof_only, did_documents };
+    let resolver = OfflineResolver::with_documents(did_documents)?;
+    let policy = Policy { now, proof_only: a.proof_only, resolver };
     let report = elicence_verifier::verify(&input, &policy);
     let text = if a.json {
         let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
