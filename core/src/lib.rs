@@ -7,3 +7,8 @@
 #![deny(missing_docs)]
 
 pub mod rdf;
+pub mod did;
+pub mod jcs;
+pub mod jose;
+pub mod keys;
+pub mod proof;
