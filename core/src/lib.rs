@@ -6,9 +6,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod rdf;
 pub mod did;
 pub mod jcs;
 pub mod jose;
 pub mod keys;
 pub mod proof;
+pub mod rdf;

@@ -23,7 +23,9 @@ fn valid_host(host: &str) -> bool {
                 && label.len() <= 63
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
 }
 
@@ -68,7 +70,10 @@ pub fn did_web_url(did: &str) -> Result<String, DidError> {
         None => (domain.to_ascii_lowercase(), None),
     };
     if !valid_host(&host) {
-        return Err(invalid(did, format!("`{domain}` is not a valid domain name")));
+        return Err(invalid(
+            did,
+            format!("`{domain}` is not a valid domain name"),
+        ));
     }
     if let Some(port) = &port {
         if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {

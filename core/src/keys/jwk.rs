@@ -46,7 +46,9 @@ fn kind(jwk: &Value) -> Result<JwkKind, KeyError> {
     match (kty, crv) {
         ("OKP", "Ed25519") => Ok(JwkKind::Ed25519),
         ("EC", "P-256") => Ok(JwkKind::P256),
-        _ => Err(KeyError::UnsupportedAlgorithm(format!("JWK kty={kty} crv={crv}"))),
+        _ => Err(KeyError::UnsupportedAlgorithm(format!(
+            "JWK kty={kty} crv={crv}"
+        ))),
     }
 }
 
@@ -55,7 +57,9 @@ impl PublicKey {
     /// `{"kty":"EC","crv":"P-256","x","y"}`.
     pub fn to_jwk(&self) -> Value {
         match self {
-            PublicKey::Ed25519(k) => json!({"kty": "OKP", "crv": "Ed25519", "x": b64(k.as_bytes())}),
+            PublicKey::Ed25519(k) => {
+                json!({"kty": "OKP", "crv": "Ed25519", "x": b64(k.as_bytes())})
+            }
             PublicKey::P256(k) => {
                 let point = k.to_encoded_point(false);
                 // An uncompressed SEC1 point always carries both coordinates.
@@ -79,11 +83,8 @@ impl PublicKey {
             JwkKind::P256 => {
                 let x = coordinate::<32>(jwk, "x")?;
                 let y = coordinate::<32>(jwk, "y")?;
-                let point = p256::EncodedPoint::from_affine_coordinates(
-                    (&*x).into(),
-                    (&*y).into(),
-                    false,
-                );
+                let point =
+                    p256::EncodedPoint::from_affine_coordinates((&*x).into(), (&*y).into(), false);
                 p256::ecdsa::VerifyingKey::from_encoded_point(&point)
                     .map(PublicKey::P256)
                     .map_err(|_| KeyError::InvalidKey("P-256"))
@@ -102,7 +103,13 @@ impl SigningKey {
             SigningKey::P256(k) => b64(Zeroizing::new(k.to_bytes()).as_ref()),
         });
         let public = self.public_key().to_jwk();
-        let field = |name: &str| public.get(name).and_then(Value::as_str).unwrap_or_default().to_string();
+        let field = |name: &str| {
+            public
+                .get(name)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
         Zeroizing::new(match self {
             SigningKey::Ed25519(_) => format!(
                 r#"{{"kty":"OKP","crv":"Ed25519","x":"{}","d":"{}"}}"#,

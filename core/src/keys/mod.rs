@@ -147,12 +147,10 @@ impl PublicKey {
     pub fn verify(&self, msg: &[u8], sig: &[u8]) -> Result<(), KeyError> {
         match self {
             PublicKey::Ed25519(k) => {
-                let bytes: [u8; 64] =
-                    sig.try_into()
-                        .map_err(|_| KeyError::MalformedSignature {
-                            algorithm: "Ed25519",
-                            reason: format!("expected 64 bytes, got {}", sig.len()),
-                        })?;
+                let bytes: [u8; 64] = sig.try_into().map_err(|_| KeyError::MalformedSignature {
+                    algorithm: "Ed25519",
+                    reason: format!("expected 64 bytes, got {}", sig.len()),
+                })?;
                 let sig = ed25519_dalek::Signature::from_bytes(&bytes);
                 k.verify_strict(msg, &sig)
                     .map_err(|_| KeyError::SignatureMismatch)

@@ -37,7 +37,9 @@ fn decode(s: &str) -> Result<([u8; 2], Zeroizing<Vec<u8>>), KeyError> {
             .map_err(|e| KeyError::InvalidBase58(e.to_string()))?,
     );
     if bytes.len() < 2 {
-        return Err(KeyError::InvalidBase58("too short for a multicodec prefix".into()));
+        return Err(KeyError::InvalidBase58(
+            "too short for a multicodec prefix".into(),
+        ));
     }
     let prefix = [bytes[0], bytes[1]];
     Ok((prefix, Zeroizing::new(bytes[2..].to_vec())))

@@ -161,8 +161,8 @@ impl SigningKey {
 
     /// Reads an unencrypted PKCS#8 DER private key (Ed25519 or P-256).
     pub fn from_pkcs8_der(der: &[u8]) -> Result<SigningKey, KeyError> {
-        let info =
-            pkcs8::PrivateKeyInfo::try_from(der).map_err(|e| KeyError::InvalidDer(e.to_string()))?;
+        let info = pkcs8::PrivateKeyInfo::try_from(der)
+            .map_err(|e| KeyError::InvalidDer(e.to_string()))?;
         let oid = info.algorithm.oid;
         if oid == OID_ED25519 {
             ed25519_dalek::SigningKey::from_pkcs8_der(der)
@@ -180,7 +180,9 @@ impl SigningKey {
                 .map(SigningKey::P256)
                 .map_err(|_| KeyError::InvalidKey("P-256"))
         } else {
-            Err(KeyError::UnsupportedAlgorithm(format!("PKCS#8 algorithm {oid}")))
+            Err(KeyError::UnsupportedAlgorithm(format!(
+                "PKCS#8 algorithm {oid}"
+            )))
         }
     }
 }
@@ -238,7 +240,9 @@ impl PublicKey {
                 .map(PublicKey::P256)
                 .map_err(|_| KeyError::InvalidKey("P-256"))
         } else {
-            Err(KeyError::UnsupportedAlgorithm(format!("SPKI algorithm {oid}")))
+            Err(KeyError::UnsupportedAlgorithm(format!(
+                "SPKI algorithm {oid}"
+            )))
         }
     }
 }
