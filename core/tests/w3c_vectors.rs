@@ -14,7 +14,9 @@ use sha2::{Digest, Sha256};
 fn vectors_dir() -> PathBuf {
     let dir = std::env::var_os("ELICENCE_SHARED_VECTORS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors")));
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors"))
+        });
     assert!(
         dir.is_dir(),
         "W3C vectors missing at {} (set ELICENCE_SHARED_VECTORS)",
@@ -66,18 +68,28 @@ fn eddsa_jcs_2022_intermediate_values_match_byte_for_byte() {
     let doc_hash = Sha256::digest(canon_doc.as_bytes());
     assert_eq!(hex::encode(doc_hash), text(&format!("{d}/docHashJCS.txt")));
     let proof_hash = Sha256::digest(canon_proof.as_bytes());
-    assert_eq!(hex::encode(proof_hash), text(&format!("{d}/proofHashJCS.txt")));
+    assert_eq!(
+        hex::encode(proof_hash),
+        text(&format!("{d}/proofHashJCS.txt"))
+    );
 
     let combined = Cryptosuite::EddsaJcs2022.hash_data(
         Cryptosuite::EddsaJcs2022.key_algorithm(),
         canon_proof.as_bytes(),
         canon_doc.as_bytes(),
     );
-    assert_eq!(hex::encode(&combined), text(&format!("{d}/combinedHashJCS.txt")));
+    assert_eq!(
+        hex::encode(&combined),
+        text(&format!("{d}/combinedHashJCS.txt"))
+    );
 
     let pair = json(&format!("{EDDSA}/keyPair.json"));
-    let key = SigningKey::from_secret_multikey(pair["privateKeyMultibase"].as_str().unwrap()).unwrap();
-    assert_eq!(key.public_key().to_multikey(), pair["publicKeyMultibase"].as_str().unwrap());
+    let key =
+        SigningKey::from_secret_multikey(pair["privateKeyMultibase"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        key.public_key().to_multikey(),
+        pair["publicKeyMultibase"].as_str().unwrap()
+    );
     let sig = key.sign(&combined);
     assert_eq!(hex::encode(&sig), text(&format!("{d}/sigHexJCS.txt")));
     assert_eq!(
@@ -92,7 +104,8 @@ fn eddsa_jcs_2022_signing_reproduces_signed_document_exactly() {
     let unsigned = json(&format!("{EDDSA}/unsigned.json"));
     let config = json(&format!("{d}/proofConfigJCS.json"));
     let pair = json(&format!("{EDDSA}/keyPair.json"));
-    let key = SigningKey::from_secret_multikey(pair["privateKeyMultibase"].as_str().unwrap()).unwrap();
+    let key =
+        SigningKey::from_secret_multikey(pair["privateKeyMultibase"].as_str().unwrap()).unwrap();
 
     let options = ProofOptions::new(
         config["verificationMethod"].as_str().unwrap(),
@@ -113,7 +126,8 @@ fn eddsa_jcs_2022_signing_reproduces_signed_document_exactly() {
 #[test]
 fn eddsa_jcs_2022_signed_vector_verifies() {
     let signed = json(&format!("{EDDSA}/eddsa-jcs-2022/signedJCS.json"));
-    let verified = proof::verify(&signed, &OfflineResolver::new(), "assertionMethod", None).unwrap();
+    let verified =
+        proof::verify(&signed, &OfflineResolver::new(), "assertionMethod", None).unwrap();
     assert_eq!(verified.len(), 1);
     assert_eq!(verified[0].suite, Cryptosuite::EddsaJcs2022);
     assert_eq!(
@@ -134,8 +148,14 @@ fn ecdsa_jcs_2019_p256_vector_canonical_forms_hashes_and_signature() {
     assert_eq!(canon_doc, text(&format!("{d}/canonDocJCSECDSAP256.txt")));
     assert_eq!(canon_doc, jcs::canonicalize(&unsigned_of(&signed)).unwrap());
     let canon_proof = jcs::canonicalize(&config).unwrap();
-    assert_eq!(canon_proof, text(&format!("{d}/proofCanonJCSECDSAP256.txt")));
-    assert_eq!(canon_proof, jcs::canonicalize(&proof_config_of(&signed)).unwrap());
+    assert_eq!(
+        canon_proof,
+        text(&format!("{d}/proofCanonJCSECDSAP256.txt"))
+    );
+    assert_eq!(
+        canon_proof,
+        jcs::canonicalize(&proof_config_of(&signed)).unwrap()
+    );
 
     assert_eq!(
         hex::encode(Sha256::digest(canon_doc.as_bytes())),
@@ -150,7 +170,10 @@ fn ecdsa_jcs_2019_p256_vector_canonical_forms_hashes_and_signature() {
         canon_proof.as_bytes(),
         canon_doc.as_bytes(),
     );
-    assert_eq!(hex::encode(&combined), text(&format!("{d}/combinedHashJCSECDSAP256.txt")));
+    assert_eq!(
+        hex::encode(&combined),
+        text(&format!("{d}/combinedHashJCSECDSAP256.txt"))
+    );
 
     // The published signature verifies under the published key.
     let pair = json(&format!("{ECDSA}/p256KeyPair.json"));
@@ -164,14 +187,19 @@ fn ecdsa_jcs_2019_p256_vector_canonical_forms_hashes_and_signature() {
 
     // The secret key in the vector is the one behind the public key, and our
     // (deterministic) signature over the same bytes verifies too.
-    let key = SigningKey::from_secret_multikey(pair["secretKeyMultibase"].as_str().unwrap()).unwrap();
+    let key =
+        SigningKey::from_secret_multikey(pair["secretKeyMultibase"].as_str().unwrap()).unwrap();
     assert_eq!(key.public_key(), public);
     let ours = key.sign(&combined);
     public.verify(&combined, &ours).unwrap();
 
-    let verified = proof::verify(&signed, &OfflineResolver::new(), "assertionMethod", None).unwrap();
+    let verified =
+        proof::verify(&signed, &OfflineResolver::new(), "assertionMethod", None).unwrap();
     assert_eq!(verified[0].suite, Cryptosuite::EcdsaJcs2019);
-    assert_eq!(verified[0].controller, format!("did:key:{}", public.to_multikey()));
+    assert_eq!(
+        verified[0].controller,
+        format!("did:key:{}", public.to_multikey())
+    );
 }
 
 #[test]
@@ -180,7 +208,8 @@ fn ecdsa_jcs_2019_p256_signing_gives_a_verifiable_vector_shaped_document() {
     let unsigned = json(&format!("{ECDSA}/unsigned.json"));
     let config = json(&format!("{d}/proofConfigJCSECDSAP256.json"));
     let pair = json(&format!("{ECDSA}/p256KeyPair.json"));
-    let key = SigningKey::from_secret_multikey(pair["secretKeyMultibase"].as_str().unwrap()).unwrap();
+    let key =
+        SigningKey::from_secret_multikey(pair["secretKeyMultibase"].as_str().unwrap()).unwrap();
     let options = ProofOptions::new(
         config["verificationMethod"].as_str().unwrap(),
         config["created"].as_str().unwrap(),
@@ -236,7 +265,10 @@ fn assert_every_single_change_fails(rel: &str) {
     proof::verify(&signed, &resolver, "assertionMethod", None).unwrap();
     let mut paths = Vec::new();
     leaf_paths(&signed, Vec::new(), &mut paths);
-    assert!(paths.len() > 15, "{rel}: too few fields to be the real vector");
+    assert!(
+        paths.len() > 15,
+        "{rel}: too few fields to be the real vector"
+    );
     for path in paths {
         let mut tampered = signed.clone();
         let leaf = leaf_mut(&mut tampered, &path);
@@ -269,7 +301,9 @@ fn eddsa_jcs_2022_vector_fails_after_any_single_change() {
 
 #[test]
 fn ecdsa_jcs_2019_p256_vector_fails_after_any_single_change() {
-    assert_every_single_change_fails(&format!("{ECDSA}/ecdsa-jcs-2019-p256/signedJCSECDSAP256.json"));
+    assert_every_single_change_fails(&format!(
+        "{ECDSA}/ecdsa-jcs-2019-p256/signedJCSECDSAP256.json"
+    ));
 }
 
 #[test]
@@ -279,10 +313,19 @@ fn tampered_vectors_fail_for_the_right_reason() {
     let check = |f: &dyn Fn(&mut Value), expected: ProofError| {
         let mut doc = signed.clone();
         f(&mut doc);
-        assert_eq!(proof::verify(&doc, &r, "assertionMethod", None), Err(expected));
+        assert_eq!(
+            proof::verify(&doc, &r, "assertionMethod", None),
+            Err(expected)
+        );
     };
-    check(&|d| d["name"] = "Alumni Credentiak".into(), ProofError::SignatureMismatch);
-    check(&|d| d["proof"]["created"] = "2023-02-24T23:36:39Z".into(), ProofError::SignatureMismatch);
+    check(
+        &|d| d["name"] = "Alumni Credentiak".into(),
+        ProofError::SignatureMismatch,
+    );
+    check(
+        &|d| d["proof"]["created"] = "2023-02-24T23:36:39Z".into(),
+        ProofError::SignatureMismatch,
+    );
     check(
         &|d| d["proof"]["cryptosuite"] = "eddsa-rdfc-2022x".into(),
         ProofError::UnsupportedCryptosuite("eddsa-rdfc-2022x".into()),
@@ -311,7 +354,10 @@ fn tampered_vectors_fail_for_the_right_reason() {
     );
     check(
         &|d| {
-            let v = d["proof"]["proofValue"].as_str().unwrap().replacen('z', "u", 1);
+            let v = d["proof"]["proofValue"]
+                .as_str()
+                .unwrap()
+                .replacen('z', "u", 1);
             d["proof"]["proofValue"] = v.into();
         },
         ProofError::MalformedProof {
@@ -321,11 +367,16 @@ fn tampered_vectors_fail_for_the_right_reason() {
     );
     // Truncated signature: valid base58btc, wrong length.
     let mut doc = signed.clone();
-    let sig = bs58::decode(&doc["proof"]["proofValue"].as_str().unwrap()[1..]).into_vec().unwrap();
+    let sig = bs58::decode(&doc["proof"]["proofValue"].as_str().unwrap()[1..])
+        .into_vec()
+        .unwrap();
     doc["proof"]["proofValue"] = format!("z{}", bs58::encode(&sig[..63]).into_string()).into();
     assert!(matches!(
         proof::verify(&doc, &r, "assertionMethod", None),
-        Err(ProofError::MalformedProof { field: "proofValue", .. })
+        Err(ProofError::MalformedProof {
+            field: "proofValue",
+            ..
+        })
     ));
     // A flipped signature bit.
     let mut doc = signed.clone();

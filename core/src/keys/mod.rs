@@ -117,7 +117,7 @@ impl SigningKey {
 impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SigningKey")
-            .field("algorithm", &self.algorithm())
+            .field("algorithm", &format_args!("{}", self.algorithm()))
             .field("public_key", &self.public_key().to_multikey())
             .finish_non_exhaustive()
     }

@@ -137,9 +137,10 @@ impl SigningKey {
                 let info = pkcs8::EncryptedPrivateKeyInfo::try_from(doc.as_bytes())
                     .map_err(|e| KeyError::InvalidDer(e.to_string()))?;
                 let plain = info.decrypt(passphrase).map_err(|e| match e {
-                    pkcs8::Error::EncryptedPrivateKey(pkcs8::pkcs5::Error::DecryptFailed) => {
-                        KeyError::WrongPassphrase
-                    }
+                    // pkcs5 reports a bad padding block as EncryptFailed.
+                    pkcs8::Error::EncryptedPrivateKey(
+                        pkcs8::pkcs5::Error::DecryptFailed | pkcs8::pkcs5::Error::EncryptFailed,
+                    ) => KeyError::WrongPassphrase,
                     pkcs8::Error::EncryptedPrivateKey(other) => {
                         KeyError::UnsupportedEncryption(other.to_string())
                     }
