@@ -24,22 +24,40 @@ fn did_key_round_trip() {
     }
     // The W3C vector key.
     let vm = "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2";
-    assert_eq!(did_key_verification_method(&resolve_did_key(vm).unwrap()), vm);
+    assert_eq!(
+        did_key_verification_method(&resolve_did_key(vm).unwrap()),
+        vm
+    );
 }
 
 #[test]
 fn did_key_rejects_bad_input() {
     let a = did_key(&key(KeyAlgorithm::Ed25519));
     let b = key(KeyAlgorithm::Ed25519).to_multikey();
-    assert!(matches!(resolve_did_key(&format!("{a}#{b}")), Err(DidError::FragmentMismatch(_))));
-    assert!(matches!(resolve_did_key("did:web:example.com"), Err(DidError::InvalidDid { .. })));
-    assert!(matches!(resolve_did_key("did:key:zzzz"), Err(DidError::InvalidKey { .. })));
-    assert!(matches!(resolve_did_key(&format!("{a}/path")), Err(DidError::InvalidDid { .. })));
+    assert!(matches!(
+        resolve_did_key(&format!("{a}#{b}")),
+        Err(DidError::FragmentMismatch(_))
+    ));
+    assert!(matches!(
+        resolve_did_key("did:web:example.com"),
+        Err(DidError::InvalidDid { .. })
+    ));
+    assert!(matches!(
+        resolve_did_key("did:key:zzzz"),
+        Err(DidError::InvalidKey { .. })
+    ));
+    assert!(matches!(
+        resolve_did_key(&format!("{a}/path")),
+        Err(DidError::InvalidDid { .. })
+    ));
 }
 
 #[test]
 fn did_web_urls_follow_the_spec() {
-    assert_eq!(did_web_url("did:web:w3c-ccg.github.io").unwrap(), "https://w3c-ccg.github.io/.well-known/did.json");
+    assert_eq!(
+        did_web_url("did:web:w3c-ccg.github.io").unwrap(),
+        "https://w3c-ccg.github.io/.well-known/did.json"
+    );
     assert_eq!(
         did_web_url("did:web:w3c-ccg.github.io:user:alice").unwrap(),
         "https://w3c-ccg.github.io/user/alice/did.json"
@@ -74,7 +92,10 @@ fn did_web_document_lists_every_key_for_assertion_and_authentication() {
     let doc = did_web_document(did, &[k1, k2, k1]).unwrap();
     assert_eq!(
         doc["@context"],
-        json!(["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"])
+        json!([
+            "https://www.w3.org/ns/did/v1",
+            "https://w3id.org/security/multikey/v1"
+        ])
     );
     assert_eq!(doc["id"], did);
     let methods = doc["verificationMethod"].as_array().unwrap();
@@ -99,7 +120,8 @@ fn did_web_document_lists_every_key_for_assertion_and_authentication() {
 fn offline_resolver_resolves_did_key_and_given_did_web_documents_only() {
     let did = "did:web:licence.go.th:agencies:DBD";
     let k = key(KeyAlgorithm::Ed25519);
-    let resolver = OfflineResolver::with_documents(vec![did_web_document(did, &[k]).unwrap()]).unwrap();
+    let resolver =
+        OfflineResolver::with_documents(vec![did_web_document(did, &[k]).unwrap()]).unwrap();
     let vm = format!("{did}#{}", k.to_multikey());
     let resolved = resolver.resolve(&vm).unwrap();
     assert_eq!(resolved.public_key, k);
@@ -123,9 +145,18 @@ fn offline_resolver_resolves_did_key_and_given_did_web_documents_only() {
         resolver.resolve(&format!("{did}#z6MkUnknown")),
         Err(DidError::VerificationMethodNotFound(_))
     ));
-    assert!(matches!(resolver.resolve(did), Err(DidError::InvalidDid { .. })));
-    assert!(matches!(resolver.resolve("did:ethr:0x1234"), Err(DidError::UnsupportedMethod(_))));
-    assert!(matches!(resolver.resolve("https://example.com/key"), Err(DidError::UnsupportedMethod(_))));
+    assert!(matches!(
+        resolver.resolve(did),
+        Err(DidError::InvalidDid { .. })
+    ));
+    assert!(matches!(
+        resolver.resolve("did:ethr:0x1234"),
+        Err(DidError::UnsupportedMethod(_))
+    ));
+    assert!(matches!(
+        resolver.resolve("https://example.com/key"),
+        Err(DidError::UnsupportedMethod(_))
+    ));
 }
 
 #[test]
@@ -149,7 +180,11 @@ fn keys_not_listed_under_assertion_method_are_not_authorised_for_it() {
 #[test]
 fn resolver_reads_jwk_and_embedded_methods_and_rejects_foreign_controllers() {
     let did = "did:web:example.go.th";
-    let (k1, k2, k3) = (key(KeyAlgorithm::P256), key(KeyAlgorithm::Ed25519), key(KeyAlgorithm::Ed25519));
+    let (k1, k2, k3) = (
+        key(KeyAlgorithm::P256),
+        key(KeyAlgorithm::Ed25519),
+        key(KeyAlgorithm::Ed25519),
+    );
     let doc = json!({
         "id": did,
         "verificationMethod": [
@@ -164,12 +199,21 @@ fn resolver_reads_jwk_and_embedded_methods_and_rejects_foreign_controllers() {
         ],
     });
     let resolver = OfflineResolver::with_documents(vec![doc]).unwrap();
-    assert_eq!(resolver.resolve(&format!("{did}#jwk")).unwrap().public_key, k1);
+    assert_eq!(
+        resolver.resolve(&format!("{did}#jwk")).unwrap().public_key,
+        k1
+    );
     let emb = resolver.resolve(&format!("{did}#embedded")).unwrap();
     assert_eq!(emb.public_key, k2);
     assert!(emb.allows("assertionMethod"));
-    assert!(matches!(resolver.resolve(&format!("{did}#foreign")), Err(DidError::InvalidDocument { .. })));
-    assert!(matches!(resolver.resolve(&format!("{did}#nokey")), Err(DidError::InvalidDocument { .. })));
+    assert!(matches!(
+        resolver.resolve(&format!("{did}#foreign")),
+        Err(DidError::InvalidDocument { .. })
+    ));
+    assert!(matches!(
+        resolver.resolve(&format!("{did}#nokey")),
+        Err(DidError::InvalidDocument { .. })
+    ));
 
     assert!(OfflineResolver::with_documents(vec![json!({"no": "id"})]).is_err());
     assert!(OfflineResolver::with_documents(vec![json!({"id": "did:web:bad host"})]).is_err());

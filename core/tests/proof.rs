@@ -38,13 +38,22 @@ fn both_suites_round_trip_with_thai_text() {
         let signed = proof::sign(&licence(), *suite, &key, &ProofOptions::new(&vm, NOW)).unwrap();
         assert_eq!(signed["proof"]["cryptosuite"], suite.name());
         assert_eq!(signed["proof"]["@context"], licence()["@context"]);
-        let verified = proof::verify(&signed, &OfflineResolver::new(), "assertionMethod", Some(NOW)).unwrap();
+        let verified = proof::verify(
+            &signed,
+            &OfflineResolver::new(),
+            "assertionMethod",
+            Some(NOW),
+        )
+        .unwrap();
         assert_eq!(verified[0].verification_method, vm);
         assert_eq!(verified[0].purpose, "assertionMethod");
 
         // Thai text is compared as exact code points: decomposing SARA AM
         // (ำ → ํ + า, as NFKD does) or dropping a tone mark breaks the signature.
-        let name = licence()["credentialSubject"]["name"].as_str().unwrap().to_string();
+        let name = licence()["credentialSubject"]["name"]
+            .as_str()
+            .unwrap()
+            .to_string();
         assert!(name.contains('ำ'));
         for changed in [
             ("name", name.replace('ำ', "\u{e4d}\u{e32}")),
@@ -75,8 +84,16 @@ fn suite_names_parse_and_reject_unknown() {
 fn wrong_key_type_for_suite_is_rejected_when_signing() {
     let (key, vm) = signer(KeyAlgorithm::P256);
     assert_eq!(
-        proof::sign(&licence(), Cryptosuite::EddsaJcs2022, &key, &ProofOptions::new(vm, NOW)),
-        Err(ProofError::KeyAlgorithmMismatch { suite: "eddsa-jcs-2022", key: KeyAlgorithm::P256 })
+        proof::sign(
+            &licence(),
+            Cryptosuite::EddsaJcs2022,
+            &key,
+            &ProofOptions::new(vm, NOW)
+        ),
+        Err(ProofError::KeyAlgorithmMismatch {
+            suite: "eddsa-jcs-2022",
+            key: KeyAlgorithm::P256
+        })
     );
 }
 
@@ -84,13 +101,24 @@ fn wrong_key_type_for_suite_is_rejected_when_signing() {
 fn invalid_options_are_rejected() {
     let (key, vm) = signer(KeyAlgorithm::Ed25519);
     let s = |o: ProofOptions| proof::sign(&licence(), Cryptosuite::EddsaJcs2022, &key, &o);
-    assert!(matches!(s(ProofOptions::new(&vm, "yesterday")), Err(ProofError::InvalidOptions(_))));
-    assert!(matches!(s(ProofOptions::new("", NOW)), Err(ProofError::InvalidOptions(_))));
+    assert!(matches!(
+        s(ProofOptions::new(&vm, "yesterday")),
+        Err(ProofError::InvalidOptions(_))
+    ));
+    assert!(matches!(
+        s(ProofOptions::new("", NOW)),
+        Err(ProofError::InvalidOptions(_))
+    ));
     let mut o = ProofOptions::new(&vm, NOW);
     o.expires = Some("2025-13-01T00:00:00Z".into());
     assert!(matches!(s(o), Err(ProofError::InvalidOptions(_))));
     assert!(matches!(
-        proof::sign(&json!([1]), Cryptosuite::EddsaJcs2022, &key, &ProofOptions::new(&vm, NOW)),
+        proof::sign(
+            &json!([1]),
+            Cryptosuite::EddsaJcs2022,
+            &key,
+            &ProofOptions::new(&vm, NOW)
+        ),
         Err(ProofError::MalformedDocument(_))
     ));
 }
@@ -99,8 +127,20 @@ fn invalid_options_are_rejected() {
 fn proof_sets_verify_every_member() {
     let (k1, vm1) = signer(KeyAlgorithm::Ed25519);
     let (k2, vm2) = signer(KeyAlgorithm::P256);
-    let once = proof::sign(&licence(), Cryptosuite::EddsaJcs2022, &k1, &ProofOptions::new(&vm1, NOW)).unwrap();
-    let twice = proof::sign(&once, Cryptosuite::EcdsaJcs2019, &k2, &ProofOptions::new(&vm2, NOW)).unwrap();
+    let once = proof::sign(
+        &licence(),
+        Cryptosuite::EddsaJcs2022,
+        &k1,
+        &ProofOptions::new(&vm1, NOW),
+    )
+    .unwrap();
+    let twice = proof::sign(
+        &once,
+        Cryptosuite::EcdsaJcs2019,
+        &k2,
+        &ProofOptions::new(&vm2, NOW),
+    )
+    .unwrap();
     let proofs = twice["proof"].as_array().unwrap();
     assert_eq!(proofs.len(), 2);
     assert_eq!(proofs[0], once["proof"], "the first proof is kept as is");
@@ -129,7 +169,12 @@ fn proof_chains_cover_the_previous_proof() {
     o2.previous_proof = vec![o1.id.clone().unwrap()];
     let chained = proof::sign(&first, Cryptosuite::EddsaJcs2022, &k2, &o2).unwrap();
     assert_eq!(chained["proof"][1]["previousProof"], o1.id.clone().unwrap());
-    assert_eq!(proof::verify(&chained, &OfflineResolver::new(), "assertionMethod", None).unwrap().len(), 2);
+    assert_eq!(
+        proof::verify(&chained, &OfflineResolver::new(), "assertionMethod", None)
+            .unwrap()
+            .len(),
+        2
+    );
 
     // Swapping in a different (validly signed) first proof breaks the chain.
     let mut other = o1.clone();
@@ -162,7 +207,13 @@ fn did_web_keys_must_be_assertion_methods() {
     let did = "did:web:licence.go.th:agencies:DBD";
     let key = SigningKey::generate(KeyAlgorithm::Ed25519, &mut OsRng);
     let vm = format!("{did}#{}", key.public_key().to_multikey());
-    let signed = proof::sign(&licence(), Cryptosuite::EddsaJcs2022, &key, &ProofOptions::new(&vm, NOW)).unwrap();
+    let signed = proof::sign(
+        &licence(),
+        Cryptosuite::EddsaJcs2022,
+        &key,
+        &ProofOptions::new(&vm, NOW),
+    )
+    .unwrap();
 
     let doc = did_web_document(did, &[key.public_key()]).unwrap();
     let resolver = OfflineResolver::with_documents(vec![doc.clone()]).unwrap();
@@ -193,11 +244,21 @@ fn expired_proofs_fail_only_when_now_is_given() {
     assert!(proof::verify(&signed, &r, "assertionMethod", None).is_ok());
     assert!(proof::verify(&signed, &r, "assertionMethod", Some("2025-12-31T23:59:59Z")).is_ok());
     assert_eq!(
-        proof::verify(&signed, &r, "assertionMethod", Some("2026-01-01T06:59:59+07:00")),
+        proof::verify(
+            &signed,
+            &r,
+            "assertionMethod",
+            Some("2026-01-01T06:59:59+07:00")
+        ),
         Ok(proof::verify(&signed, &r, "assertionMethod", None).unwrap())
     );
     assert_eq!(
-        proof::verify(&signed, &r, "assertionMethod", Some("2026-01-01T07:00:00+07:00")),
+        proof::verify(
+            &signed,
+            &r,
+            "assertionMethod",
+            Some("2026-01-01T07:00:00+07:00")
+        ),
         Err(ProofError::Expired("2025-12-31T23:59:59Z".into()))
     );
     assert!(matches!(
@@ -219,26 +280,44 @@ fn optional_members_are_signed() {
     for (field, value) in [("challenge", "c-124"), ("domain", "evil.example")] {
         let mut t = signed.clone();
         t["proof"][field] = value.into();
-        assert_eq!(proof::verify(&t, &r, "authentication", None), Err(ProofError::SignatureMismatch));
+        assert_eq!(
+            proof::verify(&t, &r, "authentication", None),
+            Err(ProofError::SignatureMismatch)
+        );
     }
 }
 
 #[test]
 fn malformed_documents_and_proofs_are_rejected() {
     let (key, vm) = signer(KeyAlgorithm::Ed25519);
-    let signed = proof::sign(&licence(), Cryptosuite::EddsaJcs2022, &key, &ProofOptions::new(&vm, NOW)).unwrap();
+    let signed = proof::sign(
+        &licence(),
+        Cryptosuite::EddsaJcs2022,
+        &key,
+        &ProofOptions::new(&vm, NOW),
+    )
+    .unwrap();
     let r = OfflineResolver::new();
     let verify = |v: &Value| proof::verify(v, &r, "assertionMethod", None);
 
     assert_eq!(verify(&licence()), Err(ProofError::MissingProof));
-    assert!(matches!(verify(&json!("x")), Err(ProofError::MalformedDocument(_))));
+    assert!(matches!(
+        verify(&json!("x")),
+        Err(ProofError::MalformedDocument(_))
+    ));
     let mut t = signed.clone();
     t["proof"] = json!("z123");
     assert!(matches!(verify(&t), Err(ProofError::MalformedDocument(_))));
     t["proof"] = json!([]);
     assert_eq!(verify(&t), Err(ProofError::MissingProof));
 
-    for field in ["type", "cryptosuite", "proofValue", "verificationMethod", "proofPurpose"] {
+    for field in [
+        "type",
+        "cryptosuite",
+        "proofValue",
+        "verificationMethod",
+        "proofPurpose",
+    ] {
         let mut t = signed.clone();
         t["proof"].as_object_mut().unwrap().remove(field);
         assert!(
@@ -247,20 +326,38 @@ fn malformed_documents_and_proofs_are_rejected() {
         );
         let mut t = signed.clone();
         t["proof"][field] = json!(42);
-        assert!(matches!(verify(&t), Err(ProofError::MalformedProof { .. })), "non-string {field}");
+        assert!(
+            matches!(verify(&t), Err(ProofError::MalformedProof { .. })),
+            "non-string {field}"
+        );
     }
     let mut t = signed.clone();
     t["proof"]["proofValue"] = "z0OIl".into();
-    assert!(matches!(verify(&t), Err(ProofError::MalformedProof { field: "proofValue", .. })));
+    assert!(matches!(
+        verify(&t),
+        Err(ProofError::MalformedProof {
+            field: "proofValue",
+            ..
+        })
+    ));
     let mut t = signed.clone();
     t["proof"]["created"] = "2025-02-30T00:00:00Z".into();
-    assert!(matches!(verify(&t), Err(ProofError::MalformedProof { field: "created", .. })));
+    assert!(matches!(
+        verify(&t),
+        Err(ProofError::MalformedProof {
+            field: "created",
+            ..
+        })
+    ));
     // The proof's @context must be a prefix of the document's.
     let mut t = signed.clone();
     t.as_object_mut().unwrap().remove("@context");
     assert_eq!(verify(&t), Err(ProofError::ContextMismatch));
     // A document @context extended after signing still verifies (spec step 4.2).
     let mut t = signed.clone();
-    t["@context"].as_array_mut().unwrap().push("https://example.org/later/v1".into());
+    t["@context"]
+        .as_array_mut()
+        .unwrap()
+        .push("https://example.org/later/v1".into());
     assert!(verify(&t).is_ok());
 }
