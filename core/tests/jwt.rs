@@ -301,11 +301,30 @@ mod josekit_interop {
             };
             assert!(ok.is_ok());
             let private = josekit::jwk::Jwk::from_bytes(key.to_private_jwk().as_bytes()).unwrap();
-            let _ = match alg {
-                KeyAlgorithm::Ed25519 => EdDSA.signer_from_jwk(&private).map(|_| ()),
-                KeyAlgorithm::P256 => ES256.signer_from_jwk(&private).map(|_| ()),
+            // josekit signs with our private JWK; we verify the result.
+            let mut header = JwsHeader::new();
+            header.set_token_type("vc+jwt");
+            header.set_key_id(kid.clone());
+            let payload = serde_json::to_vec(&credential()).unwrap();
+            let theirs = match alg {
+                KeyAlgorithm::Ed25519 => jws::serialize_compact(
+                    &payload,
+                    &header,
+                    &EdDSA.signer_from_jwk(&private).unwrap(),
+                ),
+                KeyAlgorithm::P256 => jws::serialize_compact(
+                    &payload,
+                    &header,
+                    &ES256.signer_from_jwk(&private).unwrap(),
+                ),
             }
             .unwrap();
+            assert_eq!(
+                verify_vc_jwt(&theirs, &OfflineResolver::new())
+                    .unwrap()
+                    .credential,
+                credential()
+            );
         }
     }
 
