@@ -50,10 +50,12 @@ pub trait KeyResolver {
 }
 
 /// Resolves `did:key` always, and `did:web` only from DID documents handed to
-/// it. Never touches the network.
+/// it. Never touches the network. Documents are indexed when added, so each
+/// resolution is a map lookup (keys are parsed once, not per credential).
 #[derive(Debug, Clone, Default)]
 pub struct OfflineResolver {
-    documents: HashMap<String, Value>,
+    /// DID → (absolute verification method id → resolution result).
+    documents: HashMap<String, HashMap<String, Result<ResolvedKey, DidError>>>,
 }
 
 impl OfflineResolver {
@@ -71,9 +73,10 @@ impl OfflineResolver {
         Ok(resolver)
     }
 
-    /// Adds (or replaces) a `did:web` DID document, keyed by its `id`.
+    /// Adds (or replaces) a `did:web` DID document, keyed by its `id`. Each
+    /// verification method is resolved now; a broken one only fails when used.
     pub fn add_document(&mut self, document: Value) -> Result<(), DidError> {
-        let id = document
+        let did = document
             .get("id")
             .and_then(Value::as_str)
             .ok_or_else(|| DidError::InvalidDocument {
@@ -81,8 +84,25 @@ impl OfflineResolver {
                 reason: "missing string `id`".into(),
             })?
             .to_string();
-        did_web_url(&id)?;
-        self.documents.insert(id, document);
+        did_web_url(&did)?;
+        let mut methods = HashMap::new();
+        let all = std::iter::once("verificationMethod")
+            .chain(RELATIONSHIPS)
+            .filter_map(|name| document.get(name).and_then(Value::as_array))
+            .flatten();
+        for method in all {
+            let Some(id) = method.get("id").and_then(Value::as_str) else {
+                continue;
+            };
+            let absolute = if id.starts_with('#') {
+                format!("{did}{id}")
+            } else {
+                id.to_string()
+            };
+            let resolved = index_method(&document, &did, &absolute, method);
+            methods.entry(absolute).or_insert(resolved);
+        }
+        self.documents.insert(did, methods);
         Ok(())
     }
 
@@ -97,67 +117,63 @@ impl OfflineResolver {
                 reason: "empty fragment".into(),
             });
         }
-        let doc = self
-            .documents
+        self.documents
             .get(did)
-            .ok_or_else(|| DidError::DocumentNotFound(did.to_string()))?;
-        let relative = format!("#{fragment}");
-        let matches_id = |id: &str| id == vm || id == relative;
-
-        let method = find_method(doc, &matches_id)
-            .ok_or_else(|| DidError::VerificationMethodNotFound(vm.to_string()))?;
-        let bad = |reason: &str| DidError::InvalidDocument {
-            id: did.to_string(),
-            reason: format!("verification method `{vm}`: {reason}"),
-        };
-        let controller = method
-            .get("controller")
-            .and_then(Value::as_str)
-            .ok_or_else(|| bad("missing string `controller`"))?;
-        if controller != did {
-            return Err(bad("controller is not the document's DID"));
-        }
-        let public_key = method_key(method).map_err(|source| match source {
-            Some(source) => DidError::InvalidKey {
-                did: vm.to_string(),
-                source,
-            },
-            None => bad("no publicKeyMultibase or publicKeyJwk"),
-        })?;
-        let relationships = RELATIONSHIPS
-            .iter()
-            .filter(|rel| {
-                doc.get(**rel)
-                    .and_then(Value::as_array)
-                    .is_some_and(|entries| {
-                        entries.iter().any(|e| match e {
-                            Value::String(s) => matches_id(s),
-                            Value::Object(_) => {
-                                e.get("id").and_then(Value::as_str).is_some_and(matches_id)
-                            }
-                            _ => false,
-                        })
-                    })
-            })
-            .map(|r| r.to_string())
-            .collect();
-        Ok(ResolvedKey {
-            public_key,
-            controller: did.to_string(),
-            verification_method: vm.to_string(),
-            relationships,
-        })
+            .ok_or_else(|| DidError::DocumentNotFound(did.to_string()))?
+            .get(vm)
+            .ok_or_else(|| DidError::VerificationMethodNotFound(vm.to_string()))?
+            .clone()
     }
 }
 
-/// Finds a verification method object by id in `verificationMethod` or
-/// embedded in a relationship array.
-fn find_method<'a>(doc: &'a Value, matches_id: &dyn Fn(&str) -> bool) -> Option<&'a Value> {
-    std::iter::once("verificationMethod")
-        .chain(RELATIONSHIPS)
-        .filter_map(|name| doc.get(name).and_then(Value::as_array))
-        .flatten()
-        .find(|m| m.get("id").and_then(Value::as_str).is_some_and(matches_id))
+/// Resolves one verification method of `doc` (whose DID is `did`).
+fn index_method(doc: &Value, did: &str, vm: &str, method: &Value) -> Result<ResolvedKey, DidError> {
+    let bad = |reason: &str| DidError::InvalidDocument {
+        id: did.to_string(),
+        reason: format!("verification method `{vm}`: {reason}"),
+    };
+    if !vm.starts_with(did) || !vm[did.len()..].starts_with('#') {
+        return Err(bad("its id is not under the document's DID"));
+    }
+    let controller = method
+        .get("controller")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("missing string `controller`"))?;
+    if controller != did {
+        return Err(bad("controller is not the document's DID"));
+    }
+    let public_key = method_key(method).map_err(|source| match source {
+        Some(source) => DidError::InvalidKey {
+            did: vm.to_string(),
+            source,
+        },
+        None => bad("no publicKeyMultibase or publicKeyJwk"),
+    })?;
+    let relative = &vm[did.len()..];
+    let matches_id = |id: &str| id == vm || id == relative;
+    let relationships = RELATIONSHIPS
+        .iter()
+        .filter(|rel| {
+            doc.get(**rel)
+                .and_then(Value::as_array)
+                .is_some_and(|entries| {
+                    entries.iter().any(|e| match e {
+                        Value::String(s) => matches_id(s),
+                        Value::Object(_) => {
+                            e.get("id").and_then(Value::as_str).is_some_and(matches_id)
+                        }
+                        _ => false,
+                    })
+                })
+        })
+        .map(|r| r.to_string())
+        .collect();
+    Ok(ResolvedKey {
+        public_key,
+        controller: did.to_string(),
+        verification_method: vm.to_string(),
+        relationships,
+    })
 }
 
 /// Reads the key of a `Multikey` (publicKeyMultibase) or `JsonWebKey`

@@ -107,8 +107,12 @@ fn covered_document(
     all_proofs: &[Value],
     previous: &[String],
 ) -> Result<Map<String, Value>, ProofError> {
-    let mut covered = doc.clone();
-    covered.remove("proof");
+    // Copy without `proof` rather than clone-then-remove: proofs can be large.
+    let mut covered: Map<String, Value> = doc
+        .iter()
+        .filter(|(k, _)| k.as_str() != "proof")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     if !previous.is_empty() {
         let mut matching = Vec::with_capacity(previous.len());
         for id in previous {
@@ -168,7 +172,6 @@ pub fn sign(
     }
 
     let existing = existing_proofs(doc)?;
-    let covered = covered_document(doc, &existing, &options.previous_proof)?;
 
     let mut proof = Map::new();
     proof.insert("type".into(), DATA_INTEGRITY_PROOF.into());
@@ -208,7 +211,13 @@ pub fn sign(
     }
     let proof = Value::Object(proof);
 
-    let hash_data = sign_hash(suite, key.algorithm(), &proof, &Value::Object(covered))?;
+    // The common case (no existing proofs) canonicalizes the input as is.
+    let hash_data = if doc.contains_key("proof") || !options.previous_proof.is_empty() {
+        let covered = covered_document(doc, &existing, &options.previous_proof)?;
+        sign_hash(suite, key.algorithm(), &proof, &Value::Object(covered))?
+    } else {
+        sign_hash(suite, key.algorithm(), &proof, unsecured)?
+    };
     let signature = key.sign(&hash_data);
     let mut proof = proof;
     if let Some(map) = proof.as_object_mut() {
@@ -397,8 +406,11 @@ fn verify_one(
         ));
     }
 
-    let mut config = proof.clone();
-    config.remove("proofValue");
+    let config: Map<String, Value> = proof
+        .iter()
+        .filter(|(k, _)| k.as_str() != "proofValue")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let hash_data = sign_hash(
         suite,
         key_alg,
