@@ -16,7 +16,7 @@ pub fn generate(a: &GenerateArgs) -> Result<ExitCode, CliError> {
     let alg = if a.p256 { KeyAlgorithm::P256 } else { KeyAlgorithm::Ed25519 };
     let key = SigningKey::generate(alg, &mut OsRng);
     let pem = if a.plaintext {
-        key.to_pkcs8_pem()?.as_bytes().to_vec()
+        key.to_pkcs8_pem().as_bytes().to_vec()
     } else {
         let secret = passphrase::obtain(a.passphrase.passphrase_file.as_deref(), "encrypt the new key")?;
         key.to_encrypted_pkcs8_pem(&secret, &mut OsRng)?.into_bytes()
@@ -98,9 +98,9 @@ pub fn export(a: &ExportArgs) -> Result<ExitCode, CliError> {
     let public = key.public_key();
     let text: String = match (a.format, a.private) {
         (ExportFormat::Jwk, false) => pretty(&public.to_jwk()),
-        (ExportFormat::Jwk, true) => pretty(&key.to_private_jwk()),
-        (ExportFormat::Pem, false) => public.to_spki_pem()?,
-        (ExportFormat::Pem, true) => key.to_pkcs8_pem()?.to_string(),
+        (ExportFormat::Jwk, true) => format!("{}\n", key.to_private_jwk().as_str()),
+        (ExportFormat::Pem, false) => public.to_spki_pem(),
+        (ExportFormat::Pem, true) => key.to_pkcs8_pem().to_string(),
         (ExportFormat::Multikey, false) => format!("{}\n", public.to_multikey()),
         (ExportFormat::Multikey, true) => format!("{}\n", key.to_secret_multikey().as_str()),
     };
