@@ -20,7 +20,7 @@ pub enum Command {
     #[command(subcommand)]
     Key(KeyCommand),
     /// Sign a licence as a verifiable credential.
-    Issue(IssueArgs),
+    Issue(Box<IssueArgs>),
     /// Verify a credential (JSON or vc+jwt) offline and explain the result.
     Verify(VerifyArgs),
 }
@@ -182,7 +182,11 @@ pub struct IssueArgs {
 #[derive(Debug, Args, Default)]
 pub struct LicenceFlags {
     /// Agency base URL for licence IRIs, e.g. https://licence.example.go.th
-    #[arg(long, value_name = "URL", help_heading = "Licence (instead of LICENCE_JSON)")]
+    #[arg(
+        long,
+        value_name = "URL",
+        help_heading = "Licence (instead of LICENCE_JSON)"
+    )]
     pub base_url: Option<String>,
     /// Agency name in Thai.
     #[arg(long, help_heading = "Licence (instead of LICENCE_JSON)")]

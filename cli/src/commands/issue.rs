@@ -4,10 +4,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use elicence_core::did;
+use elicence_core::jose;
 use elicence_core::keys::{KeyAlgorithm, SigningKey};
 use elicence_core::licence::LicenceData;
 use elicence_core::proof::{self, Cryptosuite, ProofOptions};
-use elicence_core::jose;
 use serde_json::{json, Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -26,7 +26,10 @@ pub fn issue(a: &IssueArgs) -> Result<ExitCode, CliError> {
     });
 
     let (issuer_did, verification_method) = match &a.issuer_did {
-        None => (did::did_key(&public), did::did_key_verification_method(&public)),
+        None => (
+            did::did_key(&public),
+            did::did_key_verification_method(&public),
+        ),
         Some(d) if d.starts_with("did:key:") => {
             if *d != did::did_key(&public) {
                 return Err(CliError::Usage(format!(
@@ -41,7 +44,9 @@ pub fn issue(a: &IssueArgs) -> Result<ExitCode, CliError> {
             (d.clone(), format!("{d}#{}", public.to_multikey()))
         }
         Some(d) => {
-            return Err(CliError::Usage(format!("--issuer-did {d}: only did:key and did:web issuers are supported")))
+            return Err(CliError::Usage(format!(
+                "--issuer-did {d}: only did:key and did:web issuers are supported"
+            )))
         }
     };
 
@@ -49,7 +54,8 @@ pub fn issue(a: &IssueArgs) -> Result<ExitCode, CliError> {
         Some(path) => {
             if has_any_flag(&a.licence) {
                 return Err(CliError::Usage(
-                    "give the licence either as LICENCE_JSON or with the licence flags, not both".into(),
+                    "give the licence either as LICENCE_JSON or with the licence flags, not both"
+                        .into(),
                 ));
             }
             io::read_json(path)?
@@ -65,8 +71,9 @@ pub fn issue(a: &IssueArgs) -> Result<ExitCode, CliError> {
 
     let created = match &a.created {
         Some(c) => {
-            OffsetDateTime::parse(c, &Rfc3339)
-                .map_err(|_| CliError::Usage(format!("--created {c:?} is not an RFC 3339 date-time")))?;
+            OffsetDateTime::parse(c, &Rfc3339).map_err(|_| {
+                CliError::Usage(format!("--created {c:?} is not an RFC 3339 date-time"))
+            })?;
             c.clone()
         }
         None => now_seconds(),
@@ -116,10 +123,18 @@ fn now_seconds() -> String {
 }
 
 /// Fills in `issuer.id` from the key, or checks an existing one agrees.
-fn set_issuer_id(data: &mut Value, issuer_did: &str, source: Option<&Path>) -> Result<(), CliError> {
-    let where_ = source.map(|p| p.display().to_string()).unwrap_or_else(|| "licence flags".into());
+fn set_issuer_id(
+    data: &mut Value,
+    issuer_did: &str,
+    source: Option<&Path>,
+) -> Result<(), CliError> {
+    let where_ = source
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "licence flags".into());
     let Some(issuer) = data.get_mut("issuer").and_then(Value::as_object_mut) else {
-        return Err(CliError::Usage(format!("{where_}: `issuer` must be an object with the agency's names and baseUrl")));
+        return Err(CliError::Usage(format!(
+            "{where_}: `issuer` must be an object with the agency's names and baseUrl"
+        )));
     };
     match issuer.get("id").and_then(Value::as_str) {
         Some(id) if id != issuer_did => Err(CliError::Usage(format!(
@@ -135,8 +150,19 @@ fn set_issuer_id(data: &mut Value, issuer_did: &str, source: Option<&Path>) -> R
 
 fn has_any_flag(f: &LicenceFlags) -> bool {
     [
-        &f.base_url, &f.agency_th, &f.agency_en, &f.type_code, &f.type_th, &f.type_en, &f.number,
-        &f.holder_id, &f.holder_th, &f.holder_en, &f.address_th, &f.valid_from, &f.valid_until,
+        &f.base_url,
+        &f.agency_th,
+        &f.agency_en,
+        &f.type_code,
+        &f.type_th,
+        &f.type_en,
+        &f.number,
+        &f.holder_id,
+        &f.holder_th,
+        &f.holder_en,
+        &f.address_th,
+        &f.valid_from,
+        &f.valid_until,
     ]
     .iter()
     .any(|o| o.is_some())
@@ -161,7 +187,11 @@ fn from_flags(f: &LicenceFlags) -> Result<Value, CliError> {
         ("--valid-from", &f.valid_from),
         ("--valid-until", &f.valid_until),
     ];
-    let mut missing: Vec<&str> = required.iter().filter(|(_, v)| v.is_none()).map(|(n, _)| *n).collect();
+    let mut missing: Vec<&str> = required
+        .iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(n, _)| *n)
+        .collect();
     if f.activity.is_empty() {
         missing.push("--activity");
     }
@@ -173,11 +203,20 @@ fn from_flags(f: &LicenceFlags) -> Result<Value, CliError> {
     }
     let s = |o: &Option<String>| Value::String(o.clone().unwrap_or_default());
     let mut data = Map::new();
-    data.insert("issuer".into(), json!({"name": {"th": s(&f.agency_th), "en": s(&f.agency_en)}, "baseUrl": s(&f.base_url)}));
-    data.insert("licenceType".into(), json!({"code": s(&f.type_code), "name": {"th": s(&f.type_th), "en": s(&f.type_en)}}));
+    data.insert(
+        "issuer".into(),
+        json!({"name": {"th": s(&f.agency_th), "en": s(&f.agency_en)}, "baseUrl": s(&f.base_url)}),
+    );
+    data.insert(
+        "licenceType".into(),
+        json!({"code": s(&f.type_code), "name": {"th": s(&f.type_th), "en": s(&f.type_en)}}),
+    );
     data.insert("licenceNumber".into(), s(&f.number));
     data.insert("licensee".into(), json!({"juristicPersonId": s(&f.holder_id), "name": {"th": s(&f.holder_th), "en": s(&f.holder_en)}}));
-    data.insert("premises".into(), json!({"address": {"th": s(&f.address_th)}}));
+    data.insert(
+        "premises".into(),
+        json!({"address": {"th": s(&f.address_th)}}),
+    );
     data.insert("permittedActivities".into(), json!(f.activity));
     if !f.condition.is_empty() {
         data.insert("conditions".into(), json!(f.condition));
