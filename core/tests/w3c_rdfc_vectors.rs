@@ -169,9 +169,8 @@ const ECDSA: &str = "w3c-vc-di-ecdsa/TestVectors";
 fn eddsa_rdfc_2022_basic_and_employ_reproduced_byte_for_byte() {
     let engine = engine();
     let key_pair = read_json(&format!("{EDDSA}/keyPair.json"));
-    let key =
-        SigningKey::from_secret_multikey(key_pair["privateKeyMultibase"].as_str().unwrap())
-            .unwrap();
+    let key = SigningKey::from_secret_multikey(key_pair["privateKeyMultibase"].as_str().unwrap())
+        .unwrap();
     for (sub, unsigned) in [("", "unsigned.json"), ("/employ", "employmentAuth.json")] {
         let dir = format!("{EDDSA}/eddsa-rdfc-2022{sub}");
         let unsigned = read_json(&format!("{EDDSA}/{unsigned}"));
@@ -234,7 +233,10 @@ fn eddsa_rdfc_2022_basic_and_employ_reproduced_byte_for_byte() {
             .unwrap();
         assert_eq!(verified.len(), 1);
         assert_eq!(verified[0].suite, Cryptosuite::EddsaRdfc2022);
-        assert_eq!(verified[0].verification_method, config["verificationMethod"]);
+        assert_eq!(
+            verified[0].verification_method,
+            config["verificationMethod"]
+        );
     }
 }
 
@@ -242,8 +244,8 @@ fn eddsa_rdfc_2022_basic_and_employ_reproduced_byte_for_byte() {
 fn ecdsa_rdfc_2019_p256_basic_and_employ() {
     let engine = engine();
     let key_pair = read_json(&format!("{ECDSA}/p256KeyPair.json"));
-    let key = SigningKey::from_secret_multikey(key_pair["secretKeyMultibase"].as_str().unwrap())
-        .unwrap();
+    let key =
+        SigningKey::from_secret_multikey(key_pair["secretKeyMultibase"].as_str().unwrap()).unwrap();
     for (sub, unsigned) in [("", "unsigned.json"), ("/employ", "employmentAuth.json")] {
         let dir = format!("{ECDSA}/ecdsa-rdfc-2019-p256{sub}");
         let unsigned = read_json(&format!("{ECDSA}/{unsigned}"));
@@ -279,7 +281,12 @@ fn ecdsa_rdfc_2019_p256_basic_and_employ() {
             .verify(&input.hash_data, &hex::decode(sig_hex.trim()).unwrap())
             .unwrap();
         let verified = engine
-            .verify(&signed_vector, &OfflineResolver::new(), "assertionMethod", None)
+            .verify(
+                &signed_vector,
+                &OfflineResolver::new(),
+                "assertionMethod",
+                None,
+            )
             .unwrap();
         assert_eq!(verified[0].suite, Cryptosuite::EcdsaRdfc2019);
 
@@ -399,10 +406,30 @@ fn proof_sets_and_chains_reproduced_and_verified() {
         .unwrap()
     };
     let steps = [
-        ("unsigned.json", 1, "proofSetConfig1.json", "signedProofSet1.json"),
-        ("signedProofSet1.json", 2, "proofSetConfig2.json", "signedProofSet2.json"),
-        ("signedProofSet2.json", 3, "proofChainConfig1.json", "signedProofChain1.json"),
-        ("signedProofChain1.json", 4, "proofChainConfig2.json", "signedProofChain2.json"),
+        (
+            "unsigned.json",
+            1,
+            "proofSetConfig1.json",
+            "signedProofSet1.json",
+        ),
+        (
+            "signedProofSet1.json",
+            2,
+            "proofSetConfig2.json",
+            "signedProofSet2.json",
+        ),
+        (
+            "signedProofSet2.json",
+            3,
+            "proofChainConfig1.json",
+            "signedProofChain1.json",
+        ),
+        (
+            "signedProofChain1.json",
+            4,
+            "proofChainConfig2.json",
+            "signedProofChain2.json",
+        ),
     ];
     for (input, n, config, output) in steps {
         let input = read_json(&format!("{SET_CHAIN}/{input}"));
@@ -438,7 +465,11 @@ fn leaves(value: &Value, at: String, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                leaves(v, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+                leaves(
+                    v,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
             }
         }
         Value::Array(items) => {
@@ -501,7 +532,8 @@ fn unknown_context_is_refused_never_fetched() {
     let signed = read_json(&format!(
         "{EDDSA}/eddsa-rdfc-2022/employ/signedDataInt.json"
     ));
-    let result = ProofEngine::shipped().verify(&signed, &OfflineResolver::new(), "assertionMethod", None);
+    let result =
+        ProofEngine::shipped().verify(&signed, &OfflineResolver::new(), "assertionMethod", None);
     assert_eq!(
         result,
         Err(ProofError::JsonLd(

@@ -206,4 +206,3 @@ fn previous_proof_ids(proof: &Map<String, Value>) -> Result<Vec<String>, ProofEr
         )),
     }
 }
-
