@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
+use super::base58;
 use super::suite::combine;
 use super::{
     check_datetime, context_list, covered_document, datetime, existing_proofs, malformed,
@@ -184,7 +185,10 @@ impl<L: ContextLoader> ProofEngine<L> {
             self.signing_input(suite, hash, &config, unsecured)?
         };
         let signature = key.sign(&input.hash_data);
-        let proof_value = Value::String(format!("z{}", bs58::encode(signature).into_string()));
+        let mut proof_value = String::with_capacity(90);
+        proof_value.push('z');
+        proof_value.push_str(&base58::encode(&signature));
+        let proof_value = Value::String(proof_value);
 
         // JCS suites state the @context in the proof (vc-di-eddsa §3.3.1);
         // RDFC suites add it to the proof configuration only (§3.2.1).
@@ -264,9 +268,8 @@ impl<L: ContextLoader> ProofEngine<L> {
                 "is not base58btc multibase (must start with `z`)",
             )
         })?;
-        let signature = bs58::decode(encoded)
-            .into_vec()
-            .map_err(|e| malformed("proofValue", format!("is not valid base58btc: {e}")))?;
+        let signature = base58::decode(encoded)
+            .ok_or_else(|| malformed("proofValue", "is not valid base58btc"))?;
         let verification_method = string_member(proof, "verificationMethod")?;
         let purpose = string_member(proof, "proofPurpose")?;
         if purpose != expected_purpose {

@@ -9,6 +9,7 @@
 //! `@context`, and `document` is the credential without `proof` (or, for a
 //! chained proof, with only the proofs it references). See `docs/proofs.md`.
 
+mod base58;
 mod datetime;
 mod engine;
 mod error;
