@@ -39,56 +39,7 @@ fn read_json(rel: &str) -> Value {
 /// one tests/jsonld_vectors.rs embeds, with which the W3C datasets are
 /// reproduced exactly.
 const CITIZENSHIP_V4RC1_URL: &str = "https://w3id.org/citizenship/v4rc1";
-const CITIZENSHIP_V4RC1: &str = r#"{
-  "@context": {
-    "@protected": true,
-    "birthCountry": "https://w3id.org/citizenship#birthCountry",
-    "birthDate": {"@id": "https://schema.org/birthDate", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"},
-    "CertificateOfCitizenship": "https://w3id.org/citizenship#CertificateOfCitizenship",
-    "CertificateOfCitizenshipCredential": "https://w3id.org/citizenship#CertificateOfCitizenshipCredential",
-    "CertificateOfNaturalization": "https://w3id.org/citizenship#CertificateOfNaturalization",
-    "CertificateOfNaturalizationCredential": "https://w3id.org/citizenship#CertificateOfNaturalizationCredential",
-    "commuterClassification": "https://w3id.org/citizenship#commuterClassification",
-    "EmployablePerson": {
-      "@id": "https://w3id.org/citizenship#EmployablePerson",
-      "@context": {
-        "@protected": true,
-        "employmentAuthorizationDocument": {"@id": "https://w3id.org/citizenship#employmentAuthorizationDocument", "@type": "@id"},
-        "residentSince": {"@id": "https://w3id.org/citizenship#residentSince", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"}
-      }
-    },
-    "EmploymentAuthorizationDocument": "https://w3id.org/citizenship#EmploymentAuthorizationDocument",
-    "EmploymentAuthorizationDocumentCredential": "https://w3id.org/citizenship#EmploymentAuthorizationDocumentCredential",
-    "familyName": "https://schema.org/familyName",
-    "gender": "https://schema.org/gender",
-    "givenName": "https://schema.org/givenName",
-    "additionalName": "https://schema.org/additionalName",
-    "identifier": "https://schema.org/identifier",
-    "image": {"@id": "https://schema.org/image", "@type": "@id"},
-    "lprCategory": "https://w3id.org/citizenship#lprCategory",
-    "lprNumber": "https://w3id.org/citizenship#lprNumber",
-    "NaturalizedPerson": {
-      "@id": "https://w3id.org/citizenship#NaturalizedPerson",
-      "@context": {
-        "@protected": true,
-        "certificateOfNaturalization": {"@id": "https://w3id.org/citizenship#certificateOfNaturalization", "@type": "@id"},
-        "commuterClassification": "https://w3id.org/citizenship#commuterClassification",
-        "residence": "https://schema.org/address",
-        "residentSince": {"@id": "https://w3id.org/citizenship#residentSince", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"}
-      }
-    },
-    "PermanentResident": {
-      "@id": "https://w3id.org/citizenship#PermanentResident",
-      "@context": {
-        "@protected": true,
-        "permanentResidentCard": {"@id": "https://w3id.org/citizenship#permanentResidentCard", "@type": "@id"}
-      }
-    },
-    "PermanentResidentCard": "https://w3id.org/citizenship#PermanentResidentCard",
-    "PermanentResidentCardCredential": "https://w3id.org/citizenship#PermanentResidentCardCredential",
-    "Person": "https://schema.org/Person"
-  }
-}"#;
+const CITIZENSHIP_V4RC1: &str = include_str!("../contexts/w3c/citizenship-v4rc1.jsonld");
 
 /// Test-only loader: the shipped contexts plus citizenship v4rc1.
 struct ShippedPlusCitizenship;
@@ -528,16 +479,30 @@ fn every_signed_vector_fails_with_any_single_leaf_changed() {
 
 #[test]
 fn unknown_context_is_refused_never_fetched() {
-    // The shipped-only engine does not know citizenship v4rc1.
-    let signed = read_json(&format!(
+    // The shipped-only engine knows nothing beyond its pinned contexts.
+    let mut signed = read_json(&format!(
         "{EDDSA}/eddsa-rdfc-2022/employ/signedDataInt.json"
     ));
+    let unknown = "https://w3id.org/citizenship/v5";
+    signed["@context"][1] = serde_json::json!(unknown);
     let result =
         ProofEngine::shipped().verify(&signed, &OfflineResolver::new(), "assertionMethod", None);
     assert_eq!(
         result,
         Err(ProofError::JsonLd(
-            elicence_core::jsonld::JsonLdError::UnknownContext(CITIZENSHIP_V4RC1_URL.into())
+            elicence_core::jsonld::JsonLdError::UnknownContext(unknown.into())
         ))
     );
+}
+
+#[test]
+fn shipped_citizenship_context_is_the_one_the_vectors_were_made_with() {
+    assert!(elicence_core::licence::shipped_context(CITIZENSHIP_V4RC1_URL).is_some());
+    let signed = read_json(&format!(
+        "{EDDSA}/eddsa-rdfc-2022/employ/signedDataInt.json"
+    ));
+    let verified = ProofEngine::shipped()
+        .verify(&signed, &OfflineResolver::new(), "assertionMethod", None)
+        .unwrap();
+    assert_eq!(verified.len(), 1);
 }
