@@ -10,5 +10,6 @@ pub mod jcs;
 pub mod json;
 pub mod licence;
 pub mod nquads;
+pub mod qr;
 pub mod rdf;
 pub mod rdfc;

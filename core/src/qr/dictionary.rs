@@ -1,0 +1,182 @@
+//! The LC1 static dictionaries: JSON member names and string values that
+//! licences and Data Integrity proofs repeat, each replaced by a small number.
+//!
+//! The tables are part of format version 1 and are append-only: a code, once
+//! published, never changes meaning (docs/qr-format.md lists them). A new
+//! entry needs no new version only if old decoders may fail on it; otherwise
+//! bump the version.
+
+/// Member names: a map key written as CBOR unsigned integer `n` stands for
+/// `KEYS[n]`. Codes 0-23 take one byte, so the most frequent names come first.
+pub const KEYS: &[&str] = &[
+    // 0-23: one byte.
+    "@context",
+    "id",
+    "type",
+    "issuer",
+    "validFrom",
+    "validUntil",
+    "credentialSubject",
+    "credentialStatus",
+    "proof",
+    "cryptosuite",
+    "created",
+    "verificationMethod",
+    "proofPurpose",
+    "proofValue",
+    "name",
+    "th",
+    "en",
+    "@value",
+    "@language",
+    "licensee",
+    "juristicPersonId",
+    "legalName",
+    "licenceNumber",
+    "licenceType",
+    // 24 and up: two bytes.
+    "code",
+    "title",
+    "premises",
+    "address",
+    "permittedActivities",
+    "conditions",
+    "statusPurpose",
+    "statusListIndex",
+    "statusListCredential",
+    "description",
+    "previousProof",
+    "expires",
+    "domain",
+    "challenge",
+    "nonce",
+    "issuanceDate",
+    "expirationDate",
+    "credentialSchema",
+    "evidence",
+    "termsOfUse",
+    "refreshService",
+    "renderMethod",
+    "confidenceMethod",
+    "relatedResource",
+    "digestSRI",
+    "digestMultibase",
+    "mediaType",
+    "holder",
+    "verifiableCredential",
+    "publicKeyMultibase",
+    "controller",
+    "statusMessage",
+    "statusSize",
+    "statusReference",
+    "encodedList",
+    "@id",
+    "@type",
+    "@list",
+    "@set",
+    "@direction",
+    "alg",
+    "typ",
+    "cty",
+    "kid",
+    "iss",
+    "sub",
+    "iat",
+    "nbf",
+    "exp",
+    "jti",
+    "cnf",
+];
+
+/// String values: CBOR simple value `n` (0-19 in one byte, 32-255 in two)
+/// stands for the string at code `n`. Simple values 20-23 are
+/// `false`/`true`/`null`/`undefined` and 24-31 are reserved by RFC 8949, so
+/// codes 20-31 are never used.
+pub const VALUES: &[(u8, &str)] = &[
+    // One byte.
+    (0, "https://www.w3.org/ns/credentials/v2"),
+    (1, "https://w3id.org/elicence/v1"),
+    (2, "VerifiableCredential"),
+    (3, "BusinessLicenceCredential"),
+    (4, "LicensedBusiness"),
+    (5, "DataIntegrityProof"),
+    (6, "eddsa-rdfc-2022"),
+    (7, "eddsa-jcs-2022"),
+    (8, "ecdsa-rdfc-2019"),
+    (9, "ecdsa-jcs-2019"),
+    (10, "assertionMethod"),
+    (11, "th"),
+    (12, "en"),
+    (13, "BitstringStatusListEntry"),
+    (14, "revocation"),
+    (15, "suspension"),
+    (16, "https://www.w3.org/ns/credentials/examples/v2"),
+    (17, "https://www.w3.org/2018/credentials/v1"),
+    (18, "https://w3id.org/security/data-integrity/v2"),
+    (19, "VerifiablePresentation"),
+    // Two bytes.
+    (32, "https://w3id.org/security/data-integrity/v1"),
+    (33, "https://w3id.org/security/suites/ed25519-2020/v1"),
+    (34, "https://w3id.org/security/multikey/v1"),
+    (35, "https://www.w3.org/ns/did/v1"),
+    (36, "https://w3id.org/security/v2"),
+    (37, "ecdsa-sd-2023"),
+    (38, "bbs-2023"),
+    (39, "Ed25519Signature2020"),
+    (40, "authentication"),
+    (41, "capabilityInvocation"),
+    (42, "capabilityDelegation"),
+    (43, "keyAgreement"),
+    (44, "Multikey"),
+    (45, "BitstringStatusListCredential"),
+    (46, "BitstringStatusList"),
+    (47, "message"),
+    (48, "EdDSA"),
+    (49, "ES256"),
+    (50, "ES384"),
+    (51, "vc+jwt"),
+    (52, "vc"),
+    (53, "vp+jwt"),
+    (54, "vp"),
+    (55, "JsonSchema"),
+    (56, "refresh"),
+];
+
+/// The code of member name `name`, if the dictionary has it.
+pub fn key_code(name: &str) -> Option<u64> {
+    KEYS.iter()
+        .position(|&k| k == name)
+        .and_then(|p| u64::try_from(p).ok())
+}
+
+/// The member name of key code `code`.
+pub fn key_name(code: u64) -> Option<&'static str> {
+    usize::try_from(code).ok().and_then(|i| KEYS.get(i).copied())
+}
+
+/// The simple-value code of string `value`, if the dictionary has it.
+pub fn value_code(value: &str) -> Option<u8> {
+    VALUES.iter().find(|(_, v)| *v == value).map(|(c, _)| *c)
+}
+
+/// The string of simple-value code `code`.
+pub fn value_text(code: u8) -> Option<&'static str> {
+    VALUES.iter().find(|(c, _)| *c == code).map(|(_, v)| *v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_are_unique_and_codes_valid() {
+        for (i, k) in KEYS.iter().enumerate() {
+            assert_eq!(key_code(k), Some(i as u64), "duplicate key {k}");
+        }
+        for (c, v) in VALUES {
+            assert!(!(20..32).contains(c), "{c} is not a free simple value");
+            assert_eq!(value_code(v), Some(*c), "duplicate value {v}");
+            assert_eq!(value_text(*c), Some(*v), "duplicate code {c}");
+        }
+    }
+}
