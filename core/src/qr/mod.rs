@@ -15,6 +15,7 @@
 
 mod base45;
 mod cbor;
+mod deflate;
 pub mod dictionary;
 mod error;
 mod jwt;
@@ -23,9 +24,6 @@ mod value;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use miniz_oxide::inflate::core::inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
-use miniz_oxide::inflate::core::{decompress, DecompressorOxide};
-use miniz_oxide::inflate::TINFLStatus;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -47,9 +45,6 @@ pub const MAX_PAYLOAD_CHARS: usize = 16 * 1024;
 
 /// Length in bytes of the SHA-256 prefix in an access link's `#d=` digest.
 pub const ACCESS_DIGEST_BYTES: usize = 12;
-
-/// DEFLATE level used by [`encode`]: miniz_oxide's maximum.
-const DEFLATE_LEVEL: u8 = 10;
 
 /// A secured credential in one of the two forms a licence QR code carries.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,7 +86,7 @@ pub fn encode(credential: &Secured) -> Result<String, QrError> {
             max: MAX_INFLATED_BYTES,
         });
     }
-    let deflated = miniz_oxide::deflate::compress_to_vec(&cbor, DEFLATE_LEVEL);
+    let deflated = deflate::compress(&cbor);
     let payload = format!("{PREFIX}{}", base45::encode(&deflated));
     if payload.len() > MAX_PAYLOAD_CHARS {
         return Err(QrError::PayloadTooLong {
@@ -113,7 +108,7 @@ pub fn decode(payload: &str) -> Result<Secured, QrError> {
     }
     let body = strip_prefix(payload)?;
     let deflated = base45::decode(body)?;
-    let cbor = inflate(&deflated)?;
+    let cbor = deflate::inflate(&deflated, MAX_INFLATED_BYTES)?;
     from_cbor(&cbor)
 }
 
@@ -126,12 +121,9 @@ pub fn stats(credential: &Secured) -> Result<Stats, QrError> {
         Secured::Jwt(jwt) => jwt.as_bytes().to_vec(),
     };
     let cbor = to_cbor(credential)?;
-    let deflated = miniz_oxide::deflate::compress_to_vec(&cbor, DEFLATE_LEVEL);
+    let deflated = deflate::compress(&cbor);
     let base45_chars = base45::encode(&deflated).len();
-    let plain = base45::encode(&miniz_oxide::deflate::compress_to_vec(
-        &json,
-        DEFLATE_LEVEL,
-    ));
+    let plain = base45::encode(&deflate::compress_with(&[], &json));
     Ok(Stats {
         json_bytes: json.len(),
         cbor_bytes: cbor.len(),
@@ -219,40 +211,4 @@ fn strip_prefix(payload: &str) -> Result<&str, QrError> {
     Err(QrError::UnsupportedVersion {
         version: version.to_owned(),
     })
-}
-
-/// Raw DEFLATE decompression into a buffer of [`MAX_INFLATED_BYTES`]: a
-/// stream that needs more is refused, one that ends early is corrupt, and
-/// bytes after the end of the stream are refused.
-fn inflate(data: &[u8]) -> Result<Vec<u8>, QrError> {
-    let mut out = vec![0u8; MAX_INFLATED_BYTES];
-    let mut state = Box::<DecompressorOxide>::default();
-    let (status, consumed, written) = decompress(
-        &mut state,
-        data,
-        &mut out,
-        0,
-        TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
-    );
-    match status {
-        TINFLStatus::Done if consumed < data.len() => Err(QrError::TrailingBytes {
-            layer: "DEFLATE",
-            count: data.len() - consumed,
-        }),
-        TINFLStatus::Done => {
-            out.truncate(written);
-            Ok(out)
-        }
-        TINFLStatus::HasMoreOutput => Err(QrError::InflatedTooLarge {
-            max: MAX_INFLATED_BYTES,
-        }),
-        TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
-            Err(QrError::Inflate {
-                reason: "the stream ends before its last block",
-            })
-        }
-        _ => Err(QrError::Inflate {
-            reason: "invalid DEFLATE data",
-        }),
-    }
 }

@@ -74,6 +74,54 @@ pub fn did_key_text(bytes: &[u8], fragment: bool) -> String {
     }
 }
 
+/// First and last characters of the Thai block carried one byte each by
+/// "Thai-8" (the TIS-620 / ISO 8859-11 byte values: U+0E01..U+0E5B as
+/// 0xA1..0xFB).
+const THAI_FIRST: u32 = 0x0E01;
+const THAI_LAST: u32 = 0x0E5B;
+const THAI_BYTE_OFFSET: u32 = 0x0E00 - 0xA0;
+
+/// The Thai-8 bytes of `text` if it holds at least one Thai character and
+/// nothing but ASCII and U+0E01..U+0E5B: one byte per character instead of
+/// UTF-8's three. The mapping is one-to-one, so combining vowels and tone
+/// marks keep their exact order (nothing is normalised).
+pub fn thai8_bytes(text: &str) -> Option<Vec<u8>> {
+    let mut thai = false;
+    let mut out = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        let cp = u32::from(c);
+        if c.is_ascii() {
+            out.push(cp as u8);
+        } else if (THAI_FIRST..=THAI_LAST).contains(&cp) {
+            thai = true;
+            out.push((cp - THAI_BYTE_OFFSET) as u8);
+        } else {
+            return None;
+        }
+    }
+    thai.then_some(out)
+}
+
+/// The text of Thai-8 `bytes`; `None` if a byte is neither ASCII nor 0xA1..0xFB.
+pub fn thai8_text(bytes: &[u8]) -> Option<String> {
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0..=0x7F => Some(char::from(b)),
+            0xA1..=0xFB => char::from_u32(u32::from(b) + THAI_BYTE_OFFSET),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `prefix#z…` split into the prefix and the multikey bytes of a base58btc
+/// fragment (a did:web verification method named after its key), if the
+/// fragment re-encodes identically.
+pub fn multibase_fragment(text: &str) -> Option<(&str, Vec<u8>)> {
+    let (prefix, fragment) = text.rsplit_once("#z")?;
+    base58_bytes(fragment).map(|bytes| (prefix, bytes))
+}
+
 /// A date-time as seconds since 1970-01-01T00:00:00Z and, unless it was
 /// written with `Z`, its UTC offset in minutes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,6 +286,22 @@ mod tests {
         ] {
             assert_eq!(parse_date_time(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn thai8_is_one_to_one_and_keeps_mark_order() {
+        for text in ["ก\u{0E48}\u{0E33}", "ก\u{0E33}\u{0E48}", "99/1 ถนน", "\u{0E5B}\u{0E01}"] {
+            let bytes = thai8_bytes(text).unwrap();
+            assert_eq!(bytes.len(), text.chars().count());
+            assert_eq!(thai8_text(&bytes).unwrap(), text);
+        }
+        assert_eq!(thai8_bytes("ascii only"), None);
+        assert_eq!(thai8_bytes("ไทย – dash"), None);
+        assert_eq!(thai8_bytes("\u{0E00}"), None);
+        assert_eq!(thai8_bytes("\u{0E5C}"), None);
+        assert_eq!(thai8_text(&[0xA0]), None);
+        assert_eq!(thai8_text(&[0xFC]), None);
+        assert_eq!(thai8_text(&[0x80]), None);
     }
 
     #[test]

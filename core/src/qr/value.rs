@@ -24,6 +24,10 @@ pub const TAG_DID_KEY_METHOD: u64 = 9;
 pub const TAG_DID_KEY: u64 = 10;
 /// Tag: multibase base64url string `u…`; content: the bytes.
 pub const TAG_BASE64URL: u64 = 11;
+/// Tag: text of ASCII and Thai characters; content: its Thai-8 bytes.
+pub const TAG_THAI8: u64 = 13;
+/// Tag: `prefix#zX`; content: `[prefix text, bytes of X]`.
+pub const TAG_MULTIBASE_FRAGMENT: u64 = 14;
 
 /// Appends the LC1 encoding of `value`.
 pub fn write_value(out: &mut Vec<u8>, value: &Value, depth: usize) -> Result<(), QrError> {
@@ -102,6 +106,14 @@ fn write_string(out: &mut Vec<u8>, s: &str) {
         cbor::write_bytes(out, &bytes);
     } else if let Some(bytes) = s.strip_prefix('u').and_then(strings::base64url_bytes) {
         cbor::write_head(out, cbor::TAG, TAG_BASE64URL);
+        cbor::write_bytes(out, &bytes);
+    } else if let Some((prefix, bytes)) = strings::multibase_fragment(s) {
+        cbor::write_head(out, cbor::TAG, TAG_MULTIBASE_FRAGMENT);
+        cbor::write_head(out, cbor::ARRAY, 2);
+        cbor::write_text(out, prefix);
+        cbor::write_bytes(out, &bytes);
+    } else if let Some(bytes) = strings::thai8_bytes(s) {
+        cbor::write_head(out, cbor::TAG, TAG_THAI8);
         cbor::write_bytes(out, &bytes);
     } else {
         cbor::write_text(out, s);
@@ -258,6 +270,32 @@ fn read_tagged(r: &mut Reader<'_>, tag: u64, start: usize) -> Result<String, QrE
         TAG_BASE64URL => {
             let bytes = read_bytes(r, invalid("expected a byte string"))?;
             Ok(format!("u{}", strings::base64url_text(bytes)))
+        }
+        TAG_THAI8 => {
+            let bytes = read_bytes(r, invalid("expected a byte string"))?;
+            strings::thai8_text(bytes).ok_or_else(|| invalid("a byte is neither ASCII nor Thai-8"))
+        }
+        TAG_MULTIBASE_FRAGMENT => {
+            let pair = Head::Item {
+                major: cbor::ARRAY,
+                argument: 2,
+            };
+            if r.head()? != pair {
+                return Err(invalid("expected an array [prefix, bytes]"));
+            }
+            let prefix_start = r.offset();
+            let prefix = match r.head()? {
+                Head::Item {
+                    major: cbor::TEXT,
+                    argument,
+                } => r.text(argument, prefix_start)?,
+                _ => return Err(invalid("the prefix must be a text string")),
+            };
+            let bytes = read_bytes(r, invalid("expected a byte string"))?;
+            if bytes.len() > strings::MAX_BASE58_BYTES {
+                return Err(invalid("base58 byte string longer than 512 bytes"));
+            }
+            Ok(format!("{prefix}#z{}", strings::base58_text(bytes)))
         }
         _ => Err(QrError::UnknownTag { tag, offset: start }),
     }
