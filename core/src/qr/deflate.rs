@@ -14,12 +14,23 @@ use miniz_oxide::inflate::core::inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUT
 use miniz_oxide::inflate::core::{decompress, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
 
-use super::dictionary::DEFLATE_WORDS;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use super::dictionary::{DEFLATE_WORDS, TEMPLATE};
 use super::error::QrError;
 use super::strings::thai8_bytes;
+use super::value::write_value;
 
-/// The preset window: the [`DEFLATE_WORDS`] concatenated, Thai ones in Thai-8.
-pub fn preset_dictionary() -> Vec<u8> {
+/// The preset window: the [`DEFLATE_WORDS`] concatenated, Thai ones in
+/// Thai-8, then the LC1 CBOR of the [`TEMPLATE`] credential. Built once.
+pub fn preset_dictionary() -> &'static [u8] {
+    static DICTIONARY: OnceLock<Vec<u8>> = OnceLock::new();
+    DICTIONARY.get_or_init(build_dictionary)
+}
+
+fn build_dictionary() -> Vec<u8> {
     let mut out = Vec::with_capacity(1024);
     for word in DEFLATE_WORDS {
         match thai8_bytes(word) {
@@ -27,6 +38,11 @@ pub fn preset_dictionary() -> Vec<u8> {
             None => out.extend_from_slice(word.as_bytes()),
         }
     }
+    // TEMPLATE is a constant that a unit test parses; `Null` would only
+    // shrink the dictionary, identically on both sides.
+    let template: Value = serde_json::from_str(TEMPLATE).unwrap_or_default();
+    // Depth 3: cannot exceed MAX_DEPTH.
+    let _ = write_value(&mut out, &template, 0);
     out
 }
 
@@ -34,7 +50,7 @@ pub fn preset_dictionary() -> Vec<u8> {
 /// preset dictionary: the dictionary is compressed first and its output,
 /// up to a sync flush (which ends on a byte boundary), thrown away.
 pub fn compress(data: &[u8]) -> Vec<u8> {
-    compress_with(&preset_dictionary(), data)
+    compress_with(preset_dictionary(), data)
 }
 
 /// Raw DEFLATE of `data` primed with `dictionary` (empty: no dictionary).
@@ -60,7 +76,8 @@ pub fn compress_with(dictionary: &[u8], data: &[u8]) -> Vec<u8> {
 pub fn inflate(data: &[u8], max: usize) -> Result<Vec<u8>, QrError> {
     let dictionary = preset_dictionary();
     let start = dictionary.len();
-    let mut out = dictionary;
+    let mut out = Vec::with_capacity(start + max);
+    out.extend_from_slice(dictionary);
     out.resize(start + max, 0);
     let mut state = Box::<DecompressorOxide>::default();
     let (status, consumed, written) = decompress(

@@ -169,6 +169,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_template_is_json_in_licence_order() {
+        let template: serde_json::Value = serde_json::from_str(TEMPLATE).unwrap();
+        let keys: Vec<&String> = template.as_object().unwrap().keys().collect();
+        assert_eq!(keys[0], "@context");
+        assert_eq!(keys[keys.len() - 1], "proof");
+    }
+
+    #[test]
     fn entries_are_unique_and_codes_valid() {
         for (i, k) in KEYS.iter().enumerate() {
             assert_eq!(key_code(k), Some(i as u64), "duplicate key {k}");
@@ -239,8 +247,6 @@ pub const DEFLATE_WORDS: &[&str] = &[
     "บริการ",
     "ต้อง",
     "ปฏิบัติตาม",
-    "ตลอดเวลา",
-    "ความสะอาด",
     "ร้าน",
     "และ",
     "ของ",
@@ -269,3 +275,42 @@ pub const DEFLATE_WORDS: &[&str] = &[
     "/licences/",
     ".go.th",
 ];
+
+/// The last part of the preset DEFLATE dictionary: the LC1 CBOR of this
+/// skeleton of a signed elicence licence credential (`LicenceData::to_credential`
+/// plus a Data Integrity proof), with empty strings where each licence has
+/// its own text. Every licence repeats this member order and these codes, so
+/// DEFLATE can copy whole runs of structure from it.
+pub const TEMPLATE: &str = r#"{
+  "@context": ["https://www.w3.org/ns/credentials/v2", "https://w3id.org/elicence/v1"],
+  "id": "",
+  "type": ["VerifiableCredential", "BusinessLicenceCredential"],
+  "issuer": {"id": "", "name": [{"@value": "", "@language": "th"}, {"@value": "", "@language": "en"}]},
+  "validFrom": "2000-01-01T00:00:00+07:00",
+  "validUntil": "2000-12-31T23:59:59+07:00",
+  "credentialSubject": {
+    "id": "",
+    "type": "LicensedBusiness",
+    "licensee": {"juristicPersonId": "", "legalName": {"th": "", "en": ""}},
+    "licenceNumber": "",
+    "licenceType": {"code": "", "title": {"th": "", "en": ""}},
+    "premises": {"address": {"th": "", "en": ""}},
+    "permittedActivities": [""],
+    "conditions": [""]
+  },
+  "credentialStatus": {
+    "id": "",
+    "type": "BitstringStatusListEntry",
+    "statusPurpose": "revocation",
+    "statusListIndex": "",
+    "statusListCredential": ""
+  },
+  "proof": {
+    "type": "DataIntegrityProof",
+    "cryptosuite": "eddsa-rdfc-2022",
+    "created": "2000-01-01T00:00:00+07:00",
+    "verificationMethod": "",
+    "proofPurpose": "assertionMethod",
+    "proofValue": ""
+  }
+}"#;
