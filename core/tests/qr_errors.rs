@@ -60,7 +60,15 @@ fn hand_made_cbor_decodes_to_the_documented_json() {
 fn wrong_prefix_and_unknown_version() {
     let good = qr::encode(&Secured::Json(signed_licence())).unwrap();
     let body = &good[4..];
-    for bad in ["", "LC1", "lc1:ABC", "HC1:NCFOXN", "https://x.go.th", "LC:ABC", "LCX:AB"] {
+    for bad in [
+        "",
+        "LC1",
+        "lc1:ABC",
+        "HC1:NCFOXN",
+        "https://x.go.th",
+        "LC:ABC",
+        "LCX:AB",
+    ] {
         assert!(
             matches!(qr::decode(bad), Err(QrError::WrongPrefix { .. })),
             "{bad:?}"
@@ -140,10 +148,7 @@ fn corrupt_truncated_and_trailing_deflate() {
             count: 3
         })
     );
-    assert!(matches!(
-        qr::decode("LC1:"),
-        Err(QrError::Inflate { .. })
-    ));
+    assert!(matches!(qr::decode("LC1:"), Err(QrError::Inflate { .. })));
 }
 
 #[test]
@@ -175,7 +180,7 @@ fn nesting_bombs_stop_at_the_depth_limit() {
     let mut deep = vec![0x81; 60_000];
     deep.push(0xF6);
     assert_eq!(cbor_error(&deep), QrError::TooDeep { max: MAX_DEPTH });
-    let mut maps = vec![0xA1, 0x01].repeat(MAX_DEPTH + 1);
+    let mut maps = [0xA1, 0x01].repeat(MAX_DEPTH + 1);
     maps.push(0xF6);
     assert_eq!(cbor_error(&maps), QrError::TooDeep { max: MAX_DEPTH });
     // The encoder refuses what the decoder would refuse.
@@ -215,12 +220,18 @@ fn unknown_dictionary_codes_and_tags() {
         QrError::UnknownTag { tag: 12, offset: 1 }
     );
     let message = cbor_error(&[0xF8, 0xC8]).to_string();
-    assert!(message.contains("unknown dictionary value code 200"), "{message}");
+    assert!(
+        message.contains("unknown dictionary value code 200"),
+        "{message}"
+    );
 }
+
+/// A predicate on the error a case must give.
+type ErrorCheck = fn(&QrError) -> bool;
 
 #[test]
 fn malformed_cbor_items() {
-    let cases: Vec<(Vec<u8>, fn(&QrError) -> bool)> = vec![
+    let cases: Vec<(Vec<u8>, ErrorCheck)> = vec![
         (vec![0xF6, 0xF6], |e| {
             *e == QrError::TrailingBytes {
                 layer: "CBOR",
@@ -233,43 +244,48 @@ fn malformed_cbor_items() {
         (vec![0xA1, 0x62, 0xC3, 0x28, 0xF6], |e| {
             matches!(e, QrError::InvalidUtf8 { offset: 1 })
         }),
-        (vec![0xA2, 0x01, 0xF6, 0x62, b'i', b'd', 0xF6], |e| {
-            matches!(e, QrError::DuplicateKey { name, .. } if name == "id")
+        (
+            vec![0xA2, 0x01, 0xF6, 0x62, b'i', b'd', 0xF6],
+            |e| matches!(e, QrError::DuplicateKey { name, .. } if name == "id"),
+        ),
+        (vec![0xA1, 0xF6, 0xF6], |e| {
+            matches!(e, QrError::InvalidKey { .. })
         }),
-        (vec![0xA1, 0xF6, 0xF6], |e| matches!(e, QrError::InvalidKey { .. })),
-        (
-            vec![0x3B, 0x80, 0, 0, 0, 0, 0, 0, 0],
-            |e| matches!(e, QrError::IntegerOutOfRange { .. }),
-        ),
-        (
-            vec![0xFB, 0x7F, 0xF8, 0, 0, 0, 0, 0, 0],
-            |e| matches!(e, QrError::NonFiniteFloat { .. }),
-        ),
+        (vec![0x3B, 0x80, 0, 0, 0, 0, 0, 0, 0], |e| {
+            matches!(e, QrError::IntegerOutOfRange { .. })
+        }),
+        (vec![0xFB, 0x7F, 0xF8, 0, 0, 0, 0, 0, 0], |e| {
+            matches!(e, QrError::NonFiniteFloat { .. })
+        }),
         (vec![0xF9, 0x3C, 0x00], |e| {
             matches!(e, QrError::CborUnsupported { .. })
         }),
-        (vec![0x9F, 0xFF], |e| matches!(e, QrError::CborUnsupported { .. })),
+        (vec![0x9F, 0xFF], |e| {
+            matches!(e, QrError::CborUnsupported { .. })
+        }),
         (vec![0xF7], |e| matches!(e, QrError::CborUnsupported { .. })),
         (vec![0xF8, 0x10], |e| {
             matches!(e, QrError::CborUnsupported { .. })
         }),
-        (vec![0x41, 0x00], |e| matches!(e, QrError::CborUnsupported { .. })),
+        (vec![0x41, 0x00], |e| {
+            matches!(e, QrError::CborUnsupported { .. })
+        }),
         (vec![0x1C], |e| matches!(e, QrError::CborUnsupported { .. })),
-        (vec![0x82, 0x01], |e| matches!(e, QrError::CborTruncated { .. })),
+        (vec![0x82, 0x01], |e| {
+            matches!(e, QrError::CborTruncated { .. })
+        }),
         (vec![], |e| matches!(e, QrError::CborTruncated { .. })),
         // Counts and lengths far beyond the data: refused, nothing allocated.
         (
             vec![0x9B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF],
             |e| matches!(e, QrError::CborTruncated { .. }),
         ),
-        (
-            vec![0xBA, 0xFF, 0xFF, 0xFF, 0xFF],
-            |e| matches!(e, QrError::CborTruncated { .. }),
-        ),
-        (
-            vec![0x7A, 0xFF, 0xFF, 0xFF, 0xFF, b'a'],
-            |e| matches!(e, QrError::CborTruncated { .. }),
-        ),
+        (vec![0xBA, 0xFF, 0xFF, 0xFF, 0xFF], |e| {
+            matches!(e, QrError::CborTruncated { .. })
+        }),
+        (vec![0x7A, 0xFF, 0xFF, 0xFF, 0xFF, b'a'], |e| {
+            matches!(e, QrError::CborTruncated { .. })
+        }),
     ];
     for (cbor, check) in cases {
         let error = cbor_error(&cbor);

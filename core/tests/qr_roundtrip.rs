@@ -109,7 +109,10 @@ fn vc_jwt_round_trips_to_the_identical_string() {
     credential.as_object_mut().unwrap().remove("proof");
     let payload = serde_json::to_vec(&credential).unwrap();
     let token = jwt(&header, &payload, &rng.bytes(64));
-    assert_eq!(round_trip(&Secured::Jwt(token.clone())), Secured::Jwt(token.clone()));
+    assert_eq!(
+        round_trip(&Secured::Jwt(token.clone())),
+        Secured::Jwt(token.clone())
+    );
     // The CBOR form is used: far smaller than the token.
     let stats = qr::stats(&Secured::Jwt(token.clone())).unwrap();
     assert!(stats.cbor_bytes < token.len() / 2, "{stats:?}");
@@ -130,7 +133,10 @@ fn vc_jwt_round_trips_to_the_identical_string() {
             URL_SAFE_NO_PAD.encode(rng.bytes(64))
         ),
     ] {
-        assert_eq!(round_trip(&Secured::Jwt(token.clone())), Secured::Jwt(token));
+        assert_eq!(
+            round_trip(&Secured::Jwt(token.clone())),
+            Secured::Jwt(token)
+        );
     }
 }
 
@@ -168,7 +174,9 @@ fn access_link_binds_the_credential() {
     assert_eq!(digest.len(), 16);
     assert_eq!(digest, qr::access_digest(&credential).unwrap());
     // The digest is over the JCS form: member order does not change it...
-    let Secured::Json(value) = &credential else { unreachable!() };
+    let Secured::Json(value) = &credential else {
+        unreachable!()
+    };
     let mut reordered = serde_json::Map::new();
     for (k, v) in value.as_object().unwrap().iter().rev() {
         reordered.insert(k.clone(), v.clone());

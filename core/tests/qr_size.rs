@@ -36,7 +36,10 @@ fn signed_thai_licence_fits_a_version_17_m_qr_code() {
     println!("signed Thai licence credential, sizes per stage:");
     println!("  compact JSON            {:>5} bytes", stats.json_bytes);
     println!("  LC1 CBOR                {:>5} bytes", stats.cbor_bytes);
-    println!("  raw DEFLATE             {:>5} bytes", stats.deflated_bytes);
+    println!(
+        "  raw DEFLATE             {:>5} bytes",
+        stats.deflated_bytes
+    );
     println!("  base45                  {:>5} chars", stats.base45_chars);
     println!("  payload (LC1: + base45) {:>5} chars", stats.payload_chars);
     println!(
@@ -45,7 +48,10 @@ fn signed_thai_licence_fits_a_version_17_m_qr_code() {
     );
     assert_eq!(payload.len(), stats.payload_chars);
     assert_eq!(stats.payload_chars, stats.base45_chars + 4);
-    assert_eq!(stats.base45_chars, stats.deflated_bytes.div_ceil(2) * 3 - stats.deflated_bytes % 2);
+    assert_eq!(
+        stats.base45_chars,
+        stats.deflated_bytes.div_ceil(2) * 3 - stats.deflated_bytes % 2
+    );
     assert!(
         stats.payload_chars <= alphanumeric_capacity(V17_M_DATA_CODEWORDS),
         "{} characters do not fit QR version 17-M",
@@ -61,10 +67,12 @@ fn signed_thai_licence_fits_a_version_17_m_qr_code() {
 #[test]
 fn another_licence_gets_the_same_gains() {
     let mut credential = signed_licence();
-    credential["id"] = serde_json::json!("https://permit.chiangmai.go.th/licences/factory/รง.4-12~2567");
+    credential["id"] =
+        serde_json::json!("https://permit.chiangmai.go.th/licences/factory/รง.4-12~2567");
     credential["issuer"]["id"] = serde_json::json!("did:web:permit.chiangmai.go.th");
     credential["issuer"]["name"][0]["@value"] = serde_json::json!("สำนักงานอุตสาหกรรมจังหวัดเชียงใหม่");
-    credential["issuer"]["name"][1]["@value"] = serde_json::json!("Chiang Mai Provincial Industry Office");
+    credential["issuer"]["name"][1]["@value"] =
+        serde_json::json!("Chiang Mai Provincial Industry Office");
     let subject = &mut credential["credentialSubject"];
     subject["licenceNumber"] = serde_json::json!("รง.4-12/2567");
     subject["licenceType"] = serde_json::json!({
@@ -81,7 +89,10 @@ fn another_licence_gets_the_same_gains() {
     ]);
     let stats = qr::stats(&Secured::Json(credential.clone())).unwrap();
     println!("factory licence: {stats:?}");
-    assert!(stats.payload_chars * 10 < stats.plain_json_payload_chars * 7, "{stats:?}");
+    assert!(
+        stats.payload_chars * 10 < stats.plain_json_payload_chars * 7,
+        "{stats:?}"
+    );
     // More Thai text than the sample: one version larger (18-M: 9 blocks of
     // 43 data codewords and 4 of 44) is enough.
     assert!(stats.payload_chars <= alphanumeric_capacity(9 * 43 + 4 * 44));

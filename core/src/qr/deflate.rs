@@ -7,8 +7,7 @@
 //! references may reach into it; it is never transmitted.
 
 use miniz_oxide::deflate::core::{
-    compress_to_output, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush,
-    TDEFLStatus,
+    compress_to_output, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
 };
 use miniz_oxide::inflate::core::inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
 use miniz_oxide::inflate::core::{decompress, DecompressorOxide};
@@ -118,7 +117,12 @@ mod tests {
         let text = "https://licence.example.go.th/licences/food-sale/x Company Limited".as_bytes();
         let primed = compress(text);
         let plain = compress_with(&[], text);
-        assert!(primed.len() < plain.len(), "{} vs {}", primed.len(), plain.len());
+        assert!(
+            primed.len() < plain.len(),
+            "{} vs {}",
+            primed.len(),
+            plain.len()
+        );
         assert_eq!(inflate(&primed, 1024).unwrap(), text);
         assert_eq!(inflate(&compress(b""), 1024).unwrap(), b"");
         let big = vec![7u8; 5000];

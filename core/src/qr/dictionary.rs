@@ -151,7 +151,9 @@ pub fn key_code(name: &str) -> Option<u64> {
 
 /// The member name of key code `code`.
 pub fn key_name(code: u64) -> Option<&'static str> {
-    usize::try_from(code).ok().and_then(|i| KEYS.get(i).copied())
+    usize::try_from(code)
+        .ok()
+        .and_then(|i| KEYS.get(i).copied())
 }
 
 /// The simple-value code of string `value`, if the dictionary has it.
@@ -162,31 +164,6 @@ pub fn value_code(value: &str) -> Option<u8> {
 /// The string of simple-value code `code`.
 pub fn value_text(code: u8) -> Option<&'static str> {
     VALUES.iter().find(|(c, _)| *c == code).map(|(_, v)| *v)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_template_is_json_in_licence_order() {
-        let template: serde_json::Value = serde_json::from_str(TEMPLATE).unwrap();
-        let keys: Vec<&String> = template.as_object().unwrap().keys().collect();
-        assert_eq!(keys[0], "@context");
-        assert_eq!(keys[keys.len() - 1], "proof");
-    }
-
-    #[test]
-    fn entries_are_unique_and_codes_valid() {
-        for (i, k) in KEYS.iter().enumerate() {
-            assert_eq!(key_code(k), Some(i as u64), "duplicate key {k}");
-        }
-        for (c, v) in VALUES {
-            assert!(!(20..32).contains(c), "{c} is not a free simple value");
-            assert_eq!(value_code(v), Some(*c), "duplicate value {v}");
-            assert_eq!(value_text(*c), Some(*v), "duplicate code {c}");
-        }
-    }
 }
 
 /// The LC1 preset DEFLATE dictionary, in order (see `deflate`): parts that
@@ -314,3 +291,28 @@ pub const TEMPLATE: &str = r#"{
     "proofValue": ""
   }
 }"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_is_json_in_licence_order() {
+        let template: serde_json::Value = serde_json::from_str(TEMPLATE).unwrap();
+        let keys: Vec<&String> = template.as_object().unwrap().keys().collect();
+        assert_eq!(keys[0], "@context");
+        assert_eq!(keys[keys.len() - 1], "proof");
+    }
+
+    #[test]
+    fn entries_are_unique_and_codes_valid() {
+        for (i, k) in KEYS.iter().enumerate() {
+            assert_eq!(key_code(k), Some(i as u64), "duplicate key {k}");
+        }
+        for (c, v) in VALUES {
+            assert!(!(20..32).contains(c), "{c} is not a free simple value");
+            assert_eq!(value_code(v), Some(*c), "duplicate value {v}");
+            assert_eq!(value_text(*c), Some(*v), "duplicate code {c}");
+        }
+    }
+}

@@ -160,7 +160,10 @@ pub fn access_link(licence_iri_uri: &str, credential: &Secured) -> Result<String
             reason: format!("the canonical URI form is {}", iri.to_uri()),
         });
     }
-    Ok(format!("{licence_iri_uri}#d={}", access_digest(credential)?))
+    Ok(format!(
+        "{licence_iri_uri}#d={}",
+        access_digest(credential)?
+    ))
 }
 
 fn to_cbor(credential: &Secured) -> Result<Vec<u8>, QrError> {

@@ -26,8 +26,7 @@ pub fn base58_bytes(text: &str) -> Option<Vec<u8>> {
         return None;
     }
     let bytes = bs58::decode(text).into_vec().ok()?;
-    (bytes.len() <= MAX_BASE58_BYTES && bs58::encode(&bytes).into_string() == text)
-        .then_some(bytes)
+    (bytes.len() <= MAX_BASE58_BYTES && bs58::encode(&bytes).into_string() == text).then_some(bytes)
 }
 
 /// Base58btc text of `bytes`.
@@ -290,7 +289,12 @@ mod tests {
 
     #[test]
     fn thai8_is_one_to_one_and_keeps_mark_order() {
-        for text in ["ก\u{0E48}\u{0E33}", "ก\u{0E33}\u{0E48}", "99/1 ถนน", "\u{0E5B}\u{0E01}"] {
+        for text in [
+            "ก\u{0E48}\u{0E33}",
+            "ก\u{0E33}\u{0E48}",
+            "99/1 ถนน",
+            "\u{0E5B}\u{0E01}",
+        ] {
             let bytes = thai8_bytes(text).unwrap();
             assert_eq!(bytes.len(), text.chars().count());
             assert_eq!(thai8_text(&bytes).unwrap(), text);

@@ -139,12 +139,14 @@ pub fn read_value(r: &mut Reader<'_>, depth: usize) -> Result<Value, QrError> {
             what: "undefined",
             offset: start,
         }),
-        Head::Simple(code) => value_text(code)
-            .map(|s| Value::String(s.to_owned()))
-            .ok_or(QrError::UnknownValueCode {
-                code,
-                offset: start,
-            }),
+        Head::Simple(code) => {
+            value_text(code)
+                .map(|s| Value::String(s.to_owned()))
+                .ok_or(QrError::UnknownValueCode {
+                    code,
+                    offset: start,
+                })
+        }
         Head::Float(f) => Number::from_f64(f)
             .map(Value::Number)
             .ok_or(QrError::NonFiniteFloat { offset: start }),

@@ -193,9 +193,10 @@ fn random_string(rng: &mut Rng) -> String {
                 _ => format!("u{}", hex::encode(bytes)),
             }
         }
-        4 => elicence_core::qr::dictionary::VALUES[rng.below(elicence_core::qr::dictionary::VALUES.len())]
-            .1
-            .to_owned(),
+        4 => elicence_core::qr::dictionary::VALUES
+            [rng.below(elicence_core::qr::dictionary::VALUES.len())]
+        .1
+        .to_owned(),
         _ => {
             let len = rng.below(12);
             (0..len)
@@ -213,7 +214,17 @@ fn random_number(rng: &mut Rng) -> Number {
         3 => Number::from(i64::MIN),
         4 => Number::from_f64(f64::from_bits(rng.next())).unwrap_or_else(|| Number::from(0)),
         _ => Number::from_f64(
-            [0.0, -0.0, 0.1, 1.0, 1e300, -2.5e-308, 5e-324, 1e21, 123456789.125][rng.below(9)],
+            [
+                0.0,
+                -0.0,
+                0.1,
+                1.0,
+                1e300,
+                -2.5e-308,
+                5e-324,
+                1e21,
+                123456789.125,
+            ][rng.below(9)],
         )
         .unwrap(),
     }
@@ -227,7 +238,11 @@ pub fn random_value(rng: &mut Rng, depth: usize) -> Value {
         1 => Value::Bool(rng.below(2) == 0),
         2 => Value::Number(random_number(rng)),
         3 | 4 => Value::String(random_string(rng)),
-        5 => Value::Array((0..rng.below(5)).map(|_| random_value(rng, depth - 1)).collect()),
+        5 => Value::Array(
+            (0..rng.below(5))
+                .map(|_| random_value(rng, depth - 1))
+                .collect(),
+        ),
         _ => {
             let mut map = Map::new();
             for _ in 0..rng.below(6) {
