@@ -204,3 +204,36 @@ fn access_link_binds_the_credential() {
         );
     }
 }
+
+/// The worked examples of docs/qr-format.md §8, byte for byte.
+#[test]
+fn documented_examples_are_exact() {
+    let small = r#"{"@context":["https://www.w3.org/ns/credentials/v2"],"type":"VerifiableCredential","validFrom":"2026-01-01T00:00:00+07:00","issuer":"did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2","name":"ร้าน","n":-2,"x":1.5,"ok":true}"#;
+    let small = Secured::Json(serde_json::from_str(small).unwrap());
+    assert_eq!(
+        hex::encode(qr::encode_cbor(&small).unwrap()),
+        "a80081e002e204c7821a695556901901a403ca5822ed01b00d8d938e7f773d51565aad36a623f5344f7f5d1960f9cf3e8e12620ea2810f0ecd44c3e9d2b9616e216178fb3ff8000000000000626f6bf5"
+    );
+    let payload = "LC1:L70+30IEW*20GESZPS:9PBF3LZAY9IF90PL0H6BD/TOBMI+HT0IF3FWCA%KB++6PO4QR6P4GG936QV*+7QE2B%19EG9*18V88PTRJNN-DMECEYV%FV000000820%3EK5";
+    assert_eq!(qr::encode(&small).unwrap(), payload);
+    assert_eq!(qr::decode(payload).unwrap(), small);
+
+    let jwt = Secured::Jwt("eyJhbGciOiJFZERTQSJ9.eyJpZCI6InVybjp1dWlkOjEifQ.AAEC".into());
+    assert_eq!(
+        hex::encode(qr::encode_cbor(&jwt).unwrap()),
+        "cc83a11840f830a1016a75726e3a757569643a3143000102"
+    );
+    assert_eq!(
+        qr::encode(&jwt).unwrap(),
+        "LC1:FP7D NTSOD7H*J8IT5$5MW%J.4300"
+    );
+    assert_eq!(
+        qr::decode("LC1:FP7D NTSOD7H*J8IT5$5MW%J.4300").unwrap(),
+        jwt
+    );
+    assert_eq!(
+        qr::decode_cbor(&hex::decode("cc83a11840f830a1016a75726e3a757569643a3143000102").unwrap())
+            .unwrap(),
+        jwt
+    );
+}

@@ -112,6 +112,20 @@ pub fn inflate(data: &[u8], max: usize) -> Result<Vec<u8>, QrError> {
 mod tests {
     use super::*;
 
+    /// The dictionary is part of format version 1: any change breaks every
+    /// printed licence. Its SHA-256 is published in docs/qr-format.md.
+    #[test]
+    fn the_preset_dictionary_is_pinned() {
+        use sha2::{Digest, Sha256};
+        let hash = Sha256::digest(preset_dictionary());
+        let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(preset_dictionary().len(), PINNED_LEN, "{hex}");
+        assert_eq!(hex, PINNED_SHA256);
+    }
+
+    const PINNED_LEN: usize = 839;
+    const PINNED_SHA256: &str = "003b6398b18ac2073a982cdda987db75d693bc1dbf5a3f636bb78fbe3a0addfb";
+
     #[test]
     fn round_trips_and_uses_the_dictionary() {
         let text = "https://licence.example.go.th/licences/food-sale/x Company Limited".as_bytes();

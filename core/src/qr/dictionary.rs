@@ -304,6 +304,22 @@ mod tests {
         assert_eq!(keys[keys.len() - 1], "proof");
     }
 
+    /// The tables are part of format version 1 (append-only): this pins
+    /// every published entry. Update only by appending, never by editing.
+    #[test]
+    fn published_entries_never_change() {
+        let keys = KEYS.join("\n");
+        let values: Vec<String> = VALUES.iter().map(|(c, v)| format!("{c}={v}")).collect();
+        assert_eq!(KEYS.len(), 75);
+        assert_eq!(VALUES.len(), 45);
+        assert!(keys.starts_with("@context\nid\ntype\nissuer\nvalidFrom"));
+        assert_eq!(&KEYS[23], &"licenceType");
+        assert_eq!(&KEYS[74], &"cnf");
+        assert_eq!(values[0], "0=https://www.w3.org/ns/credentials/v2");
+        assert_eq!(values[19], "19=VerifiablePresentation");
+        assert_eq!(values[44], "56=refresh");
+    }
+
     #[test]
     fn entries_are_unique_and_codes_valid() {
         for (i, k) in KEYS.iter().enumerate() {

@@ -166,6 +166,29 @@ pub fn access_link(licence_iri_uri: &str, credential: &Secured) -> Result<String
     ))
 }
 
+/// The LC1 CBOR form alone (before DEFLATE), for other transports (NFC,
+/// files) and for checking an implementation against docs/qr-format.md.
+pub fn encode_cbor(credential: &Secured) -> Result<Vec<u8>, QrError> {
+    to_cbor(credential)
+}
+
+/// The credential in an LC1 CBOR form made by [`encode_cbor`]; same checks
+/// as [`decode`] (depth, dictionary codes, trailing bytes).
+pub fn decode_cbor(cbor: &[u8]) -> Result<Secured, QrError> {
+    if cbor.len() > MAX_INFLATED_BYTES {
+        return Err(QrError::InflatedTooLarge {
+            max: MAX_INFLATED_BYTES,
+        });
+    }
+    from_cbor(cbor)
+}
+
+/// The LC1 preset DEFLATE dictionary (see docs/qr-format.md), for
+/// implementations in other languages to compare against.
+pub fn preset_dictionary() -> &'static [u8] {
+    deflate::preset_dictionary()
+}
+
 fn to_cbor(credential: &Secured) -> Result<Vec<u8>, QrError> {
     let mut out = Vec::with_capacity(1024);
     match credential {
