@@ -17,3 +17,4 @@ pub mod nquads;
 pub mod proof;
 pub mod rdf;
 pub mod rdfc;
+pub mod status;
