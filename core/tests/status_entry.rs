@@ -495,6 +495,16 @@ fn generated_list_credential_has_the_spec_shape() {
     );
 }
 
+/// Arguments of `status_list_credential`, one bad one per case.
+type ListInputs<'a> = (
+    &'a str,
+    &'a Value,
+    StatusPurpose,
+    &'a Bitstring,
+    &'a str,
+    Option<&'a str>,
+);
+
 #[test]
 fn list_credential_inputs_are_checked() {
     let list = Bitstring::new(MIN_BITS).unwrap();
@@ -503,7 +513,7 @@ fn list_credential_inputs_are_checked() {
     let url = "https://example.com/status/3";
     let from = "2025-06-01T00:00:00Z";
     let (not_url, no_id, number) = (json!("not a url"), json!({"name": "no id"}), json!(42));
-    let cases: Vec<(&str, &Value, StatusPurpose, &Bitstring, &str, Option<&str>)> = vec![
+    let cases: Vec<ListInputs> = vec![
         (
             "status/3",
             &issuer,
