@@ -106,7 +106,7 @@ fn optional_parts_are_omitted_not_nulled() {
     assert_eq!(read.business_did, None);
     assert!(read.conditions.is_empty());
     assert_eq!(read.premises_address.en, None);
-    assert_eq!(read.credential_status, None);
+    assert!(read.credential_status.is_empty());
 }
 
 #[test]
@@ -152,7 +152,13 @@ fn credential_reads_back_into_typed_fields() {
     );
     assert_eq!(read.permitted_activities, data.permitted_activities);
     assert_eq!(read.conditions, data.conditions);
-    assert_eq!(read.credential_status, data.credential_status);
+    let given = data
+        .credential_status
+        .as_ref()
+        .unwrap()
+        .as_object()
+        .unwrap();
+    assert_eq!(read.credential_status, vec![given.clone()]);
 }
 
 #[test]
@@ -425,7 +431,12 @@ fn dates_must_have_a_time_zone_and_be_in_order() {
 #[test]
 fn credential_status_needs_a_type() {
     let err = data_error(|d| {
-        d.credential_status.as_mut().unwrap().remove("type");
+        d.credential_status
+            .as_mut()
+            .unwrap()
+            .as_object_mut()
+            .unwrap()
+            .remove("type");
     });
     assert_eq!(
         err,
@@ -437,12 +448,16 @@ fn credential_status_needs_a_type() {
         d.credential_status
             .as_mut()
             .unwrap()
+            .as_object_mut()
+            .unwrap()
             .insert("type".into(), json!(7));
     });
     assert_eq!(err.field(), "credentialStatus.type");
     let err = data_error(|d| {
         d.credential_status
             .as_mut()
+            .unwrap()
+            .as_object_mut()
             .unwrap()
             .insert("id".into(), json!(["x"]));
     });
@@ -638,4 +653,41 @@ fn a_proof_does_not_disturb_reading() {
     let mut credential = sample_credential();
     credential["proof"] = json!({"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022"});
     assert!(BusinessLicence::from_credential(&credential).is_ok());
+}
+
+#[test]
+fn a_licence_can_carry_revocation_and_suspension_entries() {
+    let entry = |purpose: &str, index: &str| {
+        json!({
+            "id": format!("https://licence.example.go.th/status/{purpose}/1#{index}"),
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": purpose,
+            "statusListIndex": index,
+            "statusListCredential": format!("https://licence.example.go.th/status/{purpose}/1")
+        })
+    };
+    let mut data = sample();
+    data.credential_status = Some(json!([
+        entry("revocation", "94567"),
+        entry("suspension", "1203")
+    ]));
+    let credential = data.to_credential().unwrap();
+    assert_eq!(
+        credential["credentialStatus"][1]["statusPurpose"],
+        "suspension"
+    );
+    let read = BusinessLicence::from_credential(&credential).unwrap();
+    assert_eq!(read.credential_status.len(), 2);
+
+    // a Bitstring Status List entry must follow the W3C rules: the index is a decimal string
+    let err = data_error(|d| {
+        d.credential_status = Some(json!([
+            entry("revocation", "94567"),
+            entry("suspension", "-3")
+        ]));
+    });
+    assert_eq!(err.field(), "credentialStatus[1]");
+    assert!(matches!(err, LicenceError::Status { .. }), "{err:?}");
+    let err = data_error(|d| d.credential_status = Some(json!([])));
+    assert_eq!(err.field(), "credentialStatus");
 }

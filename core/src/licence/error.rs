@@ -103,6 +103,14 @@ pub enum LicenceError {
         /// What was found.
         found: String,
     },
+    /// A `credentialStatus` entry breaks the Bitstring Status List rules.
+    #[error("{field}: {source}")]
+    Status {
+        /// Path of the entry.
+        field: String,
+        /// The rule it breaks.
+        source: crate::status::StatusError,
+    },
 }
 
 impl LicenceError {
@@ -120,7 +128,8 @@ impl LicenceError {
             | LicenceError::NotADid { field, .. }
             | LicenceError::BadDateTime { field, .. }
             | LicenceError::ValidityPeriod { field, .. }
-            | LicenceError::UnexpectedValue { field, .. } => field,
+            | LicenceError::UnexpectedValue { field, .. }
+            | LicenceError::Status { field, .. } => field,
         }
     }
 }

@@ -112,9 +112,11 @@ pub struct LicenceData {
     pub valid_from: String,
     /// End of validity, RFC 3339 with time zone, later than `valid_from`.
     pub valid_until: String,
-    /// A `credentialStatus` object (e.g. a `BitstringStatusListEntry`), copied as is.
+    /// `credentialStatus`: one entry object (e.g. a `BitstringStatusListEntry`) or
+    /// an array of them (one per status purpose, e.g. revocation and suspension),
+    /// copied as is after validation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credential_status: Option<Map<String, Value>>,
+    pub credential_status: Option<Value>,
 }
 
 impl LicenceData {
@@ -171,7 +173,7 @@ impl LicenceData {
             &self.valid_until,
         )?;
         if let Some(status) = &self.credential_status {
-            check_status("credentialStatus", status)?;
+            status_entries(status, "credentialStatus")?;
         }
 
         let mut address = Map::new();
@@ -238,7 +240,7 @@ impl LicenceData {
         );
         credential.insert("credentialSubject".into(), Value::Object(subject));
         if let Some(status) = &self.credential_status {
-            credential.insert("credentialStatus".into(), Value::Object(status.clone()));
+            credential.insert("credentialStatus".into(), status.clone());
         }
         Ok(Value::Object(credential))
     }
@@ -275,8 +277,8 @@ pub struct BusinessLicence {
     pub permitted_activities: Vec<String>,
     /// Conditions, in order (empty when absent).
     pub conditions: Vec<String>,
-    /// The `credentialStatus` object, if any.
-    pub credential_status: Option<Map<String, Value>>,
+    /// The `credentialStatus` entries (empty when absent), one per purpose.
+    pub credential_status: Vec<Map<String, Value>>,
 }
 
 impl BusinessLicence {
@@ -393,12 +395,8 @@ impl BusinessLicence {
         check_list("credentialSubject.conditions", &conditions, false)?;
 
         let credential_status = match root.get("credentialStatus") {
-            Some(value) => {
-                let status = as_object(value, "credentialStatus")?;
-                check_status("credentialStatus", status)?;
-                Some(status.clone())
-            }
-            None => None,
+            Some(value) => status_entries(value, "credentialStatus")?,
+            None => Vec::new(),
         };
 
         Ok(BusinessLicence {
@@ -542,4 +540,39 @@ fn language_values(value: &Value, field: &str) -> Result<BilingualText, LicenceE
         th: th.ok_or_else(|| missing("th"))?,
         en: en.ok_or_else(|| missing("en"))?,
     })
+}
+
+/// Validates `credentialStatus` (one entry or a non-empty array of entries)
+/// and returns the entries. Bitstring Status List entries are checked against
+/// the W3C rules, so a licence never carries a status its verifier cannot read.
+fn status_entries(value: &Value, field: &str) -> Result<Vec<Map<String, Value>>, LicenceError> {
+    let items: Vec<(String, &Value)> = match value {
+        Value::Array(items) if !items.is_empty() => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("{field}[{i}]"), v))
+            .collect(),
+        Value::Array(_) => {
+            return Err(LicenceError::WrongType {
+                field: field.to_owned(),
+                expected: "an entry object or a non-empty array of entries",
+            })
+        }
+        other => vec![(field.to_owned(), other)],
+    };
+    let mut entries = Vec::with_capacity(items.len());
+    for (here, item) in items {
+        let entry = as_object(item, &here)?;
+        check_status(&here, entry)?;
+        if entry.get("type").and_then(Value::as_str) == Some("BitstringStatusListEntry") {
+            crate::status::StatusListEntry::from_value(item).map_err(|source| {
+                LicenceError::Status {
+                    field: here.clone(),
+                    source,
+                }
+            })?;
+        }
+        entries.push(entry.clone());
+    }
+    Ok(entries)
 }
