@@ -1,0 +1,247 @@
+//! Photo → QR payloads.
+//!
+//! Inspectors photograph paper licences with cheap phones: the code is small in a
+//! big, noisy, tilted, unevenly lit frame. We decode PNG/JPEG to grey, then run
+//! rxing (zxing's detectors) with TRY_HARDER over a few variants of the picture
+//! (as is, inverted, downscaled) and stop at the first variant that yields a code.
+
+use std::io::Cursor;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+use rxing::common::HybridBinarizer;
+use rxing::multi::qrcode::QRCodeMultiReader;
+use rxing::multi::MultipleBarcodeReader;
+use rxing::qrcode::cpp_port::QrReader;
+use rxing::qrcode::QRCodeReader;
+use rxing::{BinaryBitmap, DecodeHints, Luma8LuminanceSource, RXingResult, Reader};
+
+use crate::QrImageError;
+
+/// Largest image (width × height) we decode: 40 MP covers any phone camera, and
+/// checking the header first stops a tiny file that declares a gigapixel image
+/// from exhausting a phone's memory.
+pub const MAX_DECODE_PIXELS: u64 = 40_000_000;
+
+/// Heap the image decoder may use: 40 MP of RGBA plus slack.
+const MAX_DECODE_ALLOC: u64 = MAX_DECODE_PIXELS * 4 + (64 << 20);
+
+/// Photos whose long side exceeds this are also scanned at a reduced size: the
+/// detectors work on fixed-size blocks and miss finder patterns that are very
+/// large in pixels, and a smaller copy averages away sensor noise.
+const DOWNSCALE_ABOVE: u32 = 1600;
+
+/// Long side of the reduced copy.
+const DOWNSCALED_SIDE: u32 = 1200;
+
+/// Returns the payload of every QR code found in a PNG or JPEG image.
+///
+/// The format is detected from magic bytes, never from a file name. Errors tell
+/// apart "not an image we read", "damaged file", "too large" and "no QR code",
+/// so the caller can tell the inspector whether to retake the photo.
+pub fn decode_image(bytes: &[u8]) -> Result<Vec<String>, QrImageError> {
+    let format = sniff_format(bytes)?;
+    let grey = decode_grey(bytes, format)?;
+    scan(&grey)
+}
+
+/// PNG or JPEG by signature.
+fn sniff_format(bytes: &[u8]) -> Result<ImageFormat, QrImageError> {
+    const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
+    const JPEG_MAGIC: &[u8] = &[0xFF, 0xD8, 0xFF];
+    if bytes.starts_with(PNG_MAGIC) {
+        Ok(ImageFormat::Png)
+    } else if bytes.starts_with(JPEG_MAGIC) {
+        Ok(ImageFormat::Jpeg)
+    } else {
+        Err(QrImageError::UnsupportedFormat)
+    }
+}
+
+fn format_name(format: ImageFormat) -> &'static str {
+    if format == ImageFormat::Png {
+        "PNG"
+    } else {
+        "JPEG"
+    }
+}
+
+/// An 8-bit grey image, row-major.
+struct Grey {
+    width: u32,
+    height: u32,
+    pixels: Vec<u8>,
+}
+
+/// Checks the declared size, then decodes to grey (transparent pixels count as
+/// white paper, not black).
+fn decode_grey(bytes: &[u8], format: ImageFormat) -> Result<Grey, QrImageError> {
+    let corrupt = |e: image::ImageError| QrImageError::CorruptImage {
+        format: format_name(format),
+        reason: e.to_string(),
+    };
+
+    let (width, height) = ImageReader::with_format(Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(corrupt)?;
+    if u64::from(width) * u64::from(height) > MAX_DECODE_PIXELS {
+        return Err(QrImageError::ImageTooLarge {
+            width,
+            height,
+            max_pixels: MAX_DECODE_PIXELS,
+        });
+    }
+    if width == 0 || height == 0 {
+        return Err(QrImageError::CorruptImage {
+            format: format_name(format),
+            reason: format!("image has no pixels ({width}x{height})"),
+        });
+    }
+
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(width);
+    limits.max_image_height = Some(height);
+    limits.max_alloc = Some(MAX_DECODE_ALLOC);
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(limits);
+    let image = reader.decode().map_err(corrupt)?;
+    Ok(to_grey(image))
+}
+
+fn to_grey(image: DynamicImage) -> Grey {
+    let (width, height) = (image.width(), image.height());
+    let pixels = if image.color().has_alpha() {
+        let la = image.to_luma_alpha8();
+        la.pixels()
+            .map(|p| {
+                let [l, a] = p.0;
+                let (l, a) = (u16::from(l), u16::from(a));
+                // Composite over white: (l·a + 255·(255−a)) / 255.
+                ((l * a + 255 * (255 - a) + 127) / 255) as u8
+            })
+            .collect()
+    } else {
+        image.into_luma8().into_raw()
+    };
+    Grey {
+        width,
+        height,
+        pixels,
+    }
+}
+
+/// Tries each variant of the picture until one yields at least one code.
+fn scan(grey: &Grey) -> Result<Vec<String>, QrImageError> {
+    let found = scan_variant(grey);
+    if !found.is_empty() {
+        return Ok(found);
+    }
+    let inverted = invert(grey);
+    let found = scan_variant(&inverted);
+    if !found.is_empty() {
+        return Ok(found);
+    }
+    if grey.width.max(grey.height) > DOWNSCALE_ABOVE {
+        let small = downscale(grey, DOWNSCALED_SIDE);
+        let found = scan_variant(&small);
+        if !found.is_empty() {
+            return Ok(found);
+        }
+        let found = scan_variant(&invert(&small));
+        if !found.is_empty() {
+            return Ok(found);
+        }
+    }
+    Err(QrImageError::NoQrFound)
+}
+
+/// All distinct payloads rxing finds in one picture, trying its zxing-cpp port
+/// first (better on perspective and damage), then the classic multi and single
+/// detectors.
+fn scan_variant(grey: &Grey) -> Vec<String> {
+    let hints = DecodeHints {
+        TryHarder: Some(true),
+        ..DecodeHints::default()
+    };
+    let attempts: [&dyn Fn(&mut Bitmap) -> Vec<RXingResult>; 3] = [
+        &|bitmap| QrReader.decode_multiple_with_hints(bitmap, &hints).unwrap_or_default(),
+        &|bitmap| {
+            QRCodeMultiReader::default()
+                .decode_multiple_with_hints(bitmap, &hints)
+                .unwrap_or_default()
+        },
+        &|bitmap| QRCodeReader.decode_with_hints(bitmap, &hints).into_iter().collect(),
+    ];
+    for attempt in attempts {
+        let Some(mut bitmap) = bitmap(grey) else {
+            return Vec::new();
+        };
+        // rxing is a port of Java code processing untrusted pixels; a panic in it
+        // must mean "not found", not a crashed verifier (where unwinding exists).
+        let results = catch_unwind(AssertUnwindSafe(|| attempt(&mut bitmap))).unwrap_or_default();
+        let texts = distinct_texts(results);
+        if !texts.is_empty() {
+            return texts;
+        }
+    }
+    Vec::new()
+}
+
+type Bitmap = BinaryBitmap<HybridBinarizer<Luma8LuminanceSource>>;
+
+fn bitmap(grey: &Grey) -> Option<Bitmap> {
+    let source = Luma8LuminanceSource::new(grey.pixels.clone(), grey.width, grey.height).ok()?;
+    Some(BinaryBitmap::new(HybridBinarizer::new(source)))
+}
+
+fn distinct_texts(results: Vec<RXingResult>) -> Vec<String> {
+    let mut texts: Vec<String> = Vec::new();
+    for result in results {
+        let text = result.getText().to_owned();
+        if !texts.contains(&text) {
+            texts.push(text);
+        }
+    }
+    texts
+}
+
+/// White-on-black codes (screens in dark mode, negative prints).
+fn invert(grey: &Grey) -> Grey {
+    Grey {
+        width: grey.width,
+        height: grey.height,
+        pixels: grey.pixels.iter().map(|&p| 255 - p).collect(),
+    }
+}
+
+/// Box-filter reduction so the long side is at most `target` pixels.
+fn downscale(grey: &Grey, target: u32) -> Grey {
+    let long = grey.width.max(grey.height);
+    let scale = f64::from(long) / f64::from(target);
+    let new_w = ((f64::from(grey.width) / scale).round() as u32).max(1);
+    let new_h = ((f64::from(grey.height) / scale).round() as u32).max(1);
+    let (w, h) = (grey.width as usize, grey.height as usize);
+    let mut pixels = Vec::with_capacity(new_w as usize * new_h as usize);
+    for ny in 0..new_h as usize {
+        let y0 = ny * h / new_h as usize;
+        let y1 = ((ny + 1) * h / new_h as usize).max(y0 + 1).min(h);
+        for nx in 0..new_w as usize {
+            let x0 = nx * w / new_w as usize;
+            let x1 = ((nx + 1) * w / new_w as usize).max(x0 + 1).min(w);
+            let mut sum = 0u64;
+            for y in y0..y1 {
+                sum += grey.pixels[y * w + x0..y * w + x1]
+                    .iter()
+                    .map(|&p| u64::from(p))
+                    .sum::<u64>();
+            }
+            let count = ((y1 - y0) * (x1 - x0)) as u64;
+            pixels.push((sum / count) as u8);
+        }
+    }
+    Grey {
+        width: new_w,
+        height: new_h,
+        pixels,
+    }
+}
