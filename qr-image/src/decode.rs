@@ -3,18 +3,18 @@
 //! Inspectors photograph paper licences with cheap phones: the code is small in a
 //! big, noisy, tilted, unevenly lit frame. We decode PNG/JPEG to grey, then run
 //! rxing (zxing's detectors) with TRY_HARDER over a few variants of the picture
-//! (as is, inverted, downscaled) and stop at the first variant that yields a code.
+//! (as is, inverted, half size, then with a global threshold) and stop at the first variant that yields a code.
 
 use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
-use rxing::common::HybridBinarizer;
+use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
 use rxing::multi::qrcode::QRCodeMultiReader;
 use rxing::multi::MultipleBarcodeReader;
 use rxing::qrcode::cpp_port::QrReader;
 use rxing::qrcode::QRCodeReader;
-use rxing::{BinaryBitmap, DecodeHints, Luma8LuminanceSource, RXingResult, Reader};
+use rxing::{Binarizer, BinaryBitmap, DecodeHints, Luma8LuminanceSource, RXingResult, Reader};
 
 use crate::QrImageError;
 
@@ -26,13 +26,14 @@ pub const MAX_DECODE_PIXELS: u64 = 40_000_000;
 /// Heap the image decoder may use: 40 MP of RGBA plus slack.
 const MAX_DECODE_ALLOC: u64 = MAX_DECODE_PIXELS * 4 + (64 << 20);
 
-/// Photos whose long side exceeds this are also scanned at a reduced size: the
-/// detectors work on fixed-size blocks and miss finder patterns that are very
-/// large in pixels, and a smaller copy averages away sensor noise.
-const DOWNSCALE_ABOVE: u32 = 1600;
+/// Every picture is also scanned at half size (at most this long side): averaging
+/// 2×2 pixels removes most sensor noise, and on very large photos the detectors,
+/// which work on fixed-size blocks, find big finder patterns more easily.
+const REDUCED_MAX_SIDE: u32 = 1200;
 
-/// Long side of the reduced copy.
-const DOWNSCALED_SIDE: u32 = 1200;
+/// Below this long side a reduced copy cannot hold a readable code: the smallest
+/// QR code with its quiet zone is 29 modules, and detection needs 2 px per module.
+const REDUCED_MIN_SIDE: u32 = 58;
 
 /// Returns the payload of every QR code found in a PNG or JPEG image.
 ///
@@ -131,23 +132,25 @@ fn to_grey(image: DynamicImage) -> Grey {
 }
 
 /// Tries each variant of the picture until one yields at least one code.
+///
+/// Order matters for speed: a clean photo is read on the first pass, and only a
+/// picture without a readable code pays for all of them.
 fn scan(grey: &Grey) -> Result<Vec<String>, QrImageError> {
-    let found = scan_variant(grey);
-    if !found.is_empty() {
-        return Ok(found);
-    }
+    let reduced_side = (grey.width.max(grey.height) / 2).min(REDUCED_MAX_SIDE);
+    let reduced = (reduced_side >= REDUCED_MIN_SIDE).then(|| downscale(grey, reduced_side));
+    let mut variants: Vec<(Binarization, &Grey)> = vec![(Binarization::Local, grey)];
     let inverted = invert(grey);
-    let found = scan_variant(&inverted);
-    if !found.is_empty() {
-        return Ok(found);
+    variants.push((Binarization::Local, &inverted));
+    let reduced_inverted = reduced.as_ref().map(invert);
+    if let (Some(r), Some(ri)) = (reduced.as_ref(), reduced_inverted.as_ref()) {
+        variants.push((Binarization::Local, r));
+        variants.push((Binarization::Local, ri));
     }
-    if grey.width.max(grey.height) > DOWNSCALE_ABOVE {
-        let small = downscale(grey, DOWNSCALED_SIDE);
-        let found = scan_variant(&small);
-        if !found.is_empty() {
-            return Ok(found);
-        }
-        let found = scan_variant(&invert(&small));
+    variants.push((Binarization::Global, grey));
+    variants.push((Binarization::Global, &inverted));
+
+    for (binarization, variant) in variants {
+        let found = scan_variant(variant, binarization);
         if !found.is_empty() {
             return Ok(found);
         }
@@ -155,43 +158,63 @@ fn scan(grey: &Grey) -> Result<Vec<String>, QrImageError> {
     Err(QrImageError::NoQrFound)
 }
 
+/// How grey becomes black and white before detection.
+#[derive(Clone, Copy)]
+enum Binarization {
+    /// zxing's HybridBinarizer: local thresholds, copes with uneven light.
+    Local,
+    /// One histogram threshold for the whole picture: sometimes keeps blurred
+    /// modules that local thresholds erase.
+    Global,
+}
+
 /// All distinct payloads rxing finds in one picture, trying its zxing-cpp port
 /// first (better on perspective and damage), then the classic multi and single
 /// detectors.
-fn scan_variant(grey: &Grey) -> Vec<String> {
+fn scan_variant(grey: &Grey, binarization: Binarization) -> Vec<String> {
+    match binarization {
+        Binarization::Local => run_readers(grey, |s| BinaryBitmap::new(HybridBinarizer::new(s))),
+        Binarization::Global => run_readers(grey, |s| {
+            BinaryBitmap::new(GlobalHistogramBinarizer::new(s))
+        }),
+    }
+}
+
+fn run_readers<B: Binarizer>(
+    grey: &Grey,
+    make: impl Fn(Luma8LuminanceSource) -> BinaryBitmap<B>,
+) -> Vec<String> {
     let hints = DecodeHints {
         TryHarder: Some(true),
         ..DecodeHints::default()
     };
-    let attempts: [&dyn Fn(&mut Bitmap) -> Vec<RXingResult>; 3] = [
-        &|bitmap| QrReader.decode_multiple_with_hints(bitmap, &hints).unwrap_or_default(),
-        &|bitmap| {
-            QRCodeMultiReader::default()
-                .decode_multiple_with_hints(bitmap, &hints)
-                .unwrap_or_default()
-        },
-        &|bitmap| QRCodeReader.decode_with_hints(bitmap, &hints).into_iter().collect(),
-    ];
-    for attempt in attempts {
-        let Some(mut bitmap) = bitmap(grey) else {
+    for attempt in 0..3 {
+        let Ok(source) = Luma8LuminanceSource::new(grey.pixels.clone(), grey.width, grey.height)
+        else {
             return Vec::new();
         };
+        let mut bitmap = make(source);
         // rxing is a port of Java code processing untrusted pixels; a panic in it
         // must mean "not found", not a crashed verifier (where unwinding exists).
-        let results = catch_unwind(AssertUnwindSafe(|| attempt(&mut bitmap))).unwrap_or_default();
+        let results = catch_unwind(AssertUnwindSafe(|| match attempt {
+            0 => QrReader
+                .decode_multiple_with_hints(&mut bitmap, &hints)
+                .unwrap_or_default(),
+            1 => QRCodeMultiReader::default()
+                .decode_multiple_with_hints(&mut bitmap, &hints)
+                .unwrap_or_default(),
+            _ => QRCodeReader
+                .decode_with_hints(&mut bitmap, &hints)
+                .into_iter()
+                .collect(),
+        }))
+        .unwrap_or_default();
         let texts = distinct_texts(results);
         if !texts.is_empty() {
             return texts;
         }
     }
     Vec::new()
-}
-
-type Bitmap = BinaryBitmap<HybridBinarizer<Luma8LuminanceSource>>;
-
-fn bitmap(grey: &Grey) -> Option<Bitmap> {
-    let source = Luma8LuminanceSource::new(grey.pixels.clone(), grey.width, grey.height).ok()?;
-    Some(BinaryBitmap::new(HybridBinarizer::new(source)))
 }
 
 fn distinct_texts(results: Vec<RXingResult>) -> Vec<String> {

@@ -79,7 +79,9 @@ const MIN_QUIET_ZONE: u32 = 4;
 pub fn qr_version(payload: &str, ec: EcLevel) -> Result<u16, QrImageError> {
     let (bits, _) = encode_bits(payload, ec)?;
     match bits.version() {
-        Version::Normal(v) => u16::try_from(v).map_err(|_| QrImageError::Encode("bad version".into())),
+        Version::Normal(v) => {
+            u16::try_from(v).map_err(|_| QrImageError::Encode("bad version".into()))
+        }
         Version::Micro(_) => Err(QrImageError::Encode("unexpected Micro QR version".into())),
     }
 }
@@ -171,9 +173,14 @@ pub(crate) struct Matrix {
 impl Matrix {
     fn encode(payload: &str, ec: EcLevel) -> Result<Self, QrImageError> {
         let (bits, qr_ec) = encode_bits(payload, ec)?;
-        let code = QrCode::with_bits(bits, qr_ec).map_err(|e| QrImageError::Encode(e.to_string()))?;
+        let code =
+            QrCode::with_bits(bits, qr_ec).map_err(|e| QrImageError::Encode(e.to_string()))?;
         let width = code.width();
-        let dark = code.to_colors().into_iter().map(|c| c == Color::Dark).collect();
+        let dark = code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == Color::Dark)
+            .collect();
         Ok(Self { width, dark })
     }
 

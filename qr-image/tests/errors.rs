@@ -15,11 +15,20 @@ fn noise_picture(seed: u64) -> GrayImage {
 #[test]
 fn random_noise_has_no_qr() {
     let img = noise_picture(1);
-    assert_eq!(decode_image(&degrade::png(&img)), Err(QrImageError::NoQrFound));
-    assert_eq!(decode_image(&degrade::jpeg(&img, 80)), Err(QrImageError::NoQrFound));
+    assert_eq!(
+        decode_image(&degrade::png(&img)),
+        Err(QrImageError::NoQrFound)
+    );
+    assert_eq!(
+        decode_image(&degrade::jpeg(&img, 80)),
+        Err(QrImageError::NoQrFound)
+    );
     // A blank page too.
     let white = GrayImage::from_pixel(300, 200, Luma([255]));
-    assert_eq!(decode_image(&degrade::png(&white)), Err(QrImageError::NoQrFound));
+    assert_eq!(
+        decode_image(&degrade::png(&white)),
+        Err(QrImageError::NoQrFound)
+    );
 }
 
 #[test]
@@ -29,11 +38,15 @@ fn other_formats_are_unsupported() {
         b"GIF89a\x01\x00\x01\x00",
         b"BM\x00\x00",
         b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
-        b"\x89PNG", // too short for the PNG signature
+        b"\x89PNG",  // too short for the PNG signature
         b"\xFF\xD8", // too short for the JPEG signature
     ];
     for bytes in cases {
-        assert_eq!(decode_image(bytes), Err(QrImageError::UnsupportedFormat), "{bytes:?}");
+        assert_eq!(
+            decode_image(bytes),
+            Err(QrImageError::UnsupportedFormat),
+            "{bytes:?}"
+        );
     }
 }
 
@@ -53,25 +66,41 @@ fn assert_clear_error(result: Result<Vec<String>, QrImageError>, format: &str, c
 #[test]
 fn truncated_png_is_corrupt() {
     let png = render_png(&common::payload(400, 5), &RenderOptions::default()).unwrap();
-    for cut in [8, 12, 20, 33, 40, png.len() / 3, png.len() / 2, png.len() - 13] {
+    for cut in [
+        8,
+        12,
+        20,
+        33,
+        40,
+        png.len() / 3,
+        png.len() / 2,
+        png.len() - 13,
+    ] {
         assert_clear_error(decode_image(&png[..cut]), "PNG", cut);
     }
     // Header-level truncations are always reported as corrupt.
     for cut in [8, 20, 33] {
-        assert!(matches!(decode_image(&png[..cut]), Err(QrImageError::CorruptImage { format: "PNG", .. })));
+        assert!(matches!(
+            decode_image(&png[..cut]),
+            Err(QrImageError::CorruptImage { format: "PNG", .. })
+        ));
     }
 }
 
 #[test]
 fn truncated_jpeg_is_a_clear_error() {
-    let clean = common::grey_png(&render_png(&common::payload(400, 6), &RenderOptions::default()).unwrap());
+    let clean =
+        common::grey_png(&render_png(&common::payload(400, 6), &RenderOptions::default()).unwrap());
     let jpeg = degrade::jpeg(&clean, 85);
     assert_eq!(decode_image(&jpeg).unwrap(), vec![common::payload(400, 6)]);
     for cut in [3, 4, 10, 100, 300, jpeg.len() / 4, jpeg.len() / 2] {
         assert_clear_error(decode_image(&jpeg[..cut]), "JPEG", cut);
     }
     for cut in [3, 10, 100] {
-        assert!(matches!(decode_image(&jpeg[..cut]), Err(QrImageError::CorruptImage { format: "JPEG", .. })));
+        assert!(matches!(
+            decode_image(&jpeg[..cut]),
+            Err(QrImageError::CorruptImage { format: "JPEG", .. })
+        ));
     }
 }
 
@@ -98,7 +127,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -126,11 +159,21 @@ fn decompression_bombs_are_refused_before_decoding() {
     let bomb = png_claiming(100_000, 100_000);
     assert_eq!(
         decode_image(&bomb),
-        Err(QrImageError::ImageTooLarge { width: 100_000, height: 100_000, max_pixels: MAX_DECODE_PIXELS })
+        Err(QrImageError::ImageTooLarge {
+            width: 100_000,
+            height: 100_000,
+            max_pixels: MAX_DECODE_PIXELS
+        })
     );
     // Just over the cap is refused, just under is decoded (and found corrupt).
-    assert!(matches!(decode_image(&png_claiming(8000, 5001)), Err(QrImageError::ImageTooLarge { .. })));
-    assert!(matches!(decode_image(&png_claiming(8000, 5000)), Err(QrImageError::CorruptImage { .. })));
+    assert!(matches!(
+        decode_image(&png_claiming(8000, 5001)),
+        Err(QrImageError::ImageTooLarge { .. })
+    ));
+    assert!(matches!(
+        decode_image(&png_claiming(8000, 5000)),
+        Err(QrImageError::CorruptImage { .. })
+    ));
 
     // A real JPEG with its frame header patched to 60000×60000.
     let mut jpeg = degrade::jpeg(&GrayImage::from_pixel(16, 16, Luma([200])), 90);
@@ -138,7 +181,11 @@ fn decompression_bombs_are_refused_before_decoding() {
     jpeg[sof + 5..sof + 9].copy_from_slice(&[0xEA, 0x60, 0xEA, 0x60]);
     assert!(matches!(
         decode_image(&jpeg),
-        Err(QrImageError::ImageTooLarge { width: 60_000, height: 60_000, .. })
+        Err(QrImageError::ImageTooLarge {
+            width: 60_000,
+            height: 60_000,
+            ..
+        })
     ));
 }
 
@@ -156,7 +203,8 @@ fn transparent_background_counts_as_paper() {
         }
     });
     let mut png = Vec::new();
-    rgba.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    rgba.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
     assert_eq!(decode_image(&png).unwrap(), vec![payload]);
 }
 
@@ -166,7 +214,11 @@ fn two_codes_in_one_picture_are_both_returned() {
     let b = common::payload(120, 22);
     let ga = common::grey_png(&render_png(&a, &RenderOptions::default()).unwrap());
     let gb = common::grey_png(&render_png(&b, &RenderOptions::default()).unwrap());
-    let mut both = GrayImage::from_pixel(ga.width() + gb.width(), ga.height().max(gb.height()), Luma([255]));
+    let mut both = GrayImage::from_pixel(
+        ga.width() + gb.width(),
+        ga.height().max(gb.height()),
+        Luma([255]),
+    );
     image::imageops::replace(&mut both, &ga, 0, 0);
     image::imageops::replace(&mut both, &gb, i64::from(ga.width()), 0);
     let mut found = decode_image(&degrade::png(&both)).unwrap();

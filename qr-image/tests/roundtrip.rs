@@ -31,7 +31,10 @@ fn png_round_trip_every_size_and_level() {
 #[test]
 fn default_options_are_q_8px_4_modules() {
     let o = RenderOptions::default();
-    assert_eq!((o.ec, o.module_px, o.quiet_zone_modules), (EcLevel::Q, 8, 4));
+    assert_eq!(
+        (o.ec, o.module_px, o.quiet_zone_modules),
+        (EcLevel::Q, 8, 4)
+    );
     assert_eq!(EcLevel::default(), EcLevel::Q);
 }
 
@@ -43,14 +46,24 @@ fn default_options_are_q_8px_4_modules() {
 fn versions_match_iso_capacity_table() {
     let alnum = |n: usize| "A1".repeat(n)[..n].to_string();
     let bytes = |n: usize| "a1".repeat(n)[..n].to_string();
-    let v1 = [(EcLevel::L, 25, 17), (EcLevel::M, 20, 14), (EcLevel::Q, 16, 11), (EcLevel::H, 10, 7)];
+    let v1 = [
+        (EcLevel::L, 25, 17),
+        (EcLevel::M, 20, 14),
+        (EcLevel::Q, 16, 11),
+        (EcLevel::H, 10, 7),
+    ];
     for (ec, alnum_cap, byte_cap) in v1 {
         assert_eq!(qr_version(&alnum(alnum_cap), ec).unwrap(), 1, "{ec:?}");
         assert_eq!(qr_version(&alnum(alnum_cap + 1), ec).unwrap(), 2, "{ec:?}");
         assert_eq!(qr_version(&bytes(byte_cap), ec).unwrap(), 1, "{ec:?}");
         assert_eq!(qr_version(&bytes(byte_cap + 1), ec).unwrap(), 2, "{ec:?}");
     }
-    let v9 = [(EcLevel::L, 335, 230), (EcLevel::M, 262, 180), (EcLevel::Q, 189, 130), (EcLevel::H, 143, 98)];
+    let v9 = [
+        (EcLevel::L, 335, 230),
+        (EcLevel::M, 262, 180),
+        (EcLevel::Q, 189, 130),
+        (EcLevel::H, 143, 98),
+    ];
     for (ec, alnum_cap, byte_cap) in v9 {
         assert_eq!(qr_version(&alnum(alnum_cap), ec).unwrap(), 9, "{ec:?}");
         assert_eq!(qr_version(&alnum(alnum_cap + 1), ec).unwrap(), 10, "{ec:?}");
@@ -63,7 +76,10 @@ fn versions_match_iso_capacity_table() {
         assert_eq!(qr_version(&bytes(byte_cap), ec).unwrap(), 40);
         assert_eq!(
             qr_version(&alnum(alnum_cap + 1), ec),
-            Err(QrImageError::PayloadTooLong { len: alnum_cap + 1, ec })
+            Err(QrImageError::PayloadTooLong {
+                len: alnum_cap + 1,
+                ec
+            })
         );
         assert!(matches!(
             render_png(&bytes(byte_cap + 1), &opts(ec)),
@@ -76,7 +92,10 @@ fn versions_match_iso_capacity_table() {
 fn typical_licence_payload_versions() {
     // Recorded in docs/qr-images.md: the printed size an agency should expect.
     let p800 = common::payload(800, 1);
-    let got: Vec<u16> = LEVELS.iter().map(|&ec| qr_version(&p800, ec).unwrap()).collect();
+    let got: Vec<u16> = LEVELS
+        .iter()
+        .map(|&ec| qr_version(&p800, ec).unwrap())
+        .collect();
     assert_eq!(got, vec![16, 18, 22, 26]);
     // The same length outside the alphanumeric set needs byte mode: larger.
     let lower = p800.to_lowercase();
@@ -85,7 +104,10 @@ fn typical_licence_payload_versions() {
 
 #[test]
 fn non_alphanumeric_payloads_round_trip_in_byte_mode() {
-    for payload in ["lc1:mixed Case https://x.example/a?b=c", "ใบอนุญาต LC1:ABC 🚚"] {
+    for payload in [
+        "lc1:mixed Case https://x.example/a?b=c",
+        "ใบอนุญาต LC1:ABC 🚚",
+    ] {
         let png = render_png(payload, &RenderOptions::default()).unwrap();
         assert_eq!(decode_image(&png).unwrap(), vec![payload.to_string()]);
     }
@@ -105,7 +127,10 @@ fn png_grid(png: &[u8], module_px: u32) -> Vec<Vec<bool>> {
                     let v = img.get_pixel(mx * module_px + c, my * module_px + c).0[0];
                     for dy in 0..module_px {
                         for dx in 0..module_px {
-                            assert_eq!(img.get_pixel(mx * module_px + dx, my * module_px + dy).0[0], v);
+                            assert_eq!(
+                                img.get_pixel(mx * module_px + dx, my * module_px + dy).0[0],
+                                v
+                            );
                         }
                     }
                     assert!(v == 0 || v == 255, "only pure black and white, got {v}");
@@ -129,13 +154,18 @@ fn svg_grid(svg: &str) -> (Vec<Vec<bool>>, u32) {
         let len = svg[start..].find('"').unwrap();
         &svg[start..start + len]
     };
-    let view: Vec<u32> = attr("viewBox").split(' ').map(|s| s.parse().unwrap()).collect();
+    let view: Vec<u32> = attr("viewBox")
+        .split(' ')
+        .map(|s| s.parse().unwrap())
+        .collect();
     assert_eq!(view[..2], [0, 0]);
     assert_eq!(view[2], view[3]);
     let n = view[2] as usize;
     let width_px: u32 = attr("width").parse().unwrap();
     assert_eq!(attr("height"), attr("width"));
-    assert!(svg.contains(&format!("<rect x=\"0\" y=\"0\" width=\"{n}\" height=\"{n}\" fill=\"#ffffff\"/>")));
+    assert!(svg.contains(&format!(
+        "<rect x=\"0\" y=\"0\" width=\"{n}\" height=\"{n}\" fill=\"#ffffff\"/>"
+    )));
     let d = attr("d");
     let mut grid = vec![vec![false; n]; n];
     for run in d.split('M').filter(|r| !r.is_empty()) {
@@ -200,15 +230,45 @@ fn quiet_zone_is_four_white_modules_then_the_finder_pattern() {
 fn invalid_options_are_refused() {
     let p = "LC1:ABC";
     let bad = [
-        RenderOptions { module_px: 0, ..RenderOptions::default() },
-        RenderOptions { quiet_zone_modules: 3, ..RenderOptions::default() },
-        RenderOptions { quiet_zone_modules: 0, ..RenderOptions::default() },
+        RenderOptions {
+            module_px: 0,
+            ..RenderOptions::default()
+        },
+        RenderOptions {
+            quiet_zone_modules: 3,
+            ..RenderOptions::default()
+        },
+        RenderOptions {
+            quiet_zone_modules: 0,
+            ..RenderOptions::default()
+        },
     ];
     for o in bad {
-        assert!(matches!(render_png(p, &o), Err(QrImageError::InvalidOptions(_))), "{o:?}");
-        assert!(matches!(render_svg(p, &o), Err(QrImageError::InvalidOptions(_))), "{o:?}");
+        assert!(
+            matches!(render_png(p, &o), Err(QrImageError::InvalidOptions(_))),
+            "{o:?}"
+        );
+        assert!(
+            matches!(render_svg(p, &o), Err(QrImageError::InvalidOptions(_))),
+            "{o:?}"
+        );
     }
-    let huge = RenderOptions { module_px: 10_000, ..RenderOptions::default() };
-    assert!(matches!(render_png(p, &huge), Err(QrImageError::RenderTooLarge { .. })));
-    assert!(matches!(render_png(p, &RenderOptions { quiet_zone_modules: u32::MAX, ..RenderOptions::default() }), Err(QrImageError::RenderTooLarge { .. })));
+    let huge = RenderOptions {
+        module_px: 10_000,
+        ..RenderOptions::default()
+    };
+    assert!(matches!(
+        render_png(p, &huge),
+        Err(QrImageError::RenderTooLarge { .. })
+    ));
+    assert!(matches!(
+        render_png(
+            p,
+            &RenderOptions {
+                quiet_zone_modules: u32::MAX,
+                ..RenderOptions::default()
+            }
+        ),
+        Err(QrImageError::RenderTooLarge { .. })
+    ));
 }

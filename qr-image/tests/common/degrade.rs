@@ -11,7 +11,12 @@ use super::Rng;
 pub fn png(img: &GrayImage) -> Vec<u8> {
     let mut out = Vec::new();
     PngEncoder::new(&mut out)
-        .write_image(img.as_raw(), img.width(), img.height(), ExtendedColorType::L8)
+        .write_image(
+            img.as_raw(),
+            img.width(),
+            img.height(),
+            ExtendedColorType::L8,
+        )
         .unwrap();
     out
 }
@@ -19,7 +24,12 @@ pub fn png(img: &GrayImage) -> Vec<u8> {
 pub fn jpeg(img: &GrayImage, quality: u8) -> Vec<u8> {
     let mut out = Vec::new();
     JpegEncoder::new_with_quality(&mut out, quality)
-        .write_image(img.as_raw(), img.width(), img.height(), ExtendedColorType::L8)
+        .write_image(
+            img.as_raw(),
+            img.width(),
+            img.height(),
+            ExtendedColorType::L8,
+        )
         .unwrap();
     out
 }
@@ -95,7 +105,11 @@ pub fn blur(img: &GrayImage, sigma: f64) -> GrayImage {
                 let yy = (y + i).clamp(0, h - 1);
                 acc += k * tmp[(yy * w + x) as usize];
             }
-            out.put_pixel(x as u32, y as u32, Luma([acc.round().clamp(0.0, 255.0) as u8]));
+            out.put_pixel(
+                x as u32,
+                y as u32,
+                Luma([acc.round().clamp(0.0, 255.0) as u8]),
+            );
         }
     }
     out
@@ -146,9 +160,21 @@ fn invert3(m: [[f64; 3]; 3]) -> [[f64; 3]; 3] {
     let [[a, b, c], [d, e, f], [g, h, i]] = m;
     let det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
     [
-        [(e * i - f * h) / det, (c * h - b * i) / det, (b * f - c * e) / det],
-        [(f * g - d * i) / det, (a * i - c * g) / det, (c * d - a * f) / det],
-        [(d * h - e * g) / det, (b * g - a * h) / det, (a * e - b * d) / det],
+        [
+            (e * i - f * h) / det,
+            (c * h - b * i) / det,
+            (b * f - c * e) / det,
+        ],
+        [
+            (f * g - d * i) / det,
+            (a * i - c * g) / det,
+            (c * d - a * f) / det,
+        ],
+        [
+            (d * h - e * g) / det,
+            (b * g - a * h) / det,
+            (a * e - b * d) / det,
+        ],
     ]
 }
 
@@ -189,8 +215,8 @@ pub fn on_desk(img: &GrayImage, canvas_w: u32, rng: &mut Rng) -> GrayImage {
         Luma([(90.0 + 25.0 * ((x as f64 / 37.0) + (y as f64 / 211.0)).sin()) as u8])
     });
     // White paper larger than the code.
-    let pw = img.width() * 2;
-    let ph = img.height() * 2;
+    let pw = (img.width() * 3 / 2).min(canvas_w - 2);
+    let ph = (img.height() * 3 / 2).min(canvas_h - 2);
     let (px0, py0) = ((canvas_w - pw) / 2, (canvas_h - ph) / 2);
     for y in py0..py0 + ph {
         for x in px0..px0 + pw {
