@@ -31,6 +31,9 @@ const MAX_DECODE_ALLOC: u64 = MAX_DECODE_PIXELS * 4 + (64 << 20);
 /// which work on fixed-size blocks, find big finder patterns more easily.
 const REDUCED_MAX_SIDE: u32 = 1200;
 
+/// Above this long side, the global-threshold passes run on the reduced copy.
+const GLOBAL_FULL_MAX_SIDE: u32 = 1600;
+
 /// Below this long side a reduced copy cannot hold a readable code: the smallest
 /// QR code with its quiet zone is 29 modules, and detection needs 2 px per module.
 const REDUCED_MIN_SIDE: u32 = 58;
@@ -146,8 +149,14 @@ fn scan(grey: &Grey) -> Result<Vec<String>, QrImageError> {
         variants.push((Binarization::Local, r));
         variants.push((Binarization::Local, ri));
     }
-    variants.push((Binarization::Global, grey));
-    variants.push((Binarization::Global, &inverted));
+    // The global threshold rescues some blurred small pictures; on big photos it
+    // costs seconds for nothing, so they get it on the reduced copy only.
+    let global_source = match (&reduced, &reduced_inverted) {
+        (Some(r), Some(ri)) if grey.width.max(grey.height) > GLOBAL_FULL_MAX_SIDE => (r, ri),
+        _ => (grey, &inverted),
+    };
+    variants.push((Binarization::Global, global_source.0));
+    variants.push((Binarization::Global, global_source.1));
 
     for (binarization, variant) in variants {
         let found = scan_variant(variant, binarization);
