@@ -3,7 +3,8 @@
 //! Inspectors photograph paper licences with cheap phones: the code is small in a
 //! big, noisy, tilted, unevenly lit frame. We decode PNG/JPEG to grey, then run
 //! rxing (zxing's detectors) with TRY_HARDER over a few variants of the picture
-//! (as is, inverted, half size, then with a global threshold) and stop at the first variant that yields a code.
+//! (as is, inverted, half size, then with a global threshold) and stop at the
+//! first variant that yields a code.
 
 use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -139,31 +140,36 @@ fn to_grey(image: DynamicImage) -> Grey {
 /// Order matters for speed: a clean photo is read on the first pass, and only a
 /// picture without a readable code pays for all of them.
 fn scan(grey: &Grey) -> Result<Vec<String>, QrImageError> {
-    let reduced_side = (grey.width.max(grey.height) / 2).min(REDUCED_MAX_SIDE);
-    let reduced = (reduced_side >= REDUCED_MIN_SIDE).then(|| downscale(grey, reduced_side));
-    let mut variants: Vec<(Binarization, &Grey)> = vec![(Binarization::Local, grey)];
-    let inverted = invert(grey);
-    variants.push((Binarization::Local, &inverted));
-    let reduced_inverted = reduced.as_ref().map(invert);
-    if let (Some(r), Some(ri)) = (reduced.as_ref(), reduced_inverted.as_ref()) {
-        variants.push((Binarization::Local, r));
-        variants.push((Binarization::Local, ri));
+    // Each copy is made only when the passes before it failed.
+    macro_rules! try_pass {
+        ($picture:expr, $binarization:expr) => {
+            let found = scan_variant($picture, $binarization);
+            if !found.is_empty() {
+                return Ok(found);
+            }
+        };
     }
-    // The global threshold rescues some blurred small pictures; on big photos it
-    // costs seconds for nothing, so they get it on the reduced copy only.
-    let global_source = match (&reduced, &reduced_inverted) {
-        (Some(r), Some(ri)) if grey.width.max(grey.height) > GLOBAL_FULL_MAX_SIDE => (r, ri),
-        _ => (grey, &inverted),
-    };
-    variants.push((Binarization::Global, global_source.0));
-    variants.push((Binarization::Global, global_source.1));
+    try_pass!(grey, Binarization::Local);
+    let inverted = invert(grey);
+    try_pass!(&inverted, Binarization::Local);
 
-    for (binarization, variant) in variants {
-        let found = scan_variant(variant, binarization);
-        if !found.is_empty() {
-            return Ok(found);
+    let long_side = grey.width.max(grey.height);
+    let reduced_side = (long_side / 2).min(REDUCED_MAX_SIDE);
+    if reduced_side >= REDUCED_MIN_SIDE {
+        let reduced = downscale(grey, reduced_side);
+        try_pass!(&reduced, Binarization::Local);
+        let reduced_inverted = invert(&reduced);
+        try_pass!(&reduced_inverted, Binarization::Local);
+        // The global threshold rescues some blurred small pictures; on big photos
+        // it costs seconds at full size for nothing, so they get the reduced copy.
+        if long_side > GLOBAL_FULL_MAX_SIDE {
+            try_pass!(&reduced, Binarization::Global);
+            try_pass!(&reduced_inverted, Binarization::Global);
+            return Err(QrImageError::NoQrFound);
         }
     }
+    try_pass!(grey, Binarization::Global);
+    try_pass!(&inverted, Binarization::Global);
     Err(QrImageError::NoQrFound)
 }
 
