@@ -24,7 +24,7 @@ use crate::QrImageError;
 /// from exhausting a phone's memory.
 pub const MAX_DECODE_PIXELS: u64 = 40_000_000;
 
-/// Heap the image decoder may use: 40 MP of RGBA plus slack.
+/// Heap the image decoder may use: 40 MP of 8-bit RGBA plus 64 MiB of slack.
 const MAX_DECODE_ALLOC: u64 = MAX_DECODE_PIXELS * 4 + (64 << 20);
 
 /// Every picture is also scanned at half size (at most this long side): averaging
@@ -109,7 +109,15 @@ fn decode_grey(bytes: &[u8], format: ImageFormat) -> Result<Grey, QrImageError> 
     limits.max_alloc = Some(MAX_DECODE_ALLOC);
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits);
-    let image = reader.decode().map_err(corrupt)?;
+    let image = reader.decode().map_err(|e| match e {
+        // 16-bit RGBA near the pixel cap can exceed the allocation cap.
+        image::ImageError::Limits(_) => QrImageError::ImageTooLarge {
+            width,
+            height,
+            max_pixels: MAX_DECODE_PIXELS,
+        },
+        other => corrupt(other),
+    })?;
     Ok(to_grey(image))
 }
 
