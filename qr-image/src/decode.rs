@@ -1,0 +1,293 @@
+//! Photo → QR payloads.
+//!
+//! Inspectors photograph paper licences with cheap phones: the code is small in a
+//! big, noisy, tilted, unevenly lit frame. We decode PNG/JPEG to grey, then run
+//! rxing (zxing's detectors) with TRY_HARDER over a few variants of the picture
+//! (as is, inverted, half size, then with a global threshold) and stop at the
+//! first variant that yields a code.
+
+use std::io::Cursor;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
+use rxing::multi::qrcode::QRCodeMultiReader;
+use rxing::multi::MultipleBarcodeReader;
+use rxing::qrcode::cpp_port::QrReader;
+use rxing::qrcode::QRCodeReader;
+use rxing::{Binarizer, BinaryBitmap, DecodeHints, Luma8LuminanceSource, RXingResult, Reader};
+
+use crate::QrImageError;
+
+/// Largest image (width × height) we decode: 40 MP covers any phone camera, and
+/// checking the header first stops a tiny file that declares a gigapixel image
+/// from exhausting a phone's memory.
+pub const MAX_DECODE_PIXELS: u64 = 40_000_000;
+
+/// Heap the image decoder may use: 40 MP of 8-bit RGBA plus 64 MiB of slack.
+const MAX_DECODE_ALLOC: u64 = MAX_DECODE_PIXELS * 4 + (64 << 20);
+
+/// Every picture is also scanned at half size (at most this long side): averaging
+/// 2×2 pixels removes most sensor noise, and on very large photos the detectors,
+/// which work on fixed-size blocks, find big finder patterns more easily.
+const REDUCED_MAX_SIDE: u32 = 1200;
+
+/// Above this long side, the global-threshold passes run on the reduced copy.
+const GLOBAL_FULL_MAX_SIDE: u32 = 1600;
+
+/// Below this long side a reduced copy cannot hold a readable code: the smallest
+/// QR code with its quiet zone is 29 modules, and detection needs 2 px per module.
+const REDUCED_MIN_SIDE: u32 = 58;
+
+/// Returns the payload of every QR code found in a PNG or JPEG image.
+///
+/// The format is detected from magic bytes, never from a file name. Errors tell
+/// apart "not an image we read", "damaged file", "too large" and "no QR code",
+/// so the caller can tell the inspector whether to retake the photo.
+pub fn decode_image(bytes: &[u8]) -> Result<Vec<String>, QrImageError> {
+    let format = sniff_format(bytes)?;
+    let grey = decode_grey(bytes, format)?;
+    scan(&grey)
+}
+
+/// PNG or JPEG by signature.
+fn sniff_format(bytes: &[u8]) -> Result<ImageFormat, QrImageError> {
+    const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
+    const JPEG_MAGIC: &[u8] = &[0xFF, 0xD8, 0xFF];
+    if bytes.starts_with(PNG_MAGIC) {
+        Ok(ImageFormat::Png)
+    } else if bytes.starts_with(JPEG_MAGIC) {
+        Ok(ImageFormat::Jpeg)
+    } else {
+        Err(QrImageError::UnsupportedFormat)
+    }
+}
+
+fn format_name(format: ImageFormat) -> &'static str {
+    if format == ImageFormat::Png {
+        "PNG"
+    } else {
+        "JPEG"
+    }
+}
+
+/// An 8-bit grey image, row-major.
+struct Grey {
+    width: u32,
+    height: u32,
+    pixels: Vec<u8>,
+}
+
+/// Checks the declared size, then decodes to grey (transparent pixels count as
+/// white paper, not black).
+fn decode_grey(bytes: &[u8], format: ImageFormat) -> Result<Grey, QrImageError> {
+    let corrupt = |e: image::ImageError| QrImageError::CorruptImage {
+        format: format_name(format),
+        reason: e.to_string(),
+    };
+
+    let (width, height) = ImageReader::with_format(Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(corrupt)?;
+    if u64::from(width) * u64::from(height) > MAX_DECODE_PIXELS {
+        return Err(QrImageError::ImageTooLarge {
+            width,
+            height,
+            max_pixels: MAX_DECODE_PIXELS,
+        });
+    }
+    if width == 0 || height == 0 {
+        return Err(QrImageError::CorruptImage {
+            format: format_name(format),
+            reason: format!("image has no pixels ({width}x{height})"),
+        });
+    }
+
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(width);
+    limits.max_image_height = Some(height);
+    limits.max_alloc = Some(MAX_DECODE_ALLOC);
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(limits);
+    let image = reader.decode().map_err(|e| match e {
+        // 16-bit RGBA near the pixel cap can exceed the allocation cap.
+        image::ImageError::Limits(_) => QrImageError::ImageTooLarge {
+            width,
+            height,
+            max_pixels: MAX_DECODE_PIXELS,
+        },
+        other => corrupt(other),
+    })?;
+    Ok(to_grey(image))
+}
+
+fn to_grey(image: DynamicImage) -> Grey {
+    let (width, height) = (image.width(), image.height());
+    let pixels = if image.color().has_alpha() {
+        let la = image.to_luma_alpha8();
+        la.pixels()
+            .map(|p| {
+                let [l, a] = p.0;
+                let (l, a) = (u16::from(l), u16::from(a));
+                // Composite over white: (l·a + 255·(255−a)) / 255.
+                ((l * a + 255 * (255 - a) + 127) / 255) as u8
+            })
+            .collect()
+    } else {
+        image.into_luma8().into_raw()
+    };
+    Grey {
+        width,
+        height,
+        pixels,
+    }
+}
+
+/// Tries each variant of the picture until one yields at least one code.
+///
+/// Order matters for speed: a clean photo is read on the first pass, and only a
+/// picture without a readable code pays for all of them.
+fn scan(grey: &Grey) -> Result<Vec<String>, QrImageError> {
+    // Each copy is made only when the passes before it failed.
+    macro_rules! try_pass {
+        ($picture:expr, $binarization:expr) => {
+            let found = scan_variant($picture, $binarization);
+            if !found.is_empty() {
+                return Ok(found);
+            }
+        };
+    }
+    try_pass!(grey, Binarization::Local);
+    let inverted = invert(grey);
+    try_pass!(&inverted, Binarization::Local);
+
+    let long_side = grey.width.max(grey.height);
+    let reduced_side = (long_side / 2).min(REDUCED_MAX_SIDE);
+    if reduced_side >= REDUCED_MIN_SIDE {
+        let reduced = downscale(grey, reduced_side);
+        try_pass!(&reduced, Binarization::Local);
+        let reduced_inverted = invert(&reduced);
+        try_pass!(&reduced_inverted, Binarization::Local);
+        // The global threshold rescues some blurred small pictures; on big photos
+        // it costs seconds at full size for nothing, so they get the reduced copy.
+        if long_side > GLOBAL_FULL_MAX_SIDE {
+            try_pass!(&reduced, Binarization::Global);
+            try_pass!(&reduced_inverted, Binarization::Global);
+            return Err(QrImageError::NoQrFound);
+        }
+    }
+    try_pass!(grey, Binarization::Global);
+    try_pass!(&inverted, Binarization::Global);
+    Err(QrImageError::NoQrFound)
+}
+
+/// How grey becomes black and white before detection.
+#[derive(Clone, Copy)]
+enum Binarization {
+    /// zxing's HybridBinarizer: local thresholds, copes with uneven light.
+    Local,
+    /// One histogram threshold for the whole picture: sometimes keeps blurred
+    /// modules that local thresholds erase.
+    Global,
+}
+
+/// All distinct payloads rxing finds in one picture, trying its zxing-cpp port
+/// first (better on perspective and damage), then the classic multi and single
+/// detectors.
+fn scan_variant(grey: &Grey, binarization: Binarization) -> Vec<String> {
+    match binarization {
+        Binarization::Local => run_readers(grey, |s| BinaryBitmap::new(HybridBinarizer::new(s))),
+        Binarization::Global => run_readers(grey, |s| {
+            BinaryBitmap::new(GlobalHistogramBinarizer::new(s))
+        }),
+    }
+}
+
+fn run_readers<B: Binarizer>(
+    grey: &Grey,
+    make: impl Fn(Luma8LuminanceSource) -> BinaryBitmap<B>,
+) -> Vec<String> {
+    let hints = DecodeHints {
+        TryHarder: Some(true),
+        ..DecodeHints::default()
+    };
+    for attempt in 0..3 {
+        let Ok(source) = Luma8LuminanceSource::new(grey.pixels.clone(), grey.width, grey.height)
+        else {
+            return Vec::new();
+        };
+        let mut bitmap = make(source);
+        // rxing is a port of Java code processing untrusted pixels; a panic in it
+        // must mean "not found", not a crashed verifier (where unwinding exists).
+        let results = catch_unwind(AssertUnwindSafe(|| match attempt {
+            0 => QrReader
+                .decode_multiple_with_hints(&mut bitmap, &hints)
+                .unwrap_or_default(),
+            1 => QRCodeMultiReader::default()
+                .decode_multiple_with_hints(&mut bitmap, &hints)
+                .unwrap_or_default(),
+            _ => QRCodeReader
+                .decode_with_hints(&mut bitmap, &hints)
+                .into_iter()
+                .collect(),
+        }))
+        .unwrap_or_default();
+        let texts = distinct_texts(results);
+        if !texts.is_empty() {
+            return texts;
+        }
+    }
+    Vec::new()
+}
+
+fn distinct_texts(results: Vec<RXingResult>) -> Vec<String> {
+    let mut texts: Vec<String> = Vec::new();
+    for result in results {
+        let text = result.getText().to_owned();
+        if !texts.contains(&text) {
+            texts.push(text);
+        }
+    }
+    texts
+}
+
+/// White-on-black codes (screens in dark mode, negative prints).
+fn invert(grey: &Grey) -> Grey {
+    Grey {
+        width: grey.width,
+        height: grey.height,
+        pixels: grey.pixels.iter().map(|&p| 255 - p).collect(),
+    }
+}
+
+/// Box-filter reduction so the long side is at most `target` pixels.
+fn downscale(grey: &Grey, target: u32) -> Grey {
+    let long = grey.width.max(grey.height);
+    let scale = f64::from(long) / f64::from(target);
+    let new_w = ((f64::from(grey.width) / scale).round() as u32).max(1);
+    let new_h = ((f64::from(grey.height) / scale).round() as u32).max(1);
+    let (w, h) = (grey.width as usize, grey.height as usize);
+    let mut pixels = Vec::with_capacity(new_w as usize * new_h as usize);
+    for ny in 0..new_h as usize {
+        let y0 = ny * h / new_h as usize;
+        let y1 = ((ny + 1) * h / new_h as usize).max(y0 + 1).min(h);
+        for nx in 0..new_w as usize {
+            let x0 = nx * w / new_w as usize;
+            let x1 = ((nx + 1) * w / new_w as usize).max(x0 + 1).min(w);
+            let mut sum = 0u64;
+            for y in y0..y1 {
+                sum += grey.pixels[y * w + x0..y * w + x1]
+                    .iter()
+                    .map(|&p| u64::from(p))
+                    .sum::<u64>();
+            }
+            let count = ((y1 - y0) * (x1 - x0)) as u64;
+            pixels.push((sum / count) as u8);
+        }
+    }
+    Grey {
+        width: new_w,
+        height: new_h,
+        pixels,
+    }
+}

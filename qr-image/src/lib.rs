@@ -1,0 +1,18 @@
+//! elicence-qr-image: printable QR images of licence payloads, and reading them back.
+//!
+//! Paper licences carry a QR code holding a compact payload (`LC1:...`) in the QR
+//! alphanumeric charset. This crate draws that code for print ([`render_png`],
+//! [`render_svg`]) and reads it back from inspectors' phone photos ([`decode_image`]).
+//! Everything is pure Rust without I/O so the browser verifier (wasm) reuses the
+//! same decoder as the command line.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod decode;
+mod encode;
+mod error;
+mod svg;
+
+pub use decode::{decode_image, MAX_DECODE_PIXELS};
+pub use encode::{qr_version, render_png, render_svg, EcLevel, RenderOptions, MAX_RENDER_PIXELS};
+pub use error::QrImageError;
