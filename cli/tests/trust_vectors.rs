@@ -141,7 +141,12 @@ fn sign(doc: &Value, key: &SigningKey, vm: &str, created: &str) -> Value {
 }
 
 fn root_signed(doc: &Value, root: &SigningKey) -> Value {
-    sign(doc, root, &did::did_key_verification_method(&root.public_key()), CREATED)
+    sign(
+        doc,
+        root,
+        &did::did_key_verification_method(&root.public_key()),
+        CREATED,
+    )
 }
 
 fn bundle_for(k: &Keys, root: &SigningKey) -> Value {
@@ -180,7 +185,12 @@ fn bundle_for(k: &Keys, root: &SigningKey) -> Value {
 }
 
 /// A DIW factory licence held by the test business, with optional status entry.
-fn factory_licence(k: &Keys, number: &str, issuer: &str, status: Option<(&str, &str, u32)>) -> Value {
+fn factory_licence(
+    k: &Keys,
+    number: &str,
+    issuer: &str,
+    status: Option<(&str, &str, u32)>,
+) -> Value {
     let mut data: Value = serde_json::from_str(
         &std::fs::read_to_string(vectors().join("licence-data.json")).unwrap(),
     )
@@ -224,9 +234,22 @@ struct Vector {
 fn all() -> (Vec<(String, Vec<u8>)>, Vec<Vector>) {
     let k = keys();
     let diw = |k: &Keys, c: &Value| sign(c, &k.diw, &diw_vm(&k.diw), CREATED);
-    let valid = diw(&k, &factory_licence(&k, "ข-12345/2565", DIW, Some((REVOCATION_LIST, "revocation", 1))));
+    let valid = diw(
+        &k,
+        &factory_licence(
+            &k,
+            "ข-12345/2565",
+            DIW,
+            Some((REVOCATION_LIST, "revocation", 1)),
+        ),
+    );
     let valid_jwt = {
-        let c = factory_licence(&k, "ข-12345/2565", DIW, Some((REVOCATION_LIST, "revocation", 1)));
+        let c = factory_licence(
+            &k,
+            "ข-12345/2565",
+            DIW,
+            Some((REVOCATION_LIST, "revocation", 1)),
+        );
         let mut jwt = jose::sign_vc_jwt(&c, &k.diw, &diw_vm(&k.diw)).unwrap();
         jwt.push('\n');
         jwt
@@ -279,15 +302,28 @@ fn all() -> (Vec<(String, Vec<u8>)>, Vec<Vector>) {
     // DIW authorised only for factory types: a DIW-signed food-sale licence under its did:web.
     let mut food_by_diw = food_sale(&k, &k.diw);
     food_by_diw["issuer"]["id"] = json!(DIW);
-    vectors.push(Vector { file: "licences/not-authorised.json",
-        content: pretty(&diw(&k, &food_by_diw)), expect: "invalid", check: Some("issuer-authorised"),
-        description: "DIW (authorised for factory licences only) issues a food-sale licence." });
+    vectors.push(Vector {
+        file: "licences/not-authorised.json",
+        content: pretty(&diw(&k, &food_by_diw)),
+        expect: "invalid",
+        check: Some("issuer-authorised"),
+        description: "DIW (authorised for factory licences only) issues a food-sale licence.",
+    });
     let files = vec![
         ("agencies.json".to_owned(), pretty(&agencies(&k))),
-        ("status-revocation.json".to_owned(), pretty(&status_list(&k, REVOCATION_LIST, "revocation", 7))),
-        ("status-suspension.json".to_owned(), pretty(&status_list(&k, SUSPENSION_LIST, "suspension", 8))),
+        (
+            "status-revocation.json".to_owned(),
+            pretty(&status_list(&k, REVOCATION_LIST, "revocation", 7)),
+        ),
+        (
+            "status-suspension.json".to_owned(),
+            pretty(&status_list(&k, SUSPENSION_LIST, "suspension", 8)),
+        ),
         ("bundle.json".to_owned(), pretty(&bundle_for(&k, &k.root))),
-        ("bundle-other-root.json".to_owned(), pretty(&bundle_for(&k, &k.other_root))),
+        (
+            "bundle-other-root.json".to_owned(),
+            pretty(&bundle_for(&k, &k.other_root)),
+        ),
     ];
     (files, vectors)
 }
@@ -349,51 +385,95 @@ fn the_cli_builds_the_same_bundle_and_presentation() {
     let out = dir.join("bundle.json");
     let t = trust();
     let o = elicence(&[
-        "bundle", "build",
-        "--root-key", s(&t.join("keys/root.pem")),
-        "--agencies", s(&t.join("agencies.json")),
-        "--catalogue", s(&vectors().join("../catalogue/licence-catalogue.json")),
-        "--status-list", s(&t.join("status-revocation.json")),
-        "--status-list", s(&t.join("status-suspension.json")),
-        "--fetched-at", FETCHED,
-        "--bundle-version", "1",
-        "--valid-until", "2027-01-01T00:00:00Z",
-        "--created", CREATED,
-        "--out", s(&out),
+        "bundle",
+        "build",
+        "--root-key",
+        s(&t.join("keys/root.pem")),
+        "--agencies",
+        s(&t.join("agencies.json")),
+        "--catalogue",
+        s(&vectors().join("../catalogue/licence-catalogue.json")),
+        "--status-list",
+        s(&t.join("status-revocation.json")),
+        "--status-list",
+        s(&t.join("status-suspension.json")),
+        "--fetched-at",
+        FETCHED,
+        "--bundle-version",
+        "1",
+        "--valid-until",
+        "2027-01-01T00:00:00Z",
+        "--created",
+        CREATED,
+        "--out",
+        s(&out),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(t.join("bundle.json")).unwrap());
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        std::fs::read(t.join("bundle.json")).unwrap()
+    );
 
     let vp = dir.join("vp.json");
     let o = elicence(&[
         "present",
         s(&t.join("licences/valid.json")),
         s(&t.join("licences/valid.jwt")),
-        "--key", s(&t.join("keys/business.pem")),
-        "--challenge", CHALLENGE,
-        "--domain", DOMAIN,
-        "--created", "2026-05-31T12:00:00Z",
-        "--out", s(&vp),
+        "--key",
+        s(&t.join("keys/business.pem")),
+        "--challenge",
+        CHALLENGE,
+        "--domain",
+        DOMAIN,
+        "--created",
+        "2026-05-31T12:00:00Z",
+        "--out",
+        s(&vp),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(std::fs::read(&vp).unwrap(), std::fs::read(t.join("presentation.json")).unwrap());
+    assert_eq!(
+        std::fs::read(&vp).unwrap(),
+        std::fs::read(t.join("presentation.json")).unwrap()
+    );
 
     // someone else's licence cannot be presented
     let o = elicence(&[
-        "present", s(&t.join("licences/valid.json")),
-        "--key", s(&t.join("keys/root.pem")),
-        "--challenge", CHALLENGE, "--domain", DOMAIN,
+        "present",
+        s(&t.join("licences/valid.json")),
+        "--key",
+        s(&t.join("keys/root.pem")),
+        "--challenge",
+        CHALLENGE,
+        "--domain",
+        DOMAIN,
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not the holder"));
 
     // bundle verify: OK with the right root, exit 1 with the wrong one
     let root = did::did_key(&keys().root.public_key());
-    let o = elicence(&["bundle", "verify", s(&t.join("bundle.json")), "--root", &root, "--now", NOW]);
+    let o = elicence(&[
+        "bundle",
+        "verify",
+        s(&t.join("bundle.json")),
+        "--root",
+        &root,
+        "--now",
+        NOW,
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.contains("version 1") && text.contains("SAMPLE DATA") && text.contains("DIW"), "{text}");
-    let o = elicence(&["bundle", "verify", s(&t.join("bundle-other-root.json")), "--root", &root]);
+    assert!(
+        text.contains("version 1") && text.contains("SAMPLE DATA") && text.contains("DIW"),
+        "{text}"
+    );
+    let o = elicence(&[
+        "bundle",
+        "verify",
+        s(&t.join("bundle-other-root.json")),
+        "--root",
+        &root,
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stdout).contains("not by the configured root"));
     std::fs::remove_dir_all(&dir).unwrap();
@@ -407,17 +487,29 @@ fn every_trust_vector_verifies_as_the_manifest_says_through_the_cli() {
     for v in m["vectors"].as_array().unwrap() {
         let file = v["file"].as_str().unwrap();
         let o = elicence(&[
-            "verify", "--json", "--now", NOW,
-            "--bundle", s(&trust().join("bundle.json")), "--root", root,
-            "--challenge", m["challenge"].as_str().unwrap(),
-            "--domain", m["domain"].as_str().unwrap(),
+            "verify",
+            "--json",
+            "--now",
+            NOW,
+            "--bundle",
+            s(&trust().join("bundle.json")),
+            "--root",
+            root,
+            "--challenge",
+            m["challenge"].as_str().unwrap(),
+            "--domain",
+            m["domain"].as_str().unwrap(),
             s(&trust().join(file)),
         ]);
         let report: Value = serde_json::from_slice(&o.stdout)
             .unwrap_or_else(|e| panic!("{file}: {e}: {}", String::from_utf8_lossy(&o.stderr)));
         let expect = v["expect"].as_str().unwrap();
         assert_eq!(report["verdict"], expect, "{file}: {report:#}");
-        assert_eq!(o.status.code(), Some(if expect == "valid" { 0 } else { 1 }), "{file}");
+        assert_eq!(
+            o.status.code(),
+            Some(if expect == "valid" { 0 } else { 1 }),
+            "{file}"
+        );
         if let Some(check) = v["check"].as_str() {
             let outcome = report["checks"]
                 .as_array()
@@ -425,7 +517,11 @@ fn every_trust_vector_verifies_as_the_manifest_says_through_the_cli() {
                 .iter()
                 .find(|c| c["code"] == check)
                 .map(|c| c["outcome"].clone());
-            let wanted = if expect == "invalid" { "fail" } else { "not-run" };
+            let wanted = if expect == "invalid" {
+                "fail"
+            } else {
+                "not-run"
+            };
             assert_eq!(outcome, Some(json!(wanted)), "{file}: {check}: {report:#}");
         }
     }
@@ -439,20 +535,41 @@ fn a_presentation_is_accepted_once_and_then_refused_as_a_replay() {
     let root = did::did_key(&keys().root.public_key());
     let run = || {
         elicence(&[
-            "verify", "--json", "--now", NOW,
-            "--bundle", s(&trust().join("bundle.json")), "--root", &root,
-            "--challenge", CHALLENGE, "--domain", DOMAIN,
-            "--seen-challenges", s(&seen),
+            "verify",
+            "--json",
+            "--now",
+            NOW,
+            "--bundle",
+            s(&trust().join("bundle.json")),
+            "--root",
+            &root,
+            "--challenge",
+            CHALLENGE,
+            "--domain",
+            DOMAIN,
+            "--seen-challenges",
+            s(&seen),
             s(&trust().join("presentation.json")),
         ])
     };
     assert_eq!(run().status.code(), Some(0));
-    assert_eq!(std::fs::read_to_string(&seen).unwrap(), format!("{CHALLENGE}\n"));
+    assert_eq!(
+        std::fs::read_to_string(&seen).unwrap(),
+        format!("{CHALLENGE}\n")
+    );
     let second = run();
     assert_eq!(second.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&second.stdout).unwrap();
-    let challenge = report["checks"].as_array().unwrap().iter().find(|c| c["code"] == "challenge").unwrap();
+    let challenge = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "challenge")
+        .unwrap();
     assert_eq!(challenge["outcome"], "fail");
-    assert!(challenge["reason"]["en"].as_str().unwrap().contains("REPLAY"));
+    assert!(challenge["reason"]["en"]
+        .as_str()
+        .unwrap()
+        .contains("REPLAY"));
     std::fs::remove_dir_all(&dir).unwrap();
 }

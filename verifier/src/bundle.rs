@@ -179,12 +179,13 @@ fn check_root_signed(
             found: issuer.to_owned(),
         });
     }
-    let verified = proof::verify(doc, &OfflineResolver::new(), "assertionMethod", None).map_err(
-        |e| BundleError::Signature {
-            what: what.to_owned(),
-            reason: e.to_string(),
-        },
-    )?;
+    let verified =
+        proof::verify(doc, &OfflineResolver::new(), "assertionMethod", None).map_err(|e| {
+            BundleError::Signature {
+                what: what.to_owned(),
+                reason: e.to_string(),
+            }
+        })?;
     if let Some(p) = verified.iter().find(|p| p.controller != root) {
         return Err(BundleError::WrongRoot {
             what,
@@ -219,7 +220,9 @@ impl TrustBundle {
     pub fn open(bytes: &[u8], anchor: &TrustAnchor) -> Result<TrustBundle, BundleError> {
         resolve_did_key(&anchor.root_did).map_err(|e| BundleError::Anchor(e.to_string()))?;
         if anchor.root_did.contains('#') {
-            return Err(BundleError::Anchor("give the root's DID, not a key id".into()));
+            return Err(BundleError::Anchor(
+                "give the root's DID, not a key id".into(),
+            ));
         }
         let root = anchor.root_did.as_str();
         let doc = json::parse_strict_with_limits(
@@ -362,13 +365,19 @@ fn snapshot(
     let agency = trust
         .agency_for_did(&list.issuer)
         .ok_or_else(|| err(format!("issuer {} is not in the trust list", list.issuer)))?;
-    let verified = proof::verify(credential, resolver, "assertionMethod", None)
-        .map_err(|e| BundleError::Signature {
+    let verified = proof::verify(credential, resolver, "assertionMethod", None).map_err(|e| {
+        BundleError::Signature {
             what: format!("status list {url}"),
             reason: e.to_string(),
-        })?;
-    if verified.iter().any(|p| !agency.dids.contains(&p.controller)) {
-        return Err(err("signed by a key the issuing agency does not control".into()));
+        }
+    })?;
+    if verified
+        .iter()
+        .any(|p| !agency.dids.contains(&p.controller))
+    {
+        return Err(err(
+            "signed by a key the issuing agency does not control".into()
+        ));
     }
     Ok(StatusSnapshot {
         list,

@@ -410,7 +410,12 @@ impl Run {
         );
     }
 
-    pub(crate) fn data_integrity(&mut self, doc: &Value, resolver: &OfflineResolver, now: OffsetDateTime) {
+    pub(crate) fn data_integrity(
+        &mut self,
+        doc: &Value,
+        resolver: &OfflineResolver,
+        now: OffsetDateTime,
+    ) {
         self.push(
             CheckCode::Format,
             Outcome::Pass,

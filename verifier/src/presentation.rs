@@ -141,7 +141,12 @@ pub fn present(
     options.proof_purpose = AUTHENTICATION.into();
     options.challenge = Some(challenge.into());
     options.domain = Some(domain.into());
-    Ok(proof::sign(&Value::Object(vp), suite, holder_key, &options)?)
+    Ok(proof::sign(
+        &Value::Object(vp),
+        suite,
+        holder_key,
+        &options,
+    )?)
 }
 
 fn holder_of(vp: &Value) -> Option<&str> {
@@ -179,7 +184,11 @@ fn presented(vp: &Value) -> Result<Vec<Secured>, String> {
                     .and_then(Value::as_str)
                     .and_then(|id| id.strip_prefix(VC_JWT_DATA_URL))
                     .map(|jwt| Secured::Jwt(jwt.to_owned()))
-                    .ok_or_else(|| format!("credential {i}: only data:application/vc+jwt envelopes are supported"))
+                    .ok_or_else(|| {
+                        format!(
+                            "credential {i}: only data:application/vc+jwt envelopes are supported"
+                        )
+                    })
             } else if item.is_object() {
                 Ok(Secured::Json(item))
             } else {
@@ -221,7 +230,10 @@ pub(crate) fn verify_presentation(ctx: &Ctx<'_>, vp: Value) -> Report {
         CheckCode::Format,
         Outcome::Pass,
         Text::new(
-            format!("A verifiable presentation of {} credential(s) by {holder}.", items.len()),
+            format!(
+                "A verifiable presentation of {} credential(s) by {holder}.",
+                items.len()
+            ),
             format!("การแสดงใบรับรอง {} ฉบับ โดย {holder}", items.len()),
         ),
     );
@@ -257,7 +269,10 @@ pub(crate) fn verify_presentation(ctx: &Ctx<'_>, vp: Value) -> Report {
                     CheckCode::PresentationProof,
                     Outcome::Fail,
                     Text::new(
-                        format!("The presentation is signed by {}, not by its holder {holder}.", p.controller),
+                        format!(
+                            "The presentation is signed by {}, not by its holder {holder}.",
+                            p.controller
+                        ),
                         format!("การแสดงใบรับรองลงนามโดย {} ไม่ใช่ผู้ถือ {holder}", p.controller),
                     ),
                 );
@@ -433,7 +448,10 @@ fn challenge_and_domain(run: &mut Run, ctx: &Ctx<'_>, vp: &Value) -> Option<Stri
             CheckCode::Domain,
             Outcome::Fail,
             Text::new(
-                format!("The presentation was made for another verifier, not {}.", request.domain),
+                format!(
+                    "The presentation was made for another verifier, not {}.",
+                    request.domain
+                ),
                 format!("การแสดงใบรับรองนี้ทำขึ้นสำหรับผู้ตรวจสอบอื่น ไม่ใช่ {}", request.domain),
             ),
         );

@@ -149,13 +149,20 @@ impl CheckCode {
             CheckCode::TrustBundle => Text::new("Trust bundle", "ชุดข้อมูลความเชื่อถือ"),
             CheckCode::IssuerTrusted => Text::new("Recognised agency", "หน่วยงานที่ได้รับการรับรอง"),
             CheckCode::KeyWindow => Text::new("Key in force when signed", "กุญแจมีผลในวันที่ลงนาม"),
-            CheckCode::IssuerAuthorised => Text::new("Authorised for this licence type", "มีอำนาจออกใบอนุญาตประเภทนี้"),
+            CheckCode::IssuerAuthorised => Text::new(
+                "Authorised for this licence type",
+                "มีอำนาจออกใบอนุญาตประเภทนี้",
+            ),
             CheckCode::Status => Text::new("Revocation and suspension", "การเพิกถอนและการพักใช้"),
-            CheckCode::SubjectSchema => Text::new("Catalogue requirements", "ข้อกำหนดตามทะเบียนประเภทใบอนุญาต"),
+            CheckCode::SubjectSchema => {
+                Text::new("Catalogue requirements", "ข้อกำหนดตามทะเบียนประเภทใบอนุญาต")
+            }
             CheckCode::PresentationProof => Text::new("Presenter's signature", "ลายมือชื่อของผู้แสดง"),
             CheckCode::Challenge => Text::new("Fresh challenge", "รหัสท้าทายใหม่"),
             CheckCode::Domain => Text::new("Intended verifier", "ผู้ตรวจสอบที่ระบุ"),
-            CheckCode::HolderBinding => Text::new("Presenter is the licence holder", "ผู้แสดงเป็นผู้ถือใบอนุญาต"),
+            CheckCode::HolderBinding => {
+                Text::new("Presenter is the licence holder", "ผู้แสดงเป็นผู้ถือใบอนุญาต")
+            }
             CheckCode::Credentials => Text::new("Presented licences", "ใบอนุญาตที่แสดง"),
         }
     }

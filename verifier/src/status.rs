@@ -72,7 +72,9 @@ impl StatusEntry {
     /// Reads every entry of a `credentialStatus` value (an object or an array).
     pub fn all_from(status: &Value) -> Result<Vec<StatusEntry>, StatusError> {
         match status {
-            Value::Array(items) if !items.is_empty() => items.iter().map(Self::from_value).collect(),
+            Value::Array(items) if !items.is_empty() => {
+                items.iter().map(Self::from_value).collect()
+            }
             Value::Object(_) => Ok(vec![Self::from_value(status)?]),
             _ => Err(malformed(
                 "credentialStatus",
@@ -98,8 +100,12 @@ impl StatusEntry {
         };
         let purpose = text("credentialStatus.statusPurpose", "statusPurpose")?;
         let index_text = text("credentialStatus.statusListIndex", "statusListIndex")?;
-        let index = parse_index(index_text)
-            .ok_or_else(|| malformed("credentialStatus.statusListIndex", "must be a decimal integer string"))?;
+        let index = parse_index(index_text).ok_or_else(|| {
+            malformed(
+                "credentialStatus.statusListIndex",
+                "must be a decimal integer string",
+            )
+        })?;
         let list_url = text(
             "credentialStatus.statusListCredential",
             "statusListCredential",
@@ -141,7 +147,10 @@ impl StatusList {
     /// Reads a `BitstringStatusListCredential` and decodes its bitstring.
     pub fn from_credential(credential: &Value) -> Result<StatusList, StatusError> {
         if !has_type(credential, LIST_CREDENTIAL_TYPE) {
-            return Err(malformed("type", format!("must include {LIST_CREDENTIAL_TYPE}")));
+            return Err(malformed(
+                "type",
+                format!("must include {LIST_CREDENTIAL_TYPE}"),
+            ));
         }
         let url = credential
             .get("id")
@@ -160,7 +169,10 @@ impl StatusList {
             .filter(|s| s.is_object())
             .ok_or_else(|| malformed("credentialSubject", "must be an object"))?;
         if !has_type(subject, LIST_TYPE) {
-            return Err(malformed("credentialSubject.type", format!("must be {LIST_TYPE}")));
+            return Err(malformed(
+                "credentialSubject.type",
+                format!("must be {LIST_TYPE}"),
+            ));
         }
         let purpose = subject
             .get("statusPurpose")

@@ -120,7 +120,10 @@ fn time(field: &str, s: &str) -> Result<OffsetDateTime, String> {
 impl TrustList {
     /// Reads the subject of a (verified) trust list credential and checks it
     /// against the catalogue.
-    pub fn from_subject(subject: &Value, catalogue: &Catalogue) -> Result<TrustList, TrustListError> {
+    pub fn from_subject(
+        subject: &Value,
+        catalogue: &Catalogue,
+    ) -> Result<TrustList, TrustListError> {
         let agencies: Vec<Agency> = match subject.get("agencies") {
             Some(a) => serde_json::from_value(a.clone())
                 .map_err(|e| TrustListError::Shape(e.to_string()))?,
@@ -167,7 +170,9 @@ impl TrustList {
 
     /// The agency that issues under `did`, if trusted.
     pub fn agency_for_did(&self, did: &str) -> Option<&Agency> {
-        self.agencies.iter().find(|a| a.dids.iter().any(|d| d == did))
+        self.agencies
+            .iter()
+            .find(|a| a.dids.iter().any(|d| d == did))
     }
 
     pub(crate) fn windows_for(&self, agency: &Agency) -> &[KeyWindow] {
@@ -220,8 +225,8 @@ fn agency_windows(agency: &Agency) -> Result<Vec<KeyWindow>, TrustListError> {
         if fragment.is_empty() || !agency.dids.iter().any(|d| d == did) {
             return Err(bad("the key is not under one of the agency's DIDs".into()));
         }
-        let public_key = PublicKey::from_multikey(&key.public_key_multibase)
-            .map_err(|e| bad(e.to_string()))?;
+        let public_key =
+            PublicKey::from_multikey(&key.public_key_multibase).map_err(|e| bad(e.to_string()))?;
         if did.starts_with("did:key:") {
             let embedded = resolve_did_key(&key.id).map_err(|e| bad(e.to_string()))?;
             if embedded != public_key {

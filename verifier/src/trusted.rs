@@ -23,10 +23,11 @@ fn stamp(t: OffsetDateTime) -> String {
 
 /// "3 days", "5 hours": how old a snapshot is, for people.
 fn age(d: Duration) -> (String, String) {
-    if d.whole_days() >= 2 {
+    if d.whole_days() >= 1 {
+        let (days, hours) = (d.whole_days(), d.whole_hours() % 24);
         (
-            format!("{} days", d.whole_days()),
-            format!("{} วัน", d.whole_days()),
+            format!("{days} days {hours} hours"),
+            format!("{days} วัน {hours} ชั่วโมง"),
         )
     } else if d.whole_hours() >= 1 {
         (
@@ -57,8 +58,14 @@ impl Run {
                 CheckCode::TrustBundle,
                 Outcome::NotRun,
                 Text::new(
-                    format!("The trust bundle (version {v}) only applies from {}.", stamp(bundle.valid_from)),
-                    format!("ชุดข้อมูลความเชื่อถือ (รุ่น {v}) เริ่มใช้ได้ตั้งแต่ {}", stamp(bundle.valid_from)),
+                    format!(
+                        "The trust bundle (version {v}) only applies from {}.",
+                        stamp(bundle.valid_from)
+                    ),
+                    format!(
+                        "ชุดข้อมูลความเชื่อถือ (รุ่น {v}) เริ่มใช้ได้ตั้งแต่ {}",
+                        stamp(bundle.valid_from)
+                    ),
                 ),
             );
         }
@@ -146,7 +153,10 @@ impl Run {
             else {
                 return fail(
                     self,
-                    format!("The signing key {vm} is not one of {}'s listed keys.", agency.code),
+                    format!(
+                        "The signing key {vm} is not one of {}'s listed keys.",
+                        agency.code
+                    ),
                     format!("กุญแจที่ใช้ลงนาม {vm} ไม่ใช่กุญแจที่ขึ้นทะเบียนของ {}", agency.code),
                 );
             };
@@ -177,7 +187,10 @@ impl Run {
             if at > now + CLOCK_SKEW {
                 return fail(
                     self,
-                    format!("The signature claims to be made at {}, in the future.", stamp(at)),
+                    format!(
+                        "The signature claims to be made at {}, in the future.",
+                        stamp(at)
+                    ),
                     format!("ลายมือชื่อระบุเวลาลงนาม {} ซึ่งเป็นเวลาในอนาคต", stamp(at)),
                 );
             }
@@ -188,8 +201,16 @@ impl Run {
             if at < window.from || window.until.is_some_and(|u| at > u) {
                 return fail(
                     self,
-                    format!("Signed at {} with key {}, which was only in force {window_text}.", stamp(at), window.id),
-                    format!("ลงนามเมื่อ {} ด้วยกุญแจ {} ซึ่งมีผลเฉพาะช่วง {window_text}", stamp(at), window.id),
+                    format!(
+                        "Signed at {} with key {}, which was only in force {window_text}.",
+                        stamp(at),
+                        window.id
+                    ),
+                    format!(
+                        "ลงนามเมื่อ {} ด้วยกุญแจ {} ซึ่งมีผลเฉพาะช่วง {window_text}",
+                        stamp(at),
+                        window.id
+                    ),
                 );
             }
             passes.push((stamp(at), window_text));
@@ -199,7 +220,10 @@ impl Run {
                 CheckCode::KeyWindow,
                 Outcome::Pass,
                 Text::new(
-                    format!("Signed at {at} with a key of {} in force {window}.", agency.code),
+                    format!(
+                        "Signed at {at} with a key of {} in force {window}.",
+                        agency.code
+                    ),
                     format!("ลงนามเมื่อ {at} ด้วยกุญแจของ {} ที่มีผลช่วง {window}", agency.code),
                 ),
             );
@@ -232,7 +256,10 @@ impl Run {
                 CheckCode::IssuerAuthorised,
                 Outcome::Pass,
                 Text::new(
-                    format!("{} is authorised to issue \"{}\" ({code}).", agency.code, type_name.0),
+                    format!(
+                        "{} is authorised to issue \"{}\" ({code}).",
+                        agency.code, type_name.0
+                    ),
                     format!("{} มีอำนาจออก \"{}\" ({code})", agency.code, type_name.1),
                 ),
             );
@@ -242,8 +269,14 @@ impl Run {
                 CheckCode::IssuerAuthorised,
                 Outcome::Fail,
                 Text::new(
-                    format!("{} ({}) is not authorised to issue \"{}\" ({code}); it may issue: {may}.", agency.name.en, agency.code, type_name.0),
-                    format!("{} ({}) ไม่มีอำนาจออก \"{}\" ({code}) หน่วยงานนี้ออกได้เฉพาะ: {may}", agency.name.th, agency.code, type_name.1),
+                    format!(
+                        "{} ({}) is not authorised to issue \"{}\" ({code}); it may issue: {may}.",
+                        agency.name.en, agency.code, type_name.0
+                    ),
+                    format!(
+                        "{} ({}) ไม่มีอำนาจออก \"{}\" ({code}) หน่วยงานนี้ออกได้เฉพาะ: {may}",
+                        agency.name.th, agency.code, type_name.1
+                    ),
                 ),
             );
         }
@@ -297,15 +330,27 @@ impl Run {
             if snap.list.issuer != issuer {
                 return fail(
                     self,
-                    format!("The status list {url} belongs to {}, not to the licence's issuer.", snap.list.issuer),
-                    format!("รายการสถานะ {url} เป็นของ {} ไม่ใช่ของผู้ออกใบอนุญาต", snap.list.issuer),
+                    format!(
+                        "The status list {url} belongs to {}, not to the licence's issuer.",
+                        snap.list.issuer
+                    ),
+                    format!(
+                        "รายการสถานะ {url} เป็นของ {} ไม่ใช่ของผู้ออกใบอนุญาต",
+                        snap.list.issuer
+                    ),
                 );
             }
             if snap.list.purpose != entry.purpose {
                 return fail(
                     self,
-                    format!("The status entry is for {}, but the list {url} is for {}.", entry.purpose, snap.list.purpose),
-                    format!("ข้อมูลสถานะมีวัตถุประสงค์ {} แต่รายการ {url} มีวัตถุประสงค์ {}", entry.purpose, snap.list.purpose),
+                    format!(
+                        "The status entry is for {}, but the list {url} is for {}.",
+                        entry.purpose, snap.list.purpose
+                    ),
+                    format!(
+                        "ข้อมูลสถานะมีวัตถุประสงค์ {} แต่รายการ {url} มีวัตถุประสงค์ {}",
+                        entry.purpose, snap.list.purpose
+                    ),
                 );
             }
             let bit = match snap.list.bit(entry.index) {
@@ -348,8 +393,14 @@ impl Run {
             }
             if let Some(until) = snap.valid_until.filter(|u| now > *u) {
                 unknown.get_or_insert(Text::new(
-                    format!("Status unknown: the status list {url} expired on {}. Refresh the bundle.", stamp(until)),
-                    format!("ไม่ทราบสถานะ: รายการสถานะ {url} หมดอายุเมื่อ {} โปรดปรับปรุงชุดข้อมูล", stamp(until)),
+                    format!(
+                        "Status unknown: the status list {url} expired on {}. Refresh the bundle.",
+                        stamp(until)
+                    ),
+                    format!(
+                        "ไม่ทราบสถานะ: รายการสถานะ {url} หมดอายุเมื่อ {} โปรดปรับปรุงชุดข้อมูล",
+                        stamp(until)
+                    ),
                 ));
                 continue;
             }
@@ -411,9 +462,7 @@ impl Run {
                 ),
             );
         };
-        let subject = credential
-            .get("credentialSubject")
-            .unwrap_or(&Value::Null);
+        let subject = credential.get("credentialSubject").unwrap_or(&Value::Null);
         let missing: Vec<&str> = entry
             .required_subject_fields
             .iter()
@@ -430,8 +479,14 @@ impl Run {
                 CheckCode::SubjectSchema,
                 Outcome::Fail,
                 Text::new(
-                    format!("The catalogue requires {list} for \"{}\", and the licence lacks it.", entry.name.en),
-                    format!("ทะเบียนประเภทใบอนุญาตกำหนดให้ \"{}\" ต้องมี {list} แต่ใบอนุญาตไม่มี", entry.name.th),
+                    format!(
+                        "The catalogue requires {list} for \"{}\", and the licence lacks it.",
+                        entry.name.en
+                    ),
+                    format!(
+                        "ทะเบียนประเภทใบอนุญาตกำหนดให้ \"{}\" ต้องมี {list} แต่ใบอนุญาตไม่มี",
+                        entry.name.th
+                    ),
                 ),
             );
         }
@@ -446,8 +501,14 @@ impl Run {
                 CheckCode::SubjectSchema,
                 Outcome::Pass,
                 Text::new(
-                    format!("\"{}\" under the {}; the licence has every field the catalogue requires.", entry.name.en, basis.0),
-                    format!("\"{}\" ตาม{} ใบอนุญาตมีข้อมูลครบตามที่ทะเบียนกำหนด", entry.name.th, basis.1),
+                    format!(
+                        "\"{}\" under the {}; the licence has every field the catalogue requires.",
+                        entry.name.en, basis.0
+                    ),
+                    format!(
+                        "\"{}\" ตาม{} ใบอนุญาตมีข้อมูลครบตามที่ทะเบียนกำหนด",
+                        entry.name.th, basis.1
+                    ),
                 ),
             );
         } else {

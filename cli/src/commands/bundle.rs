@@ -47,7 +47,12 @@ fn sign_root(doc: &Value, key: &SigningKey, created: &str) -> Result<Value, CliE
         KeyAlgorithm::P256 => Cryptosuite::EcdsaJcs2019,
     };
     let vm = did::did_key_verification_method(&key.public_key());
-    Ok(proof::sign(doc, suite, key, &ProofOptions::new(vm, created))?)
+    Ok(proof::sign(
+        doc,
+        suite,
+        key,
+        &ProofOptions::new(vm, created),
+    )?)
 }
 
 fn to_bytes(doc: &Value) -> Vec<u8> {
@@ -100,7 +105,9 @@ pub fn build(a: &BundleBuildArgs) -> Result<ExitCode, CliError> {
         let url = cred
             .get("id")
             .and_then(Value::as_str)
-            .ok_or_else(|| CliError::Usage(format!("{}: the status list has no id", path.display())))?
+            .ok_or_else(|| {
+                CliError::Usage(format!("{}: the status list has no id", path.display()))
+            })?
             .to_owned();
         status_lists.push((url, fetched_at.clone(), cred));
     }

@@ -77,9 +77,11 @@ pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
             elicence_verifier::verify(&input, &policy)
         }
     };
-    if let (Some(path), Some(challenge), Verdict::Valid) =
-        (&a.seen_challenges, &report.consumed_challenge, report.verdict)
-    {
+    if let (Some(path), Some(challenge), Verdict::Valid) = (
+        &a.seen_challenges,
+        &report.consumed_challenge,
+        report.verdict,
+    ) {
         let mut file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
