@@ -102,7 +102,8 @@ fn bundle_with_agencies(edit: impl Fn(&mut Value)) -> TrustBundle {
 fn every_check_and_verdict_on_the_fixture_licences() {
     use CheckCode as C;
     use Outcome::*;
-    let cases: &[(&str, Verdict, &[(CheckCode, Outcome)])] = &[
+    type Case = (&'static str, Verdict, &'static [(CheckCode, Outcome)]);
+    let cases: &[Case] = &[
         (
             "licences/valid.json",
             Verdict::Valid,
