@@ -15,5 +15,6 @@ pub mod keys;
 pub mod licence;
 pub mod nquads;
 pub mod proof;
+pub mod qr;
 pub mod rdf;
 pub mod rdfc;
