@@ -334,18 +334,23 @@ impl Run {
         }
     }
 
-    /// A QR payload (`LC1:…`). Decoding needs `elicence_core::qr`, which is
-    /// not part of this build yet: reported as "could not run", never valid.
-    fn qr(&mut self, _payload: &str) -> Option<Secured> {
-        self.push(
-            CheckCode::Format,
-            Outcome::NotRun,
-            Text::new(
-                "This is an elicence QR payload (LC1:), but this verifier cannot decode QR payloads yet.",
-                "ข้อมูลนี้เป็นข้อมูล QR ของ elicence (LC1:) แต่โปรแกรมตรวจสอบรุ่นนี้ยังถอดรหัสไม่ได้",
-            ),
-        );
-        None
+    /// A QR payload (`LC1:…`): the credential it carries, decoded exactly.
+    fn qr(&mut self, payload: &str) -> Option<Secured> {
+        match elicence_core::qr::decode(payload) {
+            Ok(elicence_core::qr::Secured::Json(doc)) => Some(Secured::Json(doc)),
+            Ok(elicence_core::qr::Secured::Jwt(jwt)) => Some(Secured::Jwt(jwt)),
+            Err(e) => {
+                self.push(
+                    CheckCode::Format,
+                    Outcome::Fail,
+                    Text::new(
+                        format!("Not a readable elicence QR payload: {e}"),
+                        format!("ข้อมูล QR ของ elicence อ่านไม่ได้: {e}"),
+                    ),
+                );
+                None
+            }
+        }
     }
 
     /// Checks the VCDM shape we need before any cryptography.

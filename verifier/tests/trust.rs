@@ -636,3 +636,24 @@ fn the_sample_catalogue_loads_and_is_marked_as_sample() {
         Err(CatalogueError::BadCode { .. })
     ));
 }
+
+#[test]
+fn qr_payloads_verify_like_the_credential_they_carry() {
+    use elicence_core::qr;
+    let json = qr::encode(&qr::Secured::Json(json_of("licences/valid.json"))).unwrap();
+    let jwt = String::from_utf8(read("licences/valid.jwt")).unwrap();
+    let jwt = qr::encode(&qr::Secured::Jwt(jwt.trim().to_owned())).unwrap();
+    for payload in [&json, &jwt] {
+        let r = verify_at(payload.as_bytes(), NOW, &TrustPolicy::default());
+        assert_eq!(r.verdict, Verdict::Valid, "{r:#?}");
+    }
+    let revoked = qr::encode(&qr::Secured::Json(json_of("licences/revoked.json"))).unwrap();
+    let r = verify_at(revoked.as_bytes(), NOW, &TrustPolicy::default());
+    assert_eq!(check(&r, CheckCode::Status), Outcome::Fail);
+    // a damaged payload is a format failure
+    let mut broken = json.clone();
+    broken.truncate(json.len() / 2);
+    let r = verify_at(broken.as_bytes(), NOW, &TrustPolicy::default());
+    assert_eq!(check(&r, CheckCode::Format), Outcome::Fail);
+    assert_eq!(r.verdict, Verdict::Invalid);
+}
