@@ -573,3 +573,153 @@ fn a_presentation_is_accepted_once_and_then_refused_as_a_replay() {
         .contains("REPLAY"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn bundle_refresh_fetches_status_lists_and_a_new_revocation_shows() {
+    let k = keys();
+    let dir = std::env::temp_dir().join(format!("elicence-refresh-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // a status list served locally, first all clear, then with bit 1 revoked
+    let clear = vec![0u8; 131_072 / 8];
+    let mut revoked = clear.clone();
+    revoked[0] = 0x40; // index 1
+    let list = |bits: &[u8], url: &str| {
+        sign(
+            &json!({
+                "@context": ["https://www.w3.org/ns/credentials/v2"],
+                "id": url,
+                "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+                "issuer": DIW,
+                "validFrom": "2026-05-30T00:00:00Z",
+                "credentialSubject": {"id": format!("{url}#list"), "type": "BitstringStatusList",
+                    "statusPurpose": "revocation", "encodedList": encode_list(bits)}
+            }),
+            &k.diw,
+            &diw_vm(&k.diw),
+            CREATED,
+        )
+    };
+    // the served list's id must be its URL: bind first, then sign for that port
+    let server_body = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}/status/revocation/9");
+    *server_body.lock().unwrap() = pretty(&list(&revoked, &url));
+    {
+        let body = server_body.clone();
+        std::thread::spawn(move || {
+            use std::io::{Read, Write};
+            for stream in listener.incoming() {
+                let Ok(mut s) = stream else { continue };
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                let b = body.lock().unwrap().clone();
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    b.len()
+                );
+                let _ = s.write_all(head.as_bytes());
+                let _ = s.write_all(&b);
+            }
+        });
+    }
+    let initial = dir.join("initial-list.json");
+    std::fs::write(&initial, pretty(&list(&clear, &url))).unwrap();
+    let t = trust();
+    let b1 = dir.join("b1.json");
+    let o = elicence(&[
+        "bundle",
+        "build",
+        "--root-key",
+        s(&t.join("keys/root.pem")),
+        "--agencies",
+        s(&t.join("agencies.json")),
+        "--catalogue",
+        s(&vectors().join("../catalogue/licence-catalogue.json")),
+        "--status-list",
+        s(&initial),
+        "--bundle-version",
+        "3",
+        "--out",
+        s(&b1),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // a licence pointing at the served list, index 1
+    let licence = dir.join("licence.json");
+    let c = factory_licence(&k, "ข-12399/2565", DIW, Some((&url, "revocation", 1)));
+    let now = elicence_cli_now();
+    std::fs::write(
+        &licence,
+        pretty(&sign(&c, &k.diw, &diw_vm(&k.diw), CREATED)),
+    )
+    .unwrap();
+    let root = did::did_key(&k.root.public_key());
+    let verdict = |bundle: &Path| {
+        let o = elicence(&[
+            "verify",
+            "--json",
+            "--now",
+            &now,
+            "--bundle",
+            s(bundle),
+            "--root",
+            &root,
+            s(&licence),
+        ]);
+        let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+        r["verdict"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(verdict(&b1), "valid");
+    let b2 = dir.join("b2.json");
+    let o = elicence(&[
+        "bundle",
+        "refresh",
+        s(&b1),
+        "--root-key",
+        s(&t.join("keys/root.pem")),
+        "--out",
+        s(&b2),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        verdict(&b2),
+        "invalid",
+        "the refreshed snapshot shows the revocation"
+    );
+    // version went up, so b1 can now be refused as a rollback
+    let o = elicence(&[
+        "bundle",
+        "verify",
+        s(&b1),
+        "--root",
+        &root,
+        "--min-version",
+        "4",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    // a tampered list from the issuer's server aborts the refresh
+    let mut bad = list(&clear, &url);
+    bad["validFrom"] = json!("2026-05-30T00:00:01Z");
+    *server_body.lock().unwrap() = pretty(&bad);
+    let o = elicence(&[
+        "bundle",
+        "refresh",
+        s(&b2),
+        "--root-key",
+        s(&t.join("keys/root.pem")),
+        "--out",
+        s(&dir.join("b3.json")),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!dir.join("b3.json").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Now, to the second, as RFC 3339 (refresh stamps fetchedAt with the real clock).
+fn elicence_cli_now() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    now.replace_nanosecond(0)
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
+}
