@@ -18,3 +18,4 @@ pub mod proof;
 pub mod qr;
 pub mod rdf;
 pub mod rdfc;
+pub mod status;
