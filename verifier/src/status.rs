@@ -4,12 +4,10 @@
 //! `encodedList` is multibase base64url (`u`, no padding) of a GZIP-compressed
 //! bitstring; bit 0 is the most significant bit of the first byte.
 //!
-//! This is the verifier's own small reader, written before
-//! `elicence_core::status` existed; it should be replaced by that module once
-//! it lands (same wire format, same semantics).
+//! The bitstring codec is `elicence_core::status`; this module reads the
+//! entry and list credential members the verifier needs.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
+use elicence_core::status::Bitstring;
 use serde_json::Value;
 
 /// The entry type a licence's `credentialStatus` uses.
@@ -20,8 +18,6 @@ pub const LIST_CREDENTIAL_TYPE: &str = "BitstringStatusListCredential";
 pub const LIST_TYPE: &str = "BitstringStatusList";
 /// The spec's minimum list length (16 KiB of bits), for herd privacy.
 pub const MIN_BITS: usize = 131_072;
-/// The largest decompressed list accepted (16 MiB): a bound against zip bombs.
-pub const MAX_BYTES: usize = 16 * 1024 * 1024;
 
 /// Why a status entry or list is unusable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -220,93 +216,33 @@ fn has_type(v: &Value, wanted: &str) -> bool {
     }
 }
 
-/// Decodes an `encodedList` into the raw bitstring.
+/// Decodes an `encodedList` into the raw bitstring (via
+/// `elicence_core::status`), refusing lists shorter than the spec's minimum.
 pub fn decode_list(encoded: &str) -> Result<Vec<u8>, StatusError> {
-    let b64 = encoded
-        .strip_prefix('u')
-        .ok_or_else(|| StatusError::Encoding("must start with the multibase prefix `u`".into()))?;
-    let gz = URL_SAFE_NO_PAD
-        .decode(b64)
-        .map_err(|e| StatusError::Encoding(format!("not base64url: {e}")))?;
-    let bits = gunzip(&gz)?;
-    if bits.len() * 8 < MIN_BITS {
+    let bits = Bitstring::decode(encoded).map_err(|e| StatusError::Encoding(e.to_string()))?;
+    if bits.is_below_minimum() {
         return Err(StatusError::Encoding(format!(
             "the list has {} entries; Bitstring Status List requires at least {MIN_BITS}",
-            bits.len() * 8
+            bits.len_bits()
         )));
     }
-    Ok(bits)
+    Ok(bits.as_bytes().to_vec())
 }
 
 /// Encodes a bitstring as an `encodedList` (GZIP, base64url, `u` prefix),
 /// for issuers and test fixtures.
 pub fn encode_list(bits: &[u8]) -> String {
-    let mut gz = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
-    gz.extend(miniz_oxide::deflate::compress_to_vec(bits, 9));
-    gz.extend(crc32(bits).to_le_bytes());
-    gz.extend((bits.len() as u32).to_le_bytes());
-    format!("u{}", URL_SAFE_NO_PAD.encode(gz))
-}
-
-/// RFC 1952 GZIP decoding of a single member, with CRC and length checks.
-fn gunzip(gz: &[u8]) -> Result<Vec<u8>, StatusError> {
-    let bad = |m: &str| StatusError::Encoding(format!("not GZIP: {m}"));
-    if gz.len() < 18 || gz[0] != 0x1f || gz[1] != 0x8b || gz[2] != 8 {
-        return Err(bad("bad header"));
+    match Bitstring::from_bytes(bits.to_vec()) {
+        Ok(b) => b.encode(),
+        // from_bytes only refuses lists above the maximum; such a list
+        // cannot be decoded either, so an empty encoding fails closed.
+        Err(_) => String::new(),
     }
-    let flags = gz[3];
-    if flags & 0xe0 != 0 {
-        return Err(bad("reserved flags set"));
-    }
-    let mut pos = 10;
-    let body_end = gz.len() - 8;
-    if flags & 0x04 != 0 {
-        let xlen = usize::from(u16::from_le_bytes([gz[pos], gz[pos + 1]]));
-        pos += 2 + xlen;
-    }
-    for flag in [0x08, 0x10] {
-        if flags & flag != 0 {
-            let end = gz
-                .get(pos..body_end)
-                .and_then(|rest| rest.iter().position(|b| *b == 0))
-                .ok_or_else(|| bad("unterminated header field"))?;
-            pos += end + 1;
-        }
-    }
-    if flags & 0x02 != 0 {
-        pos += 2;
-    }
-    let body = gz.get(pos..body_end).ok_or_else(|| bad("truncated"))?;
-    let data = miniz_oxide::inflate::decompress_to_vec_with_limit(body, MAX_BYTES)
-        .map_err(|e| bad(&format!("deflate: {e:?}")))?;
-    let trailer = &gz[body_end..];
-    let crc = u32::from_le_bytes([trailer[0], trailer[1], trailer[2], trailer[3]]);
-    let size = u32::from_le_bytes([trailer[4], trailer[5], trailer[6], trailer[7]]);
-    if crc != crc32(&data) || size != data.len() as u32 {
-        return Err(bad("checksum or length mismatch"));
-    }
-    Ok(data)
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
-        }
-    }
-    !crc
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn crc32_known_value() {
-        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
-    }
 
     #[test]
     fn round_trip_and_bit_order() {
