@@ -21,8 +21,13 @@ pub enum Command {
     Key(KeyCommand),
     /// Sign a licence as a verifiable credential.
     Issue(Box<IssueArgs>),
-    /// Verify a credential (JSON or vc+jwt) offline and explain the result.
+    /// Verify a credential (JSON or vc+jwt) or a presentation offline and explain the result.
     Verify(VerifyArgs),
+    /// Build, check and refresh the signed offline trust bundle.
+    #[command(subcommand)]
+    Bundle(BundleCommand),
+    /// Present licences to a verifier: a presentation signed with the business's key.
+    Present(PresentArgs),
 }
 
 /// Key management.
@@ -274,4 +279,148 @@ pub struct VerifyArgs {
     /// Language of the human report.
     #[arg(long, value_enum, default_value = "both")]
     pub lang: Lang,
+    #[command(flatten)]
+    pub trust: TrustArgs,
+    /// For a presentation: the challenge this verifier issued.
+    #[arg(long, value_name = "TEXT")]
+    pub challenge: Option<String>,
+    /// For a presentation: this verifier's domain.
+    #[arg(long, value_name = "DOMAIN")]
+    pub domain: Option<String>,
+    /// For a presentation: file of challenges already used (one a line); a
+    /// valid presentation's challenge is appended to it.
+    #[arg(long, value_name = "FILE")]
+    pub seen_challenges: Option<PathBuf>,
+}
+
+/// Verifying against a trust bundle.
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// The signed trust bundle: recognised agencies, catalogue, status lists.
+    #[arg(long, value_name = "FILE", requires = "root")]
+    pub bundle: Option<PathBuf>,
+    /// The root authority's did:key, which must have signed the bundle.
+    #[arg(long, value_name = "DID")]
+    pub root: Option<String>,
+    /// Refuse bundles older than this version (rollback protection).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub min_version: u64,
+    /// Status snapshots older than this many hours make the status unknown.
+    #[arg(long, value_name = "HOURS", default_value_t = 168)]
+    pub max_status_age: u32,
+}
+
+/// `elicence bundle`.
+#[derive(Debug, Subcommand)]
+pub enum BundleCommand {
+    /// Sign a trust list and a bundle with the root key (offline).
+    Build(BundleBuildArgs),
+    /// Check a bundle's signatures and contents, and show what it holds.
+    Verify(BundleVerifyArgs),
+    /// Re-fetch every status list from its issuer and re-sign the bundle (the only networked command).
+    Refresh(BundleRefreshArgs),
+}
+
+/// `elicence bundle build`.
+#[derive(Debug, Args)]
+pub struct BundleBuildArgs {
+    /// The root authority's signing key (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub root_key: PathBuf,
+    /// The agencies (JSON array; see docs/trust.md).
+    #[arg(long, value_name = "FILE")]
+    pub agencies: PathBuf,
+    /// The licence catalogue (see docs/catalogue.md).
+    #[arg(long, value_name = "FILE")]
+    pub catalogue: PathBuf,
+    /// A status list credential as fetched from its issuer (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub status_list: Vec<PathBuf>,
+    /// When the status lists were fetched (RFC 3339; default now).
+    #[arg(long, value_name = "DATETIME")]
+    pub fetched_at: Option<String>,
+    /// Bundle version: must grow with every release.
+    #[arg(long = "bundle-version", value_name = "N")]
+    pub version: u64,
+    /// Start of validity (RFC 3339; default: --created).
+    #[arg(long, value_name = "DATETIME")]
+    pub valid_from: Option<String>,
+    /// End of validity (RFC 3339).
+    #[arg(long, value_name = "DATETIME")]
+    pub valid_until: Option<String>,
+    /// Signing time (RFC 3339; default now). For reproducible outputs.
+    #[arg(long, value_name = "DATETIME")]
+    pub created: Option<String>,
+    /// Where to write the bundle (default stdout).
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+}
+
+/// `elicence bundle verify`.
+#[derive(Debug, Args)]
+pub struct BundleVerifyArgs {
+    /// The bundle.
+    #[arg(value_name = "FILE")]
+    pub bundle: PathBuf,
+    /// The root authority's did:key.
+    #[arg(long, value_name = "DID")]
+    pub root: String,
+    /// Refuse bundles older than this version.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub min_version: u64,
+    /// Judge freshness at this instant instead of now (RFC 3339).
+    #[arg(long, value_name = "DATETIME")]
+    pub now: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `elicence bundle refresh`.
+#[derive(Debug, Args)]
+pub struct BundleRefreshArgs {
+    /// The bundle to refresh.
+    #[arg(value_name = "FILE")]
+    pub bundle: PathBuf,
+    /// The root authority's signing key (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub root_key: PathBuf,
+    /// New version (default: the old one plus one).
+    #[arg(long = "bundle-version", value_name = "N")]
+    pub version: Option<u64>,
+    /// New end of validity (default: keep the old one).
+    #[arg(long, value_name = "DATETIME")]
+    pub valid_until: Option<String>,
+    /// Where to write the refreshed bundle.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+}
+
+/// `elicence present`.
+#[derive(Debug, Args)]
+pub struct PresentArgs {
+    /// Licence credentials to present (JSON or vc+jwt files).
+    #[arg(value_name = "CREDENTIAL", required = true)]
+    pub credentials: Vec<PathBuf>,
+    /// The business's own key (its did:key is the licences' subject).
+    #[arg(long, short, value_name = "FILE")]
+    pub key: PathBuf,
+    /// The challenge the verifier gave.
+    #[arg(long, value_name = "TEXT")]
+    pub challenge: String,
+    /// The verifier's domain.
+    #[arg(long, value_name = "DOMAIN")]
+    pub domain: String,
+    /// Signing time (RFC 3339; default now). For reproducible outputs.
+    #[arg(long, value_name = "DATETIME")]
+    pub created: Option<String>,
+    /// Where to write the presentation (default stdout).
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
 }

@@ -1,15 +1,18 @@
 //! The checks themselves, run in a fixed order; later checks that depend on
 //! an earlier failure are reported as not run rather than silently dropped.
 
+use std::collections::BTreeSet;
+
 use elicence_core::did::{DidError, OfflineResolver};
 use elicence_core::{jose, json, licence, proof};
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
+use crate::bundle::TrustBundle;
 use crate::report::{Check, CheckCode, Outcome, Report, SecuredFormat, Text};
 
-/// What the caller decides about how to verify.
+/// What the caller decides about how to verify without a trust bundle.
 #[derive(Debug, Clone)]
 pub struct Policy {
     /// The instant to judge validity at (the caller's clock; core has none).
@@ -20,6 +23,8 @@ pub struct Policy {
     /// Resolves verification methods offline: did:key always, did:web from
     /// the DID documents the caller loaded into it.
     pub resolver: OfflineResolver,
+    /// What a presentation must answer (challenge, domain); none for credentials.
+    pub presentation: Option<PresentationRequest>,
 }
 
 impl Policy {
@@ -29,78 +34,222 @@ impl Policy {
             now,
             proof_only: false,
             resolver: OfflineResolver::new(),
+            presentation: None,
         }
     }
 }
 
-/// Verifies a credential given as JSON (Data Integrity) or as a compact
-/// `vc+jwt`, and explains the result. Never panics on any input.
+/// What the caller decides about verifying with a trust bundle.
+#[derive(Debug, Clone)]
+pub struct TrustPolicy {
+    /// Status-list snapshots older than this (at `now`) cannot show a recent
+    /// revocation, so the status is "unknown" and the verdict cannot-decide.
+    pub max_status_age: Duration,
+    /// What a presentation must answer (challenge, domain); none for credentials.
+    pub presentation: Option<PresentationRequest>,
+}
+
+impl Default for TrustPolicy {
+    /// Snapshots up to 7 days old; no presentation expected.
+    fn default() -> Self {
+        TrustPolicy {
+            max_status_age: Duration::days(7),
+            presentation: None,
+        }
+    }
+}
+
+/// The verifier's side of a presentation exchange. The verifier stays pure:
+/// the caller keeps the set of challenges already used and records each
+/// report's `consumed_challenge` into it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PresentationRequest {
+    /// The challenge the verifier issued for this exchange.
+    pub challenge: String,
+    /// The verifier's domain the presentation must be bound to.
+    pub domain: String,
+    /// Challenges already used: a presentation answering one of them is a replay.
+    pub seen_challenges: BTreeSet<String>,
+}
+
+/// Verifies a credential (JSON Data Integrity, compact `vc+jwt`, QR payload)
+/// or a presentation without a trust bundle: proves integrity and the
+/// issuer's key ownership, but not that the issuer is a real agency.
+/// Never panics on any input.
 pub fn verify(input: &[u8], policy: &Policy) -> Report {
-    let mut run = Run::default();
-    let resolver = &policy.resolver;
-
-    let Some(secured) = run.decode(input) else {
-        return run.finish(None);
-    };
-
-    let credential = match secured {
-        Secured::Json(doc) => {
-            run.contexts(&doc);
-            run.data_integrity(&doc, resolver, policy.now);
-            doc
-        }
-        Secured::Jwt(jwt) => match run.jwt(&jwt, resolver) {
-            Some(doc) => {
-                run.contexts(&doc);
-                doc
-            }
-            None => return run.finish(None),
+    let ctx = Ctx {
+        now: policy.now,
+        resolver: &policy.resolver,
+        mode: Mode::Basic {
+            proof_only: policy.proof_only,
         },
+        presentation: policy.presentation.as_ref(),
     };
-
-    let skipped = |code| Check {
-        code,
-        outcome: Outcome::Skipped,
-        reason: Text::new(
-            "Skipped: --proof-only checks the proof alone.",
-            "ข้าม: ตรวจเฉพาะลายมือชื่อ (--proof-only)",
-        ),
-    };
-    if policy.proof_only {
-        for code in [
-            CheckCode::IssuerKey,
-            CheckCode::Validity,
-            CheckCode::LicenceData,
-        ] {
-            run.checks.push(skipped(code));
-        }
-    } else if !run.signers.is_empty() {
-        // Only signed content is worth judging: an altered credential's dates
-        // or licence fields mean nothing, so those checks are left "not run".
-        run.issuer_key();
-        run.validity(&credential, policy.now);
-        run.licence_data(&credential);
-    }
-    let verified = (!run.signers.is_empty()).then_some(credential);
-    run.finish(verified)
+    ctx.verify_input(input)
 }
 
-enum Secured {
+/// Verifies a credential or presentation against a trust bundle at `now`:
+/// everything [`verify`] checks, plus a recognised agency, its key in force
+/// when it signed, its authority for the licence type, revocation and
+/// suspension, and the catalogue's requirements. The issuer's name in the
+/// report comes from the trust list. Never panics on any input.
+pub fn verify_with_bundle(
+    input: &[u8],
+    bundle: &TrustBundle,
+    now: OffsetDateTime,
+    policy: &TrustPolicy,
+) -> Report {
+    let ctx = Ctx {
+        now,
+        resolver: &bundle.resolver,
+        mode: Mode::Bundle { bundle, policy },
+        presentation: policy.presentation.as_ref(),
+    };
+    ctx.verify_input(input)
+}
+
+#[derive(Clone, Copy)]
+pub(crate) enum Mode<'a> {
+    Basic {
+        proof_only: bool,
+    },
+    Bundle {
+        bundle: &'a TrustBundle,
+        policy: &'a TrustPolicy,
+    },
+}
+
+#[derive(Clone, Copy)]
+pub(crate) struct Ctx<'a> {
+    pub(crate) now: OffsetDateTime,
+    pub(crate) resolver: &'a OfflineResolver,
+    pub(crate) mode: Mode<'a>,
+    pub(crate) presentation: Option<&'a PresentationRequest>,
+}
+
+pub(crate) enum Secured {
     Json(Value),
     Jwt(String),
 }
 
+impl Ctx<'_> {
+    fn credential_order(&self) -> &'static [CheckCode] {
+        match self.mode {
+            Mode::Basic { .. } => &CheckCode::WITHOUT_BUNDLE,
+            Mode::Bundle { .. } => &CheckCode::WITH_BUNDLE,
+        }
+    }
+
+    fn verify_input(&self, input: &[u8]) -> Report {
+        let mut run = Run::default();
+        if let Mode::Bundle { bundle, .. } = self.mode {
+            run.trust_bundle(bundle, self.now);
+        }
+        match run.decode(input) {
+            None => run.finish(None, self.credential_order()),
+            Some(Secured::Json(doc)) if has_type(&doc, "VerifiablePresentation") => {
+                crate::presentation::verify_presentation(self, doc)
+            }
+            Some(secured) => {
+                let shaped = match secured {
+                    Secured::Json(doc) => run.credential_shape(doc).map(Secured::Json),
+                    jwt => Some(jwt),
+                };
+                match shaped {
+                    Some(s) => self.verify_credential(run, s),
+                    None => run.finish(None, self.credential_order()),
+                }
+            }
+        }
+    }
+
+    /// Verifies one decoded credential; `run` may already hold the trust-bundle check.
+    pub(crate) fn verify_credential(&self, mut run: Run, secured: Secured) -> Report {
+        let credential = match secured {
+            Secured::Json(doc) => {
+                run.contexts(&doc, self.mode);
+                run.data_integrity(&doc, self.resolver, self.now);
+                doc
+            }
+            Secured::Jwt(jwt) => match run.jwt(&jwt, self.resolver) {
+                Some(doc) => {
+                    run.contexts(&doc, self.mode);
+                    doc
+                }
+                None => return run.finish(None, self.credential_order()),
+            },
+        };
+        let signed = !run.signers.is_empty();
+        match self.mode {
+            Mode::Basic { proof_only: true } => {
+                let skipped = |code| Check {
+                    code,
+                    outcome: Outcome::Skipped,
+                    reason: Text::new(
+                        "Skipped: --proof-only checks the proof alone.",
+                        "ข้าม: ตรวจเฉพาะลายมือชื่อ (--proof-only)",
+                    ),
+                };
+                for code in [
+                    CheckCode::IssuerKey,
+                    CheckCode::Validity,
+                    CheckCode::LicenceData,
+                ] {
+                    run.checks.push(skipped(code));
+                }
+            }
+            Mode::Basic { proof_only: false } => {
+                // Only signed content is worth judging: an altered credential's dates
+                // or licence fields mean nothing, so those checks are left "not run".
+                if signed {
+                    run.issuer_key();
+                    run.validity(&credential, self.now);
+                    run.licence_data(&credential);
+                }
+            }
+            Mode::Bundle { bundle, policy } => {
+                // An issuer that is not on the trust list is rejected whether
+                // or not the signature held: failing on a claim is safe.
+                let agency = run.issuer_trusted(bundle, signed);
+                if signed {
+                    run.issuer_key();
+                    if let Some(agency) = agency {
+                        run.key_window(bundle, agency, &credential, self.now);
+                        run.issuer_authorised(bundle, agency, &credential);
+                        run.status(bundle, policy, &credential, self.now);
+                    }
+                    run.validity(&credential, self.now);
+                    run.licence_data(&credential);
+                    run.subject_schema(bundle, &credential);
+                }
+            }
+        }
+        let verified = signed.then_some(credential);
+        run.finish(verified, self.credential_order())
+    }
+}
+
+/// A signature that verified.
+#[derive(Debug, Clone)]
+pub(crate) struct Signer {
+    pub(crate) verification_method: String,
+    pub(crate) controller: String,
+    /// When the signer says it signed (DI `created`, JWT `iat`).
+    pub(crate) created: Option<String>,
+}
+
 #[derive(Default)]
-struct Run {
-    checks: Vec<Check>,
-    format: Option<SecuredFormat>,
-    issuer: Option<String>,
-    /// (verification method, controller) of every proof that verified.
-    signers: Vec<(String, String)>,
+pub(crate) struct Run {
+    pub(crate) checks: Vec<Check>,
+    pub(crate) format: Option<SecuredFormat>,
+    pub(crate) issuer: Option<String>,
+    pub(crate) issuer_name: Option<Text>,
+    /// Every proof that verified.
+    pub(crate) signers: Vec<Signer>,
 }
 
 impl Run {
-    fn push(&mut self, code: CheckCode, outcome: Outcome, reason: Text) {
+    pub(crate) fn push(&mut self, code: CheckCode, outcome: Outcome, reason: Text) {
         self.checks.push(Check {
             code,
             outcome,
@@ -108,8 +257,8 @@ impl Run {
         });
     }
 
-    fn finish(mut self, credential: Option<Value>) -> Report {
-        for code in CheckCode::ALL {
+    pub(crate) fn finish(mut self, credential: Option<Value>, order: &[CheckCode]) -> Report {
+        for &code in order {
             if !self.checks.iter().any(|c| c.code == code) {
                 self.push(
                     code,
@@ -122,18 +271,26 @@ impl Run {
             }
         }
         self.checks
-            .sort_by_key(|c| CheckCode::ALL.iter().position(|k| *k == c.code));
+            .sort_by_key(|c| order.iter().position(|k| *k == c.code));
         Report {
             verdict: Report::decide(&self.checks),
             format: self.format,
             issuer: self.issuer,
-            verification_methods: self.signers.into_iter().map(|(vm, _)| vm).collect(),
+            issuer_name: self.issuer_name,
+            holder: None,
+            verification_methods: self
+                .signers
+                .into_iter()
+                .map(|s| s.verification_method)
+                .collect(),
             checks: self.checks,
             credential,
+            credentials: Vec::new(),
+            consumed_challenge: None,
         }
     }
 
-    fn decode(&mut self, input: &[u8]) -> Option<Secured> {
+    pub(crate) fn decode(&mut self, input: &[u8]) -> Option<Secured> {
         let text = match std::str::from_utf8(input) {
             Ok(t) => t.trim(),
             Err(_) => {
@@ -147,7 +304,7 @@ impl Run {
         };
         if text.starts_with('{') {
             match json::parse_strict(text.as_bytes()) {
-                Ok(doc) => self.credential_shape(doc).map(Secured::Json),
+                Ok(doc) => Some(Secured::Json(doc)),
                 Err(e) => {
                     self.push(
                         CheckCode::Format,
@@ -160,6 +317,8 @@ impl Run {
                     None
                 }
             }
+        } else if text.starts_with("LC1:") {
+            self.qr(text)
         } else if text.split('.').count() == 3 && !text.contains(char::is_whitespace) {
             Some(Secured::Jwt(text.to_owned()))
         } else {
@@ -167,16 +326,35 @@ impl Run {
                 CheckCode::Format,
                 Outcome::Fail,
                 Text::new(
-                    "The input is neither a JSON credential nor a vc+jwt.",
-                    "ข้อมูลไม่ใช่ใบรับรอง JSON หรือ vc+jwt",
+                    "The input is neither a JSON credential or presentation, a vc+jwt, nor an elicence QR payload.",
+                    "ข้อมูลไม่ใช่ใบรับรองหรือการแสดงใบรับรองแบบ JSON, vc+jwt หรือข้อมูล QR ของ elicence",
                 ),
             );
             None
         }
     }
 
+    /// A QR payload (`LC1:…`): the credential it carries, decoded exactly.
+    fn qr(&mut self, payload: &str) -> Option<Secured> {
+        match elicence_core::qr::decode(payload) {
+            Ok(elicence_core::qr::Secured::Json(doc)) => Some(Secured::Json(doc)),
+            Ok(elicence_core::qr::Secured::Jwt(jwt)) => Some(Secured::Jwt(jwt)),
+            Err(e) => {
+                self.push(
+                    CheckCode::Format,
+                    Outcome::Fail,
+                    Text::new(
+                        format!("Not a readable elicence QR payload: {e}"),
+                        format!("ข้อมูล QR ของ elicence อ่านไม่ได้: {e}"),
+                    ),
+                );
+                None
+            }
+        }
+    }
+
     /// Checks the VCDM shape we need before any cryptography.
-    fn credential_shape(&mut self, doc: Value) -> Option<Value> {
+    pub(crate) fn credential_shape(&mut self, doc: Value) -> Option<Value> {
         let problem = if !doc.is_object() {
             Some("the credential is not a JSON object")
         } else if !has_type(&doc, "VerifiableCredential") {
@@ -207,25 +385,42 @@ impl Run {
         }
     }
 
-    fn contexts(&mut self, doc: &Value) {
-        match licence::check_contexts(doc) {
-            Ok(()) => self.push(
-                CheckCode::Contexts,
-                Outcome::Pass,
-                Text::new(
-                    "Every context is pinned and shipped with elicence; nothing was fetched.",
-                    "บริบททั้งหมดฝังมากับโปรแกรมและตรึงค่าแฮชไว้ ไม่มีการดึงข้อมูลจากเครือข่าย",
-                ),
-            ),
-            Err(e) => self.push(
+    pub(crate) fn contexts(&mut self, doc: &Value, mode: Mode<'_>) {
+        if let Err(e) = licence::check_contexts(doc) {
+            return self.push(
                 CheckCode::Contexts,
                 Outcome::Fail,
                 Text::new(format!("{e}"), format!("บริบท JSON-LD ไม่ได้รับอนุญาต: {e}")),
-            ),
+            );
         }
+        if let Mode::Bundle { bundle, .. } = mode {
+            if let Some(url) = context_urls(doc).into_iter().find(|u| !bundle.pins(u)) {
+                return self.push(
+                    CheckCode::Contexts,
+                    Outcome::Fail,
+                    Text::new(
+                        format!("The context {url} is not pinned by the trust bundle."),
+                        format!("บริบท {url} ไม่อยู่ในรายการที่ชุดข้อมูลความเชื่อถือตรึงไว้"),
+                    ),
+                );
+            }
+        }
+        self.push(
+            CheckCode::Contexts,
+            Outcome::Pass,
+            Text::new(
+                "Every context is pinned and shipped with elicence; nothing was fetched.",
+                "บริบททั้งหมดฝังมากับโปรแกรมและตรึงค่าแฮชไว้ ไม่มีการดึงข้อมูลจากเครือข่าย",
+            ),
+        );
     }
 
-    fn data_integrity(&mut self, doc: &Value, resolver: &OfflineResolver, now: OffsetDateTime) {
+    pub(crate) fn data_integrity(
+        &mut self,
+        doc: &Value,
+        resolver: &OfflineResolver,
+        now: OffsetDateTime,
+    ) {
         self.push(
             CheckCode::Format,
             Outcome::Pass,
@@ -244,7 +439,11 @@ impl Run {
                     verified.iter().map(|p| p.suite.name().to_owned()).collect();
                 self.signers = verified
                     .into_iter()
-                    .map(|p| (p.verification_method, p.controller))
+                    .map(|p| Signer {
+                        verification_method: p.verification_method,
+                        controller: p.controller,
+                        created: p.created,
+                    })
                     .collect();
                 self.push(
                     CheckCode::Proof,
@@ -265,7 +464,7 @@ impl Run {
         }
     }
 
-    fn jwt(&mut self, jwt: &str, resolver: &OfflineResolver) -> Option<Value> {
+    pub(crate) fn jwt(&mut self, jwt: &str, resolver: &OfflineResolver) -> Option<Value> {
         match jose::verify_vc_jwt(jwt, resolver) {
             Ok(verified) => {
                 let alg = verified
@@ -274,6 +473,7 @@ impl Run {
                     .and_then(Value::as_str)
                     .unwrap_or("")
                     .to_owned();
+                let created = jwt_issued_at(&verified.credential);
                 let doc = self.credential_shape(verified.credential)?;
                 self.push(
                     CheckCode::Format,
@@ -284,7 +484,11 @@ impl Run {
                     ),
                 );
                 self.format = Some(SecuredFormat::VcJwt { alg: alg.clone() });
-                self.signers = vec![(verified.verification_method, verified.controller)];
+                self.signers = vec![Signer {
+                    verification_method: verified.verification_method,
+                    controller: verified.controller,
+                    created,
+                }];
                 self.push(
                     CheckCode::Proof,
                     Outcome::Pass,
@@ -344,17 +548,17 @@ impl Run {
         }
     }
 
-    fn issuer_key(&mut self) {
+    pub(crate) fn issuer_key(&mut self) {
         let Some(issuer) = self.issuer.clone() else {
             return;
         };
         if self.signers.is_empty() {
             return; // reported as not run by finish()
         }
-        let foreign: Vec<&(String, String)> = self
+        let foreign: Vec<&Signer> = self
             .signers
             .iter()
-            .filter(|(_, controller)| *controller != issuer)
+            .filter(|s| s.controller != issuer)
             .collect();
         if foreign.is_empty() {
             self.push(
@@ -366,7 +570,7 @@ impl Run {
                 ),
             );
         } else {
-            let (vm, controller) = foreign[0];
+            let (vm, controller) = (&foreign[0].verification_method, &foreign[0].controller);
             self.push(
                 CheckCode::IssuerKey,
                 Outcome::Fail,
@@ -382,7 +586,7 @@ impl Run {
         }
     }
 
-    fn validity(&mut self, doc: &Value, now: OffsetDateTime) {
+    pub(crate) fn validity(&mut self, doc: &Value, now: OffsetDateTime) {
         let (from_key, until_key) =
             if doc.get("issuanceDate").is_some() && doc.get("validFrom").is_none() {
                 ("issuanceDate", "expirationDate")
@@ -434,7 +638,7 @@ impl Run {
         );
     }
 
-    fn licence_data(&mut self, doc: &Value) {
+    pub(crate) fn licence_data(&mut self, doc: &Value) {
         if !has_type(doc, "BusinessLicenceCredential") {
             return self.push(
                 CheckCode::LicenceData,
@@ -466,7 +670,40 @@ impl Run {
     }
 }
 
-fn has_type(doc: &Value, wanted: &str) -> bool {
+/// Every context URL of a document: top level and in its proofs.
+pub(crate) fn context_urls(doc: &Value) -> Vec<&str> {
+    fn urls(ctx: Option<&Value>) -> Vec<&str> {
+        match ctx {
+            Some(Value::String(s)) => vec![s],
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+    let mut out = urls(doc.get("@context"));
+    match doc.get("proof") {
+        Some(Value::Array(ps)) => ps.iter().for_each(|p| out.extend(urls(p.get("@context")))),
+        Some(p) => out.extend(urls(p.get("@context"))),
+        None => {}
+    }
+    out
+}
+
+/// A vc+jwt's signing time: the JWT `iat` if present (RFC 7519 NumericDate),
+/// else the credential's own `validFrom`.
+fn jwt_issued_at(credential: &Value) -> Option<String> {
+    if let Some(iat) = credential.get("iat").and_then(Value::as_i64) {
+        return OffsetDateTime::from_unix_timestamp(iat)
+            .ok()
+            .and_then(|t| t.format(&Rfc3339).ok());
+    }
+    credential
+        .get("validFrom")
+        .or_else(|| credential.get("issuanceDate"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+pub(crate) fn has_type(doc: &Value, wanted: &str) -> bool {
     match doc.get("type") {
         Some(Value::String(t)) => t == wanted,
         Some(Value::Array(ts)) => ts.iter().any(|t| t.as_str() == Some(wanted)),
@@ -474,7 +711,7 @@ fn has_type(doc: &Value, wanted: &str) -> bool {
     }
 }
 
-fn issuer_id(issuer: &Value) -> Option<&str> {
+pub(crate) fn issuer_id(issuer: &Value) -> Option<&str> {
     match issuer {
         Value::String(id) => Some(id),
         Value::Object(o) => o.get("id").and_then(Value::as_str),

@@ -51,17 +51,67 @@ pub enum CheckCode {
     Validity,
     /// The licence fields are well formed (Thai ID check digit, licence IRI).
     LicenceData,
+    /// The trust bundle is in force at `now` (bundle mode).
+    TrustBundle,
+    /// The issuer is an agency on the trust list (bundle mode).
+    IssuerTrusted,
+    /// The signing key is the agency's and was in its validity window when
+    /// the proof was created (bundle mode).
+    KeyWindow,
+    /// The agency may issue this licence type (bundle mode).
+    IssuerAuthorised,
+    /// Not revoked or suspended per a fresh enough status-list snapshot (bundle mode).
+    Status,
+    /// The licence type is in the catalogue and the subject has the fields it requires (bundle mode).
+    SubjectSchema,
+    /// The presentation's own proof (`authentication`) verifies and was made by its holder.
+    PresentationProof,
+    /// The presentation answers the verifier's challenge, which was not used before.
+    Challenge,
+    /// The presentation is bound to the verifier's domain.
+    Domain,
+    /// Every presented credential is about the holder (`credentialSubject.id` = holder).
+    HolderBinding,
+    /// Every presented credential verifies on its own (see the nested reports).
+    Credentials,
 }
 
 impl CheckCode {
-    /// Every check, in report order.
-    pub const ALL: [CheckCode; 6] = [
+    /// The checks of a credential verified without a trust bundle, in report order.
+    pub const WITHOUT_BUNDLE: [CheckCode; 6] = [
         CheckCode::Format,
         CheckCode::Contexts,
         CheckCode::Proof,
         CheckCode::IssuerKey,
         CheckCode::Validity,
         CheckCode::LicenceData,
+    ];
+
+    /// The checks of a credential verified with a trust bundle, in report order.
+    pub const WITH_BUNDLE: [CheckCode; 12] = [
+        CheckCode::TrustBundle,
+        CheckCode::Format,
+        CheckCode::Contexts,
+        CheckCode::Proof,
+        CheckCode::IssuerKey,
+        CheckCode::IssuerTrusted,
+        CheckCode::KeyWindow,
+        CheckCode::IssuerAuthorised,
+        CheckCode::Validity,
+        CheckCode::Status,
+        CheckCode::LicenceData,
+        CheckCode::SubjectSchema,
+    ];
+
+    /// The checks of a presentation itself (each credential in it gets its own report).
+    pub const PRESENTATION: [CheckCode; 7] = [
+        CheckCode::Format,
+        CheckCode::Contexts,
+        CheckCode::PresentationProof,
+        CheckCode::Challenge,
+        CheckCode::Domain,
+        CheckCode::HolderBinding,
+        CheckCode::Credentials,
     ];
 
     /// The stable machine code, as serialised.
@@ -73,6 +123,17 @@ impl CheckCode {
             CheckCode::IssuerKey => "issuer-key",
             CheckCode::Validity => "validity",
             CheckCode::LicenceData => "licence-data",
+            CheckCode::TrustBundle => "trust-bundle",
+            CheckCode::IssuerTrusted => "issuer-trusted",
+            CheckCode::KeyWindow => "key-window",
+            CheckCode::IssuerAuthorised => "issuer-authorised",
+            CheckCode::Status => "status",
+            CheckCode::SubjectSchema => "subject-schema",
+            CheckCode::PresentationProof => "presentation-proof",
+            CheckCode::Challenge => "challenge",
+            CheckCode::Domain => "domain",
+            CheckCode::HolderBinding => "holder-binding",
+            CheckCode::Credentials => "credentials",
         }
     }
 
@@ -85,6 +146,24 @@ impl CheckCode {
             CheckCode::IssuerKey => Text::new("Issuer owns the key", "ผู้ออกเป็นเจ้าของกุญแจ"),
             CheckCode::Validity => Text::new("Validity period", "ระยะเวลาที่มีผล"),
             CheckCode::LicenceData => Text::new("Licence data", "ข้อมูลใบอนุญาต"),
+            CheckCode::TrustBundle => Text::new("Trust bundle", "ชุดข้อมูลความเชื่อถือ"),
+            CheckCode::IssuerTrusted => Text::new("Recognised agency", "หน่วยงานที่ได้รับการรับรอง"),
+            CheckCode::KeyWindow => Text::new("Key in force when signed", "กุญแจมีผลในวันที่ลงนาม"),
+            CheckCode::IssuerAuthorised => Text::new(
+                "Authorised for this licence type",
+                "มีอำนาจออกใบอนุญาตประเภทนี้",
+            ),
+            CheckCode::Status => Text::new("Revocation and suspension", "การเพิกถอนและการพักใช้"),
+            CheckCode::SubjectSchema => {
+                Text::new("Catalogue requirements", "ข้อกำหนดตามทะเบียนประเภทใบอนุญาต")
+            }
+            CheckCode::PresentationProof => Text::new("Presenter's signature", "ลายมือชื่อของผู้แสดง"),
+            CheckCode::Challenge => Text::new("Fresh challenge", "รหัสท้าทายใหม่"),
+            CheckCode::Domain => Text::new("Intended verifier", "ผู้ตรวจสอบที่ระบุ"),
+            CheckCode::HolderBinding => {
+                Text::new("Presenter is the licence holder", "ผู้แสดงเป็นผู้ถือใบอนุญาต")
+            }
+            CheckCode::Credentials => Text::new("Presented licences", "ใบอนุญาตที่แสดง"),
         }
     }
 }
@@ -144,18 +223,34 @@ pub struct Report {
     pub format: Option<SecuredFormat>,
     /// The issuer's identifier as the credential states it.
     pub issuer: Option<String>,
+    /// The issuer's official name from the trust list (never the credential's
+    /// own claim); only in bundle mode, once the issuer is recognised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer_name: Option<Text>,
+    /// The presentation's holder (presentations only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
     /// The verification methods whose signatures verified.
     pub verification_methods: Vec<String>,
     /// Every check, in order.
     pub checks: Vec<Check>,
     /// The credential, only when its proof verified (the JWT payload for `vc+jwt`).
     pub credential: Option<serde_json::Value>,
+    /// One report per presented credential (presentations only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub credentials: Vec<Report>,
+    /// The challenge this presentation used up: the caller must add it to the
+    /// set of seen challenges so the same presentation cannot be replayed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consumed_challenge: Option<String>,
 }
 
 impl Report {
     /// Derives the verdict from the checks: fails closed, so anything that did
     /// not run counts against the credential.
     pub(crate) fn decide(checks: &[Check]) -> Verdict {
+        // A presentation's nested reports are folded in through its
+        // `credentials` check, so the checks alone decide.
         if checks.iter().any(|c| c.outcome == Outcome::Fail) {
             Verdict::Invalid
         } else if checks.iter().any(|c| c.outcome == Outcome::NotRun) {

@@ -1,7 +1,9 @@
 //! Command implementations: thin glue from parsed arguments to the libraries.
 
+mod bundle;
 mod issue;
 mod key;
+mod present;
 mod verify;
 
 use std::path::Path;
@@ -9,7 +11,7 @@ use std::process::ExitCode;
 
 use elicence_core::keys::SigningKey;
 
-use crate::cli::{Cli, Command, KeyCommand, PassphraseArgs};
+use crate::cli::{BundleCommand, Cli, Command, KeyCommand, PassphraseArgs};
 use crate::error::CliError;
 use crate::{io, passphrase};
 
@@ -22,6 +24,10 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Key(KeyCommand::Export(a)) => key::export(&a),
         Command::Issue(a) => issue::issue(&a),
         Command::Verify(a) => verify::verify(&a),
+        Command::Bundle(BundleCommand::Build(a)) => bundle::build(&a),
+        Command::Bundle(BundleCommand::Verify(a)) => bundle::verify(&a),
+        Command::Bundle(BundleCommand::Refresh(a)) => bundle::refresh(&a),
+        Command::Present(a) => present::present(&a),
     }
 }
 

@@ -3,9 +3,11 @@
 use std::process::ExitCode;
 
 use elicence_core::did::OfflineResolver;
-use elicence_verifier::{Outcome, Policy, Report, Verdict};
+use std::collections::BTreeSet;
+
+use elicence_verifier::{Outcome, Policy, PresentationRequest, Report, TrustPolicy, Verdict};
 use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
 use crate::cli::{Lang, VerifyArgs};
 use crate::error::CliError;
@@ -26,12 +28,68 @@ pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
         did_documents.push(io::read_json(path)?);
     }
     let resolver = OfflineResolver::with_documents(did_documents)?;
-    let policy = Policy {
-        now,
-        proof_only: a.proof_only,
-        resolver,
+    let seen = match &a.seen_challenges {
+        Some(path) if path.exists() => String::from_utf8_lossy(&io::read_input(path)?)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        _ => BTreeSet::new(),
     };
-    let report = elicence_verifier::verify(&input, &policy);
+    let presentation = match (&a.challenge, &a.domain) {
+        (Some(challenge), Some(domain)) => Some(PresentationRequest {
+            challenge: challenge.clone(),
+            domain: domain.clone(),
+            seen_challenges: seen,
+        }),
+        (None, None) => None,
+        _ => {
+            return Err(CliError::Usage(
+                "give both --challenge and --domain to verify a presentation".into(),
+            ))
+        }
+    };
+    let report = match (&a.trust.bundle, &a.trust.root) {
+        (Some(path), Some(root)) => {
+            if a.proof_only || !a.did_doc.is_empty() {
+                return Err(CliError::Usage(
+                    "--bundle decides trust itself: it cannot be combined with --proof-only or --did-doc".into(),
+                ));
+            }
+            let bundle = super::bundle::open_for_verify(path, root, a.trust.min_version)?;
+            let policy = TrustPolicy {
+                max_status_age: Duration::hours(i64::from(a.trust.max_status_age)),
+                presentation,
+            };
+            elicence_verifier::verify_with_bundle(&input, &bundle, now, &policy)
+        }
+        (None, Some(_)) => {
+            return Err(CliError::Usage("--root needs --bundle".into()));
+        }
+        _ => {
+            let policy = Policy {
+                now,
+                proof_only: a.proof_only,
+                resolver,
+                presentation,
+            };
+            elicence_verifier::verify(&input, &policy)
+        }
+    };
+    if let (Some(path), Some(challenge), Verdict::Valid) = (
+        &a.seen_challenges,
+        &report.consumed_challenge,
+        report.verdict,
+    ) {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| CliError::io(path, e))?;
+        std::io::Write::write_all(&mut file, format!("{challenge}\n").as_bytes())
+            .map_err(|e| CliError::io(path, e))?;
+    }
     let text = if a.json {
         let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
         s.push('\n');
@@ -46,8 +104,20 @@ pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
     })
 }
 
-/// A report a person reads on a terminal: verdict first, then each check.
+/// A report a person reads on a terminal: verdict first, then each check,
+/// then (for a presentation) each presented credential's report, indented.
 pub fn human(report: &Report, lang: Lang) -> String {
+    let mut out = human_one(report, lang);
+    for (i, inner) in report.credentials.iter().enumerate() {
+        out.push_str(&format!("\ncredential {i}:\n"));
+        for line in human_one(inner, lang).lines() {
+            out.push_str(&format!("    {line}\n"));
+        }
+    }
+    out
+}
+
+fn human_one(report: &Report, lang: Lang) -> String {
     let (en, th) = match report.verdict {
         Verdict::Valid => ("VALID", "ถูกต้อง"),
         Verdict::Invalid => ("INVALID", "ไม่ถูกต้อง"),
@@ -60,6 +130,16 @@ pub fn human(report: &Report, lang: Lang) -> String {
     };
     if let Some(issuer) = &report.issuer {
         out.push_str(&format!("issuer: {issuer}\n"));
+    }
+    if let Some(name) = &report.issuer_name {
+        match lang {
+            Lang::En => out.push_str(&format!("issued by: {}\n", name.en)),
+            Lang::Th => out.push_str(&format!("ผู้ออก: {}\n", name.th)),
+            Lang::Both => out.push_str(&format!("issued by / ผู้ออก: {} / {}\n", name.en, name.th)),
+        }
+    }
+    if let Some(holder) = &report.holder {
+        out.push_str(&format!("holder: {holder}\n"));
     }
     for check in &report.checks {
         let mark = match check.outcome {

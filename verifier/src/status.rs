@@ -1,0 +1,277 @@
+//! Bitstring Status List 1.0 (W3C): reading a credential's status entry and
+//! looking its bit up in a status list credential snapshot.
+//!
+//! `encodedList` is multibase base64url (`u`, no padding) of a GZIP-compressed
+//! bitstring; bit 0 is the most significant bit of the first byte.
+//!
+//! The bitstring codec is `elicence_core::status`; this module reads the
+//! entry and list credential members the verifier needs.
+
+use elicence_core::status::Bitstring;
+use serde_json::Value;
+
+/// The entry type a licence's `credentialStatus` uses.
+pub const ENTRY_TYPE: &str = "BitstringStatusListEntry";
+/// The type of a status list credential.
+pub const LIST_CREDENTIAL_TYPE: &str = "BitstringStatusListCredential";
+/// The type of a status list credential's subject.
+pub const LIST_TYPE: &str = "BitstringStatusList";
+/// The spec's minimum list length (16 KiB of bits), for herd privacy.
+pub const MIN_BITS: usize = 131_072;
+
+/// Why a status entry or list is unusable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StatusError {
+    /// A member is missing or has the wrong JSON type.
+    #[error("{field}: {reason}")]
+    Malformed {
+        /// The member.
+        field: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// `statusSize` other than 1 (multi-bit statuses are not supported).
+    #[error("statusSize {0} is not supported (only 1)")]
+    UnsupportedSize(String),
+    /// `encodedList` does not decode.
+    #[error("encodedList: {0}")]
+    Encoding(String),
+    /// The index is past the end of the list.
+    #[error("statusListIndex {index} is outside the list ({len} entries)")]
+    OutOfRange {
+        /// The index.
+        index: u64,
+        /// The list's length in bits.
+        len: usize,
+    },
+}
+
+fn malformed(field: &'static str, reason: impl Into<String>) -> StatusError {
+    StatusError::Malformed {
+        field,
+        reason: reason.into(),
+    }
+}
+
+/// One `credentialStatus` entry of a licence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusEntry {
+    /// `revocation`, `suspension`, `message` or `refresh`.
+    pub purpose: String,
+    /// The bit position in the list.
+    pub index: u64,
+    /// The URL of the status list credential.
+    pub list_url: String,
+}
+
+impl StatusEntry {
+    /// Reads every entry of a `credentialStatus` value (an object or an array).
+    pub fn all_from(status: &Value) -> Result<Vec<StatusEntry>, StatusError> {
+        match status {
+            Value::Array(items) if !items.is_empty() => {
+                items.iter().map(Self::from_value).collect()
+            }
+            Value::Object(_) => Ok(vec![Self::from_value(status)?]),
+            _ => Err(malformed(
+                "credentialStatus",
+                "must be an object or a non-empty array",
+            )),
+        }
+    }
+
+    /// Reads one `BitstringStatusListEntry`.
+    pub fn from_value(entry: &Value) -> Result<StatusEntry, StatusError> {
+        if !has_type(entry, ENTRY_TYPE) {
+            return Err(malformed(
+                "credentialStatus.type",
+                format!("must be {ENTRY_TYPE}"),
+            ));
+        }
+        let text = |field: &'static str, name: &str| {
+            entry
+                .get(name)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .ok_or_else(|| malformed(field, "must be a non-empty string"))
+        };
+        let purpose = text("credentialStatus.statusPurpose", "statusPurpose")?;
+        let index_text = text("credentialStatus.statusListIndex", "statusListIndex")?;
+        let index = parse_index(index_text).ok_or_else(|| {
+            malformed(
+                "credentialStatus.statusListIndex",
+                "must be a decimal integer string",
+            )
+        })?;
+        let list_url = text(
+            "credentialStatus.statusListCredential",
+            "statusListCredential",
+        )?;
+        match entry.get("statusSize") {
+            None => {}
+            Some(Value::Number(n)) if n.as_u64() == Some(1) => {}
+            Some(other) => return Err(StatusError::UnsupportedSize(other.to_string())),
+        }
+        Ok(StatusEntry {
+            purpose: purpose.to_owned(),
+            index,
+            list_url: list_url.to_owned(),
+        })
+    }
+}
+
+fn parse_index(s: &str) -> Option<u64> {
+    if s.is_empty() || s.len() > 12 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// A decoded status list credential (its proof is checked by the caller).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusList {
+    /// The list credential's `id` (what entries point to).
+    pub url: String,
+    /// The issuer's DID.
+    pub issuer: String,
+    /// The list's purpose; must equal the entry's.
+    pub purpose: String,
+    /// The decompressed bitstring.
+    pub bits: Vec<u8>,
+}
+
+impl StatusList {
+    /// Reads a `BitstringStatusListCredential` and decodes its bitstring.
+    pub fn from_credential(credential: &Value) -> Result<StatusList, StatusError> {
+        if !has_type(credential, LIST_CREDENTIAL_TYPE) {
+            return Err(malformed(
+                "type",
+                format!("must include {LIST_CREDENTIAL_TYPE}"),
+            ));
+        }
+        let url = credential
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| malformed("id", "must be the status list URL"))?;
+        let issuer = match credential.get("issuer") {
+            Some(Value::String(s)) => s.as_str(),
+            Some(o) => o
+                .get("id")
+                .and_then(Value::as_str)
+                .ok_or_else(|| malformed("issuer", "has no id"))?,
+            None => return Err(malformed("issuer", "is missing")),
+        };
+        let subject = credential
+            .get("credentialSubject")
+            .filter(|s| s.is_object())
+            .ok_or_else(|| malformed("credentialSubject", "must be an object"))?;
+        if !has_type(subject, LIST_TYPE) {
+            return Err(malformed(
+                "credentialSubject.type",
+                format!("must be {LIST_TYPE}"),
+            ));
+        }
+        let purpose = subject
+            .get("statusPurpose")
+            .and_then(Value::as_str)
+            .ok_or_else(|| malformed("credentialSubject.statusPurpose", "must be a string"))?;
+        let encoded = subject
+            .get("encodedList")
+            .and_then(Value::as_str)
+            .ok_or_else(|| malformed("credentialSubject.encodedList", "must be a string"))?;
+        Ok(StatusList {
+            url: url.to_owned(),
+            issuer: issuer.to_owned(),
+            purpose: purpose.to_owned(),
+            bits: decode_list(encoded)?,
+        })
+    }
+
+    /// The list's length in entries.
+    pub fn len(&self) -> usize {
+        self.bits.len() * 8
+    }
+
+    /// Whether the list has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.bits.is_empty()
+    }
+
+    /// The status bit at `index`.
+    pub fn bit(&self, index: u64) -> Result<bool, StatusError> {
+        let out = || StatusError::OutOfRange {
+            index,
+            len: self.len(),
+        };
+        let i = usize::try_from(index).map_err(|_| out())?;
+        let byte = self.bits.get(i / 8).ok_or_else(out)?;
+        Ok(byte & (0x80 >> (i % 8)) != 0)
+    }
+}
+
+fn has_type(v: &Value, wanted: &str) -> bool {
+    match v.get("type") {
+        Some(Value::String(t)) => t == wanted,
+        Some(Value::Array(ts)) => ts.iter().any(|t| t.as_str() == Some(wanted)),
+        _ => false,
+    }
+}
+
+/// Decodes an `encodedList` into the raw bitstring (via
+/// `elicence_core::status`), refusing lists shorter than the spec's minimum.
+pub fn decode_list(encoded: &str) -> Result<Vec<u8>, StatusError> {
+    let bits = Bitstring::decode(encoded).map_err(|e| StatusError::Encoding(e.to_string()))?;
+    if bits.is_below_minimum() {
+        return Err(StatusError::Encoding(format!(
+            "the list has {} entries; Bitstring Status List requires at least {MIN_BITS}",
+            bits.len_bits()
+        )));
+    }
+    Ok(bits.as_bytes().to_vec())
+}
+
+/// Encodes a bitstring as an `encodedList` (GZIP, base64url, `u` prefix),
+/// for issuers and test fixtures.
+pub fn encode_list(bits: &[u8]) -> String {
+    match Bitstring::from_bytes(bits.to_vec()) {
+        Ok(b) => b.encode(),
+        // from_bytes only refuses lists above the maximum; such a list
+        // cannot be decoded either, so an empty encoding fails closed.
+        Err(_) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_bit_order() {
+        let mut bits = vec![0u8; MIN_BITS / 8];
+        bits[0] = 0b1000_0001; // indexes 0 and 7
+        let list = decode_list(&encode_list(&bits)).unwrap();
+        assert_eq!(list, bits);
+        let l = StatusList {
+            url: String::new(),
+            issuer: String::new(),
+            purpose: "revocation".into(),
+            bits: list,
+        };
+        assert!(l.bit(0).unwrap());
+        assert!(!l.bit(1).unwrap());
+        assert!(l.bit(7).unwrap());
+        assert!(matches!(
+            l.bit(MIN_BITS as u64),
+            Err(StatusError::OutOfRange { .. })
+        ));
+    }
+
+    #[test]
+    fn bad_encodings_are_errors() {
+        assert!(decode_list("xAAAA").is_err());
+        assert!(decode_list("u!!!").is_err());
+        assert!(decode_list(&encode_list(&[0u8; 16])).is_err(), "too short");
+        let mut enc = encode_list(&vec![0u8; MIN_BITS / 8]);
+        enc.truncate(enc.len() - 4);
+        assert!(decode_list(&enc).is_err());
+    }
+}
