@@ -2,8 +2,6 @@
 //! test data (cyberphone/json-canonicalization `testdata/`), and the W3C
 //! `eddsa-jcs-2022` test vector.
 
-use std::path::PathBuf;
-
 use elicence_core::jcs::{canonicalize, canonicalize_into, JcsError, MAX_DEPTH};
 use serde_json::{json, Number, Value};
 
@@ -16,19 +14,8 @@ fn canon_f64(f: f64) -> String {
     canonicalize(&Value::Number(Number::from_f64(f).unwrap())).unwrap()
 }
 
-fn shared_vectors() -> PathBuf {
-    let dir = std::env::var_os("ELICENCE_SHARED_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors"))
-        });
-    assert!(
-        dir.is_dir(),
-        "shared W3C vectors missing at {} (set ELICENCE_SHARED_VECTORS)",
-        dir.display()
-    );
-    dir
-}
+mod shared;
+use shared::vectors_dir as shared_vectors;
 
 /// RFC 8785 Appendix B: IEEE 754 bit patterns and their required serialisation.
 #[test]

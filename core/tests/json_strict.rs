@@ -1,26 +1,13 @@
 //! Strict JSON parsing: what must be refused (duplicates, depth, size, malformed
 //! text) and that everything else parses exactly as serde_json does.
 
-use std::path::PathBuf;
-
 use elicence_core::json::{
     parse_strict, parse_strict_with_limits, JsonError, Limits, DEPTH_CEILING, MAX_BYTES, MAX_DEPTH,
 };
 use serde_json::Value;
 
-fn shared_vectors() -> PathBuf {
-    let dir = std::env::var_os("ELICENCE_SHARED_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors"))
-        });
-    assert!(
-        dir.is_dir(),
-        "shared W3C vectors missing at {} (set ELICENCE_SHARED_VECTORS)",
-        dir.display()
-    );
-    dir
-}
+mod shared;
+use shared::vectors_dir as shared_vectors;
 
 fn duplicate(input: &str) -> (String, String, usize, usize) {
     match parse_strict(input.as_bytes()) {

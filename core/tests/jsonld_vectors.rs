@@ -5,21 +5,13 @@
 //! renaming with a small brute-force isomorphism check.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
 
 use elicence_core::jsonld::{to_rdf, ContextLoader, JsonLdError, Processor};
 use elicence_core::rdf::{Literal, Quad, Term, XSD_STRING};
 use serde_json::{json, Value};
 
-fn vectors_dir() -> PathBuf {
-    let dir = std::env::var_os("ELICENCE_SHARED_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors"))
-        });
-    assert!(dir.is_dir(), "shared vectors missing at {}", dir.display());
-    dir
-}
+mod shared;
+use shared::vectors_dir;
 
 fn read(rel: &str) -> String {
     let p = vectors_dir().join(rel);

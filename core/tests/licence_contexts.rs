@@ -4,7 +4,6 @@
 mod licence_support;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use elicence_core::licence::context::{
     all_shipped_contexts, check_contexts, shipped_context, ContextError, LICENCE_CONTEXT,
@@ -14,19 +13,8 @@ use licence_support::sample_credential;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-fn shared_vectors() -> PathBuf {
-    let dir = std::env::var_os("ELICENCE_SHARED_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors"))
-        });
-    assert!(
-        dir.is_dir(),
-        "shared test vectors not found at {}",
-        dir.display()
-    );
-    dir
-}
+mod shared;
+use shared::vectors_dir as shared_vectors;
 
 #[test]
 fn every_pinned_hash_matches_its_body() {

@@ -6,21 +6,9 @@ use elicence_core::rdf::{Literal, Quad, Term, RDF_LANG_STRING, XSD_STRING};
 use elicence_core::rdfc::{
     canonicalize, canonicalize_with, HashAlgorithm, InvalidQuadReason, Options, RdfcError,
 };
-use std::path::PathBuf;
 
-fn vectors() -> PathBuf {
-    let dir = std::env::var_os("ELICENCE_SHARED_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors"))
-        });
-    assert!(
-        dir.is_dir(),
-        "shared test vectors missing at {} (set ELICENCE_SHARED_VECTORS)",
-        dir.display()
-    );
-    dir
-}
+mod shared;
+use shared::vectors_dir as vectors;
 
 fn iri(s: &str) -> Term {
     Term::Iri(s.to_owned())

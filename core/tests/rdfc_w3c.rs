@@ -11,19 +11,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-fn vectors() -> PathBuf {
-    let dir = std::env::var_os("ELICENCE_SHARED_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors"))
-        });
-    assert!(
-        dir.is_dir(),
-        "shared test vectors missing at {} (set ELICENCE_SHARED_VECTORS)",
-        dir.display()
-    );
-    dir
-}
+mod shared;
+use shared::vectors_dir as vectors;
 
 fn suite_dir() -> PathBuf {
     vectors().join("w3c-rdf-canon")

@@ -3,8 +3,6 @@
 //! reproduced byte for byte: every intermediate value (canonical N-Quads,
 //! hashes, signature) and the signed documents.
 
-use std::path::PathBuf;
-
 use elicence_core::did::OfflineResolver;
 use elicence_core::jsonld::ContextLoader;
 use elicence_core::keys::SigningKey;
@@ -15,15 +13,8 @@ use elicence_core::proof::{
 use p384::ecdsa::signature::Verifier as _;
 use serde_json::Value;
 
-fn vectors_dir() -> PathBuf {
-    let dir = std::env::var_os("ELICENCE_SHARED_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors"))
-        });
-    assert!(dir.is_dir(), "shared vectors missing at {}", dir.display());
-    dir
-}
+mod shared;
+use shared::vectors_dir;
 
 fn read(rel: &str) -> String {
     let p = vectors_dir().join(rel);

@@ -2,8 +2,6 @@
 //! reproduced byte for byte, plus tamper tests: any single changed value must
 //! make verification fail.
 
-use std::path::PathBuf;
-
 use elicence_core::did::OfflineResolver;
 use elicence_core::jcs;
 use elicence_core::keys::{PublicKey, SigningKey};
@@ -11,19 +9,8 @@ use elicence_core::proof::{self, Cryptosuite, ProofError, ProofOptions};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-fn vectors_dir() -> PathBuf {
-    let dir = std::env::var_os("ELICENCE_SHARED_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors"))
-        });
-    assert!(
-        dir.is_dir(),
-        "W3C vectors missing at {} (set ELICENCE_SHARED_VECTORS)",
-        dir.display()
-    );
-    dir
-}
+mod shared;
+use shared::vectors_dir;
 
 fn read(rel: &str) -> String {
     let path = vectors_dir().join(rel);

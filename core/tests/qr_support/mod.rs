@@ -28,20 +28,9 @@ pub fn signed_licence() -> Value {
     credential
 }
 
-/// The shared W3C vectors directory; panics (fails the test) if it is missing.
-pub fn vectors_dir() -> PathBuf {
-    let dir = std::env::var_os("ELICENCE_SHARED_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors"))
-        });
-    assert!(
-        dir.is_dir(),
-        "shared test vectors not found at {} (set ELICENCE_SHARED_VECTORS)",
-        dir.display()
-    );
-    dir
-}
+#[path = "../shared/mod.rs"]
+mod shared;
+pub use shared::vectors_dir;
 
 /// Every signed credential (`signed*.json`, `addSignedSDBase.json`) of the
 /// W3C vc-di-eddsa and vc-di-ecdsa test vectors, with its path.
