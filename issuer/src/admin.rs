@@ -62,7 +62,9 @@ impl FromStr for Scope {
 
 /// Parses a comma-separated scope list (as stored).
 pub fn parse_scopes(list: &str) -> Vec<Scope> {
-    list.split(',').filter_map(|s| s.trim().parse().ok()).collect()
+    list.split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect()
 }
 
 /// An agency as listed by the admin CLI.
@@ -108,17 +110,33 @@ fn check_name(field: &str, name: &str) -> Result<(), IssuerError> {
     Ok(())
 }
 
+/// What the admin gives to create an agency.
+#[derive(Debug, Clone)]
+pub struct NewAgency<'a> {
+    /// Code (`a-z 0-9 -`), part of its DID and URLs forever.
+    pub code: &'a str,
+    /// Thai name.
+    pub name_th: &'a str,
+    /// English name.
+    pub name_en: &'a str,
+    /// Algorithm of its first signing key.
+    pub algorithm: KeyAlgorithm,
+}
+
 /// Creates an agency with a first signing key valid from now.
 pub fn add_agency(
     conn: &mut Connection,
     master: &MasterKey,
     origin: &str,
-    code: &str,
-    name_th: &str,
-    name_en: &str,
-    algorithm: KeyAlgorithm,
+    new: &NewAgency<'_>,
     actor: &str,
 ) -> Result<AgencySummary, IssuerError> {
+    let NewAgency {
+        code,
+        name_th,
+        name_en,
+        algorithm,
+    } = *new;
     check_code(code)?;
     check_name("Thai name", name_th)?;
     check_name("English name", name_en)?;
@@ -139,7 +157,15 @@ pub fn add_agency(
         params![code, name_th, name_en, now_string()],
     )?;
     audit(&tx, Some(code), actor, "agency.create", Some(code), None)?;
-    insert_key(&tx, master, code, algorithm, OffsetDateTime::now_utc(), None, actor)?;
+    insert_key(
+        &tx,
+        master,
+        code,
+        algorithm,
+        OffsetDateTime::now_utc(),
+        None,
+        actor,
+    )?;
     tx.commit()?;
     agency_summary(conn, origin, code)
 }
@@ -172,7 +198,14 @@ pub fn add_key(
             "UPDATE signing_keys SET not_after = ?2 WHERE agency = ?1 AND not_after IS NULL",
             params![code, format_time(end)],
         )?;
-        audit(&tx, Some(code), actor, "key.retire", None, Some(&format_time(end)))?;
+        audit(
+            &tx,
+            Some(code),
+            actor,
+            "key.retire",
+            None,
+            Some(&format_time(end)),
+        )?;
     }
     let id = insert_key(&tx, master, code, algorithm, not_before, None, actor)?;
     tx.commit()?;
@@ -207,7 +240,14 @@ fn insert_key(
             now_string()
         ],
     )?;
-    audit(conn, Some(code), actor, "key.create", Some(&id), Some(&multikey))?;
+    audit(
+        conn,
+        Some(code),
+        actor,
+        "key.create",
+        Some(&id),
+        Some(&multikey),
+    )?;
     Ok(id)
 }
 
@@ -303,7 +343,14 @@ pub fn create_token(
         "INSERT INTO tokens(id, agency, hash, scopes, label, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, agency, hash, names.join(","), label, now_string()],
     )?;
-    audit(conn, Some(agency), actor, "token.create", Some(&id), Some(&names.join(",")))?;
+    audit(
+        conn,
+        Some(agency),
+        actor,
+        "token.create",
+        Some(&id),
+        Some(&names.join(",")),
+    )?;
     Ok(NewToken { id, token })
 }
 

@@ -189,7 +189,10 @@ mod tests {
         assert!(MasterKey::parse(&STANDARD.encode([7u8; 32])).is_ok());
         assert!(MasterKey::parse("short").is_err());
         assert!(MasterKey::parse(&STANDARD.encode([7u8; 31])).is_err());
-        assert_eq!(format!("{:?}", MasterKey::parse(&hexkey).unwrap()), "MasterKey(..)");
+        assert_eq!(
+            format!("{:?}", MasterKey::parse(&hexkey).unwrap()),
+            "MasterKey(..)"
+        );
     }
 
     #[test]

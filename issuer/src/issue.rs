@@ -75,7 +75,12 @@ pub fn parse_suite(name: Option<&str>) -> Result<Cryptosuite, IssueError> {
     }
 }
 
-fn sign(agency: &Agency, credential: &Value, suite: Cryptosuite, now: OffsetDateTime) -> Result<Value, IssueError> {
+fn sign(
+    agency: &Agency,
+    credential: &Value,
+    suite: Cryptosuite,
+    now: OffsetDateTime,
+) -> Result<Value, IssueError> {
     let alg = suite.key_algorithm();
     let key = agency
         .current_key(now, alg)
@@ -111,7 +116,10 @@ fn normalise_licence_request(agency: &Agency, body: &mut Value) -> Result<String
                     let th = n.get("th").and_then(Value::as_str);
                     let en = n.get("en").and_then(Value::as_str);
                     if th != Some(&agency.name_th) || en != Some(&agency.name_en) {
-                        return Err(invalid("issuer.name", "does not match the agency's registered name"));
+                        return Err(invalid(
+                            "issuer.name",
+                            "does not match the agency's registered name",
+                        ));
                     }
                 }
                 (field, Value::String(s)) if expected.iter().any(|(f, _)| *f == field) => {
@@ -153,8 +161,11 @@ pub async fn issue_licence(
     actor: &str,
 ) -> Result<Issued, IssueError> {
     let request_hash = normalise_licence_request(agency, &mut body)?;
-    let data: LicenceData = serde_json::from_value(body).map_err(|e| invalid("licence", e.to_string()))?;
-    let unsigned = data.to_credential().map_err(|e| invalid(e.field().to_string(), e.to_string()))?;
+    let data: LicenceData =
+        serde_json::from_value(body).map_err(|e| invalid("licence", e.to_string()))?;
+    let unsigned = data
+        .to_credential()
+        .map_err(|e| invalid(e.field().to_string(), e.to_string()))?;
     let iri = data
         .licence_iri()
         .map_err(|e| invalid(e.field().to_string(), e.to_string()))?;
@@ -256,21 +267,35 @@ pub fn parse_options(options: Option<&Value>) -> Result<IssueOptions, IssueError
                     Value::Object(o) => vec![o],
                     Value::Array(a) => a
                         .iter()
-                        .map(|i| i.as_object().ok_or_else(|| invalid("options.credentialStatus", "must contain objects")))
+                        .map(|i| {
+                            i.as_object().ok_or_else(|| {
+                                invalid("options.credentialStatus", "must contain objects")
+                            })
+                        })
                         .collect::<Result<_, _>>()?,
-                    _ => return Err(invalid("options.credentialStatus", "must be an object or array")),
+                    _ => {
+                        return Err(invalid(
+                            "options.credentialStatus",
+                            "must be an object or array",
+                        ))
+                    }
                 };
                 let mut purposes = Vec::new();
                 for item in items {
                     if let Some(t) = item.get("type") {
                         if t != "BitstringStatusListEntry" && t != "BitstringStatusList" {
-                            return Err(invalid("options.credentialStatus.type", "only BitstringStatusListEntry is supported"));
+                            return Err(invalid(
+                                "options.credentialStatus.type",
+                                "only BitstringStatusListEntry is supported",
+                            ));
                         }
                     }
                     let p = item
                         .get("statusPurpose")
                         .and_then(Value::as_str)
-                        .ok_or_else(|| invalid("options.credentialStatus.statusPurpose", "is required"))?
+                        .ok_or_else(|| {
+                            invalid("options.credentialStatus.statusPurpose", "is required")
+                        })?
                         .parse::<Purpose>()
                         .map_err(|e| invalid("options.credentialStatus.statusPurpose", e))?;
                     if !purposes.contains(&p) {
@@ -323,7 +348,9 @@ pub async fn issue_credential(
             "Bitstring Status List entries need a VC 2.0 credential",
         ));
     }
-    if suite.key_algorithm() == KeyAlgorithm::P256 && agency.current_key(now, KeyAlgorithm::P256).is_none() {
+    if suite.key_algorithm() == KeyAlgorithm::P256
+        && agency.current_key(now, KeyAlgorithm::P256).is_none()
+    {
         return Err(IssueError::NoKey(suite.name()));
     }
     let signed = sign(agency, &credential, suite, now)?;
@@ -350,5 +377,12 @@ pub fn uuid_v4() -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h = hex::encode(b);
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
 }

@@ -41,7 +41,10 @@ fn main() -> ExitCode {
             }
         }
         Command::GenMasterKey => {
-            println!("{}", elicence_issuer::crypto::MasterKey::generate_hex().as_str());
+            println!(
+                "{}",
+                elicence_issuer::crypto::MasterKey::generate_hex().as_str()
+            );
             ExitCode::SUCCESS
         }
     }

@@ -90,12 +90,32 @@ impl Metrics {
         );
         let _ = writeln!(out, "elicence_http_request_duration_seconds_count {count}");
         for (name, help, v) in [
-            ("elicence_credentials_issued_total", "Credentials issued.", &self.issued),
-            ("elicence_status_changes_total", "Revocations, suspensions and reinstatements.", &self.status_changes),
-            ("elicence_group_commits_total", "Storage group commits.", &self.group_commits),
-            ("elicence_group_commit_requests_total", "Requests committed in groups.", &self.group_rows),
+            (
+                "elicence_credentials_issued_total",
+                "Credentials issued.",
+                &self.issued,
+            ),
+            (
+                "elicence_status_changes_total",
+                "Revocations, suspensions and reinstatements.",
+                &self.status_changes,
+            ),
+            (
+                "elicence_group_commits_total",
+                "Storage group commits.",
+                &self.group_commits,
+            ),
+            (
+                "elicence_group_commit_requests_total",
+                "Requests committed in groups.",
+                &self.group_rows,
+            ),
         ] {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}", get(v));
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
+                get(v)
+            );
         }
         out
     }

@@ -143,7 +143,7 @@ pub fn load_agencies(
                 not_after: not_after.as_deref().map(parse_time).transpose()?,
             });
         }
-        let publics: Vec<PublicKey> = keys.iter().map(|k| k.public.clone()).collect();
+        let publics: Vec<PublicKey> = keys.iter().map(|k| k.public).collect();
         let did_document = if publics.is_empty() {
             serde_json::json!({"@context": ["https://www.w3.org/ns/did/v1"], "id": did})
         } else {
@@ -177,7 +177,11 @@ pub struct Registry {
 
 impl Registry {
     /// Loads every agency from the database.
-    pub fn load(conn: &Connection, origin: &str, master: MasterKey) -> Result<Registry, IssuerError> {
+    pub fn load(
+        conn: &Connection,
+        origin: &str,
+        master: MasterKey,
+    ) -> Result<Registry, IssuerError> {
         let registry = Registry {
             origin: origin.to_string(),
             master,

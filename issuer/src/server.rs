@@ -42,7 +42,8 @@ pub fn build_state(config: Config) -> Result<Arc<AppState>, IssuerError> {
     let write_conn = store::open(&config.database, config.durability)?;
     let registry = Registry::load(&write_conn, config.origin(), master)?;
     let metrics = Arc::new(Metrics::default());
-    let (writer, _handle) = Writer::start(write_conn, config.limits.max_group_commit, metrics.clone());
+    let (writer, _handle) =
+        Writer::start(write_conn, config.limits.max_group_commit, metrics.clone());
     Ok(Arc::new(AppState {
         pool: ReadPool::new(&config.database, config.durability),
         allocator: Allocator::new(config.status.list_size, config.status.max_fill),
@@ -135,7 +136,9 @@ pub fn init_logging() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let json = std::env::var("ELICENCE_LOG_FORMAT").is_ok_and(|v| v == "json");
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = if json {
         builder.json().try_init()
     } else {

@@ -110,7 +110,9 @@ pub struct Allocator {
 
 impl fmt::Debug for Allocator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Allocator").field("size", &self.size).finish()
+        f.debug_struct("Allocator")
+            .field("size", &self.size)
+            .finish()
     }
 }
 
@@ -130,7 +132,10 @@ impl Allocator {
 
     fn load(&self, pool: &ReadPool, agency: &str) -> Result<OpenList, IssuerError> {
         let (highest, used) = pool.with(|c| {
-            Ok((store::highest_list(c, agency)?, store::used_indices(c, agency)?))
+            Ok((
+                store::highest_list(c, agency)?,
+                store::used_indices(c, agency)?,
+            ))
         })?;
         let mut open = OpenList {
             list: highest.max(1),
@@ -246,7 +251,10 @@ impl Publisher {
         let credential = self.build(agency, purpose, list, &set, OffsetDateTime::now_utc())?;
         let body = serde_json::to_string(&credential)
             .map_err(|e| IssuerError::StatusExhausted(e.to_string()))?;
-        let etag = format!("\"{}\"", hex::encode(&Sha256::digest(body.as_bytes())[..16]));
+        let etag = format!(
+            "\"{}\"",
+            hex::encode(&Sha256::digest(body.as_bytes())[..16])
+        );
         let published = PublishedList {
             body: Arc::new(body),
             etag,
@@ -306,7 +314,10 @@ mod tests {
     #[test]
     fn single_purpose_is_an_object_two_are_an_array() {
         let one = entries("https://h/agencies/a", 1, 5, &[Purpose::Revocation]);
-        assert_eq!(one["statusListCredential"], "https://h/agencies/a/status/revocation/1");
+        assert_eq!(
+            one["statusListCredential"],
+            "https://h/agencies/a/status/revocation/1"
+        );
         assert_eq!(one["statusListIndex"], "5");
         assert_eq!(one["id"], "https://h/agencies/a/status/revocation/1#5");
         let two = entries("https://h/agencies/a", 2, 9, &Purpose::ALL);

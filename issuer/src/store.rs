@@ -101,7 +101,9 @@ pub struct ReadPool {
 
 impl std::fmt::Debug for ReadPool {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ReadPool").field("path", &self.path).finish()
+        f.debug_struct("ReadPool")
+            .field("path", &self.path)
+            .finish()
     }
 }
 
@@ -328,7 +330,9 @@ pub struct TokenRow {
 /// Looks a token up by the SHA-256 of the presented token.
 pub fn token_by_hash(conn: &Connection, hash: &str) -> Result<Option<TokenRow>, IssuerError> {
     Ok(conn
-        .prepare_cached("SELECT id, agency, hash, scopes, revoked_at IS NOT NULL FROM tokens WHERE hash = ?1")?
+        .prepare_cached(
+            "SELECT id, agency, hash, scopes, revoked_at IS NOT NULL FROM tokens WHERE hash = ?1",
+        )?
         .query_row(params![hash], |r| {
             Ok(TokenRow {
                 id: r.get(0)?,

@@ -68,7 +68,10 @@ fn objects<'a>(path: &str, v: &'a Value) -> Result<Vec<&'a Map<String, Value>>, 
                     .ok_or_else(|| err(format!("{path}[{i}]"), "must be an object"))
             })
             .collect(),
-        _ => Err(err(path, "must be an object or a non-empty array of objects")),
+        _ => Err(err(
+            path,
+            "must be an object or a non-empty array of objects",
+        )),
     }
 }
 
@@ -123,7 +126,10 @@ pub fn prepare(credential: &mut Value, did: &str, now: &str) -> Result<Version, 
         Some(Value::String(s)) => vec![s.as_str()],
         Some(Value::Array(a)) => a
             .iter()
-            .map(|t| t.as_str().ok_or_else(|| err("type", "must contain only strings")))
+            .map(|t| {
+                t.as_str()
+                    .ok_or_else(|| err("type", "must contain only strings"))
+            })
             .collect::<Result<_, _>>()?,
         _ => return Err(err("type", "is required (a string or an array of strings)")),
     };
@@ -161,7 +167,9 @@ pub fn prepare(credential: &mut Value, did: &str, now: &str) -> Result<Version, 
     if version == Version::V1 && !map.contains_key("issuanceDate") {
         map.insert("issuanceDate".into(), Value::String(now.to_string()));
     }
-    if version == Version::V2 && (map.contains_key("issuanceDate") || map.contains_key("expirationDate")) {
+    if version == Version::V2
+        && (map.contains_key("issuanceDate") || map.contains_key("expirationDate"))
+    {
         return Err(err(
             "issuanceDate",
             "VC 2.0 uses validFrom/validUntil, not issuanceDate/expirationDate",
@@ -174,7 +182,12 @@ pub fn prepare(credential: &mut Value, did: &str, now: &str) -> Result<Version, 
             return Err(err(until_key, format!("must be later than {from_key}")));
         }
     }
-    for name in ["credentialSchema", "refreshService", "termsOfUse", "evidence"] {
+    for name in [
+        "credentialSchema",
+        "refreshService",
+        "termsOfUse",
+        "evidence",
+    ] {
         if let Some(v) = map.get(name) {
             for (i, o) in objects(name, v)?.into_iter().enumerate() {
                 let at = |m: &str| format!("{name}[{i}].{m}");
@@ -258,13 +271,20 @@ fn check_sri(s: &str) -> Result<(), String> {
         "sha256" => 32,
         "sha384" => 48,
         "sha512" => 64,
-        _ => return Err(format!("unsupported algorithm `{alg}` (sha256, sha384, sha512)")),
+        _ => {
+            return Err(format!(
+                "unsupported algorithm `{alg}` (sha256, sha384, sha512)"
+            ))
+        }
     };
     let digest = STANDARD
         .decode(b64)
         .map_err(|_| "the digest is not base64".to_string())?;
     if digest.len() != len {
-        return Err(format!("a {alg} digest is {len} bytes, found {}", digest.len()));
+        return Err(format!(
+            "a {alg} digest is {len} bytes, found {}",
+            digest.len()
+        ));
     }
     Ok(())
 }
@@ -336,7 +356,10 @@ mod tests {
     #[test]
     fn fills_issuer_and_accepts_v2() {
         let mut c = base();
-        assert_eq!(prepare(&mut c, DID, "2026-01-01T00:00:00Z"), Ok(Version::V2));
+        assert_eq!(
+            prepare(&mut c, DID, "2026-01-01T00:00:00Z"),
+            Ok(Version::V2)
+        );
         assert_eq!(c["issuer"], DID);
     }
 
@@ -344,7 +367,10 @@ mod tests {
     fn v1_gets_issuance_date_and_di_context() {
         let mut c = base();
         c["@context"] = json!(["https://www.w3.org/2018/credentials/v1"]);
-        assert_eq!(prepare(&mut c, DID, "2026-01-01T00:00:00Z"), Ok(Version::V1));
+        assert_eq!(
+            prepare(&mut c, DID, "2026-01-01T00:00:00Z"),
+            Ok(Version::V1)
+        );
         assert_eq!(c["issuanceDate"], "2026-01-01T00:00:00Z");
         assert_eq!(c["@context"][1], DATA_INTEGRITY_V2);
     }
@@ -358,12 +384,30 @@ mod tests {
             (json!({"proof": {}}), "proof"),
             (json!({"credentialStatus": {}}), "credentialStatus"),
             (json!({"id": "not a url"}), "id"),
-            (json!({"validFrom": "2026-01-02T00:00:00Z", "validUntil": "2026-01-01T00:00:00Z"}), "validUntil"),
-            (json!({"credentialSchema": {"type": "JsonSchema"}}), "credentialSchema[0].id"),
-            (json!({"refreshService": [{"id": "https://r"}]}), "refreshService[0].type"),
-            (json!({"relatedResource": [{"id": "https://x"}]}), "relatedResource[0]"),
-            (json!({"relatedResource": [{"id": "https://x", "digestSRI": "sha384-AAAA"}]}), "relatedResource[0].digestSRI"),
-            (json!({"relatedResource": [{"id": "https://x", "digestMultibase": "uEiA"}]}), "relatedResource[0].digestMultibase"),
+            (
+                json!({"validFrom": "2026-01-02T00:00:00Z", "validUntil": "2026-01-01T00:00:00Z"}),
+                "validUntil",
+            ),
+            (
+                json!({"credentialSchema": {"type": "JsonSchema"}}),
+                "credentialSchema[0].id",
+            ),
+            (
+                json!({"refreshService": [{"id": "https://r"}]}),
+                "refreshService[0].type",
+            ),
+            (
+                json!({"relatedResource": [{"id": "https://x"}]}),
+                "relatedResource[0]",
+            ),
+            (
+                json!({"relatedResource": [{"id": "https://x", "digestSRI": "sha384-AAAA"}]}),
+                "relatedResource[0].digestSRI",
+            ),
+            (
+                json!({"relatedResource": [{"id": "https://x", "digestMultibase": "uEiA"}]}),
+                "relatedResource[0].digestMultibase",
+            ),
             (json!({"@context": ["https://example.org/ctx"]}), "@context"),
         ];
         for (patch, path) in cases {

@@ -89,7 +89,10 @@ pub enum StatusOutcome {
 }
 
 enum Job {
-    Insert(Box<NewCredential>, oneshot::Sender<Result<InsertOutcome, IssuerError>>),
+    Insert(
+        Box<NewCredential>,
+        oneshot::Sender<Result<InsertOutcome, IssuerError>>,
+    ),
     Status {
         agency: String,
         id: String,
@@ -164,8 +167,14 @@ impl Writer {
 }
 
 enum Reply {
-    Insert(oneshot::Sender<Result<InsertOutcome, IssuerError>>, InsertOutcome),
-    Status(oneshot::Sender<Result<StatusOutcome, IssuerError>>, StatusOutcome),
+    Insert(
+        oneshot::Sender<Result<InsertOutcome, IssuerError>>,
+        InsertOutcome,
+    ),
+    Status(
+        oneshot::Sender<Result<StatusOutcome, IssuerError>>,
+        StatusOutcome,
+    ),
 }
 
 fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_group: usize, metrics: &Metrics) {
@@ -381,11 +390,20 @@ fn change_status(
         return Ok(StatusOutcome::NoStatus);
     };
     let (sql, unchanged) = match action {
-        StatusAction::Revoke => ("UPDATE credentials SET revoked = 1 WHERE agency = ?1 AND id = ?2", row.revoked),
+        StatusAction::Revoke => (
+            "UPDATE credentials SET revoked = 1 WHERE agency = ?1 AND id = ?2",
+            row.revoked,
+        ),
         StatusAction::Suspend if row.revoked => return Ok(StatusOutcome::Revoked),
         StatusAction::Reinstate if row.revoked => return Ok(StatusOutcome::Revoked),
-        StatusAction::Suspend => ("UPDATE credentials SET suspended = 1 WHERE agency = ?1 AND id = ?2", row.suspended),
-        StatusAction::Reinstate => ("UPDATE credentials SET suspended = 0 WHERE agency = ?1 AND id = ?2", !row.suspended),
+        StatusAction::Suspend => (
+            "UPDATE credentials SET suspended = 1 WHERE agency = ?1 AND id = ?2",
+            row.suspended,
+        ),
+        StatusAction::Reinstate => (
+            "UPDATE credentials SET suspended = 0 WHERE agency = ?1 AND id = ?2",
+            !row.suspended,
+        ),
     };
     if unchanged {
         return Ok(StatusOutcome::Unchanged);

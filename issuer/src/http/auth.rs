@@ -31,7 +31,9 @@ impl Caller {
         if self.scopes.contains(&scope) {
             Ok(())
         } else {
-            Err(Problem::forbidden(format!("this token lacks the `{scope}` scope")))
+            Err(Problem::forbidden(format!(
+                "this token lacks the `{scope}` scope"
+            )))
         }
     }
 

@@ -10,7 +10,12 @@ use crate::http::problem::Problem;
 
 /// Whether a media type is JSON (`application/json` or `…+json`).
 pub fn is_json(media: &str) -> bool {
-    let m = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let m = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
 }
 
@@ -19,7 +24,13 @@ pub fn content_type(headers: &HeaderMap) -> String {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
         .unwrap_or_default()
 }
 
@@ -37,8 +48,7 @@ pub fn too_large(limit: usize) -> Problem {
 pub async fn read_limited(body: Body, limit: usize) -> Result<axum::body::Bytes, Problem> {
     axum::body::to_bytes(body, limit).await.map_err(|e| {
         // http_body_util::LengthLimitError is the only error for an intact stream.
-        if std::error::Error::source(&e)
-            .is_some_and(|s| s.to_string().contains("length limit"))
+        if std::error::Error::source(&e).is_some_and(|s| s.to_string().contains("length limit"))
             || e.to_string().contains("length limit")
         {
             too_large(limit)

@@ -58,7 +58,10 @@ fn issued_response(issued: &Issued) -> Response {
     };
     let mut resp = (status, issued.credential.as_str().to_string()).into_response();
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     if let Ok(iri) = LicenceIri::parse(&issued.id) {
         if let Ok(v) = HeaderValue::from_str(&iri.to_uri()) {
             h.insert(header::LOCATION, v);
@@ -74,7 +77,11 @@ fn issued_response(issued: &Issued) -> Response {
         (status = 401, description = "No valid token"), (status = 403, description = "Token lacks the issue scope"),
         (status = 409, description = "A different licence with this type and number exists"), (status = 422, description = "Invalid licence data")),
     security(("bearer" = [])))]
-pub async fn post_licence(State(state): St, headers: HeaderMap, body: Body) -> Result<Response, Problem> {
+pub async fn post_licence(
+    State(state): St,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Problem> {
     let caller = auth::authenticate(&state, &headers)?;
     caller.require(Scope::Issue)?;
     let agency = caller_agency(&state, &caller)?;
@@ -132,14 +139,21 @@ fn invalid_row(row: u64, error: String) -> RowResult {
         (status = 401, description = "No valid token"), (status = 403, description = "Token lacks the issue scope"),
         (status = 415, description = "Not JSON Lines or CSV"), (status = 422, description = "Bad CSV header")),
     security(("bearer" = [])))]
-pub async fn post_batch(State(state): St, headers: HeaderMap, body: Body) -> Result<Response, Problem> {
+pub async fn post_batch(
+    State(state): St,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Problem> {
     let caller = auth::authenticate(&state, &headers)?;
     caller.require(Scope::Issue)?;
     let agency = caller_agency(&state, &caller)?;
     let ct = content_type(&headers);
     let csv = match ct.as_str() {
         "text/csv" => true,
-        "application/x-ndjson" | "application/jsonl" | "application/json-lines" | "application/jsonlines" => false,
+        "application/x-ndjson"
+        | "application/jsonl"
+        | "application/json-lines"
+        | "application/jsonlines" => false,
         other => {
             return Err(Problem::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -152,10 +166,8 @@ pub async fn post_batch(State(state): St, headers: HeaderMap, body: Body) -> Res
     let limit = state.config.limits.max_batch_bytes;
     let max_rows = state.config.limits.max_batch_rows as u64;
     let max_line = state.config.limits.max_body_bytes;
-    let reader = tokio_util::io::StreamReader::new(
-        body.into_data_stream()
-            .map_err(std::io::Error::other),
-    );
+    let reader =
+        tokio_util::io::StreamReader::new(body.into_data_stream().map_err(std::io::Error::other));
     let mut lines = tokio::io::BufReader::new(reader).lines();
 
     // CSV: the header must be right before anything is issued.
@@ -192,7 +204,10 @@ pub async fn post_batch(State(state): St, headers: HeaderMap, body: Body) -> Res
                         Ok(None) => {
                             if splitter.is_open() {
                                 return Some((
-                                    Err(invalid_row(row + 1, "unterminated quoted CSV cell".into())),
+                                    Err(invalid_row(
+                                        row + 1,
+                                        "unterminated quoted CSV cell".into(),
+                                    )),
                                     (lines, splitter, row, bytes, true),
                                 ));
                             }
@@ -271,7 +286,10 @@ pub async fn post_batch(State(state): St, headers: HeaderMap, body: Body) -> Res
             let actor = actor.clone();
             async move {
                 match item {
-                    Ok((row, data)) => row_result(row, issue::issue_licence(&state, &agency, data, &actor).await),
+                    Ok((row, data)) => row_result(
+                        row,
+                        issue::issue_licence(&state, &agency, data, &actor).await,
+                    ),
                     Err(r) => r,
                 }
             }
@@ -305,8 +323,11 @@ fn find(
         caller.require(scope)?;
         caller.require_agency(code)?;
     }
-    let iri = LicenceIri::parse(&format!("{}/licences/{type_code}/{segment}", agency.base_url))
-        .map_err(|e| Problem::not_found(format!("not a licence IRI: {e}")))?;
+    let iri = LicenceIri::parse(&format!(
+        "{}/licences/{type_code}/{segment}",
+        agency.base_url
+    ))
+    .map_err(|e| Problem::not_found(format!("not a licence IRI: {e}")))?;
     let stored = state
         .pool
         .with(|c| crate::store::credential_by_id(c, code, iri.as_str()))
@@ -337,7 +358,8 @@ pub async fn get_licence(
     })?;
     let body = match rep {
         Representation::Html => {
-            let credential: Value = serde_json::from_str(&stored.credential).map_err(|e| Problem::internal(&e))?;
+            let credential: Value =
+                serde_json::from_str(&stored.credential).map_err(|e| Problem::internal(&e))?;
             let shown = if stored.revoked {
                 Shown::Revoked
             } else if stored.suspended {
@@ -348,14 +370,17 @@ pub async fn get_licence(
             page::render(&credential, shown)
         }
         Representation::Jwt => {
-            let mut credential: Value = serde_json::from_str(&stored.credential).map_err(|e| Problem::internal(&e))?;
+            let mut credential: Value =
+                serde_json::from_str(&stored.credential).map_err(|e| Problem::internal(&e))?;
             if let Some(m) = credential.as_object_mut() {
                 m.remove("proof");
             }
             let now = time::OffsetDateTime::now_utc();
             let key = agency
                 .current_key(now, KeyAlgorithm::Ed25519)
-                .ok_or_else(|| Problem::from(crate::error::IssuerError::NoValidKey(agency.code.clone())))?;
+                .ok_or_else(|| {
+                    Problem::from(crate::error::IssuerError::NoValidKey(agency.code.clone()))
+                })?;
             jose::sign_vc_jwt(&credential, &key.signing, &key.verification_method)
                 .map_err(|e| Problem::internal(&e))?
         }
@@ -363,7 +388,10 @@ pub async fn get_licence(
     };
     let mut resp = (StatusCode::OK, body).into_response();
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(rep.media_type()));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(rep.media_type()),
+    );
     h.insert(header::VARY, HeaderValue::from_static("Accept"));
     Ok(resp)
 }
@@ -385,7 +413,11 @@ pub async fn post_status(
         "revoke" => StatusAction::Revoke,
         "suspend" => StatusAction::Suspend,
         "reinstate" => StatusAction::Reinstate,
-        other => return Err(Problem::not_found(format!("no action `{other}` (revoke, suspend, reinstate)"))),
+        other => {
+            return Err(Problem::not_found(format!(
+                "no action `{other}` (revoke, suspend, reinstate)"
+            )))
+        }
     };
     let caller = auth::authenticate(&state, &headers)?;
     caller.require(Scope::Revoke)?;
@@ -415,10 +447,14 @@ pub async fn apply_status(
         StatusOutcome::Unchanged => false,
         StatusOutcome::NotFound => return Err(Problem::not_found(format!("no credential {id}"))),
         StatusOutcome::Revoked => {
-            return Err(Problem::conflict("the credential is revoked: revocation is final"))
+            return Err(Problem::conflict(
+                "the credential is revoked: revocation is final",
+            ))
         }
         StatusOutcome::NoStatus => {
-            return Err(Problem::conflict("the credential was issued without a status entry"))
+            return Err(Problem::conflict(
+                "the credential was issued without a status entry",
+            ))
         }
     };
     let stored = state

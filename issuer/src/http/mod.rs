@@ -19,7 +19,9 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 
@@ -74,7 +76,9 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
 async fn record_metrics(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let resp = next.run(req).await;
-    state.metrics.response(resp.status().as_u16(), start.elapsed());
+    state
+        .metrics
+        .response(resp.status().as_u16(), start.elapsed());
     resp
 }
 

@@ -100,7 +100,10 @@ mod tests {
         assert_eq!(pick("application/json"), Some(Representation::Json));
         assert_eq!(pick("application/vc+jwt"), Some(Representation::Jwt));
         assert_eq!(pick("*/*"), Some(Representation::Vc));
-        assert_eq!(pick("application/vc;q=0.5, text/html"), Some(Representation::Html));
+        assert_eq!(
+            pick("application/vc;q=0.5, text/html"),
+            Some(Representation::Html)
+        );
         assert_eq!(pick("image/png"), None);
         assert_eq!(choose(&HeaderMap::new()), Some(Representation::Vc));
     }

@@ -23,30 +23,40 @@ pub struct Problem {
     /// Details for this occurrence.
     pub detail: String,
     /// Extension members (e.g. `field`, `errors`).
-    pub extra: Map<String, Value>,
+    pub extra: Vec<(String, Value)>,
 }
 
 impl Problem {
     /// A problem without extensions.
-    pub fn new(status: StatusCode, kind: &'static str, title: &'static str, detail: impl Into<String>) -> Problem {
+    pub fn new(
+        status: StatusCode,
+        kind: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Problem {
         Problem {
             status,
             kind,
             title,
             detail: detail.into(),
-            extra: Map::new(),
+            extra: Vec::new(),
         }
     }
 
     /// Adds an extension member.
     pub fn with(mut self, key: &str, value: impl Into<Value>) -> Problem {
-        self.extra.insert(key.to_string(), value.into());
+        self.extra.push((key.to_string(), value.into()));
         self
     }
 
     /// 400: the request is malformed.
     pub fn bad_request(detail: impl Into<String>) -> Problem {
-        Problem::new(StatusCode::BAD_REQUEST, "bad-request", "Malformed request", detail)
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            "Malformed request",
+            detail,
+        )
     }
 
     /// 422: well-formed but not acceptable; `field` names the member.
@@ -67,7 +77,12 @@ impl Problem {
 
     /// 401: missing or unknown token.
     pub fn unauthorized(detail: impl Into<String>) -> Problem {
-        Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "Authentication required", detail)
+        Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Authentication required",
+            detail,
+        )
     }
 
     /// 403: the token may not do this.

@@ -58,7 +58,10 @@ pub async fn status_list(
     let etag_matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == published.etag || t.trim() == "*"));
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim() == published.etag || t.trim() == "*")
+        });
     let mut resp = if etag_matches {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -66,7 +69,10 @@ pub async fn status_list(
     };
     let h = resp.headers_mut();
     if !etag_matches {
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vc"));
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/vc"),
+        );
     }
     if let Ok(v) = HeaderValue::from_str(&published.etag) {
         h.insert(header::ETAG, v);
@@ -84,10 +90,20 @@ pub async fn healthz(State(state): St) -> Response {
         .pool
         .with(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
     {
-        Ok(_) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok"}))).into_response(),
+        Ok(_) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok"})),
+        )
+            .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Unavailable", "the database does not answer").into_response()
+            Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Unavailable",
+                "the database does not answer",
+            )
+            .into_response()
         }
     }
 }

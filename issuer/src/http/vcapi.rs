@@ -31,7 +31,9 @@ type St = State<Arc<AppState>>;
 
 fn vc_api_problem(e: IssueError) -> Problem {
     match e {
-        IssueError::Invalid { field, reason } => Problem::bad_request(format!("{field}: {reason}")).with("field", field),
+        IssueError::Invalid { field, reason } => {
+            Problem::bad_request(format!("{field}: {reason}")).with("field", field)
+        }
         other => other.into(),
     }
 }
@@ -42,7 +44,11 @@ fn vc_api_problem(e: IssueError) -> Problem {
     responses((status = 201, description = "{verifiableCredential}"), (status = 400, description = "Invalid credential or options"),
         (status = 401, description = "No valid token"), (status = 403, description = "Token lacks the issue scope"), (status = 409, description = "A credential with this id exists")),
     security(("bearer" = [])))]
-pub async fn issue_credential(State(state): St, headers: HeaderMap, body: Body) -> Result<Response, Problem> {
+pub async fn issue_credential(
+    State(state): St,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Problem> {
     let caller = auth::authenticate(&state, &headers)?;
     caller.require(Scope::Issue)?;
     let agency = caller_agency(&state, &caller)?;
@@ -61,7 +67,11 @@ pub async fn issue_credential(State(state): St, headers: HeaderMap, body: Body) 
         .await
         .map_err(vc_api_problem)?;
     let vc: Value = serde_json::from_str(&issued.credential).map_err(|e| Problem::internal(&e))?;
-    let status = if issued.created { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if issued.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     Ok((status, axum::Json(json!({ "verifiableCredential": vc }))).into_response())
 }
 
@@ -101,7 +111,10 @@ fn verify_credential(state: &AppState, vc: &Value, now: OffsetDateTime) -> Outco
             .and_then(|id| id.strip_prefix("data:application/vc+jwt,"));
         match jwt {
             None => {
-                out.errors.push(error("MALFORMED", "an EnvelopedVerifiableCredential needs a data:application/vc+jwt, id"));
+                out.errors.push(error(
+                    "MALFORMED",
+                    "an EnvelopedVerifiableCredential needs a data:application/vc+jwt, id",
+                ));
                 return out;
             }
             Some(jwt) => match jose::verify_vc_jwt(jwt, resolver.as_ref()) {
@@ -110,29 +123,39 @@ fn verify_credential(state: &AppState, vc: &Value, now: OffsetDateTime) -> Outco
                     v.credential
                 }
                 Err(e) => {
-                    out.errors.push(error("PROOF_VERIFICATION_ERROR", e.to_string()));
+                    out.errors
+                        .push(error("PROOF_VERIFICATION_ERROR", e.to_string()));
                     return out;
                 }
             },
         }
     } else {
-        match proof::verify(vc, resolver.as_ref(), elicence_core::did::ASSERTION_METHOD, Some(&now_s)) {
+        match proof::verify(
+            vc,
+            resolver.as_ref(),
+            elicence_core::did::ASSERTION_METHOD,
+            Some(&now_s),
+        ) {
             Ok(_) => {
                 out.checks.push("proof");
                 vc.clone()
             }
             Err(e) => {
-                out.errors.push(error("PROOF_VERIFICATION_ERROR", e.to_string()));
+                out.errors
+                    .push(error("PROOF_VERIFICATION_ERROR", e.to_string()));
                 return out;
             }
         }
     };
     let from = date_of(&credential, "validFrom").or_else(|| date_of(&credential, "issuanceDate"));
-    let until = date_of(&credential, "validUntil").or_else(|| date_of(&credential, "expirationDate"));
+    let until =
+        date_of(&credential, "validUntil").or_else(|| date_of(&credential, "expirationDate"));
     if from.is_some_and(|f| now < f) {
-        out.errors.push(error("NOT_YET_VALID", "the credential is not valid yet"));
+        out.errors
+            .push(error("NOT_YET_VALID", "the credential is not valid yet"));
     } else if until.is_some_and(|u| now > u) {
-        out.errors.push(error("EXPIRED", "the credential has expired"));
+        out.errors
+            .push(error("EXPIRED", "the credential has expired"));
     } else {
         out.checks.push("validityPeriod");
     }
@@ -145,8 +168,14 @@ fn verify_credential(state: &AppState, vc: &Value, now: OffsetDateTime) -> Outco
     for entry in entries {
         match local_status(state, entry) {
             Some(Ok(true)) => {
-                let purpose = entry.get("statusPurpose").and_then(Value::as_str).unwrap_or("status");
-                out.errors.push(error("STATUS", format!("the credential's {purpose} bit is set")));
+                let purpose = entry
+                    .get("statusPurpose")
+                    .and_then(Value::as_str)
+                    .unwrap_or("status");
+                out.errors.push(error(
+                    "STATUS",
+                    format!("the credential's {purpose} bit is set"),
+                ));
                 status_ok = false;
             }
             Some(Ok(false)) => {}
@@ -155,7 +184,10 @@ fn verify_credential(state: &AppState, vc: &Value, now: OffsetDateTime) -> Outco
                 status_ok = false;
             }
             None => {
-                out.warnings.push(error("STATUS_NOT_CHECKED", "status list not published by this service"));
+                out.warnings.push(error(
+                    "STATUS_NOT_CHECKED",
+                    "status list not published by this service",
+                ));
                 status_ok = false;
             }
         }
@@ -169,7 +201,9 @@ fn verify_credential(state: &AppState, vc: &Value, now: OffsetDateTime) -> Outco
 /// `Some(Ok(bit))` for entries in this service's lists; `None` otherwise.
 fn local_status(state: &AppState, entry: &Value) -> Option<Result<bool, String>> {
     let url = entry.get("statusListCredential")?.as_str()?;
-    let rest = url.strip_prefix(state.registry.origin())?.strip_prefix("/agencies/")?;
+    let rest = url
+        .strip_prefix(state.registry.origin())?
+        .strip_prefix("/agencies/")?;
     let mut parts = rest.split('/');
     let (code, kw, purpose, list) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
     if kw != "status" || parts.next().is_some() {
@@ -180,7 +214,11 @@ fn local_status(state: &AppState, entry: &Value) -> Option<Result<bool, String>>
         Err(e) => return Some(Err(e)),
     };
     let list: u32 = list.parse().ok()?;
-    let index: u32 = match entry.get("statusListIndex").and_then(Value::as_str).map(str::parse) {
+    let index: u32 = match entry
+        .get("statusListIndex")
+        .and_then(Value::as_str)
+        .map(str::parse)
+    {
         Some(Ok(i)) => i,
         _ => return Some(Err("statusListIndex must be a decimal string".into())),
     };
@@ -201,7 +239,9 @@ fn result_response(o: Outcome) -> Response {
     if o.errors.is_empty() {
         (
             StatusCode::OK,
-            axum::Json(json!({"verified": true, "checks": o.checks, "warnings": o.warnings, "errors": []})),
+            axum::Json(
+                json!({"verified": true, "checks": o.checks, "warnings": o.warnings, "errors": []}),
+            ),
         )
             .into_response()
     } else {
@@ -227,13 +267,21 @@ fn result_response(o: Outcome) -> Response {
 #[utoipa::path(post, path = "/credentials/verify", tag = "vc-api",
     request_body(content = String, content_type = "application/json", description = "{verifiableCredential, options}"),
     responses((status = 200, description = "{verified: true, checks, warnings, errors}"), (status = 400, description = "Malformed input, or not verified (problem with verified: false and errors)")))]
-pub async fn verify_credential_endpoint(State(state): St, headers: HeaderMap, body: Body) -> Result<Response, Problem> {
+pub async fn verify_credential_endpoint(
+    State(state): St,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Problem> {
     let req = read_json(&headers, body, state.config.limits.max_body_bytes).await?;
     let vc = req
         .get("verifiableCredential")
         .filter(|v| v.is_object())
         .ok_or_else(|| Problem::bad_request("`verifiableCredential` (an object) is required"))?;
-    Ok(result_response(verify_credential(&state, vc, OffsetDateTime::now_utc())))
+    Ok(result_response(verify_credential(
+        &state,
+        vc,
+        OffsetDateTime::now_utc(),
+    )))
 }
 
 /// `POST /presentations/verify`: the presentation's `authentication` proof,
@@ -241,7 +289,11 @@ pub async fn verify_credential_endpoint(State(state): St, headers: HeaderMap, bo
 #[utoipa::path(post, path = "/presentations/verify", tag = "vc-api",
     request_body(content = String, content_type = "application/json", description = "{verifiablePresentation, options: {challenge, domain}}"),
     responses((status = 200, description = "{verified: true, presentationResult, credentialResults}"), (status = 400, description = "Malformed input, or not verified")))]
-pub async fn verify_presentation(State(state): St, headers: HeaderMap, body: Body) -> Result<Response, Problem> {
+pub async fn verify_presentation(
+    State(state): St,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Problem> {
     let req = read_json(&headers, body, state.config.limits.max_body_bytes).await?;
     let vp = req
         .get("verifiablePresentation")
@@ -254,12 +306,19 @@ pub async fn verify_presentation(State(state): St, headers: HeaderMap, body: Bod
         _ => false,
     };
     if !is_vp {
-        return Err(Problem::bad_request("verifiablePresentation.type must include VerifiablePresentation"));
+        return Err(Problem::bad_request(
+            "verifiablePresentation.type must include VerifiablePresentation",
+        ));
     }
     let now = OffsetDateTime::now_utc();
     let mut errors = Vec::new();
     let resolver = state.registry.resolver();
-    match proof::verify(vp, resolver.as_ref(), AUTHENTICATION, Some(&format_time(now))) {
+    match proof::verify(
+        vp,
+        resolver.as_ref(),
+        AUTHENTICATION,
+        Some(&format_time(now)),
+    ) {
         Ok(_) => {}
         Err(e) => errors.push(error("PROOF_VERIFICATION_ERROR", e.to_string())),
     }
@@ -280,7 +339,10 @@ pub async fn verify_presentation(State(state): St, headers: HeaderMap, body: Bod
                 _ => false,
             };
             if !matches {
-                errors.push(error("PROOF_VERIFICATION_ERROR", format!("the proof's {key} does not match options.{key}")));
+                errors.push(error(
+                    "PROOF_VERIFICATION_ERROR",
+                    format!("the proof's {key} does not match options.{key}"),
+                ));
             }
         }
     }
@@ -294,9 +356,17 @@ pub async fn verify_presentation(State(state): St, headers: HeaderMap, body: Bod
         let o = verify_credential(&state, vc, now);
         let ok = o.errors.is_empty();
         if !ok {
-            errors.push(error("CREDENTIAL_NOT_VERIFIED", format!("credential {} did not verify", vc.get("id").and_then(Value::as_str).unwrap_or("(no id)"))));
+            errors.push(error(
+                "CREDENTIAL_NOT_VERIFIED",
+                format!(
+                    "credential {} did not verify",
+                    vc.get("id").and_then(Value::as_str).unwrap_or("(no id)")
+                ),
+            ));
         }
-        credential_results.push(json!({"verified": ok, "checks": o.checks, "warnings": o.warnings, "errors": o.errors}));
+        credential_results.push(
+            json!({"verified": ok, "checks": o.checks, "warnings": o.warnings, "errors": o.errors}),
+        );
     }
     if errors.is_empty() {
         Ok((
@@ -314,7 +384,11 @@ pub async fn verify_presentation(State(state): St, headers: HeaderMap, body: Bod
             StatusCode::BAD_REQUEST,
             "verification-failed",
             "Verification failed",
-            errors.first().and_then(|e| e["message"].as_str()).unwrap_or("").to_string(),
+            errors
+                .first()
+                .and_then(|e| e["message"].as_str())
+                .unwrap_or("")
+                .to_string(),
         )
         .with("verified", false)
         .with("credentialResults", Value::Array(credential_results))
@@ -329,7 +403,11 @@ pub async fn verify_presentation(State(state): St, headers: HeaderMap, body: Bod
     request_body(content = String, content_type = "application/json", description = "{credentialId, credentialStatus: {type, statusPurpose}, status: boolean}"),
     responses((status = 200, description = "Status updated"), (status = 400, description = "Malformed request"), (status = 404, description = "Credential not found"), (status = 409, description = "Revocation cannot be undone")),
     security(("bearer" = [])))]
-pub async fn update_status(State(state): St, headers: HeaderMap, body: Body) -> Result<Response, Problem> {
+pub async fn update_status(
+    State(state): St,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Problem> {
     let caller = auth::authenticate(&state, &headers)?;
     caller.require(Scope::Revoke)?;
     let req = read_json(&headers, body, state.config.limits.max_body_bytes).await?;
