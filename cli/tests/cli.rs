@@ -150,6 +150,8 @@ fn encrypted_keys_round_trip_and_wrong_passphrases_are_refused() {
 fn every_suite_issues_credentials_that_verify_and_fail_when_altered() {
     let dir = tempdir("suites");
     for (key, suite) in [
+        ("ed25519.pem", "eddsa-rdfc-2022"),
+        ("p256.pem", "ecdsa-rdfc-2019"),
         ("ed25519.pem", "eddsa-jcs-2022"),
         ("p256.pem", "ecdsa-jcs-2019"),
         ("ed25519.pem", "jwt"),
@@ -421,4 +423,64 @@ fn reports_come_in_thai_and_english() {
         .args(["verify", "--lang", "en", "--now", NOW])
         .arg(&vector));
     assert!(en.starts_with("INVALID") && en.contains("Expired"), "{en}");
+}
+
+#[test]
+fn vc_1_1_credentials_sign_and_verify_with_every_data_integrity_suite() {
+    let dir = tempdir("vc11");
+    let did = "did:key:z6Mksg7NdjxcvSrUECqer7fZYktqn8soXxW4yAG2HB3UGYGR"; // keys/ed25519.pem
+    let credential = serde_json::json!({
+        "@context": ["https://www.w3.org/2018/credentials/v1", "https://w3id.org/elicence/v1"],
+        "id": "urn:uuid:8a7c3f1e-6b7d-4c65-9a0e-0c1f4e2d9b11",
+        "type": ["VerifiableCredential"],
+        "issuer": did,
+        "issuanceDate": "2026-01-01T00:00:00Z",
+        "expirationDate": "2027-01-01T00:00:00Z",
+        "credentialSubject": {"licenceNumber": "สน.1/2566"}
+    });
+    let input = dir.join("vc11.json");
+    std::fs::write(&input, serde_json::to_string_pretty(&credential).unwrap()).unwrap();
+    for suite in ["eddsa-rdfc-2022", "eddsa-jcs-2022"] {
+        let out = dir.join(format!("{suite}.json"));
+        let (code, _, err) = run(elicence()
+            .args(["issue", "--suite", suite, "--credential"])
+            .arg(&input)
+            .arg("--key")
+            .arg(test_key("ed25519.pem"))
+            .arg("--out")
+            .arg(&out));
+        assert_eq!(code, 0, "{suite}: {err}");
+        let (code, stdout, _) = run(elicence()
+            .args(["verify", "--json", "--now", NOW])
+            .arg(&out));
+        let valid = report(&stdout);
+        assert_eq!(code, 0, "{suite}: {valid:#}");
+        assert_eq!(outcome(&valid, "validity"), "pass");
+        assert_eq!(outcome(&valid, "proof"), "pass");
+        let (code, stdout, _) = run(elicence()
+            .args(["verify", "--json", "--now", "2027-06-01T00:00:00Z"])
+            .arg(&out));
+        assert_eq!(code, 1, "{suite}: expired VC 1.1 accepted");
+        assert_eq!(outcome(&report(&stdout), "validity"), "fail");
+    }
+}
+
+#[test]
+fn a_given_credential_must_name_the_signing_key_as_issuer() {
+    let dir = tempdir("foreign-issuer");
+    let input = dir.join("vc.json");
+    std::fs::write(
+        &input,
+        r#"{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],
+            "issuer":"did:web:someone-else.example","credentialSubject":{"id":"did:example:1"}}"#,
+    )
+    .unwrap();
+    let (code, out, err) = run(elicence()
+        .args(["issue", "--credential"])
+        .arg(&input)
+        .arg("--key")
+        .arg(test_key("ed25519.pem")));
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("did:web:someone-else.example"), "{err}");
 }

@@ -224,6 +224,18 @@ fn vectors_for(
 fn all_vectors() -> Vec<Vector> {
     let mut all = Vec::new();
     all.extend(vectors_for(
+        Format::DataIntegrity(Cryptosuite::EddsaRdfc2022),
+        "ed25519.pem",
+        "other-ed25519.pem",
+        "Ed25519",
+    ));
+    all.extend(vectors_for(
+        Format::DataIntegrity(Cryptosuite::EcdsaRdfc2019),
+        "p256.pem",
+        "other-p256.pem",
+        "P-256",
+    ));
+    all.extend(vectors_for(
         Format::DataIntegrity(Cryptosuite::EddsaJcs2022),
         "ed25519.pem",
         "other-ed25519.pem",

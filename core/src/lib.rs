@@ -15,5 +15,7 @@ pub mod keys;
 pub mod licence;
 pub mod nquads;
 pub mod proof;
+pub mod qr;
 pub mod rdf;
 pub mod rdfc;
+pub mod status;

@@ -23,7 +23,9 @@ pub extern "C" fn input_buffer(len: usize) -> *mut u8 {
 #[no_mangle]
 pub extern "C" fn verify_input(unix_seconds: i64) -> u32 {
     let buf = INPUT.lock().unwrap_or_else(|e| e.into_inner());
-    let Ok(now) = OffsetDateTime::from_unix_timestamp(unix_seconds) else { return 2 };
+    let Ok(now) = OffsetDateTime::from_unix_timestamp(unix_seconds) else {
+        return 2;
+    };
     match verify(&buf, &Policy::at(now)).verdict {
         Verdict::Valid => 0,
         Verdict::Invalid => 1,

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use elicence_core::did;
 use elicence_core::jose;
 use elicence_core::keys::{KeyAlgorithm, SigningKey};
-use elicence_core::licence::LicenceData;
+use elicence_core::licence::{self, LicenceData};
 use elicence_core::proof::{self, Cryptosuite, ProofOptions};
 use serde_json::{json, Map, Value};
 use time::format_description::well_known::Rfc3339;
@@ -21,8 +21,8 @@ pub fn issue(a: &IssueArgs) -> Result<ExitCode, CliError> {
     let key = load_key(&a.key, &a.passphrase)?;
     let public = key.public_key();
     let suite = a.suite.unwrap_or(match public.algorithm() {
-        KeyAlgorithm::Ed25519 => Suite::EddsaJcs2022,
-        KeyAlgorithm::P256 => Suite::EcdsaJcs2019,
+        KeyAlgorithm::Ed25519 => Suite::EddsaRdfc2022,
+        KeyAlgorithm::P256 => Suite::EcdsaRdfc2019,
     });
 
     let (issuer_did, verification_method) = match &a.issuer_did {
@@ -50,24 +50,17 @@ pub fn issue(a: &IssueArgs) -> Result<ExitCode, CliError> {
         }
     };
 
-    let mut data = match &a.input {
+    let credential = match &a.credential {
         Some(path) => {
             if has_any_flag(&a.licence) {
                 return Err(CliError::Usage(
-                    "give the licence either as LICENCE_JSON or with the licence flags, not both"
-                        .into(),
+                    "give either --credential or the licence flags, not both".into(),
                 ));
             }
-            io::read_json(path)?
+            given_credential(path, &issuer_did)?
         }
-        None => from_flags(&a.licence)?,
+        None => licence_credential(a, &issuer_did)?,
     };
-    set_issuer_id(&mut data, &issuer_did, a.input.as_deref())?;
-    let licence: LicenceData = serde_json::from_value(data).map_err(|e| CliError::Json {
-        path: a.input.clone().unwrap_or_else(|| "licence flags".into()),
-        message: e.to_string(),
-    })?;
-    let credential = licence.to_credential()?;
 
     let created = match &a.created {
         Some(c) => {
@@ -81,6 +74,53 @@ pub fn issue(a: &IssueArgs) -> Result<ExitCode, CliError> {
     let output = sign(&credential, suite, &key, &verification_method, created)?;
     io::write_output(a.out.as_deref(), output.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The unsigned credential built from licence data (file or flags).
+fn licence_credential(a: &IssueArgs, issuer_did: &str) -> Result<Value, CliError> {
+    let mut data = match &a.input {
+        Some(path) => {
+            if has_any_flag(&a.licence) {
+                return Err(CliError::Usage(
+                    "give the licence either as LICENCE_JSON or with the licence flags, not both"
+                        .into(),
+                ));
+            }
+            io::read_json(path)?
+        }
+        None => from_flags(&a.licence)?,
+    };
+    set_issuer_id(&mut data, issuer_did, a.input.as_deref())?;
+    let licence: LicenceData = serde_json::from_value(data).map_err(|e| CliError::Json {
+        path: a.input.clone().unwrap_or_else(|| "licence flags".into()),
+        message: e.to_string(),
+    })?;
+    Ok(licence.to_credential()?)
+}
+
+/// A credential given whole: checked, never silently rewritten.
+fn given_credential(path: &Path, issuer_did: &str) -> Result<Value, CliError> {
+    let credential = io::read_json(path)?;
+    let where_ = path.display();
+    let issuer = match credential.get("issuer") {
+        Some(Value::String(id)) => Some(id.as_str()),
+        Some(Value::Object(o)) => o.get("id").and_then(Value::as_str),
+        _ => None,
+    };
+    match issuer {
+        None => Err(CliError::Usage(format!("{where_}: the credential has no issuer id"))),
+        Some(id) if id != issuer_did => Err(CliError::Usage(format!(
+            "{where_}: issuer is {id}, but the signing key belongs to {issuer_did}; use --issuer-did or the right key"
+        ))),
+        Some(_) if credential.get("proof").is_some() => Err(CliError::Usage(format!(
+            "{where_}: the credential is already signed (it has a proof)"
+        ))),
+        Some(_) => {
+            licence::check_contexts(&credential)
+                .map_err(|e| CliError::Usage(format!("{where_}: {e}")))?;
+            Ok(credential)
+        }
+    }
 }
 
 /// Signs with the requested securing format; JSON outputs end with a newline.
@@ -97,6 +137,8 @@ fn sign(
             jwt.push('\n');
             return Ok(jwt);
         }
+        Suite::EddsaRdfc2022 => Cryptosuite::EddsaRdfc2022,
+        Suite::EcdsaRdfc2019 => Cryptosuite::EcdsaRdfc2019,
         Suite::EddsaJcs2022 => Cryptosuite::EddsaJcs2022,
         Suite::EcdsaJcs2019 => Cryptosuite::EcdsaJcs2019,
     };
