@@ -215,8 +215,11 @@ impl Config {
             (Some(_), None) | (None, Some(_)) => {}
             _ => return Err("master_key: give exactly one of `file` or `env`".into()),
         }
-        if self.status.list_size < 8 || self.status.list_size % 8 != 0 {
-            return Err("status.list_size must be a positive multiple of 8".into());
+        if self.status.list_size < 131_072 || self.status.list_size % 8 != 0 {
+            return Err(
+                "status.list_size must be a multiple of 8 and at least 131072 (the spec's minimum)"
+                    .into(),
+            );
         }
         if !(self.status.max_fill > 0.0 && self.status.max_fill <= 0.9) {
             return Err("status.max_fill must be in (0, 0.9]".into());

@@ -65,10 +65,13 @@ pub struct Issued {
     pub credential: Arc<String>,
 }
 
-/// Parses a `cryptosuite` option (default `eddsa-jcs-2022`).
+/// The suite licences and status lists are signed with, and the VC API default.
+pub const DEFAULT_SUITE: Cryptosuite = Cryptosuite::EddsaRdfc2022;
+
+/// Parses a `cryptosuite` option (default [`DEFAULT_SUITE`]).
 pub fn parse_suite(name: Option<&str>) -> Result<Cryptosuite, IssueError> {
     match name {
-        None => Ok(Cryptosuite::EddsaJcs2022),
+        None => Ok(DEFAULT_SUITE),
         Some(n) => n
             .parse()
             .map_err(|e: proof::ProofError| invalid("options.cryptosuite", e.to_string())),
@@ -196,7 +199,7 @@ pub async fn issue_licence(
         );
     }
     let now = OffsetDateTime::now_utc();
-    let signed = sign(agency, &credential, Cryptosuite::EddsaJcs2022, now)?;
+    let signed = sign(agency, &credential, DEFAULT_SUITE, now)?;
     let text = serde_json::to_string(&signed).map_err(|e| invalid("licence", e.to_string()))?;
     let row = NewCredential {
         agency: agency.code.clone(),

@@ -15,7 +15,6 @@
 
 pub mod admin;
 pub mod batch;
-pub mod bitstring;
 pub mod config;
 pub mod crypto;
 pub mod error;

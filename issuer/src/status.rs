@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use elicence_core::keys::KeyAlgorithm;
 use elicence_core::proof::{self, Cryptosuite, ProofOptions};
+use elicence_core::status::Bitstring;
 use rand_core::{OsRng, RngCore};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -276,8 +277,13 @@ impl Publisher {
         set: &[u32],
         now: OffsetDateTime,
     ) -> Result<Value, IssuerError> {
-        let encoded = crate::bitstring::encode(self.size, set)
+        let mut bits = Bitstring::new(self.size as usize)
             .map_err(|e| IssuerError::StatusExhausted(e.to_string()))?;
+        for &i in set {
+            bits.set(u64::from(i), true)
+                .map_err(|e| IssuerError::StatusExhausted(e.to_string()))?;
+        }
+        let encoded = bits.encode();
         let url = list_url(&agency.base_url, purpose, list);
         let until = now + self.ttl * 2;
         let credential = json!({
@@ -300,7 +306,7 @@ impl Publisher {
         let options = ProofOptions::new(key.verification_method.clone(), format_time(now));
         Ok(proof::sign(
             &credential,
-            Cryptosuite::EddsaJcs2022,
+            Cryptosuite::EddsaRdfc2022,
             &key.signing,
             &options,
         )?)

@@ -4,9 +4,9 @@ mod common;
 
 use common::{iri_path, licence, start, token, Service};
 use elicence_core::did::OfflineResolver;
+use elicence_core::status::Bitstring;
 use elicence_core::{jose, proof};
 use elicence_issuer::admin::Scope;
-use elicence_issuer::bitstring;
 use serde_json::{json, Value};
 
 fn did_resolver(svc: &Service, codes: &[&str]) -> OfflineResolver {
@@ -36,13 +36,11 @@ fn status_bit(svc: &Service, credential: &Value, purpose: &str) -> bool {
     let resolver = did_resolver(svc, &["bangrak", "chiangmai"]);
     proof::verify(&list, &resolver, "assertionMethod", None).unwrap();
     assert_eq!(list["credentialSubject"]["statusPurpose"], purpose);
-    let bytes = bitstring::decode(
-        list["credentialSubject"]["encodedList"].as_str().unwrap(),
-        1 << 20,
-    )
-    .unwrap();
+    assert_eq!(list["proof"]["cryptosuite"], "eddsa-rdfc-2022");
+    let bits =
+        Bitstring::decode(list["credentialSubject"]["encodedList"].as_str().unwrap()).unwrap();
     let index: u64 = entry["statusListIndex"].as_str().unwrap().parse().unwrap();
-    bitstring::bit(&bytes, index).unwrap()
+    bits.get(index).unwrap()
 }
 
 #[test]
@@ -73,6 +71,7 @@ fn issue_fetch_verify_revoke() {
             .to_uri()
     );
     assert_eq!(vc["credentialStatus"].as_array().unwrap().len(), 2);
+    assert_eq!(vc["proof"]["cryptosuite"], "eddsa-rdfc-2022");
 
     // Offline verification with the DID document the service publishes.
     let resolver = did_resolver(&svc, &["bangrak"]);
