@@ -9,7 +9,10 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
+
+/// A database connection (re-exported for the admin CLI).
+pub use rusqlite::Connection;
 
 use crate::config::Durability;
 use crate::error::IssuerError;

@@ -16,7 +16,11 @@ const ROWS: usize = 2000;
 const KILL_AFTER: usize = 300;
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn spawn(config: &std::path::Path) -> Child {
@@ -99,7 +103,10 @@ fn sigkill_during_a_batch_loses_no_acknowledged_licence() {
     let mut killed = false;
     batch(addr, &token, body.clone(), |row| {
         if row["status"] == 201 {
-            acked.push((row["row"].as_u64().unwrap(), row["id"].as_str().unwrap().to_string()));
+            acked.push((
+                row["row"].as_u64().unwrap(),
+                row["id"].as_str().unwrap().to_string(),
+            ));
         }
         if acked.len() >= KILL_AFTER && !killed {
             child.kill().unwrap(); // SIGKILL
@@ -108,7 +115,11 @@ fn sigkill_during_a_batch_loses_no_acknowledged_licence() {
         true
     });
     let _ = child.wait();
-    assert!(killed, "the batch finished before the kill ({} acked)", acked.len());
+    assert!(
+        killed,
+        "the batch finished before the kill ({} acked)",
+        acked.len()
+    );
     assert!(acked.len() < ROWS, "killed too late to test anything");
 
     let mut child = spawn(&path);
@@ -116,11 +127,17 @@ fn sigkill_during_a_batch_loses_no_acknowledged_licence() {
     let conn = rusqlite::Connection::open(dir.path().join("issuer.db")).unwrap();
     for (_, id) in &acked {
         let n: i64 = conn
-            .query_row("SELECT COUNT(*) FROM credentials WHERE id = ?1", [id], |r| r.get(0))
+            .query_row(
+                "SELECT COUNT(*) FROM credentials WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(n, 1, "acknowledged licence {id} stored {n} times");
     }
-    let stored: i64 = conn.query_row("SELECT COUNT(*) FROM credentials", [], |r| r.get(0)).unwrap();
+    let stored: i64 = conn
+        .query_row("SELECT COUNT(*) FROM credentials", [], |r| r.get(0))
+        .unwrap();
     assert!(stored as usize >= acked.len());
 
     // Resubmit everything: acknowledged rows come back unchanged (200), the
@@ -141,7 +158,9 @@ fn sigkill_during_a_batch_loses_no_acknowledged_licence() {
         assert_eq!(r["status"], 200, "{r}");
         assert_eq!(r["id"].as_str().unwrap(), id);
     }
-    let total: i64 = conn.query_row("SELECT COUNT(*) FROM credentials", [], |r| r.get(0)).unwrap();
+    let total: i64 = conn
+        .query_row("SELECT COUNT(*) FROM credentials", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(total as usize, ROWS);
     let distinct: i64 = conn
         .query_row(
