@@ -28,6 +28,19 @@ pub enum Command {
     Bundle(BundleCommand),
     /// Present licences to a verifier: a presentation signed with the business's key.
     Present(PresentArgs),
+    /// Run the issuer service (same as `elicence-issuer serve`).
+    Serve(crate::commands::serve::ServeArgs),
+    /// Administer agencies in the issuer database.
+    #[command(subcommand)]
+    Agency(crate::commands::agency::AgencyCommand),
+    /// Administer API tokens in the issuer database.
+    #[command(subcommand)]
+    Token(crate::commands::token::TokenCommand),
+    /// Revoke, suspend or reinstate a licence on an issuer service.
+    Revoke(crate::commands::remote::RevokeArgs),
+    /// Check credential status against published status lists (online).
+    #[command(subcommand)]
+    Status(crate::commands::status::StatusCommand),
 }
 
 /// Key management.
@@ -173,8 +186,10 @@ pub struct IssueArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "input")]
     pub credential: Option<PathBuf>,
     /// The agency's signing key (PEM).
-    #[arg(long, short, value_name = "FILE")]
-    pub key: PathBuf,
+    #[arg(long, short, value_name = "FILE", required_unless_present = "server")]
+    pub key: Option<PathBuf>,
+    #[command(flatten)]
+    pub remote: crate::commands::remote::RemoteIssueArgs,
     /// Securing format (default: eddsa-rdfc-2022 for Ed25519 keys, ecdsa-rdfc-2019 for P-256).
     #[arg(long, value_enum)]
     pub suite: Option<Suite>,

@@ -252,21 +252,29 @@ fn fetch(url: &str) -> Result<Value, CliError> {
             "status list {url}: only https:// URLs are fetched"
         )));
     }
-    let agent = ureq::AgentBuilder::new()
-        .timeout(StdDuration::from_secs(30))
-        .redirects(0)
-        .build();
-    let response = agent
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(StdDuration::from_secs(30)))
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut response = agent
         .get(url)
-        .set("Accept", "application/vc+ld+json, application/json")
+        .header("Accept", "application/vc+ld+json, application/json")
         .call()
         .map_err(|e| CliError::Usage(format!("status list {url}: {e}")))?;
-    let mut body = Vec::new();
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(response.into_reader(), MAX_FETCH_BYTES),
-        &mut body,
-    )
-    .map_err(|e| CliError::io(url, e))?;
+    if response.status() != 200 {
+        return Err(CliError::Usage(format!(
+            "status list {url}: HTTP {}",
+            response.status()
+        )));
+    }
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_FETCH_BYTES)
+        .read_to_vec()
+        .map_err(|e| CliError::Usage(format!("status list {url}: {e}")))?;
     json::parse_strict_with_limits(
         &body,
         Limits {

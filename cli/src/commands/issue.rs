@@ -18,7 +18,10 @@ use crate::error::CliError;
 use crate::io;
 
 pub fn issue(a: &IssueArgs) -> Result<ExitCode, CliError> {
-    let key = load_key(&a.key, &a.passphrase)?;
+    let key_path = a.key.as_deref().ok_or_else(|| {
+        CliError::Usage("--key is required (or --server to issue through a service)".into())
+    })?;
+    let key = load_key(key_path, &a.passphrase)?;
     let public = key.public_key();
     let suite = a.suite.unwrap_or(match public.algorithm() {
         KeyAlgorithm::Ed25519 => Suite::EddsaRdfc2022,

@@ -1,9 +1,14 @@
 //! Command implementations: thin glue from parsed arguments to the libraries.
 
+pub mod agency;
 mod bundle;
 mod issue;
 mod key;
 mod present;
+pub mod remote;
+pub mod serve;
+pub mod status;
+pub mod token;
 mod verify;
 
 use std::path::Path;
@@ -22,12 +27,18 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Key(KeyCommand::Show(a)) => key::show(&a),
         Command::Key(KeyCommand::Did(a)) => key::did(&a),
         Command::Key(KeyCommand::Export(a)) => key::export(&a),
+        Command::Issue(a) if a.remote.server.is_some() => remote::issue(&a),
         Command::Issue(a) => issue::issue(&a),
         Command::Verify(a) => verify::verify(&a),
         Command::Bundle(BundleCommand::Build(a)) => bundle::build(&a),
         Command::Bundle(BundleCommand::Verify(a)) => bundle::verify(&a),
         Command::Bundle(BundleCommand::Refresh(a)) => bundle::refresh(&a),
         Command::Present(a) => present::present(&a),
+        Command::Serve(a) => serve::serve(&a),
+        Command::Agency(c) => agency::run(&c),
+        Command::Token(c) => token::run(&c),
+        Command::Revoke(a) => remote::revoke(&a),
+        Command::Status(c) => status::run(&c),
     }
 }
 

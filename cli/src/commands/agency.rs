@@ -1,0 +1,146 @@
+//! `elicence agency add|list|add-key`: agencies in the issuer database.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use elicence_core::keys::KeyAlgorithm;
+use elicence_issuer::admin::{self, NewAgency};
+use elicence_issuer::crypto::MasterKey;
+
+use super::serve::{issuer_error, open_db};
+use crate::error::CliError;
+
+/// Agency administration (directly on the database named in the config).
+#[derive(Debug, Subcommand)]
+pub enum AgencyCommand {
+    /// Create an agency with its did:web and a first signing key.
+    Add(AddArgs),
+    /// List agencies, their DIDs and public keys.
+    List(ListArgs),
+    /// Add a signing key (rotation): new credentials use it from --not-before on.
+    AddKey(AddKeyArgs),
+}
+
+/// `elicence agency add`.
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The service configuration.
+    #[arg(long, value_name = "FILE")]
+    pub config: PathBuf,
+    /// Agency code (a-z, 0-9, -): part of its DID and URLs forever.
+    #[arg(long)]
+    pub code: String,
+    /// Name in Thai.
+    #[arg(long)]
+    pub name_th: String,
+    /// Name in English.
+    #[arg(long)]
+    pub name_en: String,
+    /// Make the first key P-256 instead of Ed25519.
+    #[arg(long)]
+    pub p256: bool,
+}
+
+/// `elicence agency list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// The service configuration.
+    #[arg(long, value_name = "FILE")]
+    pub config: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `elicence agency add-key`.
+#[derive(Debug, Args)]
+pub struct AddKeyArgs {
+    /// The service configuration.
+    #[arg(long, value_name = "FILE")]
+    pub config: PathBuf,
+    /// Agency code.
+    #[arg(long)]
+    pub code: String,
+    /// P-256 instead of Ed25519.
+    #[arg(long)]
+    pub p256: bool,
+    /// Stop signing with the agency's other keys now (they stay in the DID document).
+    #[arg(long)]
+    pub retire_others: bool,
+}
+
+fn alg(p256: bool) -> KeyAlgorithm {
+    if p256 {
+        KeyAlgorithm::P256
+    } else {
+        KeyAlgorithm::Ed25519
+    }
+}
+
+/// Runs an agency command.
+pub fn run(c: &AgencyCommand) -> Result<ExitCode, CliError> {
+    match c {
+        AgencyCommand::Add(a) => {
+            let (config, mut conn) = open_db(&a.config)?;
+            let master = MasterKey::load(&config.master_key).map_err(issuer_error)?;
+            let summary = admin::add_agency(
+                &mut conn,
+                &master,
+                config.origin(),
+                &NewAgency {
+                    code: &a.code,
+                    name_th: &a.name_th,
+                    name_en: &a.name_en,
+                    algorithm: alg(a.p256),
+                },
+                &admin::admin_actor(),
+            )
+            .map_err(issuer_error)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&summary).unwrap_or_default()
+            );
+        }
+        AgencyCommand::List(a) => {
+            let (config, conn) = open_db(&a.config)?;
+            let all = admin::list_agencies(&conn, config.origin()).map_err(issuer_error)?;
+            if a.json {
+                println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+            } else {
+                for ag in all {
+                    println!("{}\t{}\t{}\t{}", ag.code, ag.did, ag.name_th, ag.name_en);
+                    for k in ag.keys {
+                        println!(
+                            "  key {} {} {} from {}{}",
+                            k.id,
+                            k.algorithm,
+                            k.public_multikey,
+                            k.not_before,
+                            k.not_after
+                                .map(|t| format!(" until {t}"))
+                                .unwrap_or_default()
+                        );
+                    }
+                }
+            }
+        }
+        AgencyCommand::AddKey(a) => {
+            let (config, mut conn) = open_db(&a.config)?;
+            let master = MasterKey::load(&config.master_key).map_err(issuer_error)?;
+            let now = time::OffsetDateTime::now_utc();
+            let id = admin::add_key(
+                &mut conn,
+                &master,
+                &a.code,
+                alg(a.p256),
+                now,
+                a.retire_others.then_some(now),
+                &admin::admin_actor(),
+            )
+            .map_err(issuer_error)?;
+            println!("{id}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

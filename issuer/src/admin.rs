@@ -1,0 +1,381 @@
+//! Administration directly on the database file: agencies, signing keys and
+//! API tokens. Used by `elicence agency …` / `elicence token …`; every action
+//! lands in the audit log with the admin as actor.
+
+use std::fmt;
+use std::str::FromStr;
+
+use elicence_core::keys::{KeyAlgorithm, SigningKey};
+use rand_core::OsRng;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use crate::crypto::{self, MasterKey};
+use crate::error::IssuerError;
+use crate::registry::{agency_base_url, agency_did, check_code};
+use crate::store::{audit, format_time, now_string};
+
+/// What a token may do. A token acts for exactly one agency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Issue licences and credentials.
+    Issue,
+    /// Revoke, suspend and reinstate.
+    Revoke,
+    /// Read the agency's credentials where they are not public.
+    Read,
+}
+
+impl Scope {
+    /// Its name in tokens and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Issue => "issue",
+            Scope::Revoke => "revoke",
+            Scope::Read => "read",
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Scope {
+    type Err = IssuerError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "issue" => Ok(Scope::Issue),
+            "revoke" => Ok(Scope::Revoke),
+            "read" => Ok(Scope::Read),
+            other => Err(IssuerError::InvalidToken(format!(
+                "unknown scope `{other}` (use issue, revoke, read)"
+            ))),
+        }
+    }
+}
+
+/// Parses a comma-separated scope list (as stored).
+pub fn parse_scopes(list: &str) -> Vec<Scope> {
+    list.split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect()
+}
+
+/// An agency as listed by the admin CLI.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencySummary {
+    /// Code.
+    pub code: String,
+    /// Thai name.
+    pub name_th: String,
+    /// English name.
+    pub name_en: String,
+    /// Its did:web.
+    pub did: String,
+    /// Where its DID document is served.
+    pub did_document_url: String,
+    /// Base URL of its licence IRIs.
+    pub base_url: String,
+    /// Public keys (Multikey) with their windows.
+    pub keys: Vec<KeySummary>,
+}
+
+/// A signing key's public facts.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeySummary {
+    /// Key id.
+    pub id: String,
+    /// `Ed25519` or `P-256`.
+    pub algorithm: String,
+    /// Public Multikey.
+    pub public_multikey: String,
+    /// Start of its signing window.
+    pub not_before: String,
+    /// End of its signing window, if any.
+    pub not_after: Option<String>,
+}
+
+fn check_name(field: &str, name: &str) -> Result<(), IssuerError> {
+    if name.trim().is_empty() || name.trim() != name || name.chars().any(char::is_control) {
+        return Err(IssuerError::InvalidAgency(format!(
+            "{field}: must be non-empty, without surrounding spaces or control characters"
+        )));
+    }
+    Ok(())
+}
+
+/// What the admin gives to create an agency.
+#[derive(Debug, Clone)]
+pub struct NewAgency<'a> {
+    /// Code (`a-z 0-9 -`), part of its DID and URLs forever.
+    pub code: &'a str,
+    /// Thai name.
+    pub name_th: &'a str,
+    /// English name.
+    pub name_en: &'a str,
+    /// Algorithm of its first signing key.
+    pub algorithm: KeyAlgorithm,
+}
+
+/// Creates an agency with a first signing key valid from now.
+pub fn add_agency(
+    conn: &mut Connection,
+    master: &MasterKey,
+    origin: &str,
+    new: &NewAgency<'_>,
+    actor: &str,
+) -> Result<AgencySummary, IssuerError> {
+    let NewAgency {
+        code,
+        name_th,
+        name_en,
+        algorithm,
+    } = *new;
+    check_code(code)?;
+    check_name("Thai name", name_th)?;
+    check_name("English name", name_en)?;
+    agency_did(origin, code)?;
+    let tx = conn.transaction()?;
+    let exists: Option<String> = tx
+        .query_row(
+            "SELECT code FROM agencies WHERE code = ?1",
+            params![code],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if exists.is_some() {
+        return Err(IssuerError::AgencyExists(code.to_string()));
+    }
+    tx.execute(
+        "INSERT INTO agencies(code, name_th, name_en, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![code, name_th, name_en, now_string()],
+    )?;
+    audit(&tx, Some(code), actor, "agency.create", Some(code), None)?;
+    insert_key(
+        &tx,
+        master,
+        code,
+        algorithm,
+        OffsetDateTime::now_utc(),
+        None,
+        actor,
+    )?;
+    tx.commit()?;
+    agency_summary(conn, origin, code)
+}
+
+/// Adds a signing key (rotation): from `not_before` on, new credentials use
+/// it; older keys stay in the DID document so old credentials still verify.
+/// `retire_others_at`, if given, ends the signing window of every other key.
+pub fn add_key(
+    conn: &mut Connection,
+    master: &MasterKey,
+    code: &str,
+    algorithm: KeyAlgorithm,
+    not_before: OffsetDateTime,
+    retire_others_at: Option<OffsetDateTime>,
+    actor: &str,
+) -> Result<String, IssuerError> {
+    let tx = conn.transaction()?;
+    let exists: Option<String> = tx
+        .query_row(
+            "SELECT code FROM agencies WHERE code = ?1",
+            params![code],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if exists.is_none() {
+        return Err(IssuerError::UnknownAgency(code.to_string()));
+    }
+    if let Some(end) = retire_others_at {
+        tx.execute(
+            "UPDATE signing_keys SET not_after = ?2 WHERE agency = ?1 AND not_after IS NULL",
+            params![code, format_time(end)],
+        )?;
+        audit(
+            &tx,
+            Some(code),
+            actor,
+            "key.retire",
+            None,
+            Some(&format_time(end)),
+        )?;
+    }
+    let id = insert_key(&tx, master, code, algorithm, not_before, None, actor)?;
+    tx.commit()?;
+    Ok(id)
+}
+
+fn insert_key(
+    conn: &Connection,
+    master: &MasterKey,
+    code: &str,
+    algorithm: KeyAlgorithm,
+    not_before: OffsetDateTime,
+    not_after: Option<OffsetDateTime>,
+    actor: &str,
+) -> Result<String, IssuerError> {
+    let key = SigningKey::generate(algorithm, &mut OsRng);
+    let id = crypto::random_id();
+    let der = key.to_pkcs8_der();
+    let sealed = master.seal(code, &id, &der)?;
+    let multikey = key.public_key().to_multikey();
+    conn.execute(
+        "INSERT INTO signing_keys(id, agency, algorithm, public_multikey, sealed, not_before, not_after, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            id,
+            code,
+            algorithm.name(),
+            multikey,
+            sealed,
+            format_time(not_before),
+            not_after.map(format_time),
+            now_string()
+        ],
+    )?;
+    audit(
+        conn,
+        Some(code),
+        actor,
+        "key.create",
+        Some(&id),
+        Some(&multikey),
+    )?;
+    Ok(id)
+}
+
+/// One agency's public facts.
+pub fn agency_summary(
+    conn: &Connection,
+    origin: &str,
+    code: &str,
+) -> Result<AgencySummary, IssuerError> {
+    let (name_th, name_en): (String, String) = conn
+        .query_row(
+            "SELECT name_th, name_en FROM agencies WHERE code = ?1",
+            params![code],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or_else(|| IssuerError::UnknownAgency(code.to_string()))?;
+    let mut stmt = conn.prepare(
+        "SELECT id, algorithm, public_multikey, not_before, not_after FROM signing_keys
+         WHERE agency = ?1 ORDER BY not_before, created_at",
+    )?;
+    let keys = stmt
+        .query_map(params![code], |r| {
+            Ok(KeySummary {
+                id: r.get(0)?,
+                algorithm: r.get(1)?,
+                public_multikey: r.get(2)?,
+                not_before: r.get(3)?,
+                not_after: r.get(4)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let did = agency_did(origin, code)?;
+    Ok(AgencySummary {
+        did_document_url: elicence_core::did::did_web_url(&did)?,
+        did,
+        base_url: agency_base_url(origin, code),
+        code: code.to_string(),
+        name_th,
+        name_en,
+        keys,
+    })
+}
+
+/// Every agency.
+pub fn list_agencies(conn: &Connection, origin: &str) -> Result<Vec<AgencySummary>, IssuerError> {
+    let codes: Vec<String> = conn
+        .prepare("SELECT code FROM agencies ORDER BY code")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    codes
+        .iter()
+        .map(|c| agency_summary(conn, origin, c))
+        .collect()
+}
+
+/// A token as created: the secret is shown once and never stored.
+#[derive(Debug)]
+pub struct NewToken {
+    /// Public id (for revocation and the audit log).
+    pub id: String,
+    /// The secret bearer token.
+    pub token: Zeroizing<String>,
+}
+
+/// Creates a token for `agency` with `scopes`.
+pub fn create_token(
+    conn: &Connection,
+    agency: &str,
+    scopes: &[Scope],
+    label: Option<&str>,
+    actor: &str,
+) -> Result<NewToken, IssuerError> {
+    if scopes.is_empty() {
+        return Err(IssuerError::InvalidToken("give at least one scope".into()));
+    }
+    let exists: Option<String> = conn
+        .query_row(
+            "SELECT code FROM agencies WHERE code = ?1",
+            params![agency],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if exists.is_none() {
+        return Err(IssuerError::UnknownAgency(agency.to_string()));
+    }
+    let mut names: Vec<&str> = scopes.iter().map(|s| s.name()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let (token, hash) = crypto::new_token();
+    let id = crypto::random_id();
+    conn.execute(
+        "INSERT INTO tokens(id, agency, hash, scopes, label, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, agency, hash, names.join(","), label, now_string()],
+    )?;
+    audit(
+        conn,
+        Some(agency),
+        actor,
+        "token.create",
+        Some(&id),
+        Some(&names.join(",")),
+    )?;
+    Ok(NewToken { id, token })
+}
+
+/// Revokes a token by id; it stops working at once.
+pub fn revoke_token(conn: &Connection, id: &str, actor: &str) -> Result<(), IssuerError> {
+    let agency: Option<String> = conn
+        .query_row(
+            "SELECT agency FROM tokens WHERE id = ?1",
+            params![id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let agency = agency.ok_or_else(|| IssuerError::UnknownToken(id.to_string()))?;
+    conn.execute(
+        "UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+        params![id, now_string()],
+    )?;
+    audit(conn, Some(&agency), actor, "token.revoke", Some(id), None)?;
+    Ok(())
+}
+
+/// The admin actor name for the audit log: `admin:$USER`.
+pub fn admin_actor() -> String {
+    format!(
+        "admin:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    )
+}

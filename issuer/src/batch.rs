@@ -1,0 +1,206 @@
+//! Batch issuance formats: JSON Lines (one licence data object per line) and
+//! CSV with a header row of dotted licence field names. Shared by the server
+//! (`POST /licences:batch`) and the `elicence issue --csv` client.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// CSV columns, by the dotted path of the licence data member they fill.
+/// List columns (`permittedActivities`, `conditions`) separate items with `|`.
+pub const CSV_COLUMNS: [&str; 14] = [
+    "licenceType.code",
+    "licenceType.name.th",
+    "licenceType.name.en",
+    "licenceNumber",
+    "licensee.juristicPersonId",
+    "licensee.name.th",
+    "licensee.name.en",
+    "businessDid",
+    "premises.address.th",
+    "premises.address.en",
+    "permittedActivities",
+    "conditions",
+    "validFrom",
+    "validUntil",
+];
+
+const LIST_COLUMNS: [&str; 2] = ["permittedActivities", "conditions"];
+
+/// The outcome of one batch row, as streamed back (one JSON object per line).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowResult {
+    /// 1-based row number (JSONL: line number; CSV: data row after the header).
+    pub row: u64,
+    /// HTTP-style status: 201 created, 200 already issued identically,
+    /// 409 conflicting licence, 422 invalid row, 500 service failure.
+    pub status: u16,
+    /// The licence IRI, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// What went wrong, for failed rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The member at fault, for 422 rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl RowResult {
+    /// Whether retrying the row cannot change its outcome.
+    pub fn is_final(&self) -> bool {
+        matches!(self.status, 200 | 201 | 409 | 422)
+    }
+}
+
+/// Checks a CSV header: every column known, none twice, required ones present.
+pub fn csv_header(fields: &[String]) -> Result<Vec<String>, String> {
+    let mut seen: Vec<String> = Vec::new();
+    for f in fields {
+        let f = f.trim().trim_start_matches('\u{feff}').to_string();
+        if !CSV_COLUMNS.contains(&f.as_str()) {
+            return Err(format!(
+                "unknown CSV column `{f}` (known: {})",
+                CSV_COLUMNS.join(", ")
+            ));
+        }
+        if seen.contains(&f) {
+            return Err(format!("CSV column `{f}` appears twice"));
+        }
+        seen.push(f);
+    }
+    for required in [
+        "licenceType.code",
+        "licenceNumber",
+        "licensee.juristicPersonId",
+        "premises.address.th",
+        "permittedActivities",
+        "validFrom",
+        "validUntil",
+    ] {
+        if !seen.iter().any(|s| s == required) {
+            return Err(format!("CSV column `{required}` is missing"));
+        }
+    }
+    Ok(seen)
+}
+
+/// Turns one CSV record into licence data JSON. Empty cells are omitted, so
+/// optional members stay absent and required ones fail validation by name.
+pub fn csv_row_to_licence(header: &[String], fields: &[String]) -> Result<Value, String> {
+    if fields.len() != header.len() {
+        return Err(format!(
+            "{} cells, the header has {} columns",
+            fields.len(),
+            header.len()
+        ));
+    }
+    let mut root = Map::new();
+    for (column, cell) in header.iter().zip(fields) {
+        if cell.is_empty() {
+            continue;
+        }
+        let value = if LIST_COLUMNS.contains(&column.as_str()) {
+            Value::Array(
+                cell.split('|')
+                    .map(|s| Value::String(s.trim().to_string()))
+                    .collect(),
+            )
+        } else {
+            Value::String(cell.clone())
+        };
+        let parts: Vec<&str> = column.split('.').collect();
+        let mut node = &mut root;
+        for p in &parts[..parts.len() - 1] {
+            let entry = node
+                .entry((*p).to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            node = match entry {
+                Value::Object(m) => m,
+                _ => return Err(format!("column `{column}` clashes with another")),
+            };
+        }
+        node.insert(parts[parts.len() - 1].to_string(), value);
+    }
+    Ok(Value::Object(root))
+}
+
+/// Splits a CSV byte stream into records, line by line, joining lines while a
+/// quoted cell is open (RFC 4180), so CSV can be processed as it arrives.
+#[derive(Debug, Default)]
+pub struct RecordSplitter {
+    pending: String,
+    in_quotes: bool,
+}
+
+impl RecordSplitter {
+    /// Feeds one line (without its line ending); returns a complete record.
+    pub fn push_line(&mut self, line: &str) -> Option<String> {
+        if !self.pending.is_empty() || self.in_quotes {
+            self.pending.push('\n');
+        }
+        self.pending.push_str(line);
+        for c in line.chars() {
+            if c == '"' {
+                self.in_quotes = !self.in_quotes;
+            }
+        }
+        if self.in_quotes {
+            None
+        } else {
+            Some(std::mem::take(&mut self.pending))
+        }
+    }
+
+    /// Whether a quoted cell is still open (an error at end of input).
+    pub fn is_open(&self) -> bool {
+        self.in_quotes
+    }
+}
+
+/// Parses one complete CSV record into cells.
+pub fn parse_record(record: &str) -> Result<Vec<String>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(record.as_bytes());
+    match reader.records().next() {
+        Some(Ok(r)) => Ok(r.iter().map(str::to_string).collect()),
+        Some(Err(e)) => Err(format!("malformed CSV: {e}")),
+        None => Ok(Vec::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_newlines_join_lines() {
+        let mut s = RecordSplitter::default();
+        assert_eq!(s.push_line("a,\"b"), None);
+        assert!(s.is_open());
+        let rec = s.push_line("c\",d").unwrap();
+        assert_eq!(parse_record(&rec).unwrap(), vec!["a", "b\nc", "d"]);
+        assert_eq!(
+            parse_record(&s.push_line("\"x \"\"y\"\"\",z").unwrap()).unwrap(),
+            vec!["x \"y\"", "z"]
+        );
+    }
+
+    #[test]
+    fn header_and_rows_map_to_licence_json() {
+        let header: Vec<String> = CSV_COLUMNS.iter().map(|s| s.to_string()).collect();
+        let header = csv_header(&header).unwrap();
+        let mut cells: Vec<String> = vec![String::new(); header.len()];
+        cells[0] = "food-sale".into();
+        cells[3] = "1/2566".into();
+        cells[10] = "a | b".into();
+        let v = csv_row_to_licence(&header, &cells).unwrap();
+        assert_eq!(v["licenceType"]["code"], "food-sale");
+        assert_eq!(v["permittedActivities"], serde_json::json!(["a", "b"]));
+        assert!(v.get("conditions").is_none());
+        assert!(csv_header(&["nope".to_string()]).is_err());
+        assert!(csv_header(&["licenceNumber".to_string()]).is_err());
+        assert!(csv_row_to_licence(&header, &cells[..3]).is_err());
+    }
+}

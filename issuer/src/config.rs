@@ -1,0 +1,237 @@
+//! The service's one configuration file (TOML). Every field has a documented
+//! default except the public URL, the database path and the master key source,
+//! which an operator must choose deliberately.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::IssuerError;
+
+/// The whole configuration. See `docs/issuer.md` for a commented example.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Socket address to listen on, e.g. `0.0.0.0:8443`.
+    #[serde(default = "default_listen")]
+    pub listen: SocketAddr,
+    /// Public HTTPS origin of the service, e.g. `https://licence.example.go.th`.
+    /// Agency DIDs (`did:web:HOST:agencies:CODE`), licence IRIs and status
+    /// list URLs are built from it, so it must never change once used.
+    pub public_url: String,
+    /// The SQLite database file (created if missing).
+    pub database: PathBuf,
+    /// Where the 32-byte master key that encrypts signing keys comes from.
+    pub master_key: MasterKeySource,
+    /// Status list settings.
+    #[serde(default)]
+    pub status: StatusConfig,
+    /// Request limits.
+    #[serde(default)]
+    pub limits: Limits,
+    /// Optional TLS; without it the service speaks plain HTTP (behind a proxy).
+    #[serde(default)]
+    pub tls: Option<TlsConfig>,
+    /// Whether licence pages and credentials (`GET` by licence IRI) are public.
+    /// The License Access link printed on a paper licence needs them public;
+    /// when `false`, a token of the licence's agency with `read` scope is needed.
+    #[serde(default = "default_true")]
+    pub public_licences: bool,
+    /// SQLite durability: `full` (fsync each group commit, survives power
+    /// loss) or `normal` (survives process crashes only).
+    #[serde(default)]
+    pub durability: Durability,
+}
+
+/// Where the master key is read from: exactly one of `file` or `env`.
+/// The key is 32 bytes given as 64 hex digits or base64 (standard or URL-safe).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MasterKeySource {
+    /// A file holding the key (readable by the service only).
+    pub file: Option<PathBuf>,
+    /// An environment variable holding the key.
+    pub env: Option<String>,
+}
+
+/// Bitstring Status List settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusConfig {
+    /// Entries per list. The W3C minimum (131,072) gives herd privacy.
+    #[serde(default = "default_list_size")]
+    pub list_size: u32,
+    /// A list is closed for new entries once this fraction is used, so random
+    /// allocation stays cheap and indices stay unpredictable.
+    #[serde(default = "default_max_fill")]
+    pub max_fill: f64,
+    /// Seconds a published status list may be cached (Cache-Control max-age,
+    /// and `validUntil` of the status list credential is this far ahead).
+    #[serde(default = "default_ttl")]
+    pub ttl_seconds: u64,
+}
+
+impl Default for StatusConfig {
+    fn default() -> Self {
+        StatusConfig {
+            list_size: default_list_size(),
+            max_fill: default_max_fill(),
+            ttl_seconds: default_ttl(),
+        }
+    }
+}
+
+/// Request size and batch limits.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Largest JSON request body in bytes.
+    #[serde(default = "default_max_body")]
+    pub max_body_bytes: usize,
+    /// Largest batch request body in bytes.
+    #[serde(default = "default_max_batch_body")]
+    pub max_batch_bytes: usize,
+    /// Most rows in one batch request.
+    #[serde(default = "default_max_batch_rows")]
+    pub max_batch_rows: usize,
+    /// Most requests one group commit takes.
+    #[serde(default = "default_group")]
+    pub max_group_commit: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: default_max_body(),
+            max_batch_bytes: default_max_batch_body(),
+            max_batch_rows: default_max_batch_rows(),
+            max_group_commit: default_group(),
+        }
+    }
+}
+
+/// TLS certificate chain and private key (PEM files).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    /// Certificate chain, PEM.
+    pub cert: PathBuf,
+    /// Private key, PEM.
+    pub key: PathBuf,
+}
+
+/// SQLite `synchronous` level.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Durability {
+    /// fsync on every commit: survives power loss.
+    #[default]
+    Full,
+    /// fsync at checkpoints only: survives process crashes.
+    Normal,
+}
+
+fn default_listen() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8080))
+}
+fn default_true() -> bool {
+    true
+}
+fn default_list_size() -> u32 {
+    131_072
+}
+fn default_max_fill() -> f64 {
+    0.5
+}
+fn default_ttl() -> u64 {
+    300
+}
+fn default_max_body() -> usize {
+    256 * 1024
+}
+fn default_max_batch_body() -> usize {
+    64 * 1024 * 1024
+}
+fn default_max_batch_rows() -> usize {
+    100_000
+}
+fn default_group() -> usize {
+    512
+}
+
+impl Config {
+    /// Reads and checks a TOML configuration file.
+    pub fn load(path: &Path) -> Result<Config, IssuerError> {
+        let text = std::fs::read_to_string(path).map_err(|e| IssuerError::Config {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let mut config = Config::parse(&text).map_err(|reason| IssuerError::Config {
+            path: path.to_path_buf(),
+            reason,
+        })?;
+        // Relative paths in the file are relative to the file, not the cwd.
+        if let Some(dir) = path.parent() {
+            config.resolve_relative(dir);
+        }
+        Ok(config)
+    }
+
+    /// Parses and checks configuration text.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn resolve_relative(&mut self, dir: &Path) {
+        let fix = |p: &mut PathBuf| {
+            if p.is_relative() {
+                *p = dir.join(&*p);
+            }
+        };
+        fix(&mut self.database);
+        if let Some(f) = &mut self.master_key.file {
+            fix(f);
+        }
+        if let Some(tls) = &mut self.tls {
+            fix(&mut tls.cert);
+            fix(&mut tls.key);
+        }
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let url = self.public_url.trim_end_matches('/');
+        let host = url
+            .strip_prefix("https://")
+            .ok_or("public_url must start with https://")?;
+        if host.is_empty() || host.contains(['/', '?', '#', '@']) {
+            return Err("public_url must be an origin: https://HOST[:PORT], no path".into());
+        }
+        // The did:web of an agency must be valid for this host.
+        crate::registry::agency_did(url, "x").map_err(|e| format!("public_url: {e}"))?;
+        match (&self.master_key.file, &self.master_key.env) {
+            (Some(_), None) | (None, Some(_)) => {}
+            _ => return Err("master_key: give exactly one of `file` or `env`".into()),
+        }
+        if self.status.list_size < 131_072 || self.status.list_size % 8 != 0 {
+            return Err(
+                "status.list_size must be a multiple of 8 and at least 131072 (the spec's minimum)"
+                    .into(),
+            );
+        }
+        if !(self.status.max_fill > 0.0 && self.status.max_fill <= 0.9) {
+            return Err("status.max_fill must be in (0, 0.9]".into());
+        }
+        if self.limits.max_group_commit == 0 || self.limits.max_batch_rows == 0 {
+            return Err("limits must be positive".into());
+        }
+        Ok(())
+    }
+
+    /// The public origin without a trailing slash.
+    pub fn origin(&self) -> &str {
+        self.public_url.trim_end_matches('/')
+    }
+}

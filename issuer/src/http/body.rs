@@ -1,0 +1,90 @@
+//! Request bodies: size-limited, content-type checked, strictly parsed JSON
+//! (duplicate member names refused), each failure a problem with the right 4xx.
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, StatusCode};
+use elicence_core::json::{parse_strict_with_limits, JsonError, Limits};
+use serde_json::Value;
+
+use crate::http::problem::Problem;
+
+/// Whether a media type is JSON (`application/json` or `…+json`).
+pub fn is_json(media: &str) -> bool {
+    let m = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+}
+
+/// The request's media type (without parameters), lowercase.
+pub fn content_type(headers: &HeaderMap) -> String {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default()
+}
+
+/// 413 for bodies over the limit.
+pub fn too_large(limit: usize) -> Problem {
+    Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too-large",
+        "Request too large",
+        format!("the request body exceeds {limit} bytes"),
+    )
+}
+
+/// Reads the whole body, refusing more than `limit` bytes.
+pub async fn read_limited(body: Body, limit: usize) -> Result<axum::body::Bytes, Problem> {
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        // http_body_util::LengthLimitError is the only error for an intact stream.
+        if std::error::Error::source(&e).is_some_and(|s| s.to_string().contains("length limit"))
+            || e.to_string().contains("length limit")
+        {
+            too_large(limit)
+        } else {
+            Problem::bad_request(format!("cannot read the request body: {e}"))
+        }
+    })
+}
+
+/// Reads a JSON request body (415 for other media types, 413 over `limit`,
+/// 400 for malformed JSON).
+pub async fn read_json(headers: &HeaderMap, body: Body, limit: usize) -> Result<Value, Problem> {
+    let ct = content_type(headers);
+    if !ct.is_empty() && !is_json(&ct) {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            format!("send application/json, not {ct}"),
+        ));
+    }
+    let bytes = read_limited(body, limit).await?;
+    parse_json(&bytes, limit)
+}
+
+/// Strictly parses JSON bytes.
+pub fn parse_json(bytes: &[u8], limit: usize) -> Result<Value, Problem> {
+    parse_strict_with_limits(
+        bytes,
+        Limits {
+            max_bytes: limit,
+            max_depth: 64,
+        },
+    )
+    .map_err(|e| match e {
+        JsonError::TooLarge { .. } => too_large(limit),
+        other => Problem::bad_request(other.to_string()),
+    })
+}

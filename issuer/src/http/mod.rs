@@ -1,0 +1,146 @@
+//! The HTTP interface: routes, middleware (request ids, size limits, logs,
+//! metrics) and the generated OpenAPI document.
+
+pub mod auth;
+pub mod body;
+pub mod licences;
+pub mod negotiate;
+pub mod page;
+pub mod problem;
+pub mod public;
+pub mod vcapi;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+
+use crate::http::problem::Problem;
+use crate::server::AppState;
+
+/// The request id header, set on every response.
+pub const REQUEST_ID: &str = "x-request-id";
+
+#[derive(Clone, Copy, Default)]
+struct RandomRequestId;
+
+impl MakeRequestId for RandomRequestId {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        HeaderValue::from_str(&crate::crypto::random_id())
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "elicence issuer", description = "Agencies issue, revoke and publish business licence credentials."),
+    paths(
+        licences::post_licence, licences::post_batch, licences::get_licence, licences::post_status,
+        vcapi::issue_credential, vcapi::verify_credential_endpoint, vcapi::verify_presentation, vcapi::update_status,
+        public::did_document, public::status_list, public::healthz, public::metrics
+    ),
+    modifiers(&BearerAuth),
+    tags((name = "licences"), (name = "vc-api"), (name = "public"), (name = "ops"))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The OpenAPI 3 document of the service.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+async fn record_metrics(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let resp = next.run(req).await;
+    state
+        .metrics
+        .response(resp.status().as_u16(), start.elapsed());
+    resp
+}
+
+async fn not_found() -> Problem {
+    Problem::not_found("no such resource")
+}
+
+async fn method_not_allowed() -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "Method not allowed",
+        "this resource does not support that method",
+    )
+}
+
+/// The service's router over `state`.
+pub fn router(state: Arc<AppState>) -> Router {
+    let request_id = HeaderName::from_static(REQUEST_ID);
+    Router::new()
+        .route("/licences", post(licences::post_licence))
+        .route("/licences:batch", post(licences::post_batch))
+        .route("/agencies/{code}/did.json", get(public::did_document))
+        .route(
+            "/agencies/{code}/licences/{type}/{number}",
+            get(licences::get_licence),
+        )
+        .route(
+            "/agencies/{code}/licences/{type}/{number}/{action}",
+            post(licences::post_status),
+        )
+        .route(
+            "/agencies/{code}/status/{purpose}/{list}",
+            get(public::status_list),
+        )
+        .route("/credentials/issue", post(vcapi::issue_credential))
+        .route("/credentials/verify", post(vcapi::verify_credential_endpoint))
+        .route("/credentials/status", post(vcapi::update_status))
+        .route("/presentations/verify", post(vcapi::verify_presentation))
+        .route("/healthz", get(public::healthz))
+        .route("/metrics", get(public::metrics))
+        .route("/openapi.json", get(public::openapi))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), record_metrics))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                let id = req
+                    .headers()
+                    .get(REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                // Method, path and request id only: never headers (tokens) or bodies.
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(SetRequestIdLayer::new(request_id, RandomRequestId))
+        .with_state(state)
+}
+
+/// Wraps a problem for handlers that return `impl IntoResponse`.
+pub fn problem_response(p: Problem) -> Response {
+    p.into_response()
+}

@@ -1,0 +1,125 @@
+//! Public endpoints: DID documents, status lists, health, metrics, OpenAPI.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::http::licences::agency;
+use crate::http::problem::Problem;
+use crate::server::AppState;
+use crate::status::Purpose;
+
+type St = State<Arc<AppState>>;
+
+/// `GET /agencies/{code}/did.json`: the agency's did:web document, listing
+/// every key it ever signed with (so old credentials stay verifiable).
+#[utoipa::path(get, path = "/agencies/{code}/did.json", tag = "public",
+    params(("code" = String, Path, description = "Agency code")),
+    responses((status = 200, description = "DID document"), (status = 404, description = "No such agency")))]
+pub async fn did_document(State(state): St, Path(code): Path<String>) -> Result<Response, Problem> {
+    let agency = agency(&state, &code)?;
+    let mut resp = axum::Json(agency.did_document.clone()).into_response();
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    Ok(resp)
+}
+
+/// `GET /agencies/{code}/status/{purpose}/{list}`: a signed
+/// BitstringStatusListCredential, with a strong ETag and a Cache-Control
+/// max-age of what remains of the TTL.
+#[utoipa::path(get, path = "/agencies/{code}/status/{purpose}/{list}", tag = "public",
+    params(("code" = String, Path, description = "Agency code"), ("purpose" = String, Path, description = "revocation or suspension"), ("list" = u32, Path, description = "List number")),
+    responses((status = 200, description = "Status list credential"), (status = 304, description = "Not modified (If-None-Match)"), (status = 404, description = "No such list")))]
+pub async fn status_list(
+    State(state): St,
+    headers: HeaderMap,
+    Path((code, purpose, list)): Path<(String, String, String)>,
+) -> Result<Response, Problem> {
+    let agency = agency(&state, &code)?;
+    let purpose: Purpose = purpose.parse().map_err(Problem::not_found)?;
+    let list: u32 = list
+        .parse()
+        .map_err(|_| Problem::not_found("the list number must be a positive integer"))?;
+    let published = state
+        .publisher
+        .get(&state.pool, &agency, purpose, list)
+        .map_err(Problem::from)?
+        .ok_or_else(|| Problem::not_found(format!("no {purpose} list {list}")))?;
+    let remaining = state
+        .publisher
+        .ttl()
+        .saturating_sub(published.built.elapsed())
+        .as_secs();
+    let cache = format!("public, max-age={remaining}");
+    let etag_matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim() == published.etag || t.trim() == "*")
+        });
+    let mut resp = if etag_matches {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (StatusCode::OK, published.body.as_str().to_string()).into_response()
+    };
+    let h = resp.headers_mut();
+    if !etag_matches {
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/vc"),
+        );
+    }
+    if let Ok(v) = HeaderValue::from_str(&published.etag) {
+        h.insert(header::ETAG, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&cache) {
+        h.insert(header::CACHE_CONTROL, v);
+    }
+    Ok(resp)
+}
+
+/// `GET /healthz`: 200 when the database answers.
+#[utoipa::path(get, path = "/healthz", tag = "ops", responses((status = 200, description = "Healthy"), (status = 503, description = "Database unavailable")))]
+pub async fn healthz(State(state): St) -> Response {
+    match state
+        .pool
+        .with(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
+    {
+        Ok(_) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok"})),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Unavailable",
+                "the database does not answer",
+            )
+            .into_response()
+        }
+    }
+}
+
+/// `GET /metrics`: Prometheus text format.
+#[utoipa::path(get, path = "/metrics", tag = "ops", responses((status = 200, description = "Prometheus text exposition")))]
+pub async fn metrics(State(state): St) -> Response {
+    let mut resp = state.metrics.render().into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4"),
+    );
+    resp
+}
+
+/// `GET /openapi.json`: generated from the handlers' annotations.
+pub async fn openapi() -> Response {
+    axum::Json(crate::http::openapi_document()).into_response()
+}

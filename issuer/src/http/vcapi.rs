@@ -1,0 +1,435 @@
+//! The W3C CCG VC API endpoints: issue, verify credentials and presentations,
+//! and update credential status. Invalid input is a 400 problem, as the
+//! VC API specifies; a credential that does not verify is also a 400 whose
+//! problem body carries `verified: false` and the failed checks.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use elicence_core::did::AUTHENTICATION;
+use elicence_core::jose;
+use elicence_core::proof;
+use serde_json::{json, Value};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::admin::Scope;
+use crate::http::auth;
+use crate::http::body::read_json;
+use crate::http::licences::{apply_status, caller_agency};
+use crate::http::problem::Problem;
+use crate::issue::{self, IssueError};
+use crate::server::AppState;
+use crate::status::Purpose;
+use crate::store::format_time;
+use crate::writer::StatusAction;
+
+type St = State<Arc<AppState>>;
+
+fn vc_api_problem(e: IssueError) -> Problem {
+    match e {
+        IssueError::Invalid { field, reason } => {
+            Problem::bad_request(format!("{field}: {reason}")).with("field", field)
+        }
+        other => other.into(),
+    }
+}
+
+/// `POST /credentials/issue`.
+#[utoipa::path(post, path = "/credentials/issue", tag = "vc-api",
+    request_body(content = String, content_type = "application/json", description = "{credential, options: {cryptosuite, credentialStatus: {type, statusPurpose}}}"),
+    responses((status = 201, description = "{verifiableCredential}"), (status = 400, description = "Invalid credential or options"),
+        (status = 401, description = "No valid token"), (status = 403, description = "Token lacks the issue scope"), (status = 409, description = "A credential with this id exists")),
+    security(("bearer" = [])))]
+pub async fn issue_credential(
+    State(state): St,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Problem> {
+    let caller = auth::authenticate(&state, &headers)?;
+    caller.require(Scope::Issue)?;
+    let agency = caller_agency(&state, &caller)?;
+    let mut req = read_json(&headers, body, state.config.limits.max_body_bytes).await?;
+    let map = req
+        .as_object_mut()
+        .ok_or_else(|| Problem::bad_request("the request must be a JSON object"))?;
+    if let Some(k) = map.keys().find(|k| *k != "credential" && *k != "options") {
+        return Err(Problem::bad_request(format!("unknown member `{k}`")));
+    }
+    let credential = map
+        .remove("credential")
+        .ok_or_else(|| Problem::bad_request("`credential` is required"))?;
+    let options = issue::parse_options(map.get("options")).map_err(vc_api_problem)?;
+    let issued = issue::issue_credential(&state, &agency, credential, &options, &caller.actor())
+        .await
+        .map_err(vc_api_problem)?;
+    let vc: Value = serde_json::from_str(&issued.credential).map_err(|e| Problem::internal(&e))?;
+    let status = if issued.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, axum::Json(json!({ "verifiableCredential": vc }))).into_response())
+}
+
+struct Outcome {
+    checks: Vec<&'static str>,
+    warnings: Vec<Value>,
+    errors: Vec<Value>,
+}
+
+fn error(kind: &str, message: impl Into<String>) -> Value {
+    json!({"name": kind, "message": message.into()})
+}
+
+fn date_of(v: &Value, key: &str) -> Option<OffsetDateTime> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .and_then(|s| OffsetDateTime::parse(s, &Rfc3339).ok())
+}
+
+/// Verifies one credential (embedded proof or enveloped vc+jwt): proof,
+/// validity period, and status where the status list is this service's.
+fn verify_credential(state: &AppState, vc: &Value, now: OffsetDateTime) -> Outcome {
+    let mut out = Outcome {
+        checks: Vec::new(),
+        warnings: Vec::new(),
+        errors: Vec::new(),
+    };
+    let resolver = state.registry.resolver();
+    let now_s = format_time(now);
+    let envelope = vc
+        .get("type")
+        .is_some_and(|t| t == "EnvelopedVerifiableCredential");
+    let credential = if envelope {
+        let jwt = vc
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|id| id.strip_prefix("data:application/vc+jwt,"));
+        match jwt {
+            None => {
+                out.errors.push(error(
+                    "MALFORMED",
+                    "an EnvelopedVerifiableCredential needs a data:application/vc+jwt, id",
+                ));
+                return out;
+            }
+            Some(jwt) => match jose::verify_vc_jwt(jwt, resolver.as_ref()) {
+                Ok(v) => {
+                    out.checks.push("proof");
+                    v.credential
+                }
+                Err(e) => {
+                    out.errors
+                        .push(error("PROOF_VERIFICATION_ERROR", e.to_string()));
+                    return out;
+                }
+            },
+        }
+    } else {
+        match proof::verify(
+            vc,
+            resolver.as_ref(),
+            elicence_core::did::ASSERTION_METHOD,
+            Some(&now_s),
+        ) {
+            Ok(_) => {
+                out.checks.push("proof");
+                vc.clone()
+            }
+            Err(e) => {
+                out.errors
+                    .push(error("PROOF_VERIFICATION_ERROR", e.to_string()));
+                return out;
+            }
+        }
+    };
+    let from = date_of(&credential, "validFrom").or_else(|| date_of(&credential, "issuanceDate"));
+    let until =
+        date_of(&credential, "validUntil").or_else(|| date_of(&credential, "expirationDate"));
+    if from.is_some_and(|f| now < f) {
+        out.errors
+            .push(error("NOT_YET_VALID", "the credential is not valid yet"));
+    } else if until.is_some_and(|u| now > u) {
+        out.errors
+            .push(error("EXPIRED", "the credential has expired"));
+    } else {
+        out.checks.push("validityPeriod");
+    }
+    let entries: Vec<&Value> = match credential.get("credentialStatus") {
+        None => Vec::new(),
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(v) => vec![v],
+    };
+    let mut status_ok = !entries.is_empty();
+    for entry in entries {
+        match local_status(state, entry) {
+            Some(Ok(true)) => {
+                let purpose = entry
+                    .get("statusPurpose")
+                    .and_then(Value::as_str)
+                    .unwrap_or("status");
+                out.errors.push(error(
+                    "STATUS",
+                    format!("the credential's {purpose} bit is set"),
+                ));
+                status_ok = false;
+            }
+            Some(Ok(false)) => {}
+            Some(Err(e)) => {
+                out.errors.push(error("STATUS_ERROR", e));
+                status_ok = false;
+            }
+            None => {
+                out.warnings.push(error(
+                    "STATUS_NOT_CHECKED",
+                    "status list not published by this service",
+                ));
+                status_ok = false;
+            }
+        }
+    }
+    if status_ok {
+        out.checks.push("credentialStatus");
+    }
+    out
+}
+
+/// `Some(Ok(bit))` for entries in this service's lists; `None` otherwise.
+fn local_status(state: &AppState, entry: &Value) -> Option<Result<bool, String>> {
+    let url = entry.get("statusListCredential")?.as_str()?;
+    let rest = url
+        .strip_prefix(state.registry.origin())?
+        .strip_prefix("/agencies/")?;
+    let mut parts = rest.split('/');
+    let (code, kw, purpose, list) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if kw != "status" || parts.next().is_some() {
+        return None;
+    }
+    let purpose: Purpose = match purpose.parse() {
+        Ok(p) => p,
+        Err(e) => return Some(Err(e)),
+    };
+    let list: u32 = list.parse().ok()?;
+    let index: u32 = match entry
+        .get("statusListIndex")
+        .and_then(Value::as_str)
+        .map(str::parse)
+    {
+        Some(Ok(i)) => i,
+        _ => return Some(Err("statusListIndex must be a decimal string".into())),
+    };
+    let flags = state
+        .pool
+        .with(|c| crate::store::status_at(c, code, list, index));
+    Some(match flags {
+        Ok(Some((revoked, suspended))) => Ok(match purpose {
+            Purpose::Revocation => revoked,
+            Purpose::Suspension => suspended,
+        }),
+        Ok(None) => Ok(false),
+        Err(e) => Err(e.to_string()),
+    })
+}
+
+fn result_response(o: Outcome) -> Response {
+    if o.errors.is_empty() {
+        (
+            StatusCode::OK,
+            axum::Json(
+                json!({"verified": true, "checks": o.checks, "warnings": o.warnings, "errors": []}),
+            ),
+        )
+            .into_response()
+    } else {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "verification-failed",
+            "Verification failed",
+            o.errors
+                .first()
+                .and_then(|e| e["message"].as_str())
+                .unwrap_or("verification failed")
+                .to_string(),
+        )
+        .with("verified", false)
+        .with("checks", json!(o.checks))
+        .with("warnings", Value::Array(o.warnings))
+        .with("errors", Value::Array(o.errors))
+        .into_response()
+    }
+}
+
+/// `POST /credentials/verify`.
+#[utoipa::path(post, path = "/credentials/verify", tag = "vc-api",
+    request_body(content = String, content_type = "application/json", description = "{verifiableCredential, options}"),
+    responses((status = 200, description = "{verified: true, checks, warnings, errors}"), (status = 400, description = "Malformed input, or not verified (problem with verified: false and errors)")))]
+pub async fn verify_credential_endpoint(
+    State(state): St,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Problem> {
+    let req = read_json(&headers, body, state.config.limits.max_body_bytes).await?;
+    let vc = req
+        .get("verifiableCredential")
+        .filter(|v| v.is_object())
+        .ok_or_else(|| Problem::bad_request("`verifiableCredential` (an object) is required"))?;
+    Ok(result_response(verify_credential(
+        &state,
+        vc,
+        OffsetDateTime::now_utc(),
+    )))
+}
+
+/// `POST /presentations/verify`: the presentation's `authentication` proof,
+/// its `challenge` and `domain` against `options`, and every credential in it.
+#[utoipa::path(post, path = "/presentations/verify", tag = "vc-api",
+    request_body(content = String, content_type = "application/json", description = "{verifiablePresentation, options: {challenge, domain}}"),
+    responses((status = 200, description = "{verified: true, presentationResult, credentialResults}"), (status = 400, description = "Malformed input, or not verified")))]
+pub async fn verify_presentation(
+    State(state): St,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Problem> {
+    let req = read_json(&headers, body, state.config.limits.max_body_bytes).await?;
+    let vp = req
+        .get("verifiablePresentation")
+        .filter(|v| v.is_object())
+        .ok_or_else(|| Problem::bad_request("`verifiablePresentation` (an object) is required"))?;
+    let options = req.get("options").cloned().unwrap_or(json!({}));
+    let is_vp = match vp.get("type") {
+        Some(Value::String(s)) => s == "VerifiablePresentation",
+        Some(Value::Array(a)) => a.iter().any(|t| t == "VerifiablePresentation"),
+        _ => false,
+    };
+    if !is_vp {
+        return Err(Problem::bad_request(
+            "verifiablePresentation.type must include VerifiablePresentation",
+        ));
+    }
+    let now = OffsetDateTime::now_utc();
+    let mut errors = Vec::new();
+    let resolver = state.registry.resolver();
+    match proof::verify(
+        vp,
+        resolver.as_ref(),
+        AUTHENTICATION,
+        Some(&format_time(now)),
+    ) {
+        Ok(_) => {}
+        Err(e) => errors.push(error("PROOF_VERIFICATION_ERROR", e.to_string())),
+    }
+    let proof_obj = match vp.get("proof") {
+        Some(Value::Array(a)) => a.first().cloned(),
+        other => other.cloned(),
+    }
+    .unwrap_or(json!({}));
+    for key in ["challenge", "domain"] {
+        if let Some(expected) = options.get(key) {
+            let expected = expected
+                .as_str()
+                .ok_or_else(|| Problem::bad_request(format!("options.{key} must be a string")))?;
+            let found = proof_obj.get(key);
+            let matches = match found {
+                Some(Value::String(s)) => s == expected,
+                Some(Value::Array(a)) => a.iter().any(|d| d == expected),
+                _ => false,
+            };
+            if !matches {
+                errors.push(error(
+                    "PROOF_VERIFICATION_ERROR",
+                    format!("the proof's {key} does not match options.{key}"),
+                ));
+            }
+        }
+    }
+    let credentials: Vec<Value> = match vp.get("verifiableCredential") {
+        None => Vec::new(),
+        Some(Value::Array(a)) => a.clone(),
+        Some(v) => vec![v.clone()],
+    };
+    let mut credential_results = Vec::new();
+    for vc in &credentials {
+        let o = verify_credential(&state, vc, now);
+        let ok = o.errors.is_empty();
+        if !ok {
+            errors.push(error(
+                "CREDENTIAL_NOT_VERIFIED",
+                format!(
+                    "credential {} did not verify",
+                    vc.get("id").and_then(Value::as_str).unwrap_or("(no id)")
+                ),
+            ));
+        }
+        credential_results.push(
+            json!({"verified": ok, "checks": o.checks, "warnings": o.warnings, "errors": o.errors}),
+        );
+    }
+    if errors.is_empty() {
+        Ok((
+            StatusCode::OK,
+            axum::Json(json!({
+                "verified": true,
+                "presentationResult": {"verified": true},
+                "credentialResults": credential_results,
+                "errors": [],
+            })),
+        )
+            .into_response())
+    } else {
+        Ok(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "verification-failed",
+            "Verification failed",
+            errors
+                .first()
+                .and_then(|e| e["message"].as_str())
+                .unwrap_or("")
+                .to_string(),
+        )
+        .with("verified", false)
+        .with("credentialResults", Value::Array(credential_results))
+        .with("errors", Value::Array(errors))
+        .into_response())
+    }
+}
+
+/// `POST /credentials/status` (VC API): `{credentialId, credentialStatus:
+/// {statusPurpose}, status}`; `status: true` sets the bit.
+#[utoipa::path(post, path = "/credentials/status", tag = "vc-api",
+    request_body(content = String, content_type = "application/json", description = "{credentialId, credentialStatus: {type, statusPurpose}, status: boolean}"),
+    responses((status = 200, description = "Status updated"), (status = 400, description = "Malformed request"), (status = 404, description = "Credential not found"), (status = 409, description = "Revocation cannot be undone")),
+    security(("bearer" = [])))]
+pub async fn update_status(
+    State(state): St,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Problem> {
+    let caller = auth::authenticate(&state, &headers)?;
+    caller.require(Scope::Revoke)?;
+    let req = read_json(&headers, body, state.config.limits.max_body_bytes).await?;
+    let id = req
+        .get("credentialId")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Problem::bad_request("`credentialId` (a string) is required"))?;
+    let purpose: Purpose = req
+        .pointer("/credentialStatus/statusPurpose")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Problem::bad_request("`credentialStatus.statusPurpose` is required"))?
+        .parse()
+        .map_err(Problem::bad_request)?;
+    let set = req
+        .get("status")
+        .and_then(Value::as_bool)
+        .ok_or_else(|| Problem::bad_request("`status` (a boolean) is required"))?;
+    let action = match (purpose, set) {
+        (Purpose::Revocation, true) => StatusAction::Revoke,
+        (Purpose::Revocation, false) => return Err(Problem::conflict("revocation is final")),
+        (Purpose::Suspension, true) => StatusAction::Suspend,
+        (Purpose::Suspension, false) => StatusAction::Reinstate,
+    };
+    apply_status(&state, &caller, id, action).await
+}

@@ -1,0 +1,147 @@
+//! Wiring: state from configuration, the writer thread, and serving (plain
+//! HTTP or TLS via rustls) until Ctrl-C / SIGTERM.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::crypto::MasterKey;
+use crate::error::IssuerError;
+use crate::metrics::Metrics;
+use crate::registry::Registry;
+use crate::status::{Allocator, Publisher};
+use crate::store::{self, ReadPool};
+use crate::writer::Writer;
+
+/// Everything handlers share.
+#[derive(Debug)]
+pub struct AppState {
+    /// The configuration.
+    pub config: Config,
+    /// Agencies and their keys.
+    pub registry: Registry,
+    /// Read connections.
+    pub pool: ReadPool,
+    /// Status index allocation.
+    pub allocator: Allocator,
+    /// Published status lists.
+    pub publisher: Publisher,
+    /// The single writer.
+    pub writer: Writer,
+    /// Counters.
+    pub metrics: Arc<Metrics>,
+}
+
+/// Opens the database, loads agencies (decrypting keys with the master key)
+/// and starts the writer thread.
+pub fn build_state(config: Config) -> Result<Arc<AppState>, IssuerError> {
+    let master = MasterKey::load(&config.master_key)?;
+    let write_conn = store::open(&config.database, config.durability)?;
+    let registry = Registry::load(&write_conn, config.origin(), master)?;
+    let metrics = Arc::new(Metrics::default());
+    let (writer, _handle) =
+        Writer::start(write_conn, config.limits.max_group_commit, metrics.clone());
+    Ok(Arc::new(AppState {
+        pool: ReadPool::new(&config.database, config.durability),
+        allocator: Allocator::new(config.status.list_size, config.status.max_fill),
+        publisher: Publisher::new(
+            config.status.list_size,
+            Duration::from_secs(config.status.ttl_seconds),
+        ),
+        registry,
+        writer,
+        metrics,
+        config,
+    }))
+}
+
+/// Serves `state` on an already bound listener (plain HTTP) until `shutdown`.
+pub async fn serve_on(
+    listener: TcpListener,
+    state: Arc<AppState>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), IssuerError> {
+    let app = crate::http::router(state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+/// Runs the service described by `config` (blocking the calling thread).
+pub fn run(config: Config) -> Result<(), IssuerError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listen: SocketAddr = config.listen;
+        let tls = config.tls.clone();
+        let state = build_state(config)?;
+        tracing::info!(%listen, agencies = state.registry.all().len(), "elicence-issuer listening");
+        match tls {
+            None => {
+                let listener = TcpListener::bind(listen).await?;
+                serve_on(listener, state, shutdown_signal()).await
+            }
+            Some(tls) => {
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                let rustls_config =
+                    axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key)
+                        .await
+                        .map_err(|e| IssuerError::Config {
+                            path: tls.cert.clone(),
+                            reason: format!("TLS certificate/key: {e}"),
+                        })?;
+                let handle = axum_server::Handle::new();
+                let h2 = handle.clone();
+                tokio::spawn(async move {
+                    shutdown_signal().await;
+                    h2.graceful_shutdown(Some(Duration::from_secs(10)));
+                });
+                axum_server::bind_rustls(listen, rustls_config)
+                    .handle(handle)
+                    .serve(crate::http::router(state).into_make_service())
+                    .await?;
+                Ok(())
+            }
+        }
+    })
+}
+
+/// Installs structured logging: JSON lines when `ELICENCE_LOG_FORMAT=json`,
+/// level from `RUST_LOG` (default `info`). Logs never contain keys or tokens.
+pub fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let json = std::env::var("ELICENCE_LOG_FORMAT").is_ok_and(|v| v == "json");
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}

@@ -1,0 +1,333 @@
+//! Bitstring Status List for issued credentials: random, never-reused index
+//! allocation, the entries written into credentials, and the signed status
+//! list credentials the service publishes (with a cache keyed by list).
+//!
+//! Every credential with status gets one index, used in two lists of the same
+//! number: `…/status/revocation/N` and `…/status/suspension/N`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use elicence_core::keys::KeyAlgorithm;
+use elicence_core::proof::{self, Cryptosuite, ProofOptions};
+use elicence_core::status::Bitstring;
+use rand_core::{OsRng, RngCore};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use crate::error::IssuerError;
+use crate::registry::Agency;
+use crate::store::{self, format_time, ReadPool};
+
+/// A status purpose the service supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Purpose {
+    /// Final: a revoked credential stays revoked.
+    Revocation,
+    /// Reversible: suspended credentials can be reinstated.
+    Suspension,
+}
+
+impl Purpose {
+    /// Both purposes, in the order entries are written.
+    pub const ALL: [Purpose; 2] = [Purpose::Revocation, Purpose::Suspension];
+
+    /// The `statusPurpose` value.
+    pub fn name(self) -> &'static str {
+        match self {
+            Purpose::Revocation => "revocation",
+            Purpose::Suspension => "suspension",
+        }
+    }
+}
+
+impl fmt::Display for Purpose {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Purpose {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "revocation" => Ok(Purpose::Revocation),
+            "suspension" => Ok(Purpose::Suspension),
+            other => Err(format!(
+                "unsupported statusPurpose `{other}` (supported: revocation, suspension)"
+            )),
+        }
+    }
+}
+
+/// The URL of an agency's status list.
+pub fn list_url(base_url: &str, purpose: Purpose, list: u32) -> String {
+    format!("{base_url}/status/{}/{list}", purpose.name())
+}
+
+/// The `credentialStatus` entries of a credential at `(list, index)`.
+pub fn entries(base_url: &str, list: u32, index: u32, purposes: &[Purpose]) -> Value {
+    let entries: Vec<Value> = purposes
+        .iter()
+        .map(|p| {
+            let url = list_url(base_url, *p, list);
+            json!({
+                "id": format!("{url}#{index}"),
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": p.name(),
+                "statusListIndex": index.to_string(),
+                "statusListCredential": url,
+            })
+        })
+        .collect();
+    match <[Value; 1]>::try_from(entries) {
+        Ok([one]) => one,
+        Err(many) => Value::Array(many),
+    }
+}
+
+struct OpenList {
+    list: u32,
+    used: Vec<u64>,
+    count: u32,
+}
+
+/// Hands out status indices: uniformly random within the open list (so the
+/// index reveals nothing about issuance order or volume), never twice. The
+/// open list is closed at `max_fill` and the next number opened.
+///
+/// Indices handed out but never committed (a crash, a failed request) are
+/// simply unused: after a restart the state is rebuilt from committed rows,
+/// and the database's unique constraint is the final guard.
+pub struct Allocator {
+    size: u32,
+    max_fill: f64,
+    open: Mutex<HashMap<String, OpenList>>,
+}
+
+impl fmt::Debug for Allocator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Allocator")
+            .field("size", &self.size)
+            .finish()
+    }
+}
+
+impl Allocator {
+    /// An allocator for lists of `size` entries closed at `max_fill`.
+    pub fn new(size: u32, max_fill: f64) -> Allocator {
+        Allocator {
+            size,
+            max_fill,
+            open: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn capacity(&self) -> u32 {
+        ((f64::from(self.size) * self.max_fill) as u32).max(1)
+    }
+
+    fn load(&self, pool: &ReadPool, agency: &str) -> Result<OpenList, IssuerError> {
+        let (highest, used) = pool.with(|c| {
+            Ok((
+                store::highest_list(c, agency)?,
+                store::used_indices(c, agency)?,
+            ))
+        })?;
+        let mut open = OpenList {
+            list: highest.max(1),
+            used: vec![0; (self.size as usize).div_ceil(64)],
+            count: 0,
+        };
+        for (list, index) in used {
+            if list == open.list && index < self.size {
+                open.used[(index / 64) as usize] |= 1 << (index % 64);
+                open.count += 1;
+            }
+        }
+        Ok(open)
+    }
+
+    /// A fresh `(list, index)` for `agency`.
+    pub fn allocate(&self, pool: &ReadPool, agency: &str) -> Result<(u32, u32), IssuerError> {
+        let mut open = self
+            .open
+            .lock()
+            .map_err(|_| IssuerError::StatusExhausted("allocator poisoned".into()))?;
+        if !open.contains_key(agency) {
+            let state = self.load(pool, agency)?;
+            open.insert(agency.to_string(), state);
+        }
+        let state = open
+            .get_mut(agency)
+            .ok_or_else(|| IssuerError::StatusExhausted(agency.into()))?;
+        if state.count >= self.capacity() {
+            state.list = state
+                .list
+                .checked_add(1)
+                .ok_or_else(|| IssuerError::StatusExhausted(agency.into()))?;
+            state.used.iter_mut().for_each(|w| *w = 0);
+            state.count = 0;
+        }
+        loop {
+            // Multiply-shift gives a uniform index without modulo bias worth noting.
+            let index = ((u64::from(OsRng.next_u32()) * u64::from(self.size)) >> 32) as u32;
+            let (word, bit) = ((index / 64) as usize, 1u64 << (index % 64));
+            if state.used[word] & bit == 0 {
+                state.used[word] |= bit;
+                state.count += 1;
+                return Ok((state.list, index));
+            }
+        }
+    }
+}
+
+/// A published status list credential.
+#[derive(Debug, Clone)]
+pub struct PublishedList {
+    /// The signed credential, serialized.
+    pub body: Arc<String>,
+    /// Strong ETag (quoted).
+    pub etag: String,
+    /// When it was built.
+    pub built: Instant,
+}
+
+/// Signed status list credentials, rebuilt when a status in the list changes
+/// or when older than the TTL.
+#[derive(Debug)]
+pub struct Publisher {
+    size: u32,
+    ttl: Duration,
+    cache: Mutex<HashMap<(String, Purpose, u32), PublishedList>>,
+}
+
+impl Publisher {
+    /// A publisher for lists of `size` entries cached for `ttl`.
+    pub fn new(size: u32, ttl: Duration) -> Publisher {
+        Publisher {
+            size,
+            ttl,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The cache TTL.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
+    /// Forgets cached copies of an agency's list after a status change.
+    pub fn invalidate(&self, agency: &str, list: u32) {
+        if let Ok(mut cache) = self.cache.lock() {
+            for p in Purpose::ALL {
+                cache.remove(&(agency.to_string(), p, list));
+            }
+        }
+    }
+
+    /// The current signed list, or `None` if the agency has no such list.
+    pub fn get(
+        &self,
+        pool: &ReadPool,
+        agency: &Agency,
+        purpose: Purpose,
+        list: u32,
+    ) -> Result<Option<PublishedList>, IssuerError> {
+        let key = (agency.code.clone(), purpose, list);
+        if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            if hit.built.elapsed() < self.ttl {
+                return Ok(Some(hit));
+            }
+        }
+        let highest = pool.with(|c| store::highest_list(c, &agency.code))?;
+        if list == 0 || list > highest.max(1) {
+            return Ok(None);
+        }
+        let set = pool.with(|c| store::set_indices(c, &agency.code, list, purpose))?;
+        let credential = self.build(agency, purpose, list, &set, OffsetDateTime::now_utc())?;
+        let body = serde_json::to_string(&credential)
+            .map_err(|e| IssuerError::StatusExhausted(e.to_string()))?;
+        let etag = format!(
+            "\"{}\"",
+            hex::encode(&Sha256::digest(body.as_bytes())[..16])
+        );
+        let published = PublishedList {
+            body: Arc::new(body),
+            etag,
+            built: Instant::now(),
+        };
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(key, published.clone());
+        }
+        Ok(Some(published))
+    }
+
+    /// Builds and signs a `BitstringStatusListCredential`. It is valid for
+    /// twice the TTL, so a copy cached for at most the TTL is always valid.
+    pub fn build(
+        &self,
+        agency: &Agency,
+        purpose: Purpose,
+        list: u32,
+        set: &[u32],
+        now: OffsetDateTime,
+    ) -> Result<Value, IssuerError> {
+        let mut bits = Bitstring::new(self.size as usize)
+            .map_err(|e| IssuerError::StatusExhausted(e.to_string()))?;
+        for &i in set {
+            bits.set(u64::from(i), true)
+                .map_err(|e| IssuerError::StatusExhausted(e.to_string()))?;
+        }
+        let encoded = bits.encode();
+        let url = list_url(&agency.base_url, purpose, list);
+        let until = now + self.ttl * 2;
+        let credential = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "id": url,
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": agency.did,
+            "validFrom": format_time(now),
+            "validUntil": format_time(until),
+            "credentialSubject": {
+                "id": format!("{url}#list"),
+                "type": "BitstringStatusList",
+                "statusPurpose": purpose.name(),
+                "encodedList": encoded,
+            },
+        });
+        let key = agency
+            .current_key(now, KeyAlgorithm::Ed25519)
+            .ok_or_else(|| IssuerError::NoValidKey(agency.code.clone()))?;
+        let options = ProofOptions::new(key.verification_method.clone(), format_time(now));
+        Ok(proof::sign(
+            &credential,
+            Cryptosuite::EddsaRdfc2022,
+            &key.signing,
+            &options,
+        )?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_purpose_is_an_object_two_are_an_array() {
+        let one = entries("https://h/agencies/a", 1, 5, &[Purpose::Revocation]);
+        assert_eq!(
+            one["statusListCredential"],
+            "https://h/agencies/a/status/revocation/1"
+        );
+        assert_eq!(one["statusListIndex"], "5");
+        assert_eq!(one["id"], "https://h/agencies/a/status/revocation/1#5");
+        let two = entries("https://h/agencies/a", 2, 9, &Purpose::ALL);
+        assert_eq!(two.as_array().unwrap().len(), 2);
+        assert_eq!(two[1]["statusPurpose"], "suspension");
+    }
+}

@@ -1,0 +1,414 @@
+//! The single writer: every insert and status change goes through one thread
+//! that owns the write connection and commits requests in groups.
+//!
+//! A request is acknowledged (its reply sent) only after the transaction that
+//! contains it committed, so an acknowledged licence survives a crash. Group
+//! commit amortises the commit (and its fsync) over up to
+//! `limits.max_group_commit` requests that arrived meanwhile. Each request
+//! runs in its own savepoint, so one failing request does not fail its group.
+
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use rusqlite::{params, Connection};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::error::IssuerError;
+use crate::metrics::Metrics;
+use crate::store::{self, audit, now_string, StoredCredential};
+
+/// A credential to store.
+#[derive(Debug, Clone)]
+pub struct NewCredential {
+    /// Issuing agency.
+    pub agency: String,
+    /// Credential id (licence IRI for licences).
+    pub id: String,
+    /// Licence type code (licences only).
+    pub type_code: Option<String>,
+    /// Licence number (licences only).
+    pub number: Option<String>,
+    /// Hash of the request (licences only), for idempotency.
+    pub request_hash: Option<String>,
+    /// The signed credential, JSON.
+    pub credential: String,
+    /// Status list number.
+    pub status_list: Option<u32>,
+    /// Status index.
+    pub status_index: Option<u32>,
+    /// Who asked (`token:ID`).
+    pub actor: String,
+}
+
+/// What happened to an insert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InsertOutcome {
+    /// Stored now.
+    Created,
+    /// The same request was stored before: here is that credential.
+    Existing(StoredCredential),
+    /// A different credential with the same licence number or id exists.
+    Conflict(StoredCredential),
+}
+
+/// A status change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusAction {
+    /// Set the revocation bit (final).
+    Revoke,
+    /// Set the suspension bit.
+    Suspend,
+    /// Clear the suspension bit.
+    Reinstate,
+}
+
+impl StatusAction {
+    /// Its name in URLs and the audit log.
+    pub fn name(self) -> &'static str {
+        match self {
+            StatusAction::Revoke => "revoke",
+            StatusAction::Suspend => "suspend",
+            StatusAction::Reinstate => "reinstate",
+        }
+    }
+}
+
+/// What happened to a status change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusOutcome {
+    /// The bit changed; the list number is given so its cache can be dropped.
+    Changed(u32),
+    /// It already had that status.
+    Unchanged,
+    /// No such credential for this agency.
+    NotFound,
+    /// The credential is revoked: it cannot be suspended or reinstated.
+    Revoked,
+    /// The credential was issued without status entries.
+    NoStatus,
+}
+
+enum Job {
+    Insert(
+        Box<NewCredential>,
+        oneshot::Sender<Result<InsertOutcome, IssuerError>>,
+    ),
+    Status {
+        agency: String,
+        id: String,
+        action: StatusAction,
+        actor: String,
+        reply: oneshot::Sender<Result<StatusOutcome, IssuerError>>,
+    },
+}
+
+/// The handle handlers use to reach the writer thread.
+#[derive(Debug, Clone)]
+pub struct Writer {
+    tx: mpsc::Sender<Job>,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Job")
+    }
+}
+
+impl Writer {
+    /// Starts the writer thread on `conn`.
+    pub fn start(
+        conn: Connection,
+        max_group: usize,
+        metrics: Arc<Metrics>,
+    ) -> (Writer, JoinHandle<()>) {
+        let (tx, rx) = mpsc::channel(max_group * 4);
+        let handle = std::thread::Builder::new()
+            .name("elicence-writer".into())
+            .spawn(move || run(conn, rx, max_group, &metrics))
+            .unwrap_or_else(|e| {
+                // Without a writer thread the service cannot work at all.
+                tracing::error!(error = %e, "cannot start the writer thread");
+                std::process::exit(1)
+            });
+        (Writer { tx }, handle)
+    }
+
+    /// Stores a credential; returns once committed.
+    pub async fn insert(&self, row: NewCredential) -> Result<InsertOutcome, IssuerError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Job::Insert(Box::new(row), reply))
+            .await
+            .map_err(|_| IssuerError::WriterStopped)?;
+        rx.await.map_err(|_| IssuerError::WriterStopped)?
+    }
+
+    /// Changes a credential's status; returns once committed.
+    pub async fn change_status(
+        &self,
+        agency: &str,
+        id: &str,
+        action: StatusAction,
+        actor: &str,
+    ) -> Result<StatusOutcome, IssuerError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Job::Status {
+                agency: agency.to_string(),
+                id: id.to_string(),
+                action,
+                actor: actor.to_string(),
+                reply,
+            })
+            .await
+            .map_err(|_| IssuerError::WriterStopped)?;
+        rx.await.map_err(|_| IssuerError::WriterStopped)?
+    }
+}
+
+enum Reply {
+    Insert(
+        oneshot::Sender<Result<InsertOutcome, IssuerError>>,
+        InsertOutcome,
+    ),
+    Status(
+        oneshot::Sender<Result<StatusOutcome, IssuerError>>,
+        StatusOutcome,
+    ),
+}
+
+fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_group: usize, metrics: &Metrics) {
+    while let Some(first) = rx.blocking_recv() {
+        let mut jobs = vec![first];
+        while jobs.len() < max_group {
+            match rx.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        let rows = jobs.len();
+        match commit_group(&mut conn, jobs) {
+            Ok(replies) => {
+                metrics.group_committed(rows);
+                for reply in replies {
+                    match reply {
+                        Reply::Insert(tx, outcome) => {
+                            let _ = tx.send(Ok(outcome));
+                        }
+                        Reply::Status(tx, outcome) => {
+                            let _ = tx.send(Ok(outcome));
+                        }
+                    }
+                }
+            }
+            Err((e, senders)) => {
+                tracing::error!(error = %e, rows, "group commit failed");
+                for s in senders {
+                    match s {
+                        Failed::Insert(tx) => {
+                            let _ = tx.send(Err(IssuerError::Io(std::io::Error::other(
+                                "group commit failed",
+                            ))));
+                        }
+                        Failed::Status(tx) => {
+                            let _ = tx.send(Err(IssuerError::Io(std::io::Error::other(
+                                "group commit failed",
+                            ))));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+enum Failed {
+    Insert(oneshot::Sender<Result<InsertOutcome, IssuerError>>),
+    Status(oneshot::Sender<Result<StatusOutcome, IssuerError>>),
+}
+
+type GroupResult = Result<Vec<Reply>, (IssuerError, Vec<Failed>)>;
+
+fn commit_group(conn: &mut Connection, jobs: Vec<Job>) -> GroupResult {
+    let mut replies = Vec::with_capacity(jobs.len());
+    let mut per_job_errors = Vec::new();
+    let tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(e) => return Err((e.into(), failed(jobs))),
+    };
+    let mut tx = tx;
+    for job in jobs {
+        let mut sp = match tx.savepoint() {
+            Ok(sp) => sp,
+            Err(e) => {
+                per_job_errors.push((job, IssuerError::from(e)));
+                continue;
+            }
+        };
+        let result = match &job {
+            Job::Insert(row, _) => insert(&sp, row).map(Some),
+            Job::Status {
+                agency,
+                id,
+                action,
+                actor,
+                ..
+            } => change_status(&sp, agency, id, *action, actor).map(|o| {
+                // Encode the status outcome through the same path below.
+                replies_status(o)
+            }),
+        };
+        match result {
+            Ok(outcome) => {
+                if let Err(e) = sp.commit() {
+                    per_job_errors.push((job, e.into()));
+                    continue;
+                }
+                match (job, outcome) {
+                    (Job::Insert(_, reply), Some(Outcome::Insert(o))) => {
+                        replies.push(Reply::Insert(reply, o))
+                    }
+                    (Job::Status { reply, .. }, Some(Outcome::Status(o))) => {
+                        replies.push(Reply::Status(reply, o))
+                    }
+                    (job, _) => per_job_errors.push((
+                        job,
+                        IssuerError::Io(std::io::Error::other("writer outcome mismatch")),
+                    )),
+                }
+            }
+            Err(e) => {
+                let _ = sp.rollback();
+                drop(sp);
+                per_job_errors.push((job, e));
+            }
+        }
+    }
+    if let Err(e) = tx.commit() {
+        let mut senders: Vec<Failed> = replies
+            .into_iter()
+            .map(|r| match r {
+                Reply::Insert(tx, _) => Failed::Insert(tx),
+                Reply::Status(tx, _) => Failed::Status(tx),
+            })
+            .collect();
+        senders.extend(failed(per_job_errors.into_iter().map(|(j, _)| j).collect()));
+        return Err((e.into(), senders));
+    }
+    // Per-job failures are answered after the commit like everything else.
+    for (job, e) in per_job_errors {
+        match job {
+            Job::Insert(_, reply) => {
+                let _ = reply.send(Err(e));
+            }
+            Job::Status { reply, .. } => {
+                let _ = reply.send(Err(e));
+            }
+        }
+    }
+    Ok(replies)
+}
+
+enum Outcome {
+    Insert(InsertOutcome),
+    Status(StatusOutcome),
+}
+
+fn replies_status(o: StatusOutcome) -> Option<Outcome> {
+    Some(Outcome::Status(o))
+}
+
+fn failed(jobs: Vec<Job>) -> Vec<Failed> {
+    jobs.into_iter()
+        .map(|j| match j {
+            Job::Insert(_, reply) => Failed::Insert(reply),
+            Job::Status { reply, .. } => Failed::Status(reply),
+        })
+        .collect()
+}
+
+fn insert(conn: &Connection, row: &NewCredential) -> Result<Outcome, IssuerError> {
+    let changed = conn
+        .prepare_cached(
+            "INSERT INTO credentials(agency, id, type_code, number, request_hash, credential,
+               status_list, status_index, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![
+            row.agency,
+            row.id,
+            row.type_code,
+            row.number,
+            row.request_hash,
+            row.credential,
+            row.status_list,
+            row.status_index,
+            now_string()
+        ])?;
+    if changed == 1 {
+        audit(
+            conn,
+            Some(&row.agency),
+            &row.actor,
+            "issue",
+            Some(&row.id),
+            None,
+        )?;
+        return Ok(Outcome::Insert(InsertOutcome::Created));
+    }
+    let existing = match (&row.type_code, &row.number) {
+        (Some(t), Some(n)) => store::licence_by_number(conn, &row.agency, t, n)?,
+        _ => None,
+    };
+    let existing = match existing {
+        Some(e) => Some(e),
+        None => store::credential_by_id(conn, &row.agency, &row.id)?,
+    };
+    match existing {
+        Some(e) if row.request_hash.is_some() && e.request_hash == row.request_hash => {
+            Ok(Outcome::Insert(InsertOutcome::Existing(e)))
+        }
+        Some(e) => Ok(Outcome::Insert(InsertOutcome::Conflict(e))),
+        None => Err(IssuerError::StatusExhausted(format!(
+            "status index {:?}/{:?} already used",
+            row.status_list, row.status_index
+        ))),
+    }
+}
+
+fn change_status(
+    conn: &Connection,
+    agency: &str,
+    id: &str,
+    action: StatusAction,
+    actor: &str,
+) -> Result<StatusOutcome, IssuerError> {
+    let Some(row) = store::credential_by_id(conn, agency, id)? else {
+        return Ok(StatusOutcome::NotFound);
+    };
+    let Some(list) = row.status_list else {
+        return Ok(StatusOutcome::NoStatus);
+    };
+    let (sql, unchanged) = match action {
+        StatusAction::Revoke => (
+            "UPDATE credentials SET revoked = 1 WHERE agency = ?1 AND id = ?2",
+            row.revoked,
+        ),
+        StatusAction::Suspend if row.revoked => return Ok(StatusOutcome::Revoked),
+        StatusAction::Reinstate if row.revoked => return Ok(StatusOutcome::Revoked),
+        StatusAction::Suspend => (
+            "UPDATE credentials SET suspended = 1 WHERE agency = ?1 AND id = ?2",
+            row.suspended,
+        ),
+        StatusAction::Reinstate => (
+            "UPDATE credentials SET suspended = 0 WHERE agency = ?1 AND id = ?2",
+            !row.suspended,
+        ),
+    };
+    if unchanged {
+        return Ok(StatusOutcome::Unchanged);
+    }
+    conn.execute(sql, params![agency, id])?;
+    audit(conn, Some(agency), actor, action.name(), Some(id), None)?;
+    Ok(StatusOutcome::Changed(list))
+}

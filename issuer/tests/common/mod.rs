@@ -1,0 +1,250 @@
+//! Test harness: a real service (real router, real SQLite file) on 127.0.0.1.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use elicence_core::keys::KeyAlgorithm;
+use elicence_issuer::admin::{self, NewAgency, Scope};
+use elicence_issuer::crypto::MasterKey;
+use elicence_issuer::server::{build_state, serve_on, AppState};
+use elicence_issuer::{store, Config};
+use serde_json::Value;
+
+pub const ORIGIN: &str = "https://licence.example.go.th";
+
+pub struct Service {
+    pub dir: tempfile::TempDir,
+    pub addr: SocketAddr,
+    pub state: Arc<AppState>,
+    pub config: Config,
+    pub agent: ureq::Agent,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        if let Some(s) = self.shutdown.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+pub fn config_text(dir: &std::path::Path, extra: &str) -> String {
+    format!(
+        "listen = \"127.0.0.1:0\"\npublic_url = \"{ORIGIN}\"\ndatabase = \"{}\"\npublic_licences = {}\ndurability = \"normal\"\n[master_key]\nfile = \"{}\"\n[status]\nlist_size = 131072\nttl_seconds = 60\n{extra}",
+        dir.join("issuer.db").display(),
+        !extra.contains("#private"),
+        dir.join("master.key").display(),
+    )
+}
+
+/// Creates a database with agencies `bangrak` and `chiangmai`.
+pub fn prepare(dir: &std::path::Path, extra: &str) -> Config {
+    std::fs::write(dir.join("master.key"), MasterKey::generate_hex().as_str()).unwrap();
+    let path = dir.join("issuer.toml");
+    std::fs::write(&path, config_text(dir, extra)).unwrap();
+    let config = Config::load(&path).unwrap();
+    let master = MasterKey::load(&config.master_key).unwrap();
+    let mut conn = store::open(&config.database, config.durability).unwrap();
+    for (code, th, en) in [
+        (
+            "bangrak",
+            "สำนักงานเขตบางรัก กรุงเทพมหานคร",
+            "Bang Rak District Office, Bangkok",
+        ),
+        (
+            "chiangmai",
+            "เทศบาลนครเชียงใหม่",
+            "Chiang Mai City Municipality",
+        ),
+    ] {
+        admin::add_agency(
+            &mut conn,
+            &master,
+            config.origin(),
+            &NewAgency {
+                code,
+                name_th: th,
+                name_en: en,
+                algorithm: KeyAlgorithm::Ed25519,
+            },
+            "admin:test",
+        )
+        .unwrap();
+    }
+    config
+}
+
+pub fn token(config: &Config, agency: &str, scopes: &[Scope]) -> String {
+    let conn = store::open(&config.database, config.durability).unwrap();
+    admin::create_token(&conn, agency, scopes, Some("test"), "admin:test")
+        .unwrap()
+        .token
+        .to_string()
+}
+
+pub fn start(extra: &str) -> Service {
+    let dir = tempfile::tempdir().unwrap();
+    let config = prepare(dir.path(), extra);
+    start_with(dir, config)
+}
+
+pub fn start_with(dir: tempfile::TempDir, config: Config) -> Service {
+    let state = build_state(config.clone()).unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+    let st = state.clone();
+    let thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            addr_tx.send(listener.local_addr().unwrap()).unwrap();
+            serve_on(listener, st, async {
+                let _ = rx.await;
+            })
+            .await
+            .unwrap();
+        });
+    });
+    let addr = addr_rx.recv().unwrap();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    Service {
+        dir,
+        addr,
+        state,
+        config,
+        agent,
+        shutdown: Some(tx),
+        thread: Some(thread),
+    }
+}
+
+pub struct Resp {
+    pub status: u16,
+    pub content_type: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    /// Asserts an RFC 9457 problem with this status.
+    pub fn problem(&self, status: u16) -> Value {
+        assert_eq!(self.status, status, "body: {}", self.body);
+        assert_eq!(
+            self.content_type, "application/problem+json",
+            "body: {}",
+            self.body
+        );
+        let p = self.json();
+        assert_eq!(p["status"], status);
+        assert!(p["type"].as_str().unwrap().starts_with("https://"));
+        assert!(p["title"].is_string() && p["detail"].is_string());
+        p
+    }
+}
+
+fn to_resp(mut r: ureq::http::Response<ureq::Body>) -> Resp {
+    let headers = r
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
+    let content_type = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = r
+        .body_mut()
+        .with_config()
+        .limit(64 << 20)
+        .read_to_string()
+        .unwrap_or_default();
+    Resp {
+        status: r.status().as_u16(),
+        content_type,
+        headers,
+        body,
+    }
+}
+
+impl Service {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Turns a public URL (licence IRI as URI, status list URL) into a local one.
+    pub fn local(&self, public: &str) -> String {
+        self.url(
+            public
+                .strip_prefix(ORIGIN)
+                .expect("public URL of this service"),
+        )
+    }
+
+    pub fn get(&self, path: &str, headers: &[(&str, &str)]) -> Resp {
+        let mut req = self.agent.get(&self.url(path));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        to_resp(req.call().unwrap())
+    }
+
+    pub fn post(&self, path: &str, token: Option<&str>, content_type: &str, body: &str) -> Resp {
+        let mut req = self
+            .agent
+            .post(&self.url(path))
+            .header("content-type", content_type);
+        if let Some(t) = token {
+            req = req.header("authorization", &format!("Bearer {t}"));
+        }
+        to_resp(req.send(body).unwrap())
+    }
+
+    pub fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> Resp {
+        self.post(path, token, "application/json", &body.to_string())
+    }
+}
+
+/// examples/licence.json without its issuer block (the service fills it in).
+pub fn licence(number: &str) -> Value {
+    let text = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/licence.json"),
+    )
+    .unwrap();
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    v.as_object_mut().unwrap().remove("issuer");
+    v["licenceNumber"] = Value::String(number.to_string());
+    v
+}
+
+/// The local path of a licence IRI.
+pub fn iri_path(iri: &str) -> String {
+    let uri = elicence_core::licence::LicenceIri::parse(iri)
+        .unwrap()
+        .to_uri();
+    uri.strip_prefix(ORIGIN).unwrap().to_string()
+}
