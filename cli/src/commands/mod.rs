@@ -4,6 +4,8 @@ mod bundle;
 mod issue;
 mod key;
 mod present;
+mod qr;
+mod render;
 mod verify;
 
 use std::path::Path;
@@ -11,7 +13,7 @@ use std::process::ExitCode;
 
 use elicence_core::keys::SigningKey;
 
-use crate::cli::{BundleCommand, Cli, Command, KeyCommand, PassphraseArgs};
+use crate::cli::{BundleCommand, Cli, Command, KeyCommand, PassphraseArgs, QrCommand};
 use crate::error::CliError;
 use crate::{io, passphrase};
 
@@ -28,6 +30,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Bundle(BundleCommand::Verify(a)) => bundle::verify(&a),
         Command::Bundle(BundleCommand::Refresh(a)) => bundle::refresh(&a),
         Command::Present(a) => present::present(&a),
+        Command::Qr(QrCommand::Encode(a)) => qr::encode(&a),
+        Command::Qr(QrCommand::Decode(a)) => qr::decode(&a),
+        Command::Qr(QrCommand::Stats(a)) => qr::stats(&a),
+        Command::Qr(QrCommand::Link(a)) => qr::link(&a),
+        Command::Render(a) => render::render(&a),
     }
 }
 
