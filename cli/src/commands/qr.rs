@@ -190,7 +190,9 @@ pub fn access_link(credential: &Secured) -> Result<String, CliError> {
         CliError::Usage("the credential has no \"id\": it is not an elicence licence".into())
     })?;
     let iri = LicenceIri::parse(id).map_err(|e| {
-        CliError::Usage(format!("the credential id {id:?} is not a licence IRI: {e}"))
+        CliError::Usage(format!(
+            "the credential id {id:?} is not a licence IRI: {e}"
+        ))
     })?;
     Ok(qr::access_link(&iri.to_uri(), credential)?)
 }
@@ -206,8 +208,7 @@ pub fn credential_json(credential: &Secured) -> Result<Value, CliError> {
             let bytes = URL_SAFE_NO_PAD
                 .decode(payload)
                 .map_err(|_| bad("is not base64url"))?;
-            elicence_core::json::parse_strict(&bytes)
-                .map_err(|e| bad(&format!("is not JSON: {e}")))
+            elicence_core::json::parse_strict(&bytes).map_err(|e| bad(&format!("is not JSON: {e}")))
         }
     }
 }
@@ -225,12 +226,11 @@ pub fn load_credential(path: &Path) -> Result<Secured, CliError> {
     let line = text.trim_end_matches(['\r', '\n']);
     let text = text.trim();
     if text.starts_with('{') {
-        let doc = elicence_core::json::parse_strict(text.as_bytes()).map_err(|e| {
-            CliError::Json {
+        let doc =
+            elicence_core::json::parse_strict(text.as_bytes()).map_err(|e| CliError::Json {
                 path: path.to_owned(),
                 message: e.to_string(),
-            }
-        })?;
+            })?;
         Ok(Secured::Json(doc))
     } else if is_elicence_prefix(line) {
         Ok(qr::decode(line)?)
@@ -294,7 +294,9 @@ pub fn lc1_payloads_in_image(path: &Path, bytes: &[u8]) -> Result<Vec<String>, C
 fn is_elicence_prefix(text: &str) -> bool {
     text.strip_prefix("LC")
         .and_then(|rest| rest.split_once(':'))
-        .is_some_and(|(v, _)| !v.is_empty() && v.len() <= 4 && v.bytes().all(|b| b.is_ascii_digit()))
+        .is_some_and(|(v, _)| {
+            !v.is_empty() && v.len() <= 4 && v.bytes().all(|b| b.is_ascii_digit())
+        })
 }
 
 /// The payload in a text file, or why the file is neither a picture nor a payload.

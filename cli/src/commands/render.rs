@@ -304,22 +304,24 @@ fn row(label_th: &str, label_en: &str, value: &str) -> String {
 /// The whole page. Every credential-derived string goes through [`esc`].
 fn page(l: &BusinessLicence, link: &str, qr: &QrBlock) -> String {
     let mut rows = String::new();
-    rows.push_str(&row(
-        "ผู้รับใบอนุญาต",
-        "Licensee",
-        &both(&l.licensee_name),
-    ));
+    rows.push_str(&row("ผู้รับใบอนุญาต", "Licensee", &both(&l.licensee_name)));
     rows.push_str(&row(
         "เลขทะเบียนนิติบุคคล",
         "Juristic person ID",
-        &format!("<span class=\"num\">{}</span>", esc(&grouped_id(l.licensee_id.as_str()))),
+        &format!(
+            "<span class=\"num\">{}</span>",
+            esc(&grouped_id(l.licensee_id.as_str()))
+        ),
     ));
     let address = match &l.premises_address.en {
         Some(en) => both(&BilingualText {
             th: l.premises_address.th.clone(),
             en: en.clone(),
         }),
-        None => format!("<span class=\"th\" lang=\"th\">{}</span>", esc(&l.premises_address.th)),
+        None => format!(
+            "<span class=\"th\" lang=\"th\">{}</span>",
+            esc(&l.premises_address.th)
+        ),
     };
     rows.push_str(&row("สถานที่ประกอบกิจการ", "Premises", &address));
     rows.push_str(&row(

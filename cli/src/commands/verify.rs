@@ -77,7 +77,11 @@ pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
                     "--bundle decides trust itself: it cannot be combined with --proof-only or --did-doc".into(),
                 ));
             }
-            Some(super::bundle::open_for_verify(path, root, a.trust.min_version)?)
+            Some(super::bundle::open_for_verify(
+                path,
+                root,
+                a.trust.min_version,
+            )?)
         }
         (None, Some(_)) => {
             return Err(CliError::Usage("--root needs --bundle".into()));
