@@ -152,6 +152,20 @@ fn a_qr_code_of_something_else_is_not_taken_for_a_licence() {
 }
 
 #[test]
+fn a_qr_code_of_a_future_format_version_is_named() {
+    let dir = tempdir("lc2");
+    let file = dir.join("lc2.png");
+    std::fs::write(&file, encode_png(&qr_picture("LC2:ABCDEF", 6))).unwrap();
+    for args in [
+        vec!["qr", "decode", p(&file)],
+        vec!["verify", "--qr-image", p(&file), "--now", NOW],
+    ] {
+        let (code, _, stderr) = elicence(&args);
+        assert_clear_error(code, &stderr, "unsupported QR payload version LC2");
+    }
+}
+
+#[test]
 fn a_truncated_png_is_reported_as_corrupt() {
     let dir = tempdir("cut");
     let png = std::fs::read(vector("qr/eddsa-rdfc-2022.png")).unwrap();
@@ -471,8 +485,8 @@ fn render_writes_a_bilingual_self_contained_a4_page() {
         "ผลิตอาหารสำเร็จรูปบรรจุภาชนะปิดสนิท",
         "ต้องรายงานผลการตรวจวัดมลพิษทุกหกเดือน",
         // validity: Buddhist Era with Thai months, and Gregorian
-        "ตั้งแต่วันที่ ๑ มกราคม พ.ศ. ๒๕๖๙ ถึงวันที่ ๓๑ ธันวาคม พ.ศ. ๒๕๗๓",
-        "From 1 January 2026 to 31 December 2030",
+        "ตั้งแต่วันที่ <span class=\"date\">๑ มกราคม พ.ศ. ๒๕๖๙</span> ถึงวันที่ <span class=\"date\">๓๑ ธันวาคม พ.ศ. ๒๕๗๓</span>",
+        "From <span class=\"date\">1 January 2026</span> to <span class=\"date\">31 December 2030</span>",
         // links and how to verify
         "https://licence.diw.example.go.th/licences/factory-op/ข-12345~2565",
         "https://licence.diw.example.go.th/licences/factory-op/%E0%B8%82-12345~2565#d=",

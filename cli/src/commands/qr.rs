@@ -261,8 +261,9 @@ pub fn is_image(bytes: &[u8]) -> bool {
     bytes.starts_with(b"\x89PNG\r\n\x1a\n") || bytes.starts_with(b"\xff\xd8\xff")
 }
 
-/// Every elicence payload (`LC<n>:`) among the QR codes in a photo, in the
-/// order found. Codes of other kinds are ignored; none at all is an error.
+/// Every LC1 payload among the QR codes in a photo, in the order found.
+/// Codes of other kinds are ignored; none at all is an error, which names an
+/// elicence code of an unsupported version if there is one.
 pub fn lc1_payloads_in_image(path: &Path, bytes: &[u8]) -> Result<Vec<String>, CliError> {
     let texts = elicence_qr_image::decode_image(bytes).map_err(|e| match e {
         QrImageError::NoQrFound => CliError::Usage(format!(
@@ -273,10 +274,14 @@ pub fn lc1_payloads_in_image(path: &Path, bytes: &[u8]) -> Result<Vec<String>, C
     })?;
     let ours: Vec<String> = texts
         .iter()
-        .filter(|t| is_elicence_prefix(t))
+        .filter(|t| t.starts_with(qr::PREFIX))
         .cloned()
         .collect();
     if ours.is_empty() {
+        if let Some(other) = texts.iter().find(|t| is_elicence_prefix(t)) {
+            // An elicence code of another format version: say so, not "none found".
+            qr::decode(other)?;
+        }
         let first: String = texts
             .first()
             .map(|t| t.chars().take(40).collect())

@@ -333,7 +333,7 @@ fn page(l: &BusinessLicence, link: &str, qr: &QrBlock) -> String {
         rows.push_str(&row("เงื่อนไข", "Conditions", &list(&l.conditions)));
     }
     let validity = format!(
-        "<span class=\"th\" lang=\"th\">ตั้งแต่วันที่ {} ถึงวันที่ {}</span><span class=\"en\" lang=\"en\">From {} to {}</span>",
+        "<span class=\"th\" lang=\"th\">ตั้งแต่วันที่ <span class=\"date\">{}</span> ถึงวันที่ <span class=\"date\">{}</span></span><span class=\"en\" lang=\"en\">From <span class=\"date\">{}</span> to <span class=\"date\">{}</span></span>",
         esc(&thai_date(l.valid_from)),
         esc(&thai_date(l.valid_until)),
         esc(&english_date(l.valid_from)),
@@ -470,6 +470,7 @@ h1 .en { font-size: 1.1em; font-weight: normal; margin-top: 0.5mm; }
 .fields ol { margin: 0; padding-left: 6mm; }
 .fields li + li { margin-top: 0.8mm; }
 .num { font-variant-numeric: tabular-nums; }
+.date { white-space: nowrap; }
 .spacer { flex: 1 1 auto; min-height: 4mm; }
 .proof { display: flex; gap: 6mm; align-items: flex-start; border: 0.3mm solid var(--rule); border-radius: 1.5mm; padding: 4mm; break-inside: avoid; }
 .qr { margin: 0; flex: none; }
