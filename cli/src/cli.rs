@@ -41,6 +41,11 @@ pub enum Command {
     /// Check credential status against published status lists (online).
     #[command(subcommand)]
     Status(crate::commands::status::StatusCommand),
+    /// Put a signed licence into a QR code (LC1 payload) and read it back from a photo.
+    #[command(subcommand)]
+    Qr(QrCommand),
+    /// Make a printable A4 paper licence (HTML; PDF/PNG through headless Chromium).
+    Render(RenderArgs),
 }
 
 /// Key management.
@@ -276,9 +281,13 @@ pub enum Lang {
 /// `elicence verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The credential (JSON or vc+jwt); `-` or nothing for stdin.
+    /// The credential (JSON, vc+jwt or an `LC1:` QR payload); `-` or nothing for stdin.
     #[arg(value_name = "FILE", default_value = "-")]
     pub input: PathBuf,
+    /// Read the credential from the QR code(s) in this photo (PNG or JPEG) instead;
+    /// every elicence QR code in it is verified.
+    #[arg(long, value_name = "IMAGE")]
+    pub qr_image: Option<PathBuf>,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
@@ -438,4 +447,111 @@ pub struct PresentArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
+}
+
+/// `elicence qr`.
+#[derive(Debug, Subcommand)]
+pub enum QrCommand {
+    /// Encode a signed credential as an LC1 QR payload, and draw it as PNG and/or SVG.
+    Encode(QrEncodeArgs),
+    /// Read the credential back, exactly as signed, from a QR photo or an LC1 payload file.
+    Decode(QrDecodeArgs),
+    /// Show the size at each encoding stage and the QR version at each EC level.
+    Stats(QrStatsArgs),
+    /// Print the License Access URL: the reference-only QR form (needs the network to use).
+    Link(QrLinkArgs),
+}
+
+/// QR error-correction levels (how much of a damaged code can be recovered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QrEc {
+    /// About 7 %: screens only.
+    #[value(name = "L")]
+    L,
+    /// About 15 %.
+    #[value(name = "M")]
+    M,
+    /// About 25 %: the default for paper.
+    #[value(name = "Q")]
+    Q,
+    /// About 30 %: harsh conditions, denser code.
+    #[value(name = "H")]
+    H,
+}
+
+/// `elicence qr encode`.
+#[derive(Debug, Args)]
+pub struct QrEncodeArgs {
+    /// The signed credential: JSON with a Data Integrity proof, or a vc+jwt file; `-` for stdin.
+    #[arg(value_name = "CREDENTIAL")]
+    pub credential: PathBuf,
+    /// Write the QR code as a PNG image here.
+    #[arg(long, value_name = "FILE")]
+    pub png: Option<PathBuf>,
+    /// Write the QR code as an SVG image here.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+    /// Error-correction level.
+    #[arg(long, value_enum, default_value = "Q")]
+    pub ec: QrEc,
+    /// Pixels per module in the PNG (nominal size of the SVG).
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub module_px: u32,
+    /// Print the payload text even when writing images.
+    #[arg(long)]
+    pub text: bool,
+}
+
+/// `elicence qr decode`.
+#[derive(Debug, Args)]
+pub struct QrDecodeArgs {
+    /// A PNG or JPEG photo of the QR code, or a text file holding an `LC1:` payload; `-` for stdin.
+    #[arg(value_name = "IMAGE_OR_PAYLOAD")]
+    pub input: PathBuf,
+}
+
+/// `elicence qr stats`.
+#[derive(Debug, Args)]
+pub struct QrStatsArgs {
+    /// The signed credential (JSON, vc+jwt or an `LC1:` payload); `-` for stdin.
+    #[arg(value_name = "CREDENTIAL")]
+    pub credential: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `elicence qr link`.
+#[derive(Debug, Args)]
+pub struct QrLinkArgs {
+    /// The signed credential (JSON, vc+jwt or an `LC1:` payload); `-` for stdin.
+    #[arg(value_name = "CREDENTIAL")]
+    pub credential: PathBuf,
+}
+
+/// `elicence render`.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The signed licence credential (JSON, vc+jwt or an `LC1:` payload).
+    #[arg(value_name = "CREDENTIAL")]
+    pub credential: PathBuf,
+    /// Directory for the outputs (created if missing); files are named after CREDENTIAL.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Also print the page to PDF with headless Chromium.
+    #[arg(long)]
+    pub pdf: bool,
+    /// Also take a PNG picture of the page with headless Chromium.
+    #[arg(long)]
+    pub png: bool,
+    /// QR error-correction level.
+    #[arg(long, value_enum, default_value = "Q")]
+    pub ec: QrEc,
+    /// Print the License Access URL in the QR code instead of the credential itself.
+    #[arg(long)]
+    pub link_qr: bool,
+    /// The Chromium (or Chrome) executable (default: $ELICENCE_CHROMIUM, else the first of
+    /// chromium, chromium-browser, google-chrome on PATH).
+    #[arg(long, value_name = "PATH")]
+    pub chromium: Option<PathBuf>,
 }

@@ -31,6 +31,12 @@ pub enum CliError {
     /// Signing a vc+jwt failed.
     #[error("JWT: {0}")]
     Jose(#[from] elicence_core::jose::JoseError),
+    /// A QR payload could not be made or read.
+    #[error("QR payload: {0}")]
+    Qr(#[from] elicence_core::qr::QrError),
+    /// A QR image could not be drawn or read.
+    #[error("QR image: {0}")]
+    QrImage(#[from] elicence_qr_image::QrImageError),
     /// A JSON input is malformed.
     #[error("{path}: {message}")]
     Json {

@@ -5,7 +5,9 @@ mod bundle;
 mod issue;
 mod key;
 mod present;
+mod qr;
 pub mod remote;
+mod render;
 pub mod serve;
 pub mod status;
 pub mod token;
@@ -16,7 +18,7 @@ use std::process::ExitCode;
 
 use elicence_core::keys::SigningKey;
 
-use crate::cli::{BundleCommand, Cli, Command, KeyCommand, PassphraseArgs};
+use crate::cli::{BundleCommand, Cli, Command, KeyCommand, PassphraseArgs, QrCommand};
 use crate::error::CliError;
 use crate::{io, passphrase};
 
@@ -39,6 +41,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Token(c) => token::run(&c),
         Command::Revoke(a) => remote::revoke(&a),
         Command::Status(c) => status::run(&c),
+        Command::Qr(QrCommand::Encode(a)) => qr::encode(&a),
+        Command::Qr(QrCommand::Decode(a)) => qr::decode(&a),
+        Command::Qr(QrCommand::Stats(a)) => qr::stats(&a),
+        Command::Qr(QrCommand::Link(a)) => qr::link(&a),
+        Command::Render(a) => render::render(&a),
     }
 }
 

@@ -14,7 +14,27 @@ use crate::error::CliError;
 use crate::io;
 
 pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
-    let input = io::read_input(&a.input)?;
+    let inputs: Vec<Vec<u8>> = match &a.qr_image {
+        Some(image) => {
+            if a.input != std::path::Path::new("-") {
+                return Err(CliError::Usage(
+                    "give either a credential FILE or --qr-image, not both".into(),
+                ));
+            }
+            let bytes = io::read_input(image)?;
+            if !super::qr::is_image(&bytes) {
+                return Err(CliError::Usage(format!(
+                    "{}: not a PNG or JPEG picture",
+                    image.display()
+                )));
+            }
+            super::qr::lc1_payloads_in_image(image, &bytes)?
+                .into_iter()
+                .map(String::into_bytes)
+                .collect()
+        }
+        None => vec![io::read_input(&a.input)?],
+    };
     let now = match &a.now {
         Some(s) => OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
             CliError::Usage(format!(
@@ -50,33 +70,96 @@ pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
             ))
         }
     };
-    let report = match (&a.trust.bundle, &a.trust.root) {
+    let bundle = match (&a.trust.bundle, &a.trust.root) {
         (Some(path), Some(root)) => {
             if a.proof_only || !a.did_doc.is_empty() {
                 return Err(CliError::Usage(
                     "--bundle decides trust itself: it cannot be combined with --proof-only or --did-doc".into(),
                 ));
             }
-            let bundle = super::bundle::open_for_verify(path, root, a.trust.min_version)?;
-            let policy = TrustPolicy {
-                max_status_age: Duration::hours(i64::from(a.trust.max_status_age)),
-                presentation,
-            };
-            elicence_verifier::verify_with_bundle(&input, &bundle, now, &policy)
+            Some(super::bundle::open_for_verify(
+                path,
+                root,
+                a.trust.min_version,
+            )?)
         }
         (None, Some(_)) => {
             return Err(CliError::Usage("--root needs --bundle".into()));
         }
-        _ => {
+        _ => None,
+    };
+    let mut reports = Vec::new();
+    for input in &inputs {
+        reports.push(verify_one(
+            a,
+            input,
+            now,
+            bundle.as_ref(),
+            &resolver,
+            presentation.clone(),
+        ));
+    }
+    for report in &reports {
+        record_challenge(a, report)?;
+    }
+    let text = if a.json {
+        let mut s = match reports.as_slice() {
+            [one] => serde_json::to_string_pretty(one),
+            many => serde_json::to_string_pretty(many),
+        }
+        .unwrap_or_default();
+        s.push('\n');
+        s
+    } else if let [one] = reports.as_slice() {
+        human(one, a.lang)
+    } else {
+        let mut s = String::new();
+        for (i, report) in reports.iter().enumerate() {
+            s.push_str(&format!("QR code {} of {}:\n", i + 1, reports.len()));
+            s.push_str(&human(report, a.lang));
+        }
+        s
+    };
+    io::write_output(None, text.as_bytes())?;
+    let all_valid = reports.iter().all(|r| r.verdict == Verdict::Valid);
+    Ok(if all_valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Verifies one credential or presentation under the command's options.
+fn verify_one(
+    a: &VerifyArgs,
+    input: &[u8],
+    now: OffsetDateTime,
+    bundle: Option<&elicence_verifier::TrustBundle>,
+    resolver: &OfflineResolver,
+    presentation: Option<PresentationRequest>,
+) -> Report {
+    match bundle {
+        Some(bundle) => {
+            let policy = TrustPolicy {
+                max_status_age: Duration::hours(i64::from(a.trust.max_status_age)),
+                presentation,
+            };
+            elicence_verifier::verify_with_bundle(input, bundle, now, &policy)
+        }
+        None => {
             let policy = Policy {
                 now,
                 proof_only: a.proof_only,
-                resolver,
+                resolver: resolver.clone(),
                 presentation,
             };
-            elicence_verifier::verify(&input, &policy)
+            elicence_verifier::verify(input, &policy)
         }
-    };
+    }
+}
+
+/// Appends a valid presentation's challenge to the --seen-challenges file.
+fn record_challenge(a: &VerifyArgs, report: &Report) -> Result<(), CliError> {
     if let (Some(path), Some(challenge), Verdict::Valid) = (
         &a.seen_challenges,
         &report.consumed_challenge,
@@ -90,18 +173,7 @@ pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
         std::io::Write::write_all(&mut file, format!("{challenge}\n").as_bytes())
             .map_err(|e| CliError::io(path, e))?;
     }
-    let text = if a.json {
-        let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
-        s.push('\n');
-        s
-    } else {
-        human(&report, a.lang)
-    };
-    io::write_output(None, text.as_bytes())?;
-    Ok(match report.verdict {
-        Verdict::Valid => ExitCode::SUCCESS,
-        Verdict::Invalid | Verdict::CannotDecide => ExitCode::from(1),
-    })
+    Ok(())
 }
 
 /// A report a person reads on a terminal: verdict first, then each check,

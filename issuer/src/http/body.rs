@@ -44,18 +44,32 @@ pub fn too_large(limit: usize) -> Problem {
     )
 }
 
+/// How much of an oversized body is still read (and thrown away) so the
+/// client finishes sending and sees the 413, instead of a connection reset
+/// racing the response; past this the connection is simply dropped.
+const DRAIN_MIN: usize = 4 << 20;
+
 /// Reads the whole body, refusing more than `limit` bytes.
 pub async fn read_limited(body: Body, limit: usize) -> Result<axum::body::Bytes, Problem> {
-    axum::body::to_bytes(body, limit).await.map_err(|e| {
-        // http_body_util::LengthLimitError is the only error for an intact stream.
-        if std::error::Error::source(&e).is_some_and(|s| s.to_string().contains("length limit"))
-            || e.to_string().contains("length limit")
-        {
-            too_large(limit)
-        } else {
-            Problem::bad_request(format!("cannot read the request body: {e}"))
+    use futures_util::StreamExt;
+    let drain_cap = limit.saturating_mul(4).max(DRAIN_MIN);
+    let mut stream = body.into_data_stream();
+    let mut buf = Vec::new();
+    let mut total: usize = 0;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk
+            .map_err(|e| Problem::bad_request(format!("cannot read the request body: {e}")))?;
+        total = total.saturating_add(chunk.len());
+        if total <= limit {
+            buf.extend_from_slice(&chunk);
+        } else if total > drain_cap {
+            break;
         }
-    })
+    }
+    if total > limit {
+        return Err(too_large(limit));
+    }
+    Ok(buf.into())
 }
 
 /// Reads a JSON request body (415 for other media types, 413 over `limit`,
