@@ -49,7 +49,10 @@ fn literals_of(canonical: &str, predicate: &str) -> Vec<(String, Option<String>)
 
 #[test]
 fn reference_licence_canonical_forms_agree() {
-    let credential = reference_licence().to_credential().unwrap();
+    // Without conditions: see `known_ssi_discrepancy_list_items_and_nil`.
+    let mut data = reference_licence();
+    data.conditions.clear();
+    let credential = data.to_credential().unwrap();
     let loader = ssi_loader().unwrap();
     let ours = elicence_canonical(&credential).unwrap();
     let theirs = ssi_canonical(&credential, &loader).unwrap();
@@ -57,8 +60,6 @@ fn reference_licence_canonical_forms_agree() {
     // The licence is really there, Thai text byte for byte (no normalisation).
     let names = literals_of(&ours, "https://w3id.org/elicence#legalName");
     assert!(names.contains(&("บริษัท ครัวไทยตัวอย่าง จำกัด".into(), Some("th".into()))));
-    assert!(ours.contains("<https://w3id.org/elicence#conditions>"));
-    assert!(ours.contains("<http://www.w3.org/1999/02/22-rdf-syntax-ns#first>"));
     assert!(ours.lines().count() > 25, "{ours}");
 }
 
@@ -89,6 +90,53 @@ fn compare(credential: &Value, loader: &ssi::json_ld::ContextLoader) -> Result<S
     Ok(ours)
 }
 
+const RDF_FIRST: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first";
+const RDF_NIL: &str = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#nil>";
+
+/// Known ssi 0.16 bug (json-ld-core 0.21 `deserialization/object/list.rs`):
+/// in the RDF of an `@list`, literal items get no `rdf:first` and the list
+/// ends in a fresh blank node instead of `rdf:nil`. JSON-LD 1.1 API §7.3
+/// (Object to RDF, list conversion) requires both. elicence is right; this
+/// test fails as soon as ssi is fixed, to re-enable the full comparison.
+#[test]
+fn known_ssi_discrepancy_list_items_and_nil() {
+    let loader = ssi_loader().unwrap();
+    let doc = json!({
+        "@context": {"c": {"@id": "http://ex.org/c", "@container": "@list"}},
+        "@id": "http://ex.org/s",
+        "c": ["a", "b"]
+    });
+    // What JSON-LD 1.1 toRdf + RDFC-1.0 give (also jsonld.js and pyld).
+    let expected = "<http://ex.org/s> <http://ex.org/c> _:c14n0 .\n\
+        _:c14n0 <http://www.w3.org/1999/02/22-rdf-syntax-ns#first> \"a\" .\n\
+        _:c14n0 <http://www.w3.org/1999/02/22-rdf-syntax-ns#rest> _:c14n1 .\n\
+        _:c14n1 <http://www.w3.org/1999/02/22-rdf-syntax-ns#first> \"b\" .\n\
+        _:c14n1 <http://www.w3.org/1999/02/22-rdf-syntax-ns#rest> <http://www.w3.org/1999/02/22-rdf-syntax-ns#nil> .\n";
+    assert_eq!(elicence_canonical(&doc).unwrap(), expected);
+    let ssi = ssi_canonical(&doc, &loader).unwrap();
+    assert_eq!(
+        ssi,
+        "<http://ex.org/s> <http://ex.org/c> _:c14n1 .\n\
+         _:c14n1 <http://www.w3.org/1999/02/22-rdf-syntax-ns#rest> _:c14n2 .\n\
+         _:c14n2 <http://www.w3.org/1999/02/22-rdf-syntax-ns#rest> _:c14n0 .\n",
+        "ssi's list conversion changed: update docs/interop.md"
+    );
+    // The empty list is rdf:nil itself; ssi makes it a blank node.
+    let empty = json!({
+        "@context": {"c": {"@id": "http://ex.org/c", "@container": "@list"}},
+        "@id": "http://ex.org/s",
+        "c": []
+    });
+    assert_eq!(
+        elicence_canonical(&empty).unwrap(),
+        format!("<http://ex.org/s> <http://ex.org/c> {RDF_NIL} .\n")
+    );
+    assert_eq!(
+        ssi_canonical(&empty, &loader).unwrap(),
+        "<http://ex.org/s> <http://ex.org/c> _:c14n0 .\n"
+    );
+}
+
 #[test]
 fn canonical_nquads_agree_on_random_licences() {
     let loader = ssi_loader().unwrap();
@@ -99,9 +147,27 @@ fn canonical_nquads_agree_on_random_licences() {
             let credential = data
                 .to_credential()
                 .map_err(|e| TestCaseError::fail(format!("generator made invalid data: {e}")))?;
-            let canonical = compare(&credential, &loader)?;
-            // Both sides agree; also check the agreed output is the licence,
-            // unnormalised: the Thai legal name is a `th` literal as given.
+            let canonical = if data.conditions.is_empty() {
+                compare(&credential, &loader)?
+            } else {
+                // The known ssi list bug: both sides differ exactly there.
+                let ours = elicence_canonical(&credential).unwrap();
+                let theirs = ssi_canonical(&credential, &loader).unwrap();
+                let firsts = |c: &str| c.lines().filter(|l| l.contains(RDF_FIRST)).count();
+                prop_assert_eq!(firsts(&ours), data.conditions.len());
+                prop_assert_eq!(firsts(&theirs), 0);
+                prop_assert!(ours.contains(RDF_NIL) && !theirs.contains(RDF_NIL));
+                // Everything else must agree exactly.
+                let mut without = credential.clone();
+                without["credentialSubject"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("conditions");
+                compare(&without, &loader)?;
+                ours
+            };
+            // The agreed output is the licence, unnormalised: the Thai legal
+            // name is a `th` literal exactly as given.
             let names = literals_of(&canonical, "https://w3id.org/elicence#legalName");
             prop_assert!(names.contains(&(data.licensee.name.th.clone(), Some("th".into()))));
             let numbers = literals_of(&canonical, "https://w3id.org/elicence#licenceNumber");
@@ -120,28 +186,76 @@ fn canonical_nquads_agree_on_random_licences() {
         .unwrap();
     // Every optional part was both present and absent in the run.
     if n >= 100 {
-        for (count, part) in with.iter().zip(["conditions", "businessDid", "address.en", "credentialStatus"]) {
+        for (count, part) in with
+            .iter()
+            .zip(["conditions", "businessDid", "address.en", "credentialStatus"])
+        {
             let count = count.get();
             assert!(count > 0 && count < n, "{part} present in {count} of {n}");
         }
     }
 }
 
-/// Strings beyond what the licence model accepts (control characters, every
-/// N-Quads escape, astral characters) placed where the model puts text: in
-/// an ordered list, a language map and an untyped literal.
+/// Known ssi 0.16 discrepancy: its N-Quads writer escapes only `"`, `\`,
+/// LF and CR (the older URDNA2015 / RDF 1.1 practice) and writes the other
+/// C0 controls and DEL raw. RDFC-1.0 canonical N-Quads (and W3C rdf-canon
+/// test060) require `\b \t \f` and `\u00XX` (upper-case hex) for the rest.
+/// elicence is right. Licences built by `LicenceData::to_credential` cannot
+/// hold such characters (only `\n` is allowed), so they are not affected.
+#[test]
+fn known_ssi_discrepancy_control_character_escaping() {
+    let loader = ssi_loader().unwrap();
+    let literal = |canonical: &str| {
+        let start = canonical.find('"').unwrap();
+        let end = canonical.rfind('"').unwrap();
+        canonical[start..=end].to_owned()
+    };
+    for (c, rdfc) in [
+        ('\u{0}', "\"\\u0000\""),
+        ('\u{8}', "\"\\b\""),
+        ('\t', "\"\\t\""),
+        ('\u{b}', "\"\\u000B\""),
+        ('\u{c}', "\"\\f\""),
+        ('\u{1f}', "\"\\u001F\""),
+        ('\u{7f}', "\"\\u007F\""),
+    ] {
+        let doc = json!({"@id": "http://ex.org/s", "http://ex.org/p": c.to_string()});
+        assert_eq!(literal(&elicence_canonical(&doc).unwrap()), rdfc);
+        assert_eq!(
+            literal(&ssi_canonical(&doc, &loader).unwrap()),
+            format!("\"{c}\""),
+            "ssi's escaping of U+{:04X} changed: update docs/interop.md",
+            u32::from(c)
+        );
+    }
+    // Both agree on the four escapes URDNA2015 and RDFC-1.0 share.
+    let doc = json!({"@id": "http://ex.org/s", "http://ex.org/p": "\"\\\n\r"});
+    assert_eq!(
+        elicence_canonical(&doc).unwrap(),
+        ssi_canonical(&doc, &loader).unwrap()
+    );
+}
+
+/// Arbitrary Unicode strings (every scalar value except the C0 controls and
+/// DEL other than LF and CR, see above; N-Quads escapes, astral characters,
+/// noncharacters and C1 controls included) placed where the model puts
+/// text: a set, a language map and plain literals. (Not in the `conditions`
+/// list: see `known_ssi_discrepancy_list_items_and_nil`.)
 #[test]
 fn canonical_nquads_agree_on_arbitrary_strings() {
     let loader = ssi_loader().unwrap();
     let mut base = reference_licence().to_credential().unwrap();
-    base["credentialSubject"].as_object_mut().unwrap().remove("id");
+    base["credentialSubject"]
+        .as_object_mut()
+        .unwrap()
+        .remove("conditions");
+    let shared_escapes = |c: &char| !(c.is_ascii_control() && *c != '\n' && *c != '\r');
     let strategy = (
-        proptest::collection::vec(any::<char>(), 0..12),
+        proptest::collection::vec(any::<char>().prop_filter("C0/DEL", shared_escapes), 0..12),
         proptest::collection::vec(
             proptest::sample::select(vec![
-                '\u{0}', '\u{7}', '\u{8}', '\t', '\n', '\u{b}', '\u{c}', '\r', '\u{1f}', '\u{7f}',
-                '\u{80}', '\u{85}', '\u{9f}', '"', '\\', 'ก', '\u{0E33}', '\u{0E48}', '\u{FFFF}',
-                '\u{10FFFF}',
+                '\n', '\r', '\u{80}', '\u{85}', '\u{9f}', '"', '\\', 'ก', '\u{0E33}', '\u{0E48}',
+                '\u{FFFE}', '\u{FFFF}', '\u{10FFFF}', '\u{1F303}',
             ]),
             1..8,
         ),
@@ -151,9 +265,10 @@ fn canonical_nquads_agree_on_arbitrary_strings() {
         .run(&(strategy.clone(), strategy), |(s1, s2)| {
             let mut credential = base.clone();
             let subject = &mut credential["credentialSubject"];
-            subject["conditions"] = json!([s1, s2]);
+            subject["permittedActivities"] = json!([s1, s2]);
             subject["premises"]["address"]["th"] = json!(s2);
-            subject["licenceNumber"] = json!(s1);
+            subject["licensee"]["juristicPersonId"] = json!(s1);
+            subject["licenceType"]["code"] = json!(s2);
             compare(&credential, &loader)?;
             Ok(())
         })
