@@ -63,10 +63,16 @@ fn hash_data(document: &Map<String, Value>, proof: &Map<String, Value>) -> Vec<u
 
 /// Adds an eddsa-rdfc-2022 proof with elicence's primitives.
 fn elicence_sign(credential: &Value, key: &SigningKey) -> Value {
+    elicence_sign_with(credential, key, "eddsa-rdfc-2022")
+}
+
+/// Adds an eddsa-rdfc-2022 or ecdsa-rdfc-2019 (P-256: same hash layout,
+/// SHA-256) proof with elicence's primitives.
+fn elicence_sign_with(credential: &Value, key: &SigningKey, cryptosuite: &str) -> Value {
     let document = credential.as_object().unwrap();
     let proof = json!({
         "type": "DataIntegrityProof",
-        "cryptosuite": "eddsa-rdfc-2022",
+        "cryptosuite": cryptosuite,
         "created": CREATED,
         "verificationMethod": did_key_verification_method(&key.public_key()),
         "proofPurpose": "assertionMethod",
@@ -86,7 +92,10 @@ fn elicence_sign(credential: &Value, key: &SigningKey) -> Value {
 fn elicence_verify(secured: &Value) -> Result<(), String> {
     let document = secured.as_object().ok_or("not an object")?;
     let proof = document["proof"].as_object().ok_or("proof not an object")?;
-    if proof["type"] != "DataIntegrityProof" || proof["cryptosuite"] != "eddsa-rdfc-2022" {
+    let suite = &proof["cryptosuite"];
+    if proof["type"] != "DataIntegrityProof"
+        || (suite != "eddsa-rdfc-2022" && suite != "ecdsa-rdfc-2019")
+    {
         return Err(format!("unexpected proof {proof:?}"));
     }
     let value = proof["proofValue"].as_str().ok_or("no proofValue")?;
@@ -267,6 +276,26 @@ fn random_licences_signed_by_elicence_verify_in_ssi() {
             Ok(())
         })
         .unwrap();
+}
+
+#[test]
+fn ecdsa_rdfc_2019_p256_agrees_both_ways() {
+    // ECDSA signatures are randomised or RFC 6979: compare verdicts only.
+    let k = SigningKey::P256(p256::ecdsa::SigningKey::from_slice(&[5; 32]).unwrap());
+    let ssi = ssi_party(&k);
+    let credential = reference_without_conditions();
+    let by_ssi = ssi
+        .sign(&credential, RdfcSuite::EcdsaRdfc2019, SsiModel::Document, CREATED)
+        .unwrap();
+    assert_eq!(by_ssi["proof"]["cryptosuite"], "ecdsa-rdfc-2019");
+    elicence_verify(&by_ssi).unwrap();
+    let by_elicence = elicence_sign_with(&credential, &k, "ecdsa-rdfc-2019");
+    ssi.verify(&by_elicence, SsiModel::Document, AT).unwrap();
+    for secured in [&by_ssi, &by_elicence] {
+        let t = tamper(secured);
+        assert!(elicence_verify(&t).is_err());
+        assert!(ssi.verify(&t, SsiModel::Document, AT).is_err());
+    }
 }
 
 #[test]

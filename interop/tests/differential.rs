@@ -95,8 +95,8 @@ const RDF_NIL: &str = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#nil>";
 
 /// Known ssi 0.16 bug (json-ld-core 0.21 `deserialization/object/list.rs`):
 /// in the RDF of an `@list`, literal items get no `rdf:first` and the list
-/// ends in a fresh blank node instead of `rdf:nil`. JSON-LD 1.1 API §7.3
-/// (Object to RDF, list conversion) requires both. elicence is right; this
+/// ends in a fresh blank node instead of `rdf:nil`. JSON-LD 1.1 API (List to
+/// RDF Conversion) requires both. elicence is right; this
 /// test fails as soon as ssi is fixed, to re-enable the full comparison.
 #[test]
 fn known_ssi_discrepancy_list_items_and_nil() {
@@ -106,7 +106,7 @@ fn known_ssi_discrepancy_list_items_and_nil() {
         "@id": "http://ex.org/s",
         "c": ["a", "b"]
     });
-    // What JSON-LD 1.1 toRdf + RDFC-1.0 give (also jsonld.js and pyld).
+    // What JSON-LD 1.1 toRdf + RDFC-1.0 give.
     let expected = "<http://ex.org/s> <http://ex.org/c> _:c14n0 .\n\
         _:c14n0 <http://www.w3.org/1999/02/22-rdf-syntax-ns#first> \"a\" .\n\
         _:c14n0 <http://www.w3.org/1999/02/22-rdf-syntax-ns#rest> _:c14n1 .\n\
