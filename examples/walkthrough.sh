@@ -27,7 +27,7 @@ step "2. The agency's DIDs: did:key, and a did:web document (publish it at the p
 elicence key did --key "$out/agency-key.pem"
 elicence key did --key "$out/agency-key.pem" --web did:web:licence.bangrak.example.go.th --out "$out/did.json"
 
-step "3. Sign the licence in examples/licence.json (eddsa-jcs-2022, then vc+jwt)"
+step "3. Sign the licence in examples/licence.json (eddsa-rdfc-2022, the default, then vc+jwt)"
 elicence issue examples/licence.json --key "$out/agency-key.pem" --out "$out/licence.vc.json"
 elicence issue examples/licence.json --key "$out/agency-key.pem" --suite jwt --out "$out/licence.jwt"
 echo "credential id: $(grep -m1 '"id": "https' "$out/licence.vc.json" | sed 's/.*"id": //')"

@@ -11,4 +11,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== wasm builds (core, verifier)"
 cargo build --locked -p elicence-core -p elicence-verifier --target wasm32-unknown-unknown
 echo "== tests"
-cargo test --workspace --locked
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo test --workspace --locked 2>&1 | tee "$log"
+# One closing line for the whole workspace (cargo's last line is a doc-test
+# binary, often with 0 tests, which says nothing about the run).
+awk '/^test result:/ { p += $4; f += $6 } END { printf "tests: %d passed, %d failed\n", p, f; exit (p == 0 || f > 0) }' "$log"

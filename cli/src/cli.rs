@@ -20,7 +20,7 @@ pub enum Command {
     #[command(subcommand)]
     Key(KeyCommand),
     /// Sign a licence as a verifiable credential.
-    Issue(IssueArgs),
+    Issue(Box<IssueArgs>),
     /// Verify a credential (JSON or vc+jwt) offline and explain the result.
     Verify(VerifyArgs),
 }
@@ -139,6 +139,12 @@ pub struct ExportArgs {
 /// Securing formats `issue` can produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Suite {
+    /// Data Integrity, Ed25519 over RDFC-1.0 canonical N-Quads (the default for Ed25519 keys).
+    #[value(name = "eddsa-rdfc-2022")]
+    EddsaRdfc2022,
+    /// Data Integrity, ECDSA P-256 over RDFC-1.0 canonical N-Quads (the default for P-256 keys).
+    #[value(name = "ecdsa-rdfc-2019")]
+    EcdsaRdfc2019,
     /// Data Integrity, Ed25519 over JCS-canonical JSON.
     #[value(name = "eddsa-jcs-2022")]
     EddsaJcs2022,
@@ -157,10 +163,14 @@ pub struct IssueArgs {
     /// Omit it to give the licence with the flags below instead.
     #[arg(value_name = "LICENCE_JSON")]
     pub input: Option<PathBuf>,
+    /// Sign this unsigned credential (VC 2.0 or 1.1) as it is, instead of licence data.
+    /// Its issuer must be the signing key's DID and its contexts must be shipped ones.
+    #[arg(long, value_name = "FILE", conflicts_with = "input")]
+    pub credential: Option<PathBuf>,
     /// The agency's signing key (PEM).
     #[arg(long, short, value_name = "FILE")]
     pub key: PathBuf,
-    /// Securing format (default: eddsa-jcs-2022 for Ed25519 keys, ecdsa-jcs-2019 for P-256).
+    /// Securing format (default: eddsa-rdfc-2022 for Ed25519 keys, ecdsa-rdfc-2019 for P-256).
     #[arg(long, value_enum)]
     pub suite: Option<Suite>,
     /// The issuer's DID, when it is a did:web listing this key (default: the key's did:key).
@@ -182,7 +192,11 @@ pub struct IssueArgs {
 #[derive(Debug, Args, Default)]
 pub struct LicenceFlags {
     /// Agency base URL for licence IRIs, e.g. https://licence.example.go.th
-    #[arg(long, value_name = "URL", help_heading = "Licence (instead of LICENCE_JSON)")]
+    #[arg(
+        long,
+        value_name = "URL",
+        help_heading = "Licence (instead of LICENCE_JSON)"
+    )]
     pub base_url: Option<String>,
     /// Agency name in Thai.
     #[arg(long, help_heading = "Licence (instead of LICENCE_JSON)")]

@@ -44,6 +44,9 @@ pub enum CliError {
 impl CliError {
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        CliError::Io { path: path.into(), source }
+        CliError::Io {
+            path: path.into(),
+            source,
+        }
     }
 }

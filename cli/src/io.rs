@@ -10,7 +10,9 @@ use crate::error::CliError;
 pub fn read_input(path: &Path) -> Result<Vec<u8>, CliError> {
     let mut buf = Vec::new();
     if path == Path::new("-") {
-        std::io::stdin().read_to_end(&mut buf).map_err(|e| CliError::io(path, e))?;
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| CliError::io(path, e))?;
     } else {
         buf = std::fs::read(path).map_err(|e| CliError::io(path, e))?;
     }
@@ -20,8 +22,10 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, CliError> {
 /// Reads and strictly parses a JSON file (duplicate keys rejected).
 pub fn read_json(path: &Path) -> Result<serde_json::Value, CliError> {
     let bytes = read_input(path)?;
-    elicence_core::json::parse_strict(&bytes)
-        .map_err(|e| CliError::Json { path: path.to_owned(), message: e.to_string() })
+    elicence_core::json::parse_strict(&bytes).map_err(|e| CliError::Json {
+        path: path.to_owned(),
+        message: e.to_string(),
+    })
 }
 
 /// Writes `data` to a file, or stdout when `path` is `None` or `-`.
@@ -35,7 +39,9 @@ pub fn write_output(path: Option<&Path>, data: &[u8]) -> Result<(), CliError> {
 
 fn stdout(data: &[u8]) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
-    out.write_all(data).and_then(|()| out.flush()).map_err(|e| CliError::io("-", e))
+    out.write_all(data)
+        .and_then(|()| out.flush())
+        .map_err(|e| CliError::io("-", e))
 }
 
 /// Creates a secret file readable by its owner only; refuses to overwrite
@@ -55,10 +61,15 @@ pub fn write_secret(path: &Path, data: &[u8], force: bool) -> Result<(), CliErro
     }
     let mut file = opts.open(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            CliError::Usage(format!("{} already exists; use --force to replace it", path.display()))
+            CliError::Usage(format!(
+                "{} already exists; use --force to replace it",
+                path.display()
+            ))
         } else {
             CliError::io(path, e)
         }
     })?;
-    file.write_all(data).and_then(|()| file.sync_all()).map_err(|e| CliError::io(path, e))
+    file.write_all(data)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| CliError::io(path, e))
 }

@@ -6,14 +6,15 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod did;
 pub mod jcs;
+pub mod jose;
 pub mod json;
+pub mod jsonld;
+pub mod keys;
 pub mod licence;
 pub mod nquads;
-pub mod jsonld;
-pub mod did;
-pub mod jose;
-pub mod keys;
 pub mod proof;
+pub mod qr;
 pub mod rdf;
 pub mod rdfc;

@@ -33,56 +33,7 @@ fn read_json(rel: &str) -> Value {
 /// W3C CCG citizenship vocabulary context v4rc1 (used by the `employ`
 /// vectors; not among the shared pinned contexts), as published at
 /// https://w3id.org/citizenship/v4rc1.
-const CITIZENSHIP_V4RC1: &str = r#"{
-  "@context": {
-    "@protected": true,
-    "birthCountry": "https://w3id.org/citizenship#birthCountry",
-    "birthDate": {"@id": "https://schema.org/birthDate", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"},
-    "CertificateOfCitizenship": "https://w3id.org/citizenship#CertificateOfCitizenship",
-    "CertificateOfCitizenshipCredential": "https://w3id.org/citizenship#CertificateOfCitizenshipCredential",
-    "CertificateOfNaturalization": "https://w3id.org/citizenship#CertificateOfNaturalization",
-    "CertificateOfNaturalizationCredential": "https://w3id.org/citizenship#CertificateOfNaturalizationCredential",
-    "commuterClassification": "https://w3id.org/citizenship#commuterClassification",
-    "EmployablePerson": {
-      "@id": "https://w3id.org/citizenship#EmployablePerson",
-      "@context": {
-        "@protected": true,
-        "employmentAuthorizationDocument": {"@id": "https://w3id.org/citizenship#employmentAuthorizationDocument", "@type": "@id"},
-        "residentSince": {"@id": "https://w3id.org/citizenship#residentSince", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"}
-      }
-    },
-    "EmploymentAuthorizationDocument": "https://w3id.org/citizenship#EmploymentAuthorizationDocument",
-    "EmploymentAuthorizationDocumentCredential": "https://w3id.org/citizenship#EmploymentAuthorizationDocumentCredential",
-    "familyName": "https://schema.org/familyName",
-    "gender": "https://schema.org/gender",
-    "givenName": "https://schema.org/givenName",
-    "additionalName": "https://schema.org/additionalName",
-    "identifier": "https://schema.org/identifier",
-    "image": {"@id": "https://schema.org/image", "@type": "@id"},
-    "lprCategory": "https://w3id.org/citizenship#lprCategory",
-    "lprNumber": "https://w3id.org/citizenship#lprNumber",
-    "NaturalizedPerson": {
-      "@id": "https://w3id.org/citizenship#NaturalizedPerson",
-      "@context": {
-        "@protected": true,
-        "certificateOfNaturalization": {"@id": "https://w3id.org/citizenship#certificateOfNaturalization", "@type": "@id"},
-        "commuterClassification": "https://w3id.org/citizenship#commuterClassification",
-        "residence": "https://schema.org/address",
-        "residentSince": {"@id": "https://w3id.org/citizenship#residentSince", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"}
-      }
-    },
-    "PermanentResident": {
-      "@id": "https://w3id.org/citizenship#PermanentResident",
-      "@context": {
-        "@protected": true,
-        "permanentResidentCard": {"@id": "https://w3id.org/citizenship#permanentResidentCard", "@type": "@id"}
-      }
-    },
-    "PermanentResidentCard": "https://w3id.org/citizenship#PermanentResidentCard",
-    "PermanentResidentCardCredential": "https://w3id.org/citizenship#PermanentResidentCardCredential",
-    "Person": "https://schema.org/Person"
-  }
-}"#;
+const CITIZENSHIP_V4RC1: &str = include_str!("../contexts/w3c/citizenship-v4rc1.jsonld");
 
 /// Loader over the shared pinned context files.
 struct Pinned(HashMap<String, String>);

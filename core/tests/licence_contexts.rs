@@ -44,7 +44,7 @@ fn every_pinned_hash_matches_its_body() {
 fn urls_are_unique_and_lookup_is_exact() {
     let urls: BTreeSet<&str> = all_shipped_contexts().iter().map(|c| c.url).collect();
     assert_eq!(urls.len(), all_shipped_contexts().len());
-    assert_eq!(urls.len(), 10);
+    assert_eq!(urls.len(), 11);
     for context in all_shipped_contexts() {
         assert_eq!(shipped_context(context.url), Some(context));
         let body: Value = serde_json::from_str(context.body).unwrap();

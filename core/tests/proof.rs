@@ -3,7 +3,7 @@
 
 use elicence_core::did::{did_key_verification_method, did_web_document, OfflineResolver};
 use elicence_core::keys::{KeyAlgorithm, SigningKey};
-use elicence_core::proof::{self, Cryptosuite, ProofError, ProofOptions};
+use elicence_core::proof::{self, Canonicalization, Cryptosuite, ProofError, ProofOptions};
 use rand_core::OsRng;
 use serde_json::{json, Value};
 
@@ -33,7 +33,11 @@ fn signer(alg: KeyAlgorithm) -> (SigningKey, String) {
 
 #[test]
 fn both_suites_round_trip_with_thai_text() {
-    for suite in Cryptosuite::all() {
+    // The JCS suites; RDFC suites need pinned contexts (tests/proof_rdfc.rs).
+    let jcs = Cryptosuite::all()
+        .iter()
+        .filter(|s| s.canonicalization() == Canonicalization::Jcs);
+    for suite in jcs {
         let (key, vm) = signer(suite.key_algorithm());
         let signed = proof::sign(&licence(), *suite, &key, &ProofOptions::new(&vm, NOW)).unwrap();
         assert_eq!(signed["proof"]["cryptosuite"], suite.name());

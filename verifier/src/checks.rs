@@ -25,7 +25,11 @@ pub struct Policy {
 impl Policy {
     /// Full verification at `now`, with no DID documents.
     pub fn at(now: OffsetDateTime) -> Self {
-        Policy { now, proof_only: false, resolver: OfflineResolver::new() }
+        Policy {
+            now,
+            proof_only: false,
+            resolver: OfflineResolver::new(),
+        }
     }
 }
 
@@ -57,18 +61,28 @@ pub fn verify(input: &[u8], policy: &Policy) -> Report {
     let skipped = |code| Check {
         code,
         outcome: Outcome::Skipped,
-        reason: Text::new("Skipped: --proof-only checks the proof alone.", "ข้าม: ตรวจเฉพาะลายมือชื่อ (--proof-only)"),
+        reason: Text::new(
+            "Skipped: --proof-only checks the proof alone.",
+            "ข้าม: ตรวจเฉพาะลายมือชื่อ (--proof-only)",
+        ),
     };
     if policy.proof_only {
-        for code in [CheckCode::IssuerKey, CheckCode::Validity, CheckCode::LicenceData] {
+        for code in [
+            CheckCode::IssuerKey,
+            CheckCode::Validity,
+            CheckCode::LicenceData,
+        ] {
             run.checks.push(skipped(code));
         }
-    } else {
+    } else if !run.signers.is_empty() {
+        // Only signed content is worth judging: an altered credential's dates
+        // or licence fields mean nothing, so those checks are left "not run".
         run.issuer_key();
         run.validity(&credential, policy.now);
         run.licence_data(&credential);
     }
-    run.finish(Some(credential))
+    let verified = (!run.signers.is_empty()).then_some(credential);
+    run.finish(verified)
 }
 
 enum Secured {
@@ -87,7 +101,11 @@ struct Run {
 
 impl Run {
     fn push(&mut self, code: CheckCode, outcome: Outcome, reason: Text) {
-        self.checks.push(Check { code, outcome, reason });
+        self.checks.push(Check {
+            code,
+            outcome,
+            reason,
+        });
     }
 
     fn finish(mut self, credential: Option<Value>) -> Report {
@@ -96,11 +114,15 @@ impl Run {
                 self.push(
                     code,
                     Outcome::NotRun,
-                    Text::new("Not run: an earlier check failed.", "ไม่ได้ตรวจ: การตรวจก่อนหน้าไม่ผ่าน"),
+                    Text::new(
+                        "Not checked: an earlier check failed, so this part cannot be trusted.",
+                        "ไม่ได้ตรวจ: การตรวจก่อนหน้าไม่ผ่าน จึงเชื่อถือส่วนนี้ไม่ได้",
+                    ),
                 );
             }
         }
-        self.checks.sort_by_key(|c| CheckCode::ALL.iter().position(|k| *k == c.code));
+        self.checks
+            .sort_by_key(|c| CheckCode::ALL.iter().position(|k| *k == c.code));
         Report {
             verdict: Report::decide(&self.checks),
             format: self.format,
@@ -212,7 +234,9 @@ impl Run {
                 "ใบรับรองตามมาตรฐาน W3C พร้อมหลักฐานการลงนามแบบ Data Integrity",
             ),
         );
-        self.format = Some(SecuredFormat::DataIntegrity { cryptosuites: cryptosuites(doc) });
+        self.format = Some(SecuredFormat::DataIntegrity {
+            cryptosuites: cryptosuites(doc),
+        });
         let now = now.format(&Rfc3339).ok();
         match proof::verify(doc, resolver, "assertionMethod", now.as_deref()) {
             Ok(verified) => {
@@ -226,8 +250,14 @@ impl Run {
                     CheckCode::Proof,
                     Outcome::Pass,
                     Text::new(
-                        format!("The signature ({}) is valid: nothing was changed since signing.", suites.join(", ")),
-                        format!("ลายมือชื่อ ({}) ถูกต้อง: ข้อมูลไม่ถูกแก้ไขหลังการลงนาม", suites.join(", ")),
+                        format!(
+                            "The signature ({}) is valid: nothing was changed since signing.",
+                            suites.join(", ")
+                        ),
+                        format!(
+                            "ลายมือชื่อ ({}) ถูกต้อง: ข้อมูลไม่ถูกแก้ไขหลังการลงนาม",
+                            suites.join(", ")
+                        ),
                     ),
                 );
             }
@@ -238,12 +268,20 @@ impl Run {
     fn jwt(&mut self, jwt: &str, resolver: &OfflineResolver) -> Option<Value> {
         match jose::verify_vc_jwt(jwt, resolver) {
             Ok(verified) => {
-                let alg = verified.header.get("alg").and_then(Value::as_str).unwrap_or("").to_owned();
+                let alg = verified
+                    .header
+                    .get("alg")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned();
                 let doc = self.credential_shape(verified.credential)?;
                 self.push(
                     CheckCode::Format,
                     Outcome::Pass,
-                    Text::new("A W3C verifiable credential secured as vc+jwt.", "ใบรับรองตามมาตรฐาน W3C ในรูปแบบ vc+jwt"),
+                    Text::new(
+                        "A W3C verifiable credential secured as vc+jwt.",
+                        "ใบรับรองตามมาตรฐาน W3C ในรูปแบบ vc+jwt",
+                    ),
                 );
                 self.format = Some(SecuredFormat::VcJwt { alg: alg.clone() });
                 self.signers = vec![(verified.verification_method, verified.controller)];
@@ -262,13 +300,19 @@ impl Run {
                     self.push(
                         CheckCode::Format,
                         Outcome::Fail,
-                        Text::new(format!("Not a valid vc+jwt: {e}"), format!("ไม่ใช่ vc+jwt ที่ถูกต้อง: {e}")),
+                        Text::new(
+                            format!("Not a valid vc+jwt: {e}"),
+                            format!("ไม่ใช่ vc+jwt ที่ถูกต้อง: {e}"),
+                        ),
                     );
                 } else {
                     self.push(
                         CheckCode::Format,
                         Outcome::Pass,
-                        Text::new("A compact JWS claiming to be a vc+jwt.", "ข้อมูลรูปแบบ JWS ที่อ้างว่าเป็น vc+jwt"),
+                        Text::new(
+                            "A compact JWS claiming to be a vc+jwt.",
+                            "ข้อมูลรูปแบบ JWS ที่อ้างว่าเป็น vc+jwt",
+                        ),
                     );
                     let unresolved = matches!(&e, jose::JoseError::Resolve(d) if is_unavailable(d));
                     self.proof_failed(e.to_string(), unresolved);
@@ -301,12 +345,17 @@ impl Run {
     }
 
     fn issuer_key(&mut self) {
-        let Some(issuer) = self.issuer.clone() else { return };
+        let Some(issuer) = self.issuer.clone() else {
+            return;
+        };
         if self.signers.is_empty() {
             return; // reported as not run by finish()
         }
-        let foreign: Vec<&(String, String)> =
-            self.signers.iter().filter(|(_, controller)| *controller != issuer).collect();
+        let foreign: Vec<&(String, String)> = self
+            .signers
+            .iter()
+            .filter(|(_, controller)| *controller != issuer)
+            .collect();
         if foreign.is_empty() {
             self.push(
                 CheckCode::IssuerKey,
@@ -334,11 +383,12 @@ impl Run {
     }
 
     fn validity(&mut self, doc: &Value, now: OffsetDateTime) {
-        let (from_key, until_key) = if doc.get("issuanceDate").is_some() && doc.get("validFrom").is_none() {
-            ("issuanceDate", "expirationDate")
-        } else {
-            ("validFrom", "validUntil")
-        };
+        let (from_key, until_key) =
+            if doc.get("issuanceDate").is_some() && doc.get("validFrom").is_none() {
+                ("issuanceDate", "expirationDate")
+            } else {
+                ("validFrom", "validUntil")
+            };
         let from = match date_field(doc, from_key) {
             Ok(d) => d,
             Err(reason) => return self.push(CheckCode::Validity, Outcome::Fail, reason),
@@ -362,7 +412,10 @@ impl Run {
             return self.push(
                 CheckCode::Validity,
                 Outcome::Fail,
-                Text::new(format!("Expired on {}.", stamp(until)), format!("หมดอายุแล้วเมื่อ {}", stamp(until))),
+                Text::new(
+                    format!("Expired on {}.", stamp(until)),
+                    format!("หมดอายุแล้วเมื่อ {}", stamp(until)),
+                ),
             );
         }
         let window = match (from, until) {
@@ -374,7 +427,10 @@ impl Run {
         self.push(
             CheckCode::Validity,
             Outcome::Pass,
-            Text::new(format!("In force now ({window})."), format!("มีผลอยู่ในขณะนี้ ({window})")),
+            Text::new(
+                format!("In force now ({window})."),
+                format!("มีผลอยู่ในขณะนี้ ({window})"),
+            ),
         );
     }
 
@@ -401,7 +457,10 @@ impl Run {
             Err(e) => self.push(
                 CheckCode::LicenceData,
                 Outcome::Fail,
-                Text::new(format!("Licence data is malformed: {e}"), format!("ข้อมูลใบอนุญาตไม่ถูกต้อง: {e}")),
+                Text::new(
+                    format!("Licence data is malformed: {e}"),
+                    format!("ข้อมูลใบอนุญาตไม่ถูกต้อง: {e}"),
+                ),
             ),
         }
     }
@@ -424,7 +483,12 @@ fn issuer_id(issuer: &Value) -> Option<&str> {
 }
 
 fn cryptosuites(doc: &Value) -> Vec<String> {
-    let one = |p: &Value| p.get("cryptosuite").and_then(Value::as_str).unwrap_or("?").to_owned();
+    let one = |p: &Value| {
+        p.get("cryptosuite")
+            .and_then(Value::as_str)
+            .unwrap_or("?")
+            .to_owned()
+    };
     match doc.get("proof") {
         Some(Value::Array(ps)) => ps.iter().map(one).collect(),
         Some(p) => vec![one(p)],
@@ -441,7 +505,10 @@ fn date_field(doc: &Value, key: &str) -> Result<Option<OffsetDateTime>, Text> {
                 format!("`{key}` ไม่ใช่วันเวลาที่มีเขตเวลา: {s:?}"),
             )
         }),
-        Some(_) => Err(Text::new(format!("`{key}` is not a string."), format!("`{key}` ไม่ใช่ข้อความ"))),
+        Some(_) => Err(Text::new(
+            format!("`{key}` is not a string."),
+            format!("`{key}` ไม่ใช่ข้อความ"),
+        )),
     }
 }
 
@@ -459,6 +526,11 @@ fn is_malformed_jwt(e: &jose::JoseError) -> bool {
     use jose::JoseError as J;
     matches!(
         e,
-        J::Malformed(_) | J::BadBase64(_) | J::BadJson { .. } | J::PayloadNotObject | J::WrongType(_) | J::WrongContentType(_)
+        J::Malformed(_)
+            | J::BadBase64(_)
+            | J::BadJson { .. }
+            | J::PayloadNotObject
+            | J::WrongType(_)
+            | J::WrongContentType(_)
     )
 }

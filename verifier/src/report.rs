@@ -101,7 +101,10 @@ pub struct Text {
 impl Text {
     /// Pairs an English and a Thai message.
     pub fn new(en: impl Into<String>, th: impl Into<String>) -> Self {
-        Text { en: en.into(), th: th.into() }
+        Text {
+            en: en.into(),
+            th: th.into(),
+        }
     }
 }
 
@@ -145,7 +148,7 @@ pub struct Report {
     pub verification_methods: Vec<String>,
     /// Every check, in order.
     pub checks: Vec<Check>,
-    /// The verified credential (the JWT payload for `vc+jwt`).
+    /// The credential, only when its proof verified (the JWT payload for `vc+jwt`).
     pub credential: Option<serde_json::Value>,
 }
 
@@ -164,6 +167,9 @@ impl Report {
 
     /// The outcome of one check, if it is in the report.
     pub fn outcome(&self, code: CheckCode) -> Option<Outcome> {
-        self.checks.iter().find(|c| c.code == code).map(|c| c.outcome)
+        self.checks
+            .iter()
+            .find(|c| c.code == code)
+            .map(|c| c.outcome)
     }
 }

@@ -4,10 +4,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use elicence_core::did;
-use elicence_core::keys::{KeyAlgorithm, SigningKey};
-use elicence_core::licence::LicenceData;
-use elicence_core::proof::{self, Cryptosuite, ProofOptions};
 use elicence_core::jose;
+use elicence_core::keys::{KeyAlgorithm, SigningKey};
+use elicence_core::licence::{self, LicenceData};
+use elicence_core::proof::{self, Cryptosuite, ProofOptions};
 use serde_json::{json, Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -21,12 +21,15 @@ pub fn issue(a: &IssueArgs) -> Result<ExitCode, CliError> {
     let key = load_key(&a.key, &a.passphrase)?;
     let public = key.public_key();
     let suite = a.suite.unwrap_or(match public.algorithm() {
-        KeyAlgorithm::Ed25519 => Suite::EddsaJcs2022,
-        KeyAlgorithm::P256 => Suite::EcdsaJcs2019,
+        KeyAlgorithm::Ed25519 => Suite::EddsaRdfc2022,
+        KeyAlgorithm::P256 => Suite::EcdsaRdfc2019,
     });
 
     let (issuer_did, verification_method) = match &a.issuer_did {
-        None => (did::did_key(&public), did::did_key_verification_method(&public)),
+        None => (
+            did::did_key(&public),
+            did::did_key_verification_method(&public),
+        ),
         Some(d) if d.starts_with("did:key:") => {
             if *d != did::did_key(&public) {
                 return Err(CliError::Usage(format!(
@@ -41,32 +44,29 @@ pub fn issue(a: &IssueArgs) -> Result<ExitCode, CliError> {
             (d.clone(), format!("{d}#{}", public.to_multikey()))
         }
         Some(d) => {
-            return Err(CliError::Usage(format!("--issuer-did {d}: only did:key and did:web issuers are supported")))
+            return Err(CliError::Usage(format!(
+                "--issuer-did {d}: only did:key and did:web issuers are supported"
+            )))
         }
     };
 
-    let mut data = match &a.input {
+    let credential = match &a.credential {
         Some(path) => {
             if has_any_flag(&a.licence) {
                 return Err(CliError::Usage(
-                    "give the licence either as LICENCE_JSON or with the licence flags, not both".into(),
+                    "give either --credential or the licence flags, not both".into(),
                 ));
             }
-            io::read_json(path)?
+            given_credential(path, &issuer_did)?
         }
-        None => from_flags(&a.licence)?,
+        None => licence_credential(a, &issuer_did)?,
     };
-    set_issuer_id(&mut data, &issuer_did, a.input.as_deref())?;
-    let licence: LicenceData = serde_json::from_value(data).map_err(|e| CliError::Json {
-        path: a.input.clone().unwrap_or_else(|| "licence flags".into()),
-        message: e.to_string(),
-    })?;
-    let credential = licence.to_credential()?;
 
     let created = match &a.created {
         Some(c) => {
-            OffsetDateTime::parse(c, &Rfc3339)
-                .map_err(|_| CliError::Usage(format!("--created {c:?} is not an RFC 3339 date-time")))?;
+            OffsetDateTime::parse(c, &Rfc3339).map_err(|_| {
+                CliError::Usage(format!("--created {c:?} is not an RFC 3339 date-time"))
+            })?;
             c.clone()
         }
         None => now_seconds(),
@@ -74,6 +74,53 @@ pub fn issue(a: &IssueArgs) -> Result<ExitCode, CliError> {
     let output = sign(&credential, suite, &key, &verification_method, created)?;
     io::write_output(a.out.as_deref(), output.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The unsigned credential built from licence data (file or flags).
+fn licence_credential(a: &IssueArgs, issuer_did: &str) -> Result<Value, CliError> {
+    let mut data = match &a.input {
+        Some(path) => {
+            if has_any_flag(&a.licence) {
+                return Err(CliError::Usage(
+                    "give the licence either as LICENCE_JSON or with the licence flags, not both"
+                        .into(),
+                ));
+            }
+            io::read_json(path)?
+        }
+        None => from_flags(&a.licence)?,
+    };
+    set_issuer_id(&mut data, issuer_did, a.input.as_deref())?;
+    let licence: LicenceData = serde_json::from_value(data).map_err(|e| CliError::Json {
+        path: a.input.clone().unwrap_or_else(|| "licence flags".into()),
+        message: e.to_string(),
+    })?;
+    Ok(licence.to_credential()?)
+}
+
+/// A credential given whole: checked, never silently rewritten.
+fn given_credential(path: &Path, issuer_did: &str) -> Result<Value, CliError> {
+    let credential = io::read_json(path)?;
+    let where_ = path.display();
+    let issuer = match credential.get("issuer") {
+        Some(Value::String(id)) => Some(id.as_str()),
+        Some(Value::Object(o)) => o.get("id").and_then(Value::as_str),
+        _ => None,
+    };
+    match issuer {
+        None => Err(CliError::Usage(format!("{where_}: the credential has no issuer id"))),
+        Some(id) if id != issuer_did => Err(CliError::Usage(format!(
+            "{where_}: issuer is {id}, but the signing key belongs to {issuer_did}; use --issuer-did or the right key"
+        ))),
+        Some(_) if credential.get("proof").is_some() => Err(CliError::Usage(format!(
+            "{where_}: the credential is already signed (it has a proof)"
+        ))),
+        Some(_) => {
+            licence::check_contexts(&credential)
+                .map_err(|e| CliError::Usage(format!("{where_}: {e}")))?;
+            Ok(credential)
+        }
+    }
 }
 
 /// Signs with the requested securing format; JSON outputs end with a newline.
@@ -90,6 +137,8 @@ fn sign(
             jwt.push('\n');
             return Ok(jwt);
         }
+        Suite::EddsaRdfc2022 => Cryptosuite::EddsaRdfc2022,
+        Suite::EcdsaRdfc2019 => Cryptosuite::EcdsaRdfc2019,
         Suite::EddsaJcs2022 => Cryptosuite::EddsaJcs2022,
         Suite::EcdsaJcs2019 => Cryptosuite::EcdsaJcs2019,
     };
@@ -116,10 +165,18 @@ fn now_seconds() -> String {
 }
 
 /// Fills in `issuer.id` from the key, or checks an existing one agrees.
-fn set_issuer_id(data: &mut Value, issuer_did: &str, source: Option<&Path>) -> Result<(), CliError> {
-    let where_ = source.map(|p| p.display().to_string()).unwrap_or_else(|| "licence flags".into());
+fn set_issuer_id(
+    data: &mut Value,
+    issuer_did: &str,
+    source: Option<&Path>,
+) -> Result<(), CliError> {
+    let where_ = source
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "licence flags".into());
     let Some(issuer) = data.get_mut("issuer").and_then(Value::as_object_mut) else {
-        return Err(CliError::Usage(format!("{where_}: `issuer` must be an object with the agency's names and baseUrl")));
+        return Err(CliError::Usage(format!(
+            "{where_}: `issuer` must be an object with the agency's names and baseUrl"
+        )));
     };
     match issuer.get("id").and_then(Value::as_str) {
         Some(id) if id != issuer_did => Err(CliError::Usage(format!(
@@ -135,8 +192,19 @@ fn set_issuer_id(data: &mut Value, issuer_did: &str, source: Option<&Path>) -> R
 
 fn has_any_flag(f: &LicenceFlags) -> bool {
     [
-        &f.base_url, &f.agency_th, &f.agency_en, &f.type_code, &f.type_th, &f.type_en, &f.number,
-        &f.holder_id, &f.holder_th, &f.holder_en, &f.address_th, &f.valid_from, &f.valid_until,
+        &f.base_url,
+        &f.agency_th,
+        &f.agency_en,
+        &f.type_code,
+        &f.type_th,
+        &f.type_en,
+        &f.number,
+        &f.holder_id,
+        &f.holder_th,
+        &f.holder_en,
+        &f.address_th,
+        &f.valid_from,
+        &f.valid_until,
     ]
     .iter()
     .any(|o| o.is_some())
@@ -161,7 +229,11 @@ fn from_flags(f: &LicenceFlags) -> Result<Value, CliError> {
         ("--valid-from", &f.valid_from),
         ("--valid-until", &f.valid_until),
     ];
-    let mut missing: Vec<&str> = required.iter().filter(|(_, v)| v.is_none()).map(|(n, _)| *n).collect();
+    let mut missing: Vec<&str> = required
+        .iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(n, _)| *n)
+        .collect();
     if f.activity.is_empty() {
         missing.push("--activity");
     }
@@ -173,11 +245,20 @@ fn from_flags(f: &LicenceFlags) -> Result<Value, CliError> {
     }
     let s = |o: &Option<String>| Value::String(o.clone().unwrap_or_default());
     let mut data = Map::new();
-    data.insert("issuer".into(), json!({"name": {"th": s(&f.agency_th), "en": s(&f.agency_en)}, "baseUrl": s(&f.base_url)}));
-    data.insert("licenceType".into(), json!({"code": s(&f.type_code), "name": {"th": s(&f.type_th), "en": s(&f.type_en)}}));
+    data.insert(
+        "issuer".into(),
+        json!({"name": {"th": s(&f.agency_th), "en": s(&f.agency_en)}, "baseUrl": s(&f.base_url)}),
+    );
+    data.insert(
+        "licenceType".into(),
+        json!({"code": s(&f.type_code), "name": {"th": s(&f.type_th), "en": s(&f.type_en)}}),
+    );
     data.insert("licenceNumber".into(), s(&f.number));
     data.insert("licensee".into(), json!({"juristicPersonId": s(&f.holder_id), "name": {"th": s(&f.holder_th), "en": s(&f.holder_en)}}));
-    data.insert("premises".into(), json!({"address": {"th": s(&f.address_th)}}));
+    data.insert(
+        "premises".into(),
+        json!({"address": {"th": s(&f.address_th)}}),
+    );
     data.insert("permittedActivities".into(), json!(f.activity));
     if !f.condition.is_empty() {
         data.insert("conditions".into(), json!(f.condition));

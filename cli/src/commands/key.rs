@@ -13,13 +13,21 @@ use crate::error::CliError;
 use crate::{io, passphrase};
 
 pub fn generate(a: &GenerateArgs) -> Result<ExitCode, CliError> {
-    let alg = if a.p256 { KeyAlgorithm::P256 } else { KeyAlgorithm::Ed25519 };
+    let alg = if a.p256 {
+        KeyAlgorithm::P256
+    } else {
+        KeyAlgorithm::Ed25519
+    };
     let key = SigningKey::generate(alg, &mut OsRng);
     let pem = if a.plaintext {
         key.to_pkcs8_pem().as_bytes().to_vec()
     } else {
-        let secret = passphrase::obtain(a.passphrase.passphrase_file.as_deref(), "encrypt the new key")?;
-        key.to_encrypted_pkcs8_pem(&secret, &mut OsRng)?.into_bytes()
+        let secret = passphrase::obtain(
+            a.passphrase.passphrase_file.as_deref(),
+            "encrypt the new key",
+        )?;
+        key.to_encrypted_pkcs8_pem(&secret, &mut OsRng)?
+            .into_bytes()
     };
     if a.out.as_os_str() == "-" {
         io::write_output(None, &pem)?;
@@ -52,7 +60,11 @@ fn print_public(public: &PublicKey, as_json: bool, encrypted: bool) -> Result<()
         text.push('\n');
         io::write_output(None, text.as_bytes())
     } else {
-        let note = if encrypted { "" } else { "\nwarning: the private key is stored UNENCRYPTED" };
+        let note = if encrypted {
+            ""
+        } else {
+            "\nwarning: the private key is stored UNENCRYPTED"
+        };
         let text = format!(
             "algorithm:          {}\npublicKeyMultibase: {multikey}\ndid:                {did}\nverificationMethod: {vm}{note}\n",
             public.algorithm()
@@ -70,17 +82,22 @@ pub fn did(a: &DidArgs) -> Result<ExitCode, CliError> {
         keys.push(PublicKey::from_multikey(multikey)?);
     }
     let Some(first) = keys.first() else {
-        return Err(CliError::Usage("give at least one --key or --public-key".into()));
+        return Err(CliError::Usage(
+            "give at least one --key or --public-key".into(),
+        ));
     };
     let output = match &a.web {
-        None if keys.len() > 1 => {
-            return Err(CliError::Usage(
-                "a did:key holds exactly one key; use --web to list several keys in a did:web document".into(),
-            ))
-        }
+        None if keys.len() > 1 => return Err(CliError::Usage(
+            "a did:key holds exactly one key; use --web to list several keys in a did:web document"
+                .into(),
+        )),
         None => format!("{}\n", did::did_key(first)),
         Some(web) => {
-            let did_web = if web.starts_with("did:web:") { web.clone() } else { format!("did:web:{web}") };
+            let did_web = if web.starts_with("did:web:") {
+                web.clone()
+            } else {
+                format!("did:web:{web}")
+            };
             let document = did::did_web_document(&did_web, &keys)?;
             let url = did::did_web_url(&did_web)?;
             eprintln!("publish this document at {url}");

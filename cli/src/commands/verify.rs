@@ -14,8 +14,11 @@ use crate::io;
 pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
     let input = io::read_input(&a.input)?;
     let now = match &a.now {
-        Some(s) => OffsetDateTime::parse(s, &Rfc3339)
-            .map_err(|_| CliError::Usage(format!("--now {s:?} is not an RFC 3339 date-time with a time zone")))?,
+        Some(s) => OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
+            CliError::Usage(format!(
+                "--now {s:?} is not an RFC 3339 date-time with a time zone"
+            ))
+        })?,
         None => OffsetDateTime::now_utc(),
     };
     let mut did_documents = Vec::new();
@@ -23,7 +26,11 @@ pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
         did_documents.push(io::read_json(path)?);
     }
     let resolver = OfflineResolver::with_documents(did_documents)?;
-    let policy = Policy { now, proof_only: a.proof_only, resolver };
+    let policy = Policy {
+        now,
+        proof_only: a.proof_only,
+        resolver,
+    };
     let report = elicence_verifier::verify(&input, &policy);
     let text = if a.json {
         let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();

@@ -28,7 +28,7 @@ pub struct ShippedContext {
     pub body: &'static str,
 }
 
-static SHIPPED: [ShippedContext; 10] = [
+static SHIPPED: [ShippedContext; 11] = [
     ShippedContext {
         url: VC_V2_CONTEXT_URL,
         sha256_hex: "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734",
@@ -73,6 +73,15 @@ static SHIPPED: [ShippedContext; 10] = [
         url: "https://w3id.org/security/v2",
         sha256_hex: "611bd81151d5efe53ec9aed78f5a813e577287bc9451ee26d6879b1b8b46bc3b",
         body: include_str!("../../contexts/w3c/w3id-security-v2.jsonld"),
+    },
+    // Not in the shared W3C files: the W3C CCG citizenship vocabulary, used by
+    // the vc-di-eddsa/vc-di-ecdsa `employ` test vectors. Our copy reproduces
+    // those vectors' canonical N-Quads byte for byte, which pins every term
+    // they use (core/tests/w3c_rdfc_vectors.rs).
+    ShippedContext {
+        url: "https://w3id.org/citizenship/v4rc1",
+        sha256_hex: "074777b31b9a6561674460374f4345361a525613c1326714bf758fd894889d37",
+        body: include_str!("../../contexts/w3c/citizenship-v4rc1.jsonld"),
     },
     ShippedContext {
         url: LICENCE_CONTEXT_URL,

@@ -1,7 +1,9 @@
 //! Typed errors for Data Integrity proofs.
 
 use crate::did::DidError;
+use crate::jsonld::JsonLdError;
 use crate::keys::{KeyAlgorithm, KeyError};
+use crate::rdfc::RdfcError;
 
 /// Why a proof could not be created or did not verify. Verification fails
 /// closed: any of these means "not verified".
@@ -69,6 +71,17 @@ pub enum ProofError {
     /// The document could not be canonicalized.
     #[error("canonicalization failed: {0}")]
     Canonicalization(String),
+    /// RDFC suites: the document or proof configuration is not JSON-LD we
+    /// can interpret exactly: an unknown (unpinned) context
+    /// ([`JsonLdError::UnknownContext`]; nothing is ever fetched), data that
+    /// JSON-LD would silently drop ([`JsonLdError::Dropped`], the spec's
+    /// `DATA_LOSS_DETECTION_ERROR`), or an unsupported or invalid construct.
+    #[error("JSON-LD: {0}")]
+    JsonLd(#[from] JsonLdError),
+    /// RDFC suites: RDF Dataset Canonicalization refused the dataset (e.g.
+    /// a poison graph exceeding the work budget).
+    #[error("RDF canonicalization: {0}")]
+    Rdfc(#[from] RdfcError),
     /// The signature does not match the document, proof options and key.
     #[error(
         "signature does not match: the document or proof was altered, or signed by another key"

@@ -1,23 +1,28 @@
 //! W3C Data Integrity 1.0 proofs (`DataIntegrityProof`) with the
-//! `eddsa-jcs-2022` and `ecdsa-jcs-2019` cryptosuites, including proof sets
-//! and proof chains (`previousProof`).
+//! `eddsa-jcs-2022`, `ecdsa-jcs-2019`, `eddsa-rdfc-2022` and
+//! `ecdsa-rdfc-2019` cryptosuites, including proof sets and proof chains
+//! (`previousProof`).
 //!
-//! What is signed (both suites): `hash(JCS(proofConfig)) || hash(JCS(document))`
-//! where `proofConfig` is the proof without `proofValue` but with the
-//! document's `@context`, and `document` is the credential without `proof`
-//! (or, for a chained proof, with only the proofs it references).
+//! What is signed: `hash(C(proofConfig)) || hash(C(document))` where `C` is
+//! JCS or (RDFC suites) JSON-LD toRdf over pinned contexts then RDFC-1.0,
+//! `proofConfig` is the proof without `proofValue` but with the document's
+//! `@context`, and `document` is the credential without `proof` (or, for a
+//! chained proof, with only the proofs it references). See `docs/proofs.md`.
 
+mod base58;
 mod datetime;
+mod engine;
 mod error;
 mod suite;
 
 use serde_json::{Map, Value};
 
+pub use engine::{ProofEngine, ShippedContexts, SigningInput, DATA_INTEGRITY_V2_CONTEXT};
 pub use error::ProofError;
 pub use suite::{Canonicalization, Cryptosuite, HashAlgorithm};
 
 use crate::did::KeyResolver;
-use crate::keys::{KeyError, SigningKey};
+use crate::keys::SigningKey;
 
 /// The only proof `type` of Data Integrity 1.0 suites.
 pub const DATA_INTEGRITY_PROOF: &str = "DataIntegrityProof";
@@ -127,116 +132,17 @@ fn covered_document(
     Ok(covered)
 }
 
-fn sign_hash(
-    suite: Cryptosuite,
-    key_alg: crate::keys::KeyAlgorithm,
-    proof_config: &Value,
-    document: &Value,
-) -> Result<Vec<u8>, ProofError> {
-    let config = suite.canonicalize(proof_config)?;
-    let doc = suite.canonicalize(document)?;
-    Ok(suite.hash_data(key_alg, &config, &doc))
-}
-
-/// Adds a Data Integrity proof to `unsecured` (W3C "Add Proof"). If the
-/// document already has proofs, the result is a proof set (an array); with
-/// `options.previous_proof` it is a proof chain.
+/// Adds a Data Integrity proof to `unsecured` (W3C "Add Proof") with the
+/// shared [`ProofEngine::shipped`] engine (RDFC suites use the shipped
+/// contexts only). If the document already has proofs, the result is a
+/// proof set (an array); with `options.previous_proof` it is a proof chain.
 pub fn sign(
     unsecured: &Value,
     suite: Cryptosuite,
     key: &SigningKey,
     options: &ProofOptions,
 ) -> Result<Value, ProofError> {
-    let doc = unsecured
-        .as_object()
-        .ok_or_else(|| ProofError::MalformedDocument("not a JSON object".into()))?;
-    if !suite.supports(key.algorithm()) {
-        return Err(ProofError::KeyAlgorithmMismatch {
-            suite: suite.name(),
-            key: key.algorithm(),
-        });
-    }
-    if options.verification_method.is_empty() {
-        return Err(ProofError::InvalidOptions(
-            "empty verificationMethod".into(),
-        ));
-    }
-    if options.proof_purpose.is_empty() {
-        return Err(ProofError::InvalidOptions("empty proofPurpose".into()));
-    }
-    check_datetime("created", &options.created)
-        .map_err(|e| ProofError::InvalidOptions(e.to_string()))?;
-    if let Some(expires) = &options.expires {
-        check_datetime("expires", expires)
-            .map_err(|e| ProofError::InvalidOptions(e.to_string()))?;
-    }
-
-    let existing = existing_proofs(doc)?;
-
-    let mut proof = Map::new();
-    proof.insert("type".into(), DATA_INTEGRITY_PROOF.into());
-    if let Some(id) = &options.id {
-        proof.insert("id".into(), id.as_str().into());
-    }
-    proof.insert("cryptosuite".into(), suite.name().into());
-    proof.insert("created".into(), options.created.as_str().into());
-    if let Some(expires) = &options.expires {
-        proof.insert("expires".into(), expires.as_str().into());
-    }
-    proof.insert(
-        "verificationMethod".into(),
-        options.verification_method.as_str().into(),
-    );
-    proof.insert("proofPurpose".into(), options.proof_purpose.as_str().into());
-    if let Some(challenge) = &options.challenge {
-        proof.insert("challenge".into(), challenge.as_str().into());
-    }
-    if let Some(domain) = &options.domain {
-        proof.insert("domain".into(), domain.as_str().into());
-    }
-    match options.previous_proof.as_slice() {
-        [] => {}
-        [one] => {
-            proof.insert("previousProof".into(), one.as_str().into());
-        }
-        many => {
-            proof.insert(
-                "previousProof".into(),
-                many.iter().map(|s| Value::from(s.as_str())).collect(),
-            );
-        }
-    }
-    if let Some(context) = doc.get("@context") {
-        proof.insert("@context".into(), context.clone());
-    }
-    let proof = Value::Object(proof);
-
-    // The common case (no existing proofs) canonicalizes the input as is.
-    let hash_data = if doc.contains_key("proof") || !options.previous_proof.is_empty() {
-        let covered = covered_document(doc, &existing, &options.previous_proof)?;
-        sign_hash(suite, key.algorithm(), &proof, &Value::Object(covered))?
-    } else {
-        sign_hash(suite, key.algorithm(), &proof, unsecured)?
-    };
-    let signature = key.sign(&hash_data);
-    let mut proof = proof;
-    if let Some(map) = proof.as_object_mut() {
-        map.insert(
-            "proofValue".into(),
-            format!("z{}", bs58::encode(signature).into_string()).into(),
-        );
-    }
-
-    let mut secured = doc.clone();
-    let value = if existing.is_empty() {
-        proof
-    } else {
-        let mut all = existing;
-        all.push(proof);
-        Value::Array(all)
-    };
-    secured.insert("proof".into(), value);
-    Ok(Value::Object(secured))
+    ProofEngine::shipped().sign(unsecured, suite, key, options)
 }
 
 /// The `@context` as a list (a single string or object counts as one entry).
@@ -248,32 +154,17 @@ fn context_list(context: &Value) -> &[Value] {
 }
 
 /// Verifies every proof on `secured` (W3C "Verify Proof" for each member of a
-/// proof set or chain). All must verify; the first failure is returned.
-/// `expected_purpose` is normally `assertionMethod`. `now` (XML Schema
-/// dateTime) enables the `expires` check; core has no clock of its own.
+/// proof set or chain) with the shared [`ProofEngine::shipped`] engine. All
+/// must verify; the first failure is returned. `expected_purpose` is
+/// normally `assertionMethod`. `now` (XML Schema dateTime) enables the
+/// `expires` check; core has no clock of its own.
 pub fn verify(
     secured: &Value,
     resolver: &dyn KeyResolver,
     expected_purpose: &str,
     now: Option<&str>,
 ) -> Result<Vec<VerifiedProof>, ProofError> {
-    let doc = secured
-        .as_object()
-        .ok_or_else(|| ProofError::MalformedDocument("not a JSON object".into()))?;
-    let now = match now {
-        Some(n) => Some(datetime::parse(n).ok_or_else(|| {
-            ProofError::InvalidOptions(format!("now `{n}` is not an XML Schema dateTime"))
-        })?),
-        None => None,
-    };
-    let proofs = existing_proofs(doc)?;
-    if proofs.is_empty() {
-        return Err(ProofError::MissingProof);
-    }
-    proofs
-        .iter()
-        .map(|proof| verify_one(doc, &proofs, proof, resolver, expected_purpose, now))
-        .collect()
+    ProofEngine::shipped().verify(secured, resolver, expected_purpose, now)
 }
 
 fn string_member<'a>(
@@ -315,121 +206,4 @@ fn previous_proof_ids(proof: &Map<String, Value>) -> Result<Vec<String>, ProofEr
             "must be a string or an array of strings",
         )),
     }
-}
-
-fn verify_one(
-    doc: &Map<String, Value>,
-    all_proofs: &[Value],
-    proof: &Value,
-    resolver: &dyn KeyResolver,
-    expected_purpose: &str,
-    now: Option<time::OffsetDateTime>,
-) -> Result<VerifiedProof, ProofError> {
-    let proof = proof
-        .as_object()
-        .ok_or_else(|| malformed("proof", "must be an object"))?;
-
-    let proof_type = string_member(proof, "type")?;
-    if proof_type != DATA_INTEGRITY_PROOF {
-        return Err(ProofError::UnsupportedProofType(proof_type.to_string()));
-    }
-    let suite: Cryptosuite = string_member(proof, "cryptosuite")?.parse()?;
-    let proof_value = string_member(proof, "proofValue")?;
-    let encoded = proof_value.strip_prefix('z').ok_or_else(|| {
-        malformed(
-            "proofValue",
-            "is not base58btc multibase (must start with `z`)",
-        )
-    })?;
-    let signature = bs58::decode(encoded)
-        .into_vec()
-        .map_err(|e| malformed("proofValue", format!("is not valid base58btc: {e}")))?;
-    let verification_method = string_member(proof, "verificationMethod")?;
-    let purpose = string_member(proof, "proofPurpose")?;
-    if purpose != expected_purpose {
-        return Err(ProofError::PurposeMismatch {
-            expected: expected_purpose.to_string(),
-            found: purpose.to_string(),
-        });
-    }
-    let created = optional_string(proof, "created")?;
-    if let Some(created) = created {
-        check_datetime("created", created)?;
-    }
-    if let Some(expires) = optional_string(proof, "expires")? {
-        let at = datetime::parse(expires).ok_or_else(|| {
-            malformed(
-                "expires",
-                format!("`{expires}` is not an XML Schema dateTime"),
-            )
-        })?;
-        if now.is_some_and(|now| now > at) {
-            return Err(ProofError::Expired(expires.to_string()));
-        }
-    }
-    optional_string(proof, "challenge")?;
-    optional_string(proof, "domain")?;
-    optional_string(proof, "id")?;
-
-    let mut covered = covered_document(doc, all_proofs, &previous_proof_ids(proof)?)?;
-    if let Some(proof_context) = proof.get("@context") {
-        let doc_context = doc.get("@context").ok_or(ProofError::ContextMismatch)?;
-        let expected = context_list(proof_context);
-        if !context_list(doc_context).starts_with(expected) {
-            return Err(ProofError::ContextMismatch);
-        }
-        covered.insert("@context".into(), proof_context.clone());
-    }
-
-    let resolved = resolver.resolve(verification_method)?;
-    if !resolved.allows(purpose) {
-        return Err(ProofError::PurposeNotAuthorized {
-            verification_method: verification_method.to_string(),
-            purpose: purpose.to_string(),
-        });
-    }
-    let key_alg = resolved.public_key.algorithm();
-    if !suite.supports(key_alg) {
-        return Err(ProofError::KeyAlgorithmMismatch {
-            suite: suite.name(),
-            key: key_alg,
-        });
-    }
-    if signature.len() != key_alg.signature_len() {
-        return Err(malformed(
-            "proofValue",
-            format!(
-                "decodes to {} bytes, a {key_alg} signature is {}",
-                signature.len(),
-                key_alg.signature_len()
-            ),
-        ));
-    }
-
-    let config: Map<String, Value> = proof
-        .iter()
-        .filter(|(k, _)| k.as_str() != "proofValue")
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let hash_data = sign_hash(
-        suite,
-        key_alg,
-        &Value::Object(config),
-        &Value::Object(covered),
-    )?;
-    resolved
-        .public_key
-        .verify(&hash_data, &signature)
-        .map_err(|e| match e {
-            KeyError::SignatureMismatch => ProofError::SignatureMismatch,
-            other => ProofError::MalformedSignature(other),
-        })?;
-
-    Ok(VerifiedProof {
-        suite,
-        verification_method: verification_method.to_string(),
-        controller: resolved.controller,
-        created: created.map(str::to_string),
-        purpose: purpose.to_string(),
-    })
 }

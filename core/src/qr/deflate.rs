@@ -1,0 +1,149 @@
+//! Raw DEFLATE (RFC 1951) with the LC1 preset dictionary, and bounded inflation.
+//!
+//! A licence is too short for DEFLATE to learn its words from the licence
+//! itself, so both sides start with a window already holding text that
+//! licences repeat: URL parts, Thai words of licences, company names and
+//! addresses (in Thai-8, as the CBOR carries them), and English ones. Back
+//! references may reach into it; it is never transmitted.
+
+use miniz_oxide::deflate::core::{
+    compress_to_output, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
+};
+use miniz_oxide::inflate::core::inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+use miniz_oxide::inflate::core::{decompress, DecompressorOxide};
+use miniz_oxide::inflate::TINFLStatus;
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use super::dictionary::{DEFLATE_WORDS, TEMPLATE};
+use super::error::QrError;
+use super::strings::thai8_bytes;
+use super::value::write_value;
+
+/// The preset window: the [`DEFLATE_WORDS`] concatenated, Thai ones in
+/// Thai-8, then the LC1 CBOR of the [`TEMPLATE`] credential. Built once.
+pub fn preset_dictionary() -> &'static [u8] {
+    static DICTIONARY: OnceLock<Vec<u8>> = OnceLock::new();
+    DICTIONARY.get_or_init(build_dictionary)
+}
+
+fn build_dictionary() -> Vec<u8> {
+    let mut out = Vec::with_capacity(1024);
+    for word in DEFLATE_WORDS {
+        match thai8_bytes(word) {
+            Some(bytes) => out.extend_from_slice(&bytes),
+            None => out.extend_from_slice(word.as_bytes()),
+        }
+    }
+    // TEMPLATE is a constant that a unit test parses; `Null` would only
+    // shrink the dictionary, identically on both sides.
+    let template: Value = serde_json::from_str(TEMPLATE).unwrap_or_default();
+    // Depth 3: cannot exceed MAX_DEPTH.
+    let _ = write_value(&mut out, &template, 0);
+    out
+}
+
+/// Raw DEFLATE of `data` at miniz_oxide's maximum level, primed with the
+/// preset dictionary: the dictionary is compressed first and its output,
+/// up to a sync flush (which ends on a byte boundary), thrown away.
+pub fn compress(data: &[u8]) -> Vec<u8> {
+    compress_with(preset_dictionary(), data)
+}
+
+/// Raw DEFLATE of `data` primed with `dictionary` (empty: no dictionary).
+pub fn compress_with(dictionary: &[u8], data: &[u8]) -> Vec<u8> {
+    // Level 10 ("uber"), raw stream (negative window bits), default strategy.
+    let flags = create_comp_flags_from_zip_params(10, -15, 0);
+    let mut compressor = Box::new(CompressorOxide::new(flags));
+    if !dictionary.is_empty() {
+        compress_to_output(&mut compressor, dictionary, TDEFLFlush::Sync, |_| true);
+    }
+    let mut out = Vec::with_capacity(data.len() / 2 + 64);
+    let (status, _) = compress_to_output(&mut compressor, data, TDEFLFlush::Finish, |chunk| {
+        out.extend_from_slice(chunk);
+        true
+    });
+    debug_assert_eq!(status, TDEFLStatus::Done);
+    out
+}
+
+/// Inflates `data` against the preset dictionary into at most `max` bytes: a
+/// stream that needs more is refused, one that ends early is corrupt, and
+/// bytes after the end of the stream are refused.
+pub fn inflate(data: &[u8], max: usize) -> Result<Vec<u8>, QrError> {
+    let dictionary = preset_dictionary();
+    let start = dictionary.len();
+    let mut out = Vec::with_capacity(start + max);
+    out.extend_from_slice(dictionary);
+    out.resize(start + max, 0);
+    let mut state = Box::<DecompressorOxide>::default();
+    let (status, consumed, written) = decompress(
+        &mut state,
+        data,
+        &mut out,
+        start,
+        TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
+    );
+    match status {
+        TINFLStatus::Done if consumed < data.len() => Err(QrError::TrailingBytes {
+            layer: "DEFLATE",
+            count: data.len() - consumed,
+        }),
+        TINFLStatus::Done => {
+            out.truncate(start + written);
+            out.drain(..start);
+            Ok(out)
+        }
+        TINFLStatus::HasMoreOutput => Err(QrError::InflatedTooLarge { max }),
+        TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
+            Err(QrError::Inflate {
+                reason: "the stream ends before its last block",
+            })
+        }
+        _ => Err(QrError::Inflate {
+            reason: "invalid DEFLATE data",
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The dictionary is part of format version 1: any change breaks every
+    /// printed licence. Its SHA-256 is published in docs/qr-format.md.
+    #[test]
+    fn the_preset_dictionary_is_pinned() {
+        use sha2::{Digest, Sha256};
+        let hash = Sha256::digest(preset_dictionary());
+        let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(preset_dictionary().len(), PINNED_LEN, "{hex}");
+        assert_eq!(hex, PINNED_SHA256);
+    }
+
+    const PINNED_LEN: usize = 839;
+    const PINNED_SHA256: &str = "003b6398b18ac2073a982cdda987db75d693bc1dbf5a3f636bb78fbe3a0addfb";
+
+    #[test]
+    fn round_trips_and_uses_the_dictionary() {
+        let text = "https://licence.example.go.th/licences/food-sale/x Company Limited".as_bytes();
+        let primed = compress(text);
+        let plain = compress_with(&[], text);
+        assert!(
+            primed.len() < plain.len(),
+            "{} vs {}",
+            primed.len(),
+            plain.len()
+        );
+        assert_eq!(inflate(&primed, 1024).unwrap(), text);
+        assert_eq!(inflate(&compress(b""), 1024).unwrap(), b"");
+        let big = vec![7u8; 5000];
+        assert_eq!(inflate(&compress(&big), 5000).unwrap(), big);
+        assert_eq!(
+            inflate(&compress(&big), 4999),
+            Err(QrError::InflatedTooLarge { max: 4999 })
+        );
+    }
+}
