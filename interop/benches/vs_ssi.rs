@@ -66,7 +66,12 @@ fn main() {
     let ours = proof::sign(&credential, Cryptosuite::EddsaRdfc2022, &key, &options)
         .expect("elicence signs");
     let theirs = ssi
-        .sign(&credential, RdfcSuite::EddsaRdfc2022, SsiModel::Document, CREATED)
+        .sign(
+            &credential,
+            RdfcSuite::EddsaRdfc2022,
+            SsiModel::Document,
+            CREATED,
+        )
         .expect("ssi signs");
     assert_eq!(ours["proof"]["proofValue"], theirs["proof"]["proofValue"]);
     proof::verify(&theirs, &resolver, ASSERTION_METHOD, None).expect("elicence verifies ssi's");
@@ -88,8 +93,13 @@ fn main() {
 
     let e_sign = per_second(|| {
         black_box(
-            proof::sign(black_box(&credential), Cryptosuite::EddsaRdfc2022, &key, &options)
-                .expect("sign"),
+            proof::sign(
+                black_box(&credential),
+                Cryptosuite::EddsaRdfc2022,
+                &key,
+                &options,
+            )
+            .expect("sign"),
         );
     });
     let s_sign = per_second(|| {
@@ -107,7 +117,9 @@ fn main() {
         black_box(dalek.sign(black_box(&signed_bytes)));
     });
     let e_verify = per_second(|| {
-        black_box(proof::verify(black_box(&ours), &resolver, ASSERTION_METHOD, None).expect("verify"));
+        black_box(
+            proof::verify(black_box(&ours), &resolver, ASSERTION_METHOD, None).expect("verify"),
+        );
     });
     let s_verify = per_second(|| {
         ssi.verify(black_box(&theirs), SsiModel::Document, AT)
@@ -120,8 +132,14 @@ fn main() {
     });
 
     println!("eddsa-rdfc-2022 on the reference licence credential (ops/s, best round)");
-    println!("{:<8} {:>12} {:>12} {:>12} {:>12} {:>12}", "", "elicence", "ssi", "raw dalek", "elic/ssi", "elic/raw");
-    for (name, e, s, r) in [("sign", e_sign, s_sign, r_sign), ("verify", e_verify, s_verify, r_verify)] {
+    println!(
+        "{:<8} {:>12} {:>12} {:>12} {:>12} {:>12}",
+        "", "elicence", "ssi", "raw dalek", "elic/ssi", "elic/raw"
+    );
+    for (name, e, s, r) in [
+        ("sign", e_sign, s_sign, r_sign),
+        ("verify", e_verify, s_verify, r_verify),
+    ] {
         println!(
             "{name:<8} {e:>12.0} {s:>12.0} {r:>12.0} {:>11.1}x {:>11.3}x",
             e / s,

@@ -20,16 +20,15 @@ use serde_json::{json, Map, Value};
 
 /// Thai consonants, vowels (incl. SARA AM U+0E33), digits, symbols.
 const THAI_BASE: &[char] = &[
-    'ก', 'ข', 'ค', 'ง', 'จ', 'ช', 'ซ', 'ญ', 'ด', 'ต', 'ท', 'น', 'บ', 'ป', 'พ', 'ม', 'ย', 'ร',
-    'ล', 'ว', 'ส', 'ห', 'อ', 'ฮ', 'ฤ', 'ะ', 'า', 'ำ', 'เ', 'แ', 'โ', 'ใ', 'ไ', 'ๆ', 'ฯ', '฿',
-    '๐', '๑', '๒', '๓', '๔', '๕', '๖', '๗', '๘', '๙',
+    'ก', 'ข', 'ค', 'ง', 'จ', 'ช', 'ซ', 'ญ', 'ด', 'ต', 'ท', 'น', 'บ', 'ป', 'พ', 'ม', 'ย', 'ร', 'ล',
+    'ว', 'ส', 'ห', 'อ', 'ฮ', 'ฤ', 'ะ', 'า', 'ำ', 'เ', 'แ', 'โ', 'ใ', 'ไ', 'ๆ', 'ฯ', '฿', '๐', '๑',
+    '๒', '๓', '๔', '๕', '๖', '๗', '๘', '๙',
 ];
 /// Thai combining marks: MAI HAN-AKAT, SARA I..UU, PHINTHU, MAITAIKHU, tone
 /// marks, THANTHAKHAT, NIKHAHIT (half of the decomposed SARA AM), YAMAKKAN.
 const THAI_MARKS: &[char] = &[
-    '\u{0E31}', '\u{0E34}', '\u{0E35}', '\u{0E36}', '\u{0E37}', '\u{0E38}', '\u{0E39}',
-    '\u{0E3A}', '\u{0E47}', '\u{0E48}', '\u{0E49}', '\u{0E4A}', '\u{0E4B}', '\u{0E4C}',
-    '\u{0E4D}', '\u{0E4E}',
+    '\u{0E31}', '\u{0E34}', '\u{0E35}', '\u{0E36}', '\u{0E37}', '\u{0E38}', '\u{0E39}', '\u{0E3A}',
+    '\u{0E47}', '\u{0E48}', '\u{0E49}', '\u{0E4A}', '\u{0E4B}', '\u{0E4C}', '\u{0E4D}', '\u{0E4E}',
 ];
 /// ASCII and other characters with a meaning somewhere in the pipeline:
 /// JSON and N-Quads escapes, IRI delimiters, a no-break space, zero-width
@@ -37,8 +36,8 @@ const THAI_MARKS: &[char] = &[
 /// acute accent.
 const OTHER: &[char] = &[
     'a', 'Z', 'k', '0', '7', ' ', ' ', '.', ',', '-', '/', '(', ')', '"', '\\', '\'', '<', '>',
-    '#', '&', '@', ':', '_', '~', '\u{00A0}', '\u{200B}', '\u{200D}', '\u{2028}', '\u{FEFF}',
-    '😀', '\u{0301}', 'é',
+    '#', '&', '@', ':', '_', '~', '\u{00A0}', '\u{200B}', '\u{200D}', '\u{2028}', '\u{FEFF}', '😀',
+    '\u{0301}', 'é',
 ];
 
 fn pick(set: &'static [char]) -> impl Strategy<Value = char> {
@@ -93,9 +92,9 @@ pub fn licence_number() -> BoxedStrategy<String> {
                 }
             }
             let s = s.trim().to_owned();
-            let has_letter_or_digit = s
-                .chars()
-                .any(|c| c.is_ascii_alphanumeric() || ('ก'..='ฮ').contains(&c) || ('๐'..='๙').contains(&c));
+            let has_letter_or_digit = s.chars().any(|c| {
+                c.is_ascii_alphanumeric() || ('ก'..='ฮ').contains(&c) || ('๐'..='๙').contains(&c)
+            });
             if has_letter_or_digit {
                 s
             } else {
@@ -149,14 +148,23 @@ fn date(year: i32, day_of_year: u32, offset_hours: i32) -> String {
     } else {
         format!("{:+03}:00", offset_hours)
     };
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:00{offset}", day % 24, (day * 7) % 60)
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:00{offset}",
+        day % 24,
+        (day * 7) % 60
+    )
 }
 
 /// A `BitstringStatusListEntry`, sometimes with extra members, to exercise
 /// an object copied as is into the credential.
 fn credential_status() -> impl Strategy<Value = Map<String, Value>> {
-    (0u32..200_000, "[a-z]{1,8}", prop::bool::ANY, prop::bool::ANY).prop_map(
-        |(index, list, suspension, with_id)| {
+    (
+        0u32..200_000,
+        "[a-z]{1,8}",
+        prop::bool::ANY,
+        prop::bool::ANY,
+    )
+        .prop_map(|(index, list, suspension, with_id)| {
             let mut status = Map::new();
             if with_id {
                 status.insert(
@@ -167,7 +175,11 @@ fn credential_status() -> impl Strategy<Value = Map<String, Value>> {
             status.insert("type".into(), json!("BitstringStatusListEntry"));
             status.insert(
                 "statusPurpose".into(),
-                json!(if suspension { "suspension" } else { "revocation" }),
+                json!(if suspension {
+                    "suspension"
+                } else {
+                    "revocation"
+                }),
             );
             status.insert("statusListIndex".into(), json!(index.to_string()));
             status.insert(
@@ -175,8 +187,7 @@ fn credential_status() -> impl Strategy<Value = Map<String, Value>> {
                 json!(format!("https://status.example.go.th/{list}")),
             );
             status
-        },
-    )
+        })
 }
 
 /// Random valid licence data: every optional part (business DID, English

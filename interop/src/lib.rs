@@ -18,10 +18,10 @@ use std::collections::HashMap;
 use elicence_core::jsonld::{self, ContextLoader};
 use elicence_core::licence::context::{all_shipped_contexts, shipped_context};
 use elicence_core::rdfc;
+use json_syntax::Parse;
 use serde_json::Value;
 use ssi::claims::data_integrity::{
-    AnySuite, CryptographicSuite, DataIntegrity, DataIntegrityDocument,
-    ProofOptions,
+    AnySuite, CryptographicSuite, DataIntegrity, DataIntegrityDocument, ProofOptions,
 };
 use ssi::claims::vc::v2::JsonCredential;
 use ssi::claims::{SignatureEnvironment, VerificationParameters};
@@ -30,7 +30,6 @@ use ssi::json_ld::{CompactJsonLd, Expandable};
 use ssi::rdf::{AnyLdEnvironment, LdEnvironment};
 use ssi::verification_methods::{AnyMethod, ProofPurpose, SingleSecretSigner};
 use ssi::JWK;
-use json_syntax::Parse;
 
 /// Why an interop operation failed. ssi's many error types are kept as text:
 /// callers only report them.
@@ -134,8 +133,6 @@ impl RdfcSuite {
 }
 
 type SsiResolver = VerificationMethodDIDResolver<DIDKey, AnyMethod>;
-
-
 
 /// An issuer and verifier built only from ssi's public API: `did:key`
 /// resolution (no network), the shipped-contexts loader, and a private key

@@ -102,7 +102,9 @@ fn elicence_verify(secured: &Value) -> Result<(), String> {
     let signature = bs58::decode(value.strip_prefix('z').ok_or("not base58btc")?)
         .into_vec()
         .map_err(|e| e.to_string())?;
-    let vm = proof["verificationMethod"].as_str().ok_or("no verificationMethod")?;
+    let vm = proof["verificationMethod"]
+        .as_str()
+        .ok_or("no verificationMethod")?;
     let public = resolve_did_key(vm).map_err(|e| e.to_string())?;
     public
         .verify(&hash_data(document, proof), &signature)
@@ -141,7 +143,12 @@ fn reference_licence_signed_by_ssi_verifies_in_elicence_and_vice_versa() {
     let credential = reference_without_conditions();
 
     let by_ssi = ssi
-        .sign(&credential, RdfcSuite::EddsaRdfc2022, SsiModel::Document, CREATED)
+        .sign(
+            &credential,
+            RdfcSuite::EddsaRdfc2022,
+            SsiModel::Document,
+            CREATED,
+        )
         .unwrap();
     assert_eq!(by_ssi["proof"]["cryptosuite"], "eddsa-rdfc-2022");
     ssi.verify(&by_ssi, SsiModel::Document, AT).unwrap();
@@ -152,7 +159,10 @@ fn reference_licence_signed_by_ssi_verifies_in_elicence_and_vice_versa() {
     ssi.verify(&by_elicence, SsiModel::Document, AT).unwrap();
 
     // Ed25519 is deterministic: same key, same data, same signature.
-    assert_eq!(by_ssi["proof"]["proofValue"], by_elicence["proof"]["proofValue"]);
+    assert_eq!(
+        by_ssi["proof"]["proofValue"],
+        by_elicence["proof"]["proofValue"]
+    );
 
     for secured in [&by_ssi, &by_elicence] {
         let t = tamper(secured);
@@ -173,7 +183,12 @@ fn ascii_licence_signed_as_typed_vc_by_ssi_verifies_in_elicence() {
     data.licence_number = "FS-2566/0001".into();
     let credential = data.to_credential().unwrap();
     let by_ssi = ssi
-        .sign(&credential, RdfcSuite::EddsaRdfc2022, SsiModel::VcV2, CREATED)
+        .sign(
+            &credential,
+            RdfcSuite::EddsaRdfc2022,
+            SsiModel::VcV2,
+            CREATED,
+        )
         .unwrap();
     elicence_verify(&by_ssi).unwrap();
     let by_elicence = elicence_sign(&credential, &k);
@@ -195,12 +210,26 @@ fn ssi_typed_credential_rejects_thai_licence_iris() {
     let credential = reference_without_conditions();
     assert!(credential["id"].as_str().unwrap().contains("สน.1~2566"));
     let err = ssi
-        .sign(&credential, RdfcSuite::EddsaRdfc2022, SsiModel::VcV2, CREATED)
+        .sign(
+            &credential,
+            RdfcSuite::EddsaRdfc2022,
+            SsiModel::VcV2,
+            CREATED,
+        )
         .unwrap_err();
     assert!(err.to_string().contains("expected some Uri"), "{err}");
     let secured = elicence_sign(&credential, &k);
     let err = ssi.verify(&secured, SsiModel::VcV2, AT).unwrap_err();
-    assert!(matches!(err, InteropError::Ssi { stage: "decoding", .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            InteropError::Ssi {
+                stage: "decoding",
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 /// Known ssi 0.16 bug with security impact: its RDF for an `@list` keeps no
@@ -214,7 +243,12 @@ fn ssi_signature_does_not_cover_condition_text() {
     let ssi = ssi_party(&k);
     let credential = reference_licence().to_credential().unwrap();
     let by_ssi = ssi
-        .sign(&credential, RdfcSuite::EddsaRdfc2022, SsiModel::Document, CREATED)
+        .sign(
+            &credential,
+            RdfcSuite::EddsaRdfc2022,
+            SsiModel::Document,
+            CREATED,
+        )
         .unwrap();
     ssi.verify(&by_ssi, SsiModel::Document, AT).unwrap();
 
@@ -249,7 +283,12 @@ fn random_licences_signed_by_ssi_verify_in_elicence() {
         .run(&licences_without_conditions(), |data| {
             let credential = data.to_credential().unwrap();
             let secured = ssi
-                .sign(&credential, RdfcSuite::EddsaRdfc2022, SsiModel::Document, CREATED)
+                .sign(
+                    &credential,
+                    RdfcSuite::EddsaRdfc2022,
+                    SsiModel::Document,
+                    CREATED,
+                )
                 .map_err(|e| TestCaseError::fail(format!("ssi signing: {e}\n{credential:#}")))?;
             prop_assert!(elicence_verify(&secured).is_ok(), "{:#}", secured);
             let tampered = tamper(&secured);
@@ -285,7 +324,12 @@ fn ecdsa_rdfc_2019_p256_agrees_both_ways() {
     let ssi = ssi_party(&k);
     let credential = reference_without_conditions();
     let by_ssi = ssi
-        .sign(&credential, RdfcSuite::EcdsaRdfc2019, SsiModel::Document, CREATED)
+        .sign(
+            &credential,
+            RdfcSuite::EcdsaRdfc2019,
+            SsiModel::Document,
+            CREATED,
+        )
         .unwrap();
     assert_eq!(by_ssi["proof"]["cryptosuite"], "ecdsa-rdfc-2019");
     elicence_verify(&by_ssi).unwrap();

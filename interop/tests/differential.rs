@@ -73,7 +73,13 @@ fn ssi_loader_refuses_unpinned_contexts_instead_of_fetching() {
     ]);
     let err = ssi_canonical(&credential, &loader).unwrap_err();
     assert!(
-        matches!(err, InteropError::Ssi { stage: "expansion", .. }),
+        matches!(
+            err,
+            InteropError::Ssi {
+                stage: "expansion",
+                ..
+            }
+        ),
         "{err}"
     );
     assert!(elicence_canonical(&credential).is_err());
@@ -81,7 +87,10 @@ fn ssi_loader_refuses_unpinned_contexts_instead_of_fetching() {
 
 /// Checks one credential; on disagreement returns both outputs so proptest
 /// shrinks to a minimal licence and prints it.
-fn compare(credential: &Value, loader: &ssi::json_ld::ContextLoader) -> Result<String, TestCaseError> {
+fn compare(
+    credential: &Value,
+    loader: &ssi::json_ld::ContextLoader,
+) -> Result<String, TestCaseError> {
     let ours = elicence_canonical(credential)
         .map_err(|e| TestCaseError::fail(format!("elicence failed: {e}\n{credential:#}")))?;
     let theirs = ssi_canonical(credential, loader)
@@ -186,10 +195,12 @@ fn canonical_nquads_agree_on_random_licences() {
         .unwrap();
     // Every optional part was both present and absent in the run.
     if n >= 100 {
-        for (count, part) in with
-            .iter()
-            .zip(["conditions", "businessDid", "address.en", "credentialStatus"])
-        {
+        for (count, part) in with.iter().zip([
+            "conditions",
+            "businessDid",
+            "address.en",
+            "credentialStatus",
+        ]) {
             let count = count.get();
             assert!(count > 0 && count < n, "{part} present in {count} of {n}");
         }
@@ -254,8 +265,20 @@ fn canonical_nquads_agree_on_arbitrary_strings() {
         proptest::collection::vec(any::<char>().prop_filter("C0/DEL", shared_escapes), 0..12),
         proptest::collection::vec(
             proptest::sample::select(vec![
-                '\n', '\r', '\u{80}', '\u{85}', '\u{9f}', '"', '\\', 'ก', '\u{0E33}', '\u{0E48}',
-                '\u{FFFE}', '\u{FFFF}', '\u{10FFFF}', '\u{1F303}',
+                '\n',
+                '\r',
+                '\u{80}',
+                '\u{85}',
+                '\u{9f}',
+                '"',
+                '\\',
+                'ก',
+                '\u{0E33}',
+                '\u{0E48}',
+                '\u{FFFE}',
+                '\u{FFFF}',
+                '\u{10FFFF}',
+                '\u{1F303}',
             ]),
             1..8,
         ),
