@@ -193,7 +193,7 @@ impl SsiParty {
             Default::default(),
         );
         let environment = SignatureEnvironment {
-            json_ld_loader: self.loader.clone(),
+            json_ld_loader: &self.loader,
             eip712_loader: (),
         };
         let signer = SingleSecretSigner::new(jwk.clone()).into_local();
@@ -229,7 +229,7 @@ impl SsiParty {
             .map_err(|e| ssi_error("date")(e.to_string()))?
             .with_timezone(&chrono::Utc);
         let params = VerificationParameters::from_resolver(&self.resolver)
-            .with_json_ld_loader(self.loader.clone())
+            .with_json_ld_loader(&self.loader)
             .with_date_time(at);
         let verdict = match model {
             SsiModel::Document => {
