@@ -37,7 +37,8 @@ impl Inspector {
             root_did: root_did.to_owned(),
             min_version: min_version as u64,
         };
-        let bundle = TrustBundle::open(bundle, &anchor).map_err(|e| JsError::new(&e.to_string()))?;
+        let bundle =
+            TrustBundle::open(bundle, &anchor).map_err(|e| JsError::new(&e.to_string()))?;
         Ok(Inspector {
             bundle,
             policy: TrustPolicy::default(),
@@ -68,8 +69,7 @@ impl Inspector {
                     url: s.list.url.clone(),
                     fetched_at: rfc3339(s.fetched_at),
                     age_seconds: age,
-                    fresh: age <= max_age
-                        && s.valid_until.is_none_or(|until| now <= until),
+                    fresh: age <= max_age && s.valid_until.is_none_or(|until| now <= until),
                 }
             })
             .collect();
@@ -196,7 +196,9 @@ struct AgencySummary<'a> {
 /// Unix milliseconds (JavaScript's `Date.now()`) as an instant.
 fn instant(now_ms: f64) -> Result<OffsetDateTime, JsError> {
     if !now_ms.is_finite() {
-        return Err(JsError::new("now_ms must be a finite number of milliseconds"));
+        return Err(JsError::new(
+            "now_ms must be a finite number of milliseconds",
+        ));
     }
     OffsetDateTime::from_unix_timestamp_nanos(now_ms as i128 * 1_000_000)
         .map_err(|_| JsError::new("now_ms is outside the supported date range"))
