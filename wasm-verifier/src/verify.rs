@@ -195,13 +195,16 @@ struct AgencySummary<'a> {
 
 /// Unix milliseconds (JavaScript's `Date.now()`) as an instant.
 fn instant(now_ms: f64) -> Result<OffsetDateTime, JsError> {
-    if !now_ms.is_finite() {
+    // JavaScript dates span ±8.64e15 ms; anything else is not a clock reading.
+    if !(now_ms.is_finite() && now_ms.abs() <= 8.64e15) {
         return Err(JsError::new(
-            "now_ms must be a finite number of milliseconds",
+            "now_ms must be a JavaScript time (Unix milliseconds)",
         ));
     }
-    OffsetDateTime::from_unix_timestamp_nanos(now_ms as i128 * 1_000_000)
-        .map_err(|_| JsError::new("now_ms is outside the supported date range"))
+    (now_ms as i128)
+        .checked_mul(1_000_000)
+        .and_then(|nanos| OffsetDateTime::from_unix_timestamp_nanos(nanos).ok())
+        .ok_or_else(|| JsError::new("now_ms is outside the supported date range"))
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {

@@ -129,8 +129,8 @@ fn valid_licence_names_issuer_and_type_from_the_bundle() {
         let out = verify(&input, NOW_MS);
         assert_eq!(out["report"]["verdict"], "valid", "{out}");
         assert_eq!(
-            out["report"]["issuer_name"]["en"],
-            "Department of Industrial Works"
+            out["report"]["issuer_name"]["en"], "Department of Industrial Works (test data)",
+            "the trust list's name (the fixture marks it as test data)"
         );
         assert_eq!(out["licenceType"]["code"], "factory-op");
         assert!(out["licenceType"]["name"]["th"]
@@ -189,6 +189,8 @@ fn stale_snapshot_cannot_decide_and_bad_clock_is_refused() {
     assert!(inspector().verify(VALID.as_bytes(), f64::NAN).is_err());
     assert!(inspector().verify(VALID.as_bytes(), f64::INFINITY).is_err());
     assert!(inspector().verify(VALID.as_bytes(), 1e300).is_err());
+    assert!(inspector().verify(VALID.as_bytes(), -9e15).is_err());
+    assert!(inspector().summary(f64::NAN).is_err());
 }
 
 #[wasm_bindgen_test]

@@ -421,8 +421,9 @@ function renderDetails(out) {
   if (!cred) { dl.hidden = true; return; }
   dl.hidden = false;
   const s = cred.credentialSubject || {};
-  const type = out.licenceType ? pick(out.licenceType.name) + (out.licenceType.shortName ? ` (${out.licenceType.shortName})` : '')
-    : pick(s.licenceType && s.licenceType.title);
+  let type = out.licenceType ? pick(out.licenceType.name) : pick(s.licenceType && s.licenceType.title);
+  const short = out.licenceType && out.licenceType.shortName;
+  if (short && !type.includes(short)) type += ` (${short})`;
   row('type', type);
   row('number', s.licenceNumber);
   const licensee = s.licensee || {};
