@@ -143,7 +143,7 @@ test('Thai by default for a Thai phone, English on the toggle; pasted vc+jwt', a
   assert.equal(th.word, 'ใช้ได้');
   assert.equal(th.fields.holder, 'บริษัท ผลิตภัณฑ์อาหารไทย จำกัด');
   assert.equal(th.fields.validity, '1 มกราคม พ.ศ. 2569 (ค.ศ. 2026) ถึง 31 ธันวาคม พ.ศ. 2573 (ค.ศ. 2030)');
-  assert.equal(th.fields.issuer, 'กรมโรงงานอุตสาหกรรม');
+  assert.equal(th.fields.issuer, 'กรมโรงงานอุตสาหกรรม (ข้อมูลทดสอบ)');
   await page.screenshot({ path: join(OUT, 'valid-thai.png'), fullPage: true });
   await page.click('#lang');
   const en = await page.evaluate(() => document.getElementById('verdict-word').textContent);

@@ -31,7 +31,8 @@ const T = {
     days: (n) => `${n} วัน`, hours: (n) => `${n} ชั่วโมง`,
     testData: 'ข้อมูลทดสอบ: ชุดข้อมูลความเชื่อถือนี้ลงนามด้วยกุญแจทดสอบ ใช้ตรวจใบอนุญาตจริงไม่ได้',
     noBundle: 'ไม่มีชุดข้อมูลความเชื่อถือ ต้องออนไลน์หนึ่งครั้งเพื่อดาวน์โหลด',
-    updated: 'อัปเดตชุดข้อมูลเป็นรุ่น ', verifying: 'กำลังตรวจ…', reading: 'กำลังอ่าน QR…',
+    updated: 'อัปเดตชุดข้อมูลเป็นรุ่น ',
+    caution: 'รายละเอียดด้านล่างเป็นไปตามที่เขียนในใบอนุญาต ยังไม่ได้รับการยืนยัน อย่าใช้อ้างอิง', verifying: 'กำลังตรวจ…', reading: 'กำลังอ่าน QR…',
   },
   en: {
     title: 'Licence inspector', scan: 'Scan the licence QR code', upload: 'Choose a photo', paste: 'Paste text',
@@ -52,7 +53,8 @@ const T = {
     days: (n) => `${n} day${n === 1 ? '' : 's'}`, hours: (n) => `${n} hour${n === 1 ? '' : 's'}`,
     testData: 'TEST DATA: this trust bundle is signed with a test key. It cannot verify real licences.',
     noBundle: 'No trust bundle on this device; go online once to download it.',
-    updated: 'Trust bundle updated to version ', verifying: 'Verifying…', reading: 'Reading the QR code…',
+    updated: 'Trust bundle updated to version ',
+    caution: 'The details below are as written on the licence, not confirmed. Do not rely on them.', verifying: 'Verifying…', reading: 'Reading the QR code…',
   },
 };
 
@@ -401,7 +403,7 @@ function renderResult(out) {
   }
   $('result').hidden = false;
   document.documentElement.dataset.verdict = verdict;
-  $('result').scrollIntoView({ block: 'start' });
+  window.scrollTo({ top: 0 });
 }
 
 function renderDetails(out) {
@@ -418,6 +420,11 @@ function renderDetails(out) {
     if (cls) dd.className = cls;
     dl.append(dt, dd);
   };
+  // Details of a licence whose origin is not established (bad or unknown
+  // signer, key not in force, agency not authorised) are only a claim.
+  const origin = ['proof', 'issuer-key', 'issuer-trusted', 'key-window', 'issuer-authorised'];
+  const unconfirmed = out.report.checks.some((c) => origin.includes(c.code) && c.outcome !== 'pass');
+  $('caution').hidden = !cred || !unconfirmed;
   if (!cred) { dl.hidden = true; return; }
   dl.hidden = false;
   const s = cred.credentialSubject || {};
