@@ -21,7 +21,7 @@ const T = {
     validSub: 'ใบอนุญาตนี้ถูกต้องและมีผลอยู่', cannotSub: 'ไม่มีข้อใดผิด แต่ตรวจบางข้อไม่ได้ อย่าถือว่าใช้ได้',
     type: 'ประเภท', number: 'เลขที่ใบอนุญาต', holder: 'ผู้รับใบอนุญาต', juristic: 'เลขทะเบียนนิติบุคคล',
     premises: 'สถานที่ประกอบการ', validity: 'ระยะเวลาที่มีผล', issuer: 'ผู้ออก (ตามทะเบียนหน่วยงาน)',
-    to: 'ถึง', notRecognised: 'ไม่อยู่ในทะเบียนหน่วยงานที่เชื่อถือ',
+    issuerClaimed: 'ผู้ออก (ตามที่อ้าง)', to: 'ถึง', notRecognised: 'ไม่อยู่ในทะเบียนหน่วยงานที่เชื่อถือ',
     loading: 'กำลังเตรียมตัวตรวจสอบ…', ready: 'พร้อมตรวจ', noCamera: 'เปิดกล้องไม่ได้: ',
     noQr: 'ไม่พบ QR ในรูปนี้ ลองถ่ายใหม่ให้ชัดและเต็มกรอบ', badImage: 'อ่านรูปไม่ได้: ',
     decoderOffline: 'ตัวอ่าน QR จากรูปยังไม่ถูกเก็บไว้ในเครื่อง ต้องออนไลน์หนึ่งครั้ง',
@@ -43,7 +43,7 @@ const T = {
     validSub: 'This licence is genuine and in force', cannotSub: 'Nothing failed, but some checks could not run. Do not treat it as valid.',
     type: 'Type', number: 'Licence number', holder: 'Licensee', juristic: 'Juristic person ID',
     premises: 'Premises', validity: 'Valid', issuer: 'Issuer (from the trust list)',
-    to: 'to', notRecognised: 'not on the trust list',
+    issuerClaimed: 'Issuer (as claimed)', to: 'to', notRecognised: 'not on the trust list',
     loading: 'Preparing the verifier…', ready: 'Ready', noCamera: 'Cannot open the camera: ',
     noQr: 'No QR code found in this picture. Try again, sharp and filling the frame.', badImage: 'Cannot read the picture: ',
     decoderOffline: 'The photo QR reader is not stored on this device yet; go online once.',
@@ -441,7 +441,7 @@ function renderDetails(out) {
   const until = cred.validUntil || cred.expirationDate;
   if (from || until) row('validity', `${formatDate(from)} ${t('to')} ${until ? formatDate(until) : '—'}`);
   const issuer = out.report.issuer_name ? pick(out.report.issuer_name) : `${out.report.issuer || ''} (${t('notRecognised')})`;
-  row('issuer', issuer, out.report.issuer_name ? '' : 'bad');
+  row(out.report.issuer_name ? 'issuer' : 'issuerClaimed', issuer, out.report.issuer_name ? '' : 'bad');
 }
 
 function applyLanguage() {
