@@ -231,7 +231,7 @@ fn pictures_without_a_code_or_not_pictures() {
     let white = white_png(64, 64);
     let code = render_png("X", &RenderOptions::default()).unwrap();
     assert_eq!(ok(decode_qr_image(&white)), Vec::<String>::new());
-    let err = message(decode_qr_image(b"GIF89a....").err().expect("a GIF decoded"));
+    let err = message(decode_qr_image(b"GIF89a....").expect_err("a GIF decoded"));
     assert!(
         err.to_lowercase().contains("unsupported") || err.contains("PNG"),
         "{err}"
@@ -243,8 +243,7 @@ fn pictures_without_a_code_or_not_pictures() {
     let no_code = message(
         inspector()
             .verify_image(&white, NOW_MS)
-            .err()
-            .expect("verified nothing"),
+            .expect_err("verified nothing"),
     );
     assert!(no_code.contains("no QR code"), "{no_code}");
 }
