@@ -185,12 +185,16 @@ function renderBundle() {
 
 // ---------- verification (pure, offline) ----------
 function verifyBytes(bytes) {
+  if (!state.inspector) { setStatus(t('noBundle'), true); return; }
   stopRefresh();
   state.busy = true;
   try {
     const out = JSON.parse(state.inspector.verify(bytes, Date.now()));
     state.last = out;
     renderResult(out);
+  } catch (e) {
+    // Only a clock the verifier cannot use gets here; say so rather than guess.
+    setStatus(String(e && e.message ? e.message : e), true);
   } finally {
     state.busy = false;
   }
