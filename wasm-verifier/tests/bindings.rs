@@ -1,0 +1,305 @@
+//! The bindings as the page calls them, run in node by wasm-bindgen-test-runner
+//! (`scripts/test-web.sh`, or `cargo test -p elicence-wasm --target
+//! wasm32-unknown-unknown` with the runner from wasm-verifier/.cargo/config.toml).
+//! Inputs are the signed fixtures in test-vectors/trust; the clock is the
+//! manifest's `now` (2026-06-01T00:00:00Z), when the status snapshots are a day old.
+#![cfg(target_arch = "wasm32")]
+
+use elicence_core::qr::{encode, Secured};
+use elicence_qr_image::{render_png, RenderOptions};
+use elicence_wasm::{decode_qr_image, open_bundle, Inspector};
+use serde_json::Value;
+use wasm_bindgen::{JsError, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const BUNDLE: &[u8] = include_bytes!("../../test-vectors/trust/bundle.json");
+const OTHER_ROOT_BUNDLE: &[u8] = include_bytes!("../../test-vectors/trust/bundle-other-root.json");
+const ROOT: &str = "did:key:z6Mkv8urfoLpzNzYi4HjNAP6CBUHkLDbvbsw1TrHoedfhMrT";
+const VALID: &str = include_str!("../../test-vectors/trust/licences/valid.json");
+const VALID_JWT: &str = include_str!("../../test-vectors/trust/licences/valid.jwt");
+const REVOKED: &str = include_str!("../../test-vectors/trust/licences/revoked.json");
+const UNTRUSTED: &str = include_str!("../../test-vectors/trust/licences/untrusted-issuer.json");
+const UNKNOWN_STATUS: &str =
+    include_str!("../../test-vectors/trust/licences/unknown-status-list.json");
+
+/// 2026-06-01T00:00:00Z in Unix milliseconds (the manifest's `now`).
+const NOW_MS: f64 = 1_780_272_000_000.0;
+const DAY_MS: f64 = 86_400_000.0;
+
+fn message(e: JsError) -> String {
+    format!("{:?}", JsValue::from(e))
+}
+
+fn ok<T>(r: Result<T, JsError>) -> T {
+    match r {
+        Ok(v) => v,
+        Err(e) => panic!("unexpected error: {}", message(e)),
+    }
+}
+
+fn inspector() -> Inspector {
+    ok(open_bundle(BUNDLE, ROOT, 1.0))
+}
+
+fn verify(input: &str, now_ms: f64) -> Value {
+    let json = ok(inspector().verify(input.as_bytes(), now_ms));
+    serde_json::from_str(&json).unwrap()
+}
+
+fn outcome(out: &Value, code: &str) -> String {
+    out["report"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == code)
+        .map(|c| c["outcome"].as_str().unwrap().to_owned())
+        .unwrap_or_else(|| panic!("no {code} check in {out}"))
+}
+
+fn lc1(credential: &str) -> String {
+    encode(&Secured::Json(serde_json::from_str(credential).unwrap())).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn bundle_summary_reports_version_validity_and_snapshot_ages() {
+    let i = inspector();
+    assert_eq!(i.version(), 1.0);
+    let s: Value = serde_json::from_str(&ok(i.summary(NOW_MS))).unwrap();
+    assert_eq!(s["version"], 1);
+    assert_eq!(s["rootDid"], ROOT);
+    assert_eq!(s["validFrom"], "2026-01-01T00:00:00Z");
+    assert_eq!(s["validUntil"], "2027-01-01T00:00:00Z");
+    assert_eq!(s["inForce"], true);
+    assert_eq!(
+        s["sampleData"], true,
+        "the fixture catalogue is labelled sample data"
+    );
+    let lists = s["statusLists"].as_array().unwrap();
+    assert_eq!(lists.len(), 2);
+    for l in lists {
+        assert_eq!(l["fetchedAt"], "2026-05-31T00:00:00Z");
+        assert_eq!(l["ageSeconds"], 86_400);
+        assert_eq!(l["fresh"], true);
+    }
+    assert_eq!(s["oldestSnapshotAgeSeconds"], 86_400);
+    assert!(s["agencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["code"] == "DIW"));
+
+    // Ten days later the snapshots are past the 7-day limit; after the
+    // bundle's validUntil it is no longer in force.
+    let later: Value = serde_json::from_str(&ok(i.summary(NOW_MS + 10.0 * DAY_MS))).unwrap();
+    assert_eq!(later["statusLists"][0]["fresh"], false);
+    let expired: Value = serde_json::from_str(&ok(i.summary(NOW_MS + 400.0 * DAY_MS))).unwrap();
+    assert_eq!(expired["inForce"], false);
+}
+
+#[wasm_bindgen_test]
+fn bundles_that_must_not_be_used_are_refused() {
+    let other = match open_bundle(OTHER_ROOT_BUNDLE, ROOT, 1.0) {
+        Ok(_) => panic!("a bundle signed by another root opened"),
+        Err(e) => message(e),
+    };
+    assert!(other.contains("root authority"), "{other}");
+    // Rollback: this device has already seen version 2.
+    let rollback = message(
+        open_bundle(BUNDLE, ROOT, 2.0)
+            .err()
+            .expect("rollback accepted"),
+    );
+    assert!(rollback.contains("older than"), "{rollback}");
+    let mut altered = BUNDLE.to_vec();
+    let at = BUNDLE.windows(5).position(|w| w == b"\"DIW\"").unwrap();
+    altered[at + 1] = b'X';
+    assert!(
+        open_bundle(&altered, ROOT, 1.0).is_err(),
+        "an altered bundle opened"
+    );
+    assert!(open_bundle(b"not json", ROOT, 1.0).is_err());
+    assert!(open_bundle(BUNDLE, "did:key:zNotAKey", 1.0).is_err());
+    assert!(open_bundle(BUNDLE, ROOT, f64::NAN).is_err());
+    assert!(open_bundle(BUNDLE, ROOT, -1.0).is_err());
+}
+
+#[wasm_bindgen_test]
+fn valid_licence_names_issuer_and_type_from_the_bundle() {
+    for input in [VALID.to_owned(), VALID_JWT.trim().to_owned(), lc1(VALID)] {
+        let out = verify(&input, NOW_MS);
+        assert_eq!(out["report"]["verdict"], "valid", "{out}");
+        assert_eq!(
+            out["report"]["issuer_name"]["en"], "Department of Industrial Works (test data)",
+            "the trust list's name (the fixture marks it as test data)"
+        );
+        assert_eq!(out["licenceType"]["code"], "factory-op");
+        assert!(out["licenceType"]["name"]["th"]
+            .as_str()
+            .unwrap()
+            .contains("โรงงาน"));
+        assert_eq!(
+            out["report"]["credential"]["credentialSubject"]["licenceNumber"],
+            "ข-12345/2565"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn tampered_revoked_untrusted_and_unknown_status() {
+    let tampered = VALID.replace("ข-12345/2565", "ข-99999/2565");
+    let out = verify(&lc1(&tampered), NOW_MS);
+    assert_eq!(out["report"]["verdict"], "invalid");
+    assert_eq!(outcome(&out, "proof"), "fail");
+    assert!(
+        out["report"]["credential"].is_null(),
+        "unverified data is not returned"
+    );
+
+    let out = verify(&lc1(REVOKED), NOW_MS);
+    assert_eq!(out["report"]["verdict"], "invalid");
+    assert_eq!(outcome(&out, "status"), "fail");
+    let reason = out["report"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "status")
+        .unwrap()["reason"]
+        .clone();
+    assert!(
+        reason["en"].as_str().unwrap().contains("revoked"),
+        "{reason}"
+    );
+    assert!(!reason["th"].as_str().unwrap().is_empty());
+
+    let out = verify(UNTRUSTED, NOW_MS);
+    assert_eq!(out["report"]["verdict"], "invalid");
+    assert_eq!(outcome(&out, "issuer-trusted"), "fail");
+    assert!(out["report"].get("issuer_name").is_none());
+
+    let out = verify(UNKNOWN_STATUS, NOW_MS);
+    assert_eq!(out["report"]["verdict"], "cannot-decide");
+    assert_eq!(outcome(&out, "status"), "not-run");
+}
+
+#[wasm_bindgen_test]
+fn stale_snapshot_cannot_decide_and_bad_clock_is_refused() {
+    let out = verify(VALID, NOW_MS + 10.0 * DAY_MS);
+    assert_eq!(out["report"]["verdict"], "cannot-decide");
+    assert_eq!(outcome(&out, "status"), "not-run");
+    assert!(inspector().verify(VALID.as_bytes(), f64::NAN).is_err());
+    assert!(inspector().verify(VALID.as_bytes(), f64::INFINITY).is_err());
+    assert!(inspector().verify(VALID.as_bytes(), 1e300).is_err());
+    assert!(inspector().verify(VALID.as_bytes(), -9e15).is_err());
+    assert!(inspector().summary(f64::NAN).is_err());
+}
+
+#[wasm_bindgen_test]
+fn garbage_input_is_an_invalid_report_not_an_error() {
+    for input in [
+        &b""[..],
+        b"hello",
+        b"LC1:NOTBASE45!!",
+        b"{\"a\":",
+        &[0xff, 0xfe, 0x00],
+    ] {
+        let json = ok(inspector().verify(input, NOW_MS));
+        let out: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(out["report"]["verdict"], "invalid", "{input:?}");
+        assert_eq!(outcome(&out, "format"), "fail");
+    }
+}
+
+#[wasm_bindgen_test]
+fn photo_of_a_licence_decodes_and_verifies() {
+    let payload = lc1(REVOKED);
+    let png = render_png(&payload, &RenderOptions::default()).unwrap();
+    assert_eq!(ok(decode_qr_image(&png)), vec![payload.clone()]);
+
+    let out: Value = serde_json::from_str(&ok(inspector().verify_image(&png, NOW_MS))).unwrap();
+    assert_eq!(out["report"]["verdict"], "invalid");
+    assert_eq!(outcome(&out, "status"), "fail");
+    assert_eq!(out["payloads"][0], payload);
+
+    let valid = render_png(&lc1(VALID), &RenderOptions::default()).unwrap();
+    let out: Value = serde_json::from_str(&ok(inspector().verify_image(&valid, NOW_MS))).unwrap();
+    assert_eq!(out["report"]["verdict"], "valid");
+}
+
+#[wasm_bindgen_test]
+fn pictures_without_a_code_or_not_pictures() {
+    // A blank page: no code, which the camera loop treats as "next frame".
+    let white = white_png(64, 64);
+    let code = render_png("X", &RenderOptions::default()).unwrap();
+    assert_eq!(ok(decode_qr_image(&white)), Vec::<String>::new());
+    let err = message(decode_qr_image(b"GIF89a....").expect_err("a GIF decoded"));
+    assert!(
+        err.to_lowercase().contains("unsupported") || err.contains("PNG"),
+        "{err}"
+    );
+    assert!(
+        decode_qr_image(&code[..code.len() / 2]).is_err(),
+        "a truncated PNG decoded"
+    );
+    let no_code = message(
+        inspector()
+            .verify_image(&white, NOW_MS)
+            .expect_err("verified nothing"),
+    );
+    assert!(no_code.contains("no QR code"), "{no_code}");
+}
+
+/// A minimal all-white 8-bit grey PNG (stored DEFLATE blocks).
+fn white_png(w: u32, h: u32) -> Vec<u8> {
+    let mut raw = Vec::new();
+    for _ in 0..h {
+        raw.push(0u8);
+        raw.extend(std::iter::repeat_n(255u8, w as usize));
+    }
+    let mut zlib = vec![0x78, 0x01];
+    for (i, chunk) in raw.chunks(65_535).enumerate() {
+        let last = (i + 1) * 65_535 >= raw.len();
+        zlib.push(u8::from(last));
+        let len = chunk.len() as u16;
+        zlib.extend(len.to_le_bytes());
+        zlib.extend((!len).to_le_bytes());
+        zlib.extend(chunk);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in &raw {
+        a = (a + u32::from(byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    zlib.extend(((b << 16) | a).to_be_bytes());
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend(w.to_be_bytes());
+    ihdr.extend(h.to_be_bytes());
+    ihdr.extend([8, 0, 0, 0, 0]);
+    chunk(&mut png, b"IHDR", &ihdr);
+    chunk(&mut png, b"IDAT", &zlib);
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+fn chunk(png: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    png.extend((data.len() as u32).to_be_bytes());
+    let mut crc_input = kind.to_vec();
+    crc_input.extend(data);
+    png.extend(&crc_input);
+    png.extend(crc32(&crc_input).to_be_bytes());
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}

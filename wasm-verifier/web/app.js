@@ -1,0 +1,521 @@
+// elicence inspector: scan a paper licence's QR code and verify it offline.
+//
+// Everything runs on this device: the verifier is WebAssembly, the trust
+// bundle is cached, and nothing about the licence is ever sent anywhere. The
+// only request the page makes after loading is a refresh of bundle.json from
+// this same origin, when online and never while a licence is being verified.
+import initVerifier, { open_bundle } from './pkg/elicence_verify.js';
+
+const $ = (id) => document.getElementById(id);
+const BUNDLE_CACHE = 'elicence-bundle';
+const MAX_FRAME_SIDE = 1280; // camera frames handed to the wasm decoder
+const SCAN_INTERVAL_MS = 120;
+
+const T = {
+  th: {
+    title: 'ตรวจใบอนุญาต', scan: 'สแกน QR บนใบอนุญาต', upload: 'เลือกรูปถ่าย', paste: 'วางข้อความ',
+    pasteLabel: 'ข้อความจาก QR (LC1:…), vc+jwt หรือ JSON', verify: 'ตรวจสอบ', aim: 'เล็ง QR ให้อยู่ในกรอบ',
+    stop: 'หยุดสแกน', allChecks: 'ผลการตรวจทุกข้อ', again: 'ตรวจใบถัดไป',
+    privacy: 'ตรวจบนเครื่องนี้เท่านั้น ไม่มีข้อมูลส่งออกจากเครื่อง',
+    valid: 'ใช้ได้', invalid: 'ใช้ไม่ได้', 'cannot-decide': 'ยังสรุปไม่ได้',
+    validSub: 'ใบอนุญาตนี้ถูกต้องและมีผลอยู่', cannotSub: 'ไม่มีข้อใดผิด แต่ตรวจบางข้อไม่ได้ อย่าถือว่าใช้ได้',
+    type: 'ประเภท', number: 'เลขที่ใบอนุญาต', holder: 'ผู้รับใบอนุญาต', juristic: 'เลขทะเบียนนิติบุคคล',
+    premises: 'สถานที่ประกอบการ', validity: 'ระยะเวลาที่มีผล', issuer: 'ผู้ออก (ตามทะเบียนหน่วยงาน)',
+    issuerClaimed: 'ผู้ออก (ตามที่อ้าง)', to: 'ถึง', notRecognised: 'ไม่อยู่ในทะเบียนหน่วยงานที่เชื่อถือ',
+    loading: 'กำลังเตรียมตัวตรวจสอบ…', ready: 'พร้อมตรวจ', noCamera: 'เปิดกล้องไม่ได้: ',
+    noQr: 'ไม่พบ QR ในรูปนี้ ลองถ่ายใหม่ให้ชัดและเต็มกรอบ', badImage: 'อ่านรูปไม่ได้: ',
+    decoderOffline: 'ตัวอ่าน QR จากรูปยังไม่ถูกเก็บไว้ในเครื่อง ต้องออนไลน์หนึ่งครั้ง',
+    bundle: 'ชุดข้อมูลความเชื่อถือ', version: 'รุ่น', issued: 'ออกเมื่อ', expires: 'หมดอายุ',
+    snapshot: 'ข้อมูลการเพิกถอนอายุ', stale: 'เก่าเกินไป: ผลการตรวจสถานะจะเป็น "ยังสรุปไม่ได้"',
+    bundleExpired: 'ชุดข้อมูลหมดอายุหรือยังไม่มีผล', online: 'ออนไลน์', offline: 'ออฟไลน์',
+    days: (n) => `${n} วัน`, hours: (n) => `${n} ชั่วโมง`,
+    testData: 'ข้อมูลทดสอบ: ชุดข้อมูลความเชื่อถือนี้ลงนามด้วยกุญแจทดสอบ ใช้ตรวจใบอนุญาตจริงไม่ได้',
+    noBundle: 'ไม่มีชุดข้อมูลความเชื่อถือ ต้องออนไลน์หนึ่งครั้งเพื่อดาวน์โหลด',
+    updated: 'อัปเดตชุดข้อมูลเป็นรุ่น ',
+    caution: 'รายละเอียดด้านล่างเป็นไปตามที่เขียนในใบอนุญาต ยังไม่ได้รับการยืนยัน อย่าใช้อ้างอิง', verifying: 'กำลังตรวจ…', reading: 'กำลังอ่าน QR…',
+  },
+  en: {
+    title: 'Licence inspector', scan: 'Scan the licence QR code', upload: 'Choose a photo', paste: 'Paste text',
+    pasteLabel: 'QR text (LC1:…), vc+jwt or JSON', verify: 'Verify', aim: 'Hold the QR code inside the frame',
+    stop: 'Stop scanning', allChecks: 'Every check', again: 'Check the next licence',
+    privacy: 'Checked on this device only; nothing leaves it',
+    valid: 'VALID', invalid: 'INVALID', 'cannot-decide': 'CANNOT DECIDE',
+    validSub: 'This licence is genuine and in force', cannotSub: 'Nothing failed, but some checks could not run. Do not treat it as valid.',
+    type: 'Type', number: 'Licence number', holder: 'Licensee', juristic: 'Juristic person ID',
+    premises: 'Premises', validity: 'Valid', issuer: 'Issuer (from the trust list)',
+    issuerClaimed: 'Issuer (as claimed)', to: 'to', notRecognised: 'not on the trust list',
+    loading: 'Preparing the verifier…', ready: 'Ready', noCamera: 'Cannot open the camera: ',
+    noQr: 'No QR code found in this picture. Try again, sharp and filling the frame.', badImage: 'Cannot read the picture: ',
+    decoderOffline: 'The photo QR reader is not stored on this device yet; go online once.',
+    bundle: 'Trust bundle', version: 'version', issued: 'issued', expires: 'expires',
+    snapshot: 'revocation data age', stale: 'too old: status checks will say "cannot decide"',
+    bundleExpired: 'the trust bundle is expired or not yet in force', online: 'online', offline: 'offline',
+    days: (n) => `${n} day${n === 1 ? '' : 's'}`, hours: (n) => `${n} hour${n === 1 ? '' : 's'}`,
+    testData: 'TEST DATA: this trust bundle is signed with a test key. It cannot verify real licences.',
+    noBundle: 'No trust bundle on this device; go online once to download it.',
+    updated: 'Trust bundle updated to version ',
+    caution: 'The details below are as written on the licence, not confirmed. Do not rely on them.', verifying: 'Verifying…', reading: 'Reading the QR code…',
+  },
+};
+
+const TH_MONTHS = ['มกราคม', 'กุมภาพันธ์', 'มีนาคม', 'เมษายน', 'พฤษภาคม', 'มิถุนายน', 'กรกฎาคม',
+  'สิงหาคม', 'กันยายน', 'ตุลาคม', 'พฤศจิกายน', 'ธันวาคม'];
+const EN_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+  'September', 'October', 'November', 'December'];
+
+const state = {
+  lang: localStorage.getItem('lang') || ((navigator.language || 'th').toLowerCase().startsWith('th') ? 'th' : 'en'),
+  inspector: null, anchor: null, summary: null,
+  stream: null, scanning: false, busy: false, last: null,
+  detector: undefined, decoder: null, refresh: null,
+};
+
+const t = (key) => T[state.lang][key];
+const pick = (text) => (text && typeof text === 'object') ? (text[state.lang] || text.th || text.en || '') : (text || '');
+
+// ---------- dates: licences are Thai, so Bangkok time (UTC+7, no DST) ----------
+function bangkokDate(iso) {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return null;
+  const d = new Date(ms + 7 * 3600 * 1000);
+  return { day: d.getUTCDate(), month: d.getUTCMonth(), year: d.getUTCFullYear() };
+}
+function formatDate(iso) {
+  const d = bangkokDate(iso);
+  if (!d) return iso || '';
+  const be = `${d.day} ${TH_MONTHS[d.month]} พ.ศ. ${d.year + 543}`;
+  const ce = `${d.day} ${EN_MONTHS[d.month]} ${d.year}`;
+  return state.lang === 'th' ? `${be} (ค.ศ. ${d.year})` : `${ce} (B.E. ${d.year + 543})`;
+}
+function formatAge(seconds) {
+  const days = Math.floor(seconds / 86400);
+  return days >= 1 ? t('days')(days) : t('hours')(Math.max(0, Math.floor(seconds / 3600)));
+}
+
+// ---------- trust bundle ----------
+async function cachedBundle() {
+  if (!('caches' in self)) return null;
+  const cache = await caches.open(BUNDLE_CACHE);
+  const hit = await cache.match('bundle.json');
+  return hit ? new Uint8Array(await hit.arrayBuffer()) : null;
+}
+async function storeBundle(bytes) {
+  if (!('caches' in self)) return;
+  const cache = await caches.open(BUNDLE_CACHE);
+  await cache.put('bundle.json', new Response(bytes, { headers: { 'content-type': 'application/json' } }));
+}
+function highestVersion() {
+  return Number(localStorage.getItem('bundleVersion') || '0');
+}
+function openBundle(bytes) {
+  const inspector = open_bundle(bytes, state.anchor.rootDid, highestVersion());
+  localStorage.setItem('bundleVersion', String(Math.max(highestVersion(), inspector.version)));
+  return inspector;
+}
+async function loadBundle() {
+  let bytes = await cachedBundle();
+  if (!bytes) {
+    const res = await fetch('bundle.json', { cache: 'no-cache' });
+    if (!res.ok) throw new Error(`bundle.json: HTTP ${res.status}`);
+    bytes = new Uint8Array(await res.arrayBuffer());
+    const inspector = openBundle(bytes); // only a bundle that opens is stored
+    await storeBundle(bytes);
+    return inspector;
+  }
+  return openBundle(bytes);
+}
+
+// Fetches bundle.json from this origin when online and idle; a newer bundle
+// that opens (root signature, version not lower) replaces the stored one.
+// Aborted as soon as a verification starts.
+async function refreshBundle() {
+  const root = document.documentElement;
+  if (!navigator.onLine || state.busy || state.refresh) {
+    root.dataset.bundleRefresh = 'skipped';
+    return;
+  }
+  const controller = new AbortController();
+  state.refresh = controller;
+  root.dataset.bundleRefresh = 'running';
+  try {
+    const res = await fetch(`bundle.json?refresh=${Date.now()}`, { cache: 'no-store', signal: controller.signal });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    if (controller.signal.aborted) throw new Error('aborted');
+    const fresh = openBundle(bytes);
+    if (!state.inspector || fresh.version >= state.inspector.version) {
+      const upgraded = state.inspector && fresh.version > state.inspector.version;
+      if (state.inspector) state.inspector.free();
+      state.inspector = fresh;
+      await storeBundle(bytes);
+      if (upgraded) setStatus(t('updated') + fresh.version);
+    } else {
+      fresh.free();
+    }
+    root.dataset.bundleRefresh = 'done';
+  } catch (e) {
+    root.dataset.bundleRefresh = controller.signal.aborted ? 'aborted' : 'failed';
+  } finally {
+    state.refresh = null;
+    renderBundle();
+  }
+}
+function stopRefresh() {
+  if (state.refresh) state.refresh.abort();
+}
+
+function renderBundle() {
+  const el = $('bundle');
+  if (!state.inspector) { el.textContent = t('noBundle'); el.className = 'bundle warn'; return; }
+  const s = JSON.parse(state.inspector.summary(Date.now()));
+  state.summary = s;
+  const stale = s.statusLists.some((l) => !l.fresh);
+  const parts = [`${t('bundle')} ${t('version')} ${s.version}`, `${t('issued')} ${formatDate(s.validFrom)}`];
+  if (s.oldestSnapshotAgeSeconds != null) {
+    parts.push(`${t('snapshot')} ${formatAge(s.oldestSnapshotAgeSeconds)}${stale ? ` (${t('stale')})` : ''}`);
+  }
+  if (!s.inForce) parts.push(t('bundleExpired'));
+  el.textContent = parts.join(' · ');
+  el.className = (stale || !s.inForce) ? 'bundle warn' : 'bundle';
+  const testData = s.sampleData || (state.anchor && state.anchor.testData);
+  const banner = $('testdata');
+  banner.hidden = !testData;
+  banner.textContent = testData ? t('testData') : '';
+}
+
+// ---------- verification (pure, offline) ----------
+function verifyBytes(bytes) {
+  if (!state.inspector) { setStatus(t('noBundle'), true); return; }
+  stopRefresh();
+  state.busy = true;
+  try {
+    const out = JSON.parse(state.inspector.verify(bytes, Date.now()));
+    state.last = out;
+    renderResult(out);
+  } catch (e) {
+    // Only a clock the verifier cannot use gets here; say so rather than guess.
+    setStatus(String(e && e.message ? e.message : e), true);
+  } finally {
+    state.busy = false;
+  }
+}
+function verifyText(text) {
+  verifyBytes(new TextEncoder().encode(text.trim()));
+}
+
+// ---------- QR decoding: BarcodeDetector when the browser has one, else wasm in a worker ----------
+async function nativeDetector() {
+  if (state.detector !== undefined) return state.detector;
+  state.detector = null;
+  try {
+    if ('BarcodeDetector' in self) {
+      const formats = await self.BarcodeDetector.getSupportedFormats();
+      if (formats.includes('qr_code')) state.detector = new self.BarcodeDetector({ formats: ['qr_code'] });
+    }
+  } catch (_) { state.detector = null; }
+  return state.detector;
+}
+
+// The wasm decoder (rxing) runs in a worker so the camera preview stays
+// smooth; it is loaded only when needed.
+function wasmDecoder() {
+  if (state.decoder) return state.decoder;
+  const worker = new Worker(new URL('./qr-worker.js', import.meta.url), { type: 'module' });
+  let next = 0;
+  const pending = new Map();
+  const ready = new Promise((resolve, reject) => {
+    worker.addEventListener('message', function first(e) {
+      if (e.data && e.data.ready !== undefined) {
+        worker.removeEventListener('message', first);
+        if (e.data.ready) resolve(); else reject(new Error(e.data.error || 'decoder failed to load'));
+      }
+    });
+    worker.addEventListener('error', () => reject(new Error('decoder failed to load')));
+  });
+  worker.addEventListener('message', (e) => {
+    const job = pending.get(e.data && e.data.id);
+    if (!job) return;
+    pending.delete(e.data.id);
+    if (e.data.error) job.reject(new Error(e.data.error)); else job.resolve(e.data.payloads);
+  });
+  state.decoder = {
+    ready,
+    async decode(bytes) {
+      await ready;
+      const id = ++next;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ id, bytes }, [bytes.buffer]);
+      });
+    },
+  };
+  return state.decoder;
+}
+
+function frameToCanvas(source, width, height, maxSide) {
+  const scale = Math.min(1, maxSide / Math.max(width, height));
+  const canvas = $('canvas');
+  canvas.width = Math.round(width * scale);
+  canvas.height = Math.round(height * scale);
+  const ctx = canvas.getContext('2d', { willReadFrequently: false });
+  ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
+  return canvas;
+}
+async function canvasJpeg(canvas) {
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.92));
+  return new Uint8Array(await blob.arrayBuffer());
+}
+function choosePayload(payloads) {
+  return payloads.find((p) => p.startsWith('LC1:')) || payloads[0] || null;
+}
+
+// ---------- camera ----------
+async function startCamera() {
+  hideResult();
+  setStatus('');
+  try {
+    state.stream = await navigator.mediaDevices.getUserMedia({
+      audio: false,
+      video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 }, height: { ideal: 720 } },
+    });
+  } catch (e) {
+    setStatus(t('noCamera') + (e && e.message ? e.message : e), true);
+    return;
+  }
+  const video = $('video');
+  video.srcObject = state.stream;
+  $('start').hidden = true;
+  $('camera').hidden = false;
+  await video.play().catch(() => {});
+  state.scanning = true;
+  const detector = await nativeDetector();
+  const decoder = detector ? null : wasmDecoder();
+  while (state.scanning) {
+    const started = performance.now();
+    let payload = null;
+    try {
+      if (video.readyState >= 2 && video.videoWidth > 0) {
+        if (detector) {
+          const codes = await detector.detect(video);
+          payload = choosePayload(codes.map((c) => c.rawValue));
+        } else {
+          const canvas = frameToCanvas(video, video.videoWidth, video.videoHeight, MAX_FRAME_SIDE);
+          payload = choosePayload(await decoder.decode(await canvasJpeg(canvas)));
+        }
+      }
+    } catch (e) {
+      // A frame that cannot be read is not an error worth showing; try the next.
+    }
+    if (payload && state.scanning) {
+      stopCamera();
+      if (navigator.vibrate) navigator.vibrate(60);
+      verifyText(payload);
+      return;
+    }
+    const wait = SCAN_INTERVAL_MS - (performance.now() - started);
+    await new Promise((r) => setTimeout(r, Math.max(0, wait)));
+  }
+}
+function stopCamera() {
+  state.scanning = false;
+  if (state.stream) state.stream.getTracks().forEach((track) => track.stop());
+  state.stream = null;
+  $('video').srcObject = null;
+  $('camera').hidden = true;
+  $('start').hidden = false;
+}
+
+// ---------- photo upload ----------
+async function verifyPhoto(file) {
+  hideResult();
+  setStatus(t('reading'));
+  try {
+    let payload = null;
+    const detector = await nativeDetector();
+    if (detector) {
+      const bitmap = await createImageBitmap(file);
+      payload = choosePayload((await detector.detect(bitmap)).map((c) => c.rawValue));
+      bitmap.close();
+    }
+    if (!payload) {
+      const decoder = wasmDecoder();
+      const original = new Uint8Array(await file.arrayBuffer());
+      const isPngOrJpeg = (original[0] === 0x89 && original[1] === 0x50) || (original[0] === 0xff && original[1] === 0xd8);
+      let bytes = original;
+      if (!isPngOrJpeg) {
+        // HEIC, WebP, …: let the browser decode it, then hand over a JPEG.
+        const bitmap = await createImageBitmap(file);
+        bytes = await canvasJpeg(frameToCanvas(bitmap, bitmap.width, bitmap.height, 2400));
+        bitmap.close();
+      }
+      payload = choosePayload(await decoder.decode(bytes));
+    }
+    if (!payload) { setStatus(t('noQr'), true); return; }
+    setStatus('');
+    verifyText(payload);
+  } catch (e) {
+    setStatus(navigator.onLine ? t('badImage') + (e && e.message ? e.message : e) : t('decoderOffline'), true);
+  } finally {
+    $('photo').value = '';
+  }
+}
+
+// ---------- rendering ----------
+function setStatus(text, isError = false) {
+  const el = $('status');
+  el.textContent = text;
+  el.classList.toggle('error', isError);
+}
+function hideResult() {
+  $('result').hidden = true;
+  document.documentElement.dataset.verdict = '';
+}
+
+const ICON = { valid: '✓', invalid: '✕', 'cannot-decide': '?' };
+const OUTCOME_ICON = { pass: '✓', fail: '✕', warning: '!', 'not-run': '?', skipped: '–' };
+
+function renderResult(out) {
+  const report = out.report;
+  const verdict = report.verdict;
+  const box = $('verdict');
+  box.className = `verdict ${verdict}`;
+  $('verdict-icon').textContent = ICON[verdict] || '?';
+  $('verdict-word').textContent = t(verdict);
+  let reason = '';
+  if (verdict === 'valid') reason = t('validSub');
+  else {
+    const wanted = verdict === 'invalid' ? 'fail' : 'not-run';
+    const first = report.checks.find((c) => c.outcome === wanted);
+    reason = first ? pick(first.reason) : '';
+    if (verdict === 'cannot-decide') reason = `${reason} ${t('cannotSub')}`.trim();
+  }
+  $('verdict-reason').textContent = reason;
+  renderDetails(out);
+  const list = $('checks');
+  list.replaceChildren();
+  for (const c of report.checks) {
+    const li = document.createElement('li');
+    li.className = c.outcome;
+    li.dataset.code = c.code;
+    const icon = document.createElement('span');
+    icon.className = 'oc';
+    icon.textContent = OUTCOME_ICON[c.outcome] || '?';
+    const text = document.createElement('span');
+    text.textContent = pick(c.reason);
+    li.append(icon, text);
+    list.append(li);
+  }
+  $('result').hidden = false;
+  document.documentElement.dataset.verdict = verdict;
+  window.scrollTo({ top: 0 });
+}
+
+function renderDetails(out) {
+  const dl = $('details');
+  dl.replaceChildren();
+  const cred = out.report.credential; // present only when the signature verified
+  const row = (key, value, cls) => {
+    if (!value) return;
+    const dt = document.createElement('dt');
+    dt.textContent = t(key);
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    dd.dataset.field = key;
+    if (cls) dd.className = cls;
+    dl.append(dt, dd);
+  };
+  // Details of a licence whose origin is not established (bad or unknown
+  // signer, key not in force, agency not authorised) are only a claim.
+  const origin = ['proof', 'issuer-key', 'issuer-trusted', 'key-window', 'issuer-authorised'];
+  const unconfirmed = out.report.checks.some((c) => origin.includes(c.code) && c.outcome !== 'pass');
+  $('caution').hidden = !cred || !unconfirmed;
+  if (!cred) { dl.hidden = true; return; }
+  dl.hidden = false;
+  const s = cred.credentialSubject || {};
+  let type = out.licenceType ? pick(out.licenceType.name) : pick(s.licenceType && s.licenceType.title);
+  const short = out.licenceType && out.licenceType.shortName;
+  if (short && !type.includes(short)) type += ` (${short})`;
+  row('type', type);
+  row('number', s.licenceNumber);
+  const licensee = s.licensee || {};
+  row('holder', pick(licensee.legalName));
+  row('juristic', licensee.juristicPersonId);
+  row('premises', pick(s.premises && s.premises.address));
+  const from = cred.validFrom || cred.issuanceDate;
+  const until = cred.validUntil || cred.expirationDate;
+  if (from || until) row('validity', `${formatDate(from)} ${t('to')} ${until ? formatDate(until) : '—'}`);
+  const issuer = out.report.issuer_name ? pick(out.report.issuer_name) : `${out.report.issuer || ''} (${t('notRecognised')})`;
+  row(out.report.issuer_name ? 'issuer' : 'issuerClaimed', issuer, out.report.issuer_name ? '' : 'bad');
+}
+
+function applyLanguage() {
+  document.documentElement.lang = state.lang;
+  for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
+  $('lang').textContent = state.lang === 'th' ? 'EN' : 'ไทย';
+  document.title = `${t('title')} · elicence`;
+  renderNet();
+  if (state.inspector) renderBundle();
+  if (state.last && !$('result').hidden) renderResult(state.last);
+}
+function renderNet() {
+  const el = $('net');
+  el.textContent = navigator.onLine ? t('online') : t('offline');
+  el.className = navigator.onLine ? 'net on' : 'net off';
+}
+
+// ---------- start ----------
+async function main() {
+  applyLanguage();
+  setStatus(t('loading'));
+  $('lang').addEventListener('click', () => {
+    state.lang = state.lang === 'th' ? 'en' : 'th';
+    localStorage.setItem('lang', state.lang);
+    applyLanguage();
+  });
+  $('scan').addEventListener('click', startCamera);
+  $('stop').addEventListener('click', stopCamera);
+  $('again').addEventListener('click', () => { hideResult(); startCamera(); });
+  $('photo').addEventListener('change', (e) => { if (e.target.files[0]) verifyPhoto(e.target.files[0]); });
+  $('pastebtn').addEventListener('click', () => { $('pasteform').hidden = !$('pasteform').hidden; $('pastetext').focus(); });
+  $('pasteform').addEventListener('submit', (e) => { e.preventDefault(); hideResult(); verifyText($('pastetext').value); });
+  addEventListener('online', () => { renderNet(); refreshBundle(); });
+  addEventListener('offline', renderNet);
+
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('sw.js').catch(() => {});
+    navigator.serviceWorker.addEventListener('message', (e) => {
+      if (e.data && e.data.type === 'decoder-kept') document.documentElement.dataset.offlineReady = String(e.data.ok);
+    });
+  }
+  const started = performance.now();
+  await initVerifier();
+  state.anchor = await (await fetch('anchor.json')).json();
+  try {
+    state.inspector = await loadBundle();
+  } catch (e) {
+    state.inspector = null;
+  }
+  renderBundle();
+  if (!state.inspector) { setStatus(t('noBundle'), true); return; }
+  // Browsers without a native QR detector get the wasm decoder now, so that
+  // the first scan does not wait for it and works offline later.
+  const native = await nativeDetector();
+  if (!native) {
+    try { await wasmDecoder().ready; } catch (_) { /* the upload path reports it */ }
+  }
+  $('scan').disabled = false;
+  setStatus(t('ready'));
+  document.documentElement.dataset.ready = String(Math.round(performance.now() - started));
+  refreshBundle();
+  keepForOffline(!native);
+}
+
+// Once the service worker runs, make sure what this browser needs to scan
+// offline is cached: the shell always, the wasm decoder only if it is used.
+async function keepForOffline(needDecoder) {
+  if (!('serviceWorker' in navigator)) return;
+  const reg = await navigator.serviceWorker.ready;
+  if (!needDecoder) { document.documentElement.dataset.offlineReady = 'true'; return; }
+  if (reg.active) reg.active.postMessage({ type: 'keep-decoder' });
+}
+main();
