@@ -10,6 +10,10 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== wasm builds (core, verifier)"
 cargo build --locked -p elicence-core -p elicence-verifier --target wasm32-unknown-unknown
+echo "== browser inspector (wasm bindings in node, end to end in headless Chromium)"
+bash scripts/test-web.sh
+echo "== wasm size"
+bash scripts/wasm-size.sh
 echo "== tests"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
