@@ -276,15 +276,15 @@ fn encode_writes_png_and_svg_at_the_requested_level() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.is_empty(), "no payload text without --text");
     assert!(
-        stderr.contains("QR version 28 (129×129 modules), error correction H"),
+        stderr.contains("QR version 24 (113×113 modules), error correction H"),
         "{stderr}"
     );
-    // 129 modules + 2 × 4 quiet = 137 modules of 3 px.
+    // 113 modules + 2 × 4 quiet = 121 modules of 3 px.
     let img = image::load_from_memory(&std::fs::read(&png).unwrap()).unwrap();
-    assert_eq!((img.width(), img.height()), (411, 411));
+    assert_eq!((img.width(), img.height()), (363, 363));
     let svg_text = std::fs::read_to_string(&svg).unwrap();
     assert!(
-        svg_text.contains("viewBox=\"0 0 137 137\""),
+        svg_text.contains("viewBox=\"0 0 121 121\""),
         "{svg_text:.200}"
     );
 

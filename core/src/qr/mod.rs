@@ -21,6 +21,7 @@ mod error;
 mod jwt;
 mod strings;
 mod value;
+mod vocabulary;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
