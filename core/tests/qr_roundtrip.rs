@@ -214,7 +214,7 @@ fn documented_examples_are_exact() {
         hex::encode(qr::encode_cbor(&small).unwrap()),
         "a80081e002e204c7821a695556901901a403ca5822ed01b00d8d938e7f773d51565aad36a623f5344f7f5d1960f9cf3e8e12620ea2810f0ecd44c3e9d2b9616e216178fb3ff8000000000000626f6bf5"
     );
-    let payload = "LC1:L70+30IEW*20GESZPS:9PBF3LZAY9IF90PL0H6BD/TOBMI+HT0IF3FWCA%KB++6PO4QR6P4GG936QV*+7QE2B%19EG9*18V88PTRJNN-DMECEYV%FV000000820%3EK5";
+    let payload = "LC1::QB IQGDG7B2.5P9HQS71.GCPMAKI9K83 KU1:9%SLG6NGQ1HJB32NFPV9HH.*F9XC0DQ3:E4H8NXFKI35QV:PN:OONA6VC6YTSS:V9Z0499BDQ+B1";
     assert_eq!(qr::encode(&small).unwrap(), payload);
     assert_eq!(qr::decode(payload).unwrap(), small);
 

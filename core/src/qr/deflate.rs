@@ -68,8 +68,45 @@ pub fn compress(data: &[u8]) -> Vec<u8> {
     compress_with(preset_dictionary(), data)
 }
 
-/// Raw DEFLATE of `data` primed with `dictionary` (empty: no dictionary).
+/// Raw DEFLATE of `data` primed with `dictionary` (empty: no dictionary):
+/// the shorter of two encoders' outputs. Any DEFLATE stream is valid LC1, and
+/// neither encoder wins everywhere: zlib's match finder (pure-Rust zlib-rs)
+/// uses the dictionary's long matches better on whole licences (465 against
+/// 490 bytes for the reference licence), miniz_oxide is shorter on tiny inputs.
+/// Deterministic: the same input always gives the same payload.
 pub fn compress_with(dictionary: &[u8], data: &[u8]) -> Vec<u8> {
+    let miniz = compress_with_miniz(dictionary, data);
+    match compress_with_zlib(dictionary, data) {
+        Some(zlib) if zlib.len() < miniz.len() => zlib,
+        _ => miniz,
+    }
+}
+
+/// zlib's best level, raw stream, window primed with `dictionary`; `None`
+/// if zlib refuses (then miniz_oxide's output is used).
+fn compress_with_zlib(dictionary: &[u8], data: &[u8]) -> Option<Vec<u8>> {
+    use flate2::{Compress, Compression, FlushCompress, Status};
+    let mut compressor = Compress::new_with_window_bits(Compression::best(), false, 15);
+    if !dictionary.is_empty() {
+        compressor.set_dictionary(dictionary).ok()?;
+    }
+    let mut out = Vec::with_capacity(data.len() + 64);
+    loop {
+        let consumed = usize::try_from(compressor.total_in()).ok()?;
+        let rest = data.get(consumed..)?;
+        match compressor
+            .compress_vec(rest, &mut out, FlushCompress::Finish)
+            .ok()?
+        {
+            Status::StreamEnd => return Some(out),
+            _ => out.reserve(out.capacity().max(64)),
+        }
+    }
+}
+
+/// miniz_oxide's encoder, primed by compressing the dictionary up to a sync
+/// flush and discarding that output.
+fn compress_with_miniz(dictionary: &[u8], data: &[u8]) -> Vec<u8> {
     // Level 10 ("uber"), raw stream (negative window bits), default strategy.
     let flags = create_comp_flags_from_zip_params(10, -15, 0);
     let mut compressor = Box::new(CompressorOxide::new(flags));
