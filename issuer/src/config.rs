@@ -42,6 +42,10 @@ pub struct Config {
     /// loss) or `normal` (survives process crashes only).
     #[serde(default)]
     pub durability: Durability,
+    /// The built browser inspector (`scripts/build-web.sh` writes `target/web`),
+    /// served at `/inspect/` so inspectors load it from the agency's own host.
+    #[serde(default)]
+    pub inspector_dir: Option<PathBuf>,
 }
 
 /// Where the master key is read from: exactly one of `file` or `env`.
@@ -192,6 +196,9 @@ impl Config {
             }
         };
         fix(&mut self.database);
+        if let Some(d) = &mut self.inspector_dir {
+            fix(d);
+        }
         if let Some(f) = &mut self.master_key.file {
             fix(f);
         }

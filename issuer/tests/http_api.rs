@@ -90,6 +90,8 @@ fn issue_fetch_verify_revoke() {
             && html.body.contains("Example Thai Kitchen Co., Ltd.")
     );
     assert!(html.body.contains("ใช้งานได้"));
+    // the page carries the signed credential as a QR code (inline SVG)
+    assert!(html.body.contains("<svg") && html.body.contains("Scan to verify offline"));
     let jwt = svc.get(&path, &[("accept", "application/vc+jwt")]);
     assert_eq!(jwt.content_type, "application/vc+jwt");
     let verified = jose::verify_vc_jwt(&jwt.body, &resolver).unwrap();
@@ -626,4 +628,31 @@ fn ops_endpoints_and_key_rotation() {
     // The audit log refuses edits.
     assert!(conn.execute("DELETE FROM audit", []).is_err());
     assert!(conn.execute("UPDATE audit SET actor = 'x'", []).is_err());
+}
+
+#[test]
+fn the_browser_inspector_is_served_under_inspect() {
+    let dir = tempfile::tempdir().unwrap();
+    let web = dir.path().join("web");
+    std::fs::create_dir_all(&web).unwrap();
+    std::fs::write(
+        web.join("index.html"),
+        "<!doctype html><title>elicence inspector</title>",
+    )
+    .unwrap();
+    std::fs::write(web.join("verify.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    let mut config = common::prepare(dir.path(), "");
+    config.inspector_dir = Some(web);
+    let svc = common::start_with(dir, config);
+    // `/inspect` redirects to `/inspect/` (the app's URLs are relative)
+    let page = svc.get("/inspect", &[]);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("elicence inspector"), "{}", page.body);
+    let wasm = svc.get("/inspect/verify.wasm", &[]);
+    assert_eq!(wasm.status, 200);
+    assert_eq!(wasm.content_type, "application/wasm");
+    assert_eq!(svc.get("/inspect/missing.js", &[]).status, 404);
+    // without an inspector_dir there is no /inspect at all
+    let plain = common::start("");
+    assert_eq!(plain.get("/inspect/", &[]).status, 404);
 }

@@ -98,7 +98,17 @@ async fn method_not_allowed() -> Problem {
 /// The service's router over `state`.
 pub fn router(state: Arc<AppState>) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID);
-    Router::new()
+    let mut routes = Router::new();
+    if let Some(dir) = &state.config.inspector_dir {
+        // The inspector's URLs are relative, so `/inspect` must end in a slash.
+        routes = routes
+            .route(
+                "/inspect",
+                get(|| async { axum::response::Redirect::permanent("/inspect/") }),
+            )
+            .nest_service("/inspect/", tower_http::services::ServeDir::new(dir));
+    }
+    routes
         .route("/licences", post(licences::post_licence))
         .route("/licences:batch", post(licences::post_batch))
         .route("/agencies/{code}/did.json", get(public::did_document))

@@ -113,6 +113,7 @@ pub fn render(credential: &Value, status: Shown) -> String {
         })
         .collect();
     let id = escape(str_at(credential, "id"));
+    let qr = qr_figure(credential);
     format!(
         r#"<!doctype html>
 <html lang="th">
@@ -124,7 +125,7 @@ pub fn render(credential: &Value, status: Shown) -> String {
 body{{font-family:system-ui,"Noto Sans Thai",sans-serif;max-width:46rem;margin:1rem auto;padding:0 1rem;color:#111}}
 th{{text-align:left;vertical-align:top;padding:.4rem 1rem .4rem 0;width:12rem}}td{{padding:.4rem 0}}
 .status{{padding:.6rem 1rem;border-radius:.4rem;font-weight:bold}}.ok{{background:#d8f5d8}}.warn{{background:#fff2c2}}.bad{{background:#ffd6d6}}
-code{{word-break:break-all}}
+code{{word-break:break-all}}.qr{{margin:1rem 0;text-align:center}}.qr svg{{width:14rem;height:auto}}
 </style>
 </head>
 <body>
@@ -132,13 +133,34 @@ code{{word-break:break-all}}
 <p class="status {class}">สถานะ: {banner_th} / <span lang="en">Status: {banner_en}</span></p>
 <table>
 {table}</table>
-<p><small>รหัสใบอนุญาต / <span lang="en">Licence IRI</span>: <code>{id}</code></small></p>
+{qr}<p><small>รหัสใบอนุญาต / <span lang="en">Licence IRI</span>: <code>{id}</code></small></p>
 <p><small>ข้อมูลนี้เป็นข้อมูลรับรองแบบดิจิทัลที่ลงนามโดยหน่วยงานผู้ออกใบอนุญาต ตรวจสอบได้ด้วยโปรแกรม elicence /
 <span lang="en">This is a digitally signed credential; check it with an elicence verifier (request application/vc or application/vc+jwt).</span></small></p>
 </body>
 </html>
 "#
     )
+}
+
+/// The signed credential as a QR code (LC1 payload, inline SVG), so a
+/// printout or a second phone can verify it offline; nothing if it cannot be
+/// encoded (the page is still useful without it).
+fn qr_figure(credential: &Value) -> String {
+    use elicence_core::qr::{encode, Secured};
+    use elicence_qr_image::{render_svg, RenderOptions};
+    let Ok(payload) = encode(&Secured::Json(credential.clone())) else {
+        return String::new();
+    };
+    let options = RenderOptions {
+        module_px: 3,
+        ..RenderOptions::default()
+    };
+    match render_svg(&payload, &options) {
+        Ok(svg) => format!(
+            "<figure class=\"qr\">{svg}<figcaption>สแกนเพื่อตรวจสอบแบบออฟไลน์ / <span lang=\"en\">Scan to verify offline</span></figcaption></figure>\n"
+        ),
+        Err(_) => String::new(),
+    }
 }
 
 fn list(items: &[String]) -> String {
