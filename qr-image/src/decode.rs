@@ -1,14 +1,17 @@
 //! Photo → QR payloads.
 //!
 //! Inspectors photograph paper licences with cheap phones: the code is small in a
-//! big, noisy, tilted, unevenly lit frame. We decode PNG/JPEG to grey, then run
+//! big, noisy, tilted, unevenly lit frame. We decode PNG/JPEG to grey (or take the
+//! caller's grey pixels, [`decode_luma`]), then run
 //! rxing (zxing's detectors) with TRY_HARDER over a few variants of the picture
 //! (as is, inverted, half size, then with a global threshold) and stop at the
 //! first variant that yields a code.
 
+#[cfg(feature = "codecs")]
 use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+#[cfg(feature = "codecs")]
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
 use rxing::multi::qrcode::QRCodeMultiReader;
@@ -25,6 +28,7 @@ use crate::QrImageError;
 pub const MAX_DECODE_PIXELS: u64 = 40_000_000;
 
 /// Heap the image decoder may use: 40 MP of 8-bit RGBA plus 64 MiB of slack.
+#[cfg(feature = "codecs")]
 const MAX_DECODE_ALLOC: u64 = MAX_DECODE_PIXELS * 4 + (64 << 20);
 
 /// Every picture is also scanned at half size (at most this long side): averaging
@@ -44,13 +48,45 @@ const REDUCED_MIN_SIDE: u32 = 58;
 /// The format is detected from magic bytes, never from a file name. Errors tell
 /// apart "not an image we read", "damaged file", "too large" and "no QR code",
 /// so the caller can tell the inspector whether to retake the photo.
+#[cfg(feature = "codecs")]
 pub fn decode_image(bytes: &[u8]) -> Result<Vec<String>, QrImageError> {
     let format = sniff_format(bytes)?;
     let grey = decode_grey(bytes, format)?;
     scan(&grey)
 }
 
+/// Returns the payload of every QR code in a grey picture: `luma` holds
+/// `width × height` bytes, row by row, 0 black to 255 white.
+///
+/// For callers that already have pixels (a browser canvas, a camera frame):
+/// they skip the PNG/JPEG round trip, and a build without the `codecs` feature
+/// ships no image codecs. The same passes as `decode_image` run, under the
+/// same [`MAX_DECODE_PIXELS`] cap.
+pub fn decode_luma(width: u32, height: u32, luma: &[u8]) -> Result<Vec<String>, QrImageError> {
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > MAX_DECODE_PIXELS {
+        return Err(QrImageError::ImageTooLarge {
+            width,
+            height,
+            max_pixels: MAX_DECODE_PIXELS,
+        });
+    }
+    if pixels == 0 || luma.len() as u64 != pixels {
+        return Err(QrImageError::BadPixelBuffer {
+            width,
+            height,
+            len: luma.len(),
+        });
+    }
+    scan(&Grey {
+        width,
+        height,
+        pixels: luma.to_vec(),
+    })
+}
+
 /// PNG or JPEG by signature.
+#[cfg(feature = "codecs")]
 fn sniff_format(bytes: &[u8]) -> Result<ImageFormat, QrImageError> {
     const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
     const JPEG_MAGIC: &[u8] = &[0xFF, 0xD8, 0xFF];
@@ -63,6 +99,7 @@ fn sniff_format(bytes: &[u8]) -> Result<ImageFormat, QrImageError> {
     }
 }
 
+#[cfg(feature = "codecs")]
 fn format_name(format: ImageFormat) -> &'static str {
     if format == ImageFormat::Png {
         "PNG"
@@ -80,6 +117,7 @@ struct Grey {
 
 /// Checks the declared size, then decodes to grey (transparent pixels count as
 /// white paper, not black).
+#[cfg(feature = "codecs")]
 fn decode_grey(bytes: &[u8], format: ImageFormat) -> Result<Grey, QrImageError> {
     let corrupt = |e: image::ImageError| QrImageError::CorruptImage {
         format: format_name(format),
@@ -121,6 +159,7 @@ fn decode_grey(bytes: &[u8], format: ImageFormat) -> Result<Grey, QrImageError> 
     Ok(to_grey(image))
 }
 
+#[cfg(feature = "codecs")]
 fn to_grey(image: DynamicImage) -> Grey {
     let (width, height) = (image.width(), image.height());
     let pixels = if image.color().has_alpha() {

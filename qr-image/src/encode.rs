@@ -5,7 +5,9 @@
 //! report is exactly the one we print and a reviewer can check it against the
 //! ISO/IEC 18004 capacity table.
 
+#[cfg(feature = "codecs")]
 use image::codecs::png::PngEncoder;
+#[cfg(feature = "codecs")]
 use image::{ExtendedColorType, ImageEncoder};
 use qrcode::bits::Bits;
 use qrcode::{Color, QrCode, Version};
@@ -88,6 +90,7 @@ pub fn qr_version(payload: &str, ec: EcLevel) -> Result<u16, QrImageError> {
 
 /// Renders `payload` as a black-on-white PNG (8-bit grey), one solid square of
 /// `module_px` pixels per module, with the quiet zone included.
+#[cfg(feature = "codecs")]
 pub fn render_png(payload: &str, options: &RenderOptions) -> Result<Vec<u8>, QrImageError> {
     let matrix = Matrix::encode(payload, options.ec)?;
     let side_modules = checked_side_modules(&matrix, options)?;

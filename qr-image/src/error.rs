@@ -55,6 +55,19 @@ pub enum QrImageError {
         /// The limit that was exceeded.
         max_pixels: u64,
     },
+    /// Grey pixels handed to `decode_luma` do not form a picture: the buffer is
+    /// not `width × height` bytes, or the picture has no pixels.
+    #[error(
+        "{len} bytes are not a {width}x{height} grey picture (one byte per pixel, at least 1x1)"
+    )]
+    BadPixelBuffer {
+        /// Declared width in pixels.
+        width: u32,
+        /// Declared height in pixels.
+        height: u32,
+        /// Length of the buffer received.
+        len: usize,
+    },
     /// The image decoded fine but no readable QR code was found in it.
     #[error("no readable QR code found in the image")]
     NoQrFound,

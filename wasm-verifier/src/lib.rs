@@ -7,8 +7,8 @@
 //! in the trust bundle, the input and the clock, and gets JSON back.
 //!
 //! The crate builds as two modules so a phone downloads only what it needs:
-//! feature `verify` (bundle + checks + report) and feature `qr` (photo →
-//! payloads). Browsers with a native `BarcodeDetector` never load the decoder.
+//! feature `verify` (bundle + checks + report) and feature `qr` (grey pixels
+//! → payloads; no image codecs, the page's canvas decodes photos). Browsers with a native `BarcodeDetector` never load the decoder.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -18,6 +18,6 @@ mod qr;
 mod verify;
 
 #[cfg(feature = "qr")]
-pub use qr::decode_qr_image;
+pub use qr::decode_qr_luma;
 #[cfg(feature = "verify")]
 pub use verify::{open_bundle, Inspector};

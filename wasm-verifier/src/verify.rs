@@ -110,14 +110,22 @@ impl Inspector {
         self.outcome(report, None)
     }
 
-    /// Reads the QR code in a photo and verifies it: the camera-less path in
-    /// one call. The first `LC1:` payload wins (else the first code found);
-    /// the answer also carries every payload read. Throws when the picture
-    /// holds no code or cannot be read.
+    /// Reads the QR code in a grey picture (`width × height` bytes, as for
+    /// `decode_qr_luma`) and verifies it: the camera-less path in one call.
+    /// The first `LC1:` payload wins (else the first code found); the answer
+    /// also carries every payload read. Throws when the picture holds no code
+    /// or its buffer does not match its size.
     #[cfg(feature = "qr")]
-    pub fn verify_image(&self, image: &[u8], now_ms: f64) -> Result<String, JsError> {
+    pub fn verify_luma(
+        &self,
+        width: u32,
+        height: u32,
+        luma: &[u8],
+        now_ms: f64,
+    ) -> Result<String, JsError> {
         let now = instant(now_ms)?;
-        let payloads = crate::qr::payloads(image).map_err(|e| JsError::new(&e.to_string()))?;
+        let payloads =
+            crate::qr::payloads(width, height, luma).map_err(|e| JsError::new(&e.to_string()))?;
         let chosen = payloads
             .iter()
             .find(|p| p.starts_with("LC1:"))

@@ -7,7 +7,7 @@
 
 use elicence_core::qr::{encode, Secured};
 use elicence_qr_image::{render_png, RenderOptions};
-use elicence_wasm::{decode_qr_image, open_bundle, Inspector};
+use elicence_wasm::{decode_qr_luma, open_bundle, Inspector};
 use serde_json::Value;
 use wasm_bindgen::{JsError, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -212,73 +212,65 @@ fn garbage_input_is_an_invalid_report_not_an_error() {
 #[wasm_bindgen_test]
 fn photo_of_a_licence_decodes_and_verifies() {
     let payload = lc1(REVOKED);
-    let png = render_png(&payload, &RenderOptions::default()).unwrap();
-    assert_eq!(ok(decode_qr_image(&png)), vec![payload.clone()]);
+    let (w, h, luma) = grey_pixels(&payload);
+    assert_eq!(ok(decode_qr_luma(w, h, &luma)), vec![payload.clone()]);
 
-    let out: Value = serde_json::from_str(&ok(inspector().verify_image(&png, NOW_MS))).unwrap();
+    let json = ok(inspector().verify_luma(w, h, &luma, NOW_MS));
+    let out: Value = serde_json::from_str(&json).unwrap();
     assert_eq!(out["report"]["verdict"], "invalid");
     assert_eq!(outcome(&out, "status"), "fail");
     assert_eq!(out["payloads"][0], payload);
 
-    let valid = render_png(&lc1(VALID), &RenderOptions::default()).unwrap();
-    let out: Value = serde_json::from_str(&ok(inspector().verify_image(&valid, NOW_MS))).unwrap();
+    let (w, h, valid) = grey_pixels(&lc1(VALID));
+    let out: Value =
+        serde_json::from_str(&ok(inspector().verify_luma(w, h, &valid, NOW_MS))).unwrap();
     assert_eq!(out["report"]["verdict"], "valid");
+}
+
+#[wasm_bindgen_test]
+fn a_non_alphanumeric_code_reads_back_without_trapping() {
+    // Byte mode with a UTF-8 ECI goes through rxing's character-set decoding:
+    // in wasm (panic=abort) any panic there would kill the module.
+    let text = "ใบอนุญาต ร้านค้า 2569/001 — ü";
+    let (w, h, luma) = grey_pixels(text);
+    assert_eq!(ok(decode_qr_luma(w, h, &luma)), vec![text.to_string()]);
+    let out: Value =
+        serde_json::from_str(&ok(inspector().verify_luma(w, h, &luma, NOW_MS))).unwrap();
+    assert_eq!(out["report"]["verdict"], "invalid");
+    assert_eq!(outcome(&out, "format"), "fail");
 }
 
 #[wasm_bindgen_test]
 fn pictures_without_a_code_or_not_pictures() {
     // A blank page: no code, which the camera loop treats as "next frame".
-    let white = white_png(64, 64);
-    let code = render_png("X", &RenderOptions::default()).unwrap();
-    assert_eq!(ok(decode_qr_image(&white)), Vec::<String>::new());
-    let err = message(decode_qr_image(b"GIF89a....").expect_err("a GIF decoded"));
-    assert!(
-        err.to_lowercase().contains("unsupported") || err.contains("PNG"),
-        "{err}"
-    );
-    assert!(
-        decode_qr_image(&code[..code.len() / 2]).is_err(),
-        "a truncated PNG decoded"
-    );
+    let white = vec![255u8; 64 * 64];
+    assert_eq!(ok(decode_qr_luma(64, 64, &white)), Vec::<String>::new());
+    // RGBA handed over as if it were grey, a short buffer, no pixels at all.
+    for (w, h, len) in [(64, 64, 64 * 64 * 4), (64, 64, 100), (0, 0, 0)] {
+        let err = message(decode_qr_luma(w, h, &vec![255; len]).expect_err("bad buffer decoded"));
+        assert!(err.contains("grey picture"), "{err}");
+    }
+    let huge = message(decode_qr_luma(10_000, 10_000, &[0; 4]).expect_err("a 100 MP picture"));
+    assert!(huge.contains("pixel limit"), "{huge}");
     let no_code = message(
         inspector()
-            .verify_image(&white, NOW_MS)
+            .verify_luma(64, 64, &white, NOW_MS)
             .expect_err("verified nothing"),
     );
     assert!(no_code.contains("no QR code"), "{no_code}");
 }
 
-/// A minimal all-white 8-bit grey PNG (stored DEFLATE blocks).
-fn white_png(w: u32, h: u32) -> Vec<u8> {
-    let mut raw = Vec::new();
-    for _ in 0..h {
-        raw.push(0u8);
-        raw.extend(std::iter::repeat_n(255u8, w as usize));
-    }
-    let mut zlib = vec![0x78, 0x01];
-    for (i, chunk) in raw.chunks(65_535).enumerate() {
-        let last = (i + 1) * 65_535 >= raw.len();
-        zlib.push(u8::from(last));
-        let len = chunk.len() as u16;
-        zlib.extend(len.to_le_bytes());
-        zlib.extend((!len).to_le_bytes());
-        zlib.extend(chunk);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for &byte in &raw {
-        a = (a + u32::from(byte)) % 65_521;
-        b = (b + a) % 65_521;
-    }
-    zlib.extend(((b << 16) | a).to_be_bytes());
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = Vec::new();
-    ihdr.extend(w.to_be_bytes());
-    ihdr.extend(h.to_be_bytes());
-    ihdr.extend([8, 0, 0, 0, 0]);
-    chunk(&mut png, b"IHDR", &ihdr);
-    chunk(&mut png, b"IDAT", &zlib);
-    chunk(&mut png, b"IEND", &[]);
-    png
+/// A payload's QR code as the worker hands it over: grey bytes, one per pixel.
+fn grey_pixels(payload: &str) -> (u32, u32, Vec<u8>) {
+    let png_bytes = render_png(payload, &RenderOptions::default()).unwrap();
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Grayscale);
+    buf.truncate(info.buffer_size());
+    (info.width, info.height, buf)
 }
 
 fn chunk(png: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {

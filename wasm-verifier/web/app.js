@@ -9,6 +9,7 @@ import initVerifier, { open_bundle } from './pkg/elicence_verify.js';
 const $ = (id) => document.getElementById(id);
 const BUNDLE_CACHE = 'elicence-bundle';
 const MAX_FRAME_SIDE = 1280; // camera frames handed to the wasm decoder
+const MAX_PHOTO_SIDE = 4096; // uploaded photos (12 MP phone photos pass whole)
 const SCAN_INTERVAL_MS = 120;
 
 const T = {
@@ -240,12 +241,13 @@ function wasmDecoder() {
   });
   state.decoder = {
     ready,
-    async decode(bytes) {
+    // pixels: { width, height, rgba } from canvasPixels; the buffer moves to the worker.
+    async decode(pixels) {
       await ready;
       const id = ++next;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage({ id, bytes }, [bytes.buffer]);
+        worker.postMessage({ id, ...pixels }, [pixels.rgba.buffer]);
       });
     },
   };
@@ -257,13 +259,18 @@ function frameToCanvas(source, width, height, maxSide) {
   const canvas = $('canvas');
   canvas.width = Math.round(width * scale);
   canvas.height = Math.round(height * scale);
-  const ctx = canvas.getContext('2d', { willReadFrequently: false });
+  // Read back every frame: keep the canvas in CPU memory.
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  // Transparent parts of a picture are paper, not black ink.
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
   ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
   return canvas;
 }
-async function canvasJpeg(canvas) {
-  const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.92));
-  return new Uint8Array(await blob.arrayBuffer());
+// The wasm decoder takes pixels, not image files: the browser decodes them.
+function canvasPixels(canvas) {
+  const image = canvas.getContext('2d', { willReadFrequently: true }).getImageData(0, 0, canvas.width, canvas.height);
+  return { width: image.width, height: image.height, rgba: image.data };
 }
 function choosePayload(payloads) {
   return payloads.find((p) => p.startsWith('LC1:')) || payloads[0] || null;
@@ -300,7 +307,7 @@ async function startCamera() {
           payload = choosePayload(codes.map((c) => c.rawValue));
         } else {
           const canvas = frameToCanvas(video, video.videoWidth, video.videoHeight, MAX_FRAME_SIDE);
-          payload = choosePayload(await decoder.decode(await canvasJpeg(canvas)));
+          payload = choosePayload(await decoder.decode(canvasPixels(canvas)));
         }
       }
     } catch (e) {
@@ -339,16 +346,11 @@ async function verifyPhoto(file) {
     }
     if (!payload) {
       const decoder = wasmDecoder();
-      const original = new Uint8Array(await file.arrayBuffer());
-      const isPngOrJpeg = (original[0] === 0x89 && original[1] === 0x50) || (original[0] === 0xff && original[1] === 0xd8);
-      let bytes = original;
-      if (!isPngOrJpeg) {
-        // HEIC, WebP, …: let the browser decode it, then hand over a JPEG.
-        const bitmap = await createImageBitmap(file);
-        bytes = await canvasJpeg(frameToCanvas(bitmap, bitmap.width, bitmap.height, 2400));
-        bitmap.close();
-      }
-      payload = choosePayload(await decoder.decode(bytes));
+      // Any format the browser reads (JPEG, PNG, HEIC, WebP…), EXIF rotation applied.
+      const bitmap = await createImageBitmap(file);
+      const pixels = canvasPixels(frameToCanvas(bitmap, bitmap.width, bitmap.height, MAX_PHOTO_SIDE));
+      bitmap.close();
+      payload = choosePayload(await decoder.decode(pixels));
     }
     if (!payload) { setStatus(t('noQr'), true); return; }
     setStatus('');
