@@ -15,7 +15,7 @@ use elicence_core::keys::SigningKey;
 use elicence_interop::generate::{licence_data, reference_licence};
 use elicence_interop::{elicence_canonical, InteropError, RdfcSuite, SsiModel, SsiParty};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -31,11 +31,14 @@ fn cases(var: &str, default: u32) -> u32 {
 }
 
 fn runner() -> TestRunner {
-    TestRunner::new(Config {
-        cases: cases("INTEROP_SIGN_CASES", 200),
-        failure_persistence: None,
-        ..Config::default()
-    })
+    TestRunner::new_with_rng(
+        Config {
+            cases: cases("INTEROP_SIGN_CASES", 200),
+            failure_persistence: None,
+            ..Config::default()
+        },
+        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+    )
 }
 
 fn key(seed: u8) -> SigningKey {

@@ -14,7 +14,7 @@ use elicence_core::rdf::Term;
 use elicence_interop::generate::{licence_data, reference_licence};
 use elicence_interop::{elicence_canonical, ssi_canonical, ssi_loader, InteropError};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{json, Value};
 
 fn cases(var: &str, default: u32) -> u32 {
@@ -27,11 +27,14 @@ fn cases(var: &str, default: u32) -> u32 {
 }
 
 fn runner(cases: u32) -> TestRunner {
-    TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    })
+    TestRunner::new_with_rng(
+        Config {
+            cases,
+            failure_persistence: None,
+            ..Config::default()
+        },
+        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+    )
 }
 
 /// The literal values (with language tag) of `predicate` in canonical N-Quads.

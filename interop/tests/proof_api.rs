@@ -14,7 +14,7 @@ use elicence_core::proof::{self, Cryptosuite, ProofOptions};
 use elicence_interop::generate::{licence_data, reference_licence};
 use elicence_interop::{RdfcSuite, SsiModel, SsiParty};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{json, Value};
 
 const CREATED: &str = "2026-01-02T03:04:05Z";
@@ -30,11 +30,14 @@ fn cases() -> u32 {
 }
 
 fn runner() -> TestRunner {
-    TestRunner::new(Config {
-        cases: cases(),
-        failure_persistence: None,
-        ..Config::default()
-    })
+    TestRunner::new_with_rng(
+        Config {
+            cases: cases(),
+            failure_persistence: None,
+            ..Config::default()
+        },
+        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+    )
 }
 
 fn ed25519(seed: u8) -> SigningKey {
