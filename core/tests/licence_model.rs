@@ -691,3 +691,39 @@ fn a_licence_can_carry_revocation_and_suspension_entries() {
     let err = data_error(|d| d.credential_status = Some(json!([])));
     assert_eq!(err.field(), "credentialStatus");
 }
+
+#[test]
+fn repeated_permitted_activity_is_refused_with_both_positions() {
+    // A repeat is not signed (the field is a JSON-LD set) and ssi 0.16 would
+    // canonicalize the licence differently (docs/interop.md, finding 4).
+    let err = data_error(|d| {
+        let first = d.permitted_activities[0].clone();
+        d.permitted_activities.push(first);
+    });
+    let last = sample().permitted_activities.len();
+    assert_eq!(
+        err,
+        LicenceError::Duplicate {
+            field: "permittedActivities".into(),
+            value: sample().permitted_activities[0].clone(),
+            first: 0,
+            second: last,
+        }
+    );
+    assert!(err.to_string().contains("appears more than once"), "{err}");
+    // Text that only looks alike (decomposed SARA AM) is a different activity.
+    let mut data = sample();
+    data.permitted_activities = vec!["ทำอาหาร".into(), "ท\u{0E4D}\u{0E32}อาหาร".into()];
+    assert!(data.to_credential().is_ok());
+}
+
+#[test]
+fn credentials_with_a_repeated_activity_from_elsewhere_still_read() {
+    // Refusing is for what we issue; a repeat in someone else's credential
+    // is harmless (it is one RDF statement) and must not hide the licence.
+    let mut credential = sample_credential();
+    let activities = &mut credential["credentialSubject"]["permittedActivities"];
+    let first = activities[0].clone();
+    activities.as_array_mut().unwrap().push(first);
+    assert!(BusinessLicence::from_credential(&credential).is_ok());
+}

@@ -207,7 +207,12 @@ pub fn licence_data() -> impl Strategy<Value = LicenceData> {
         proptest::option::of(did()),
         text(true, 40),
         proptest::option::of(text(true, 40)),
-        proptest::collection::vec(text(true, 30), 1..4),
+        // A set: repeats are refused by `to_credential` (LicenceError::Duplicate).
+        proptest::collection::vec(text(true, 30), 1..4).prop_map(|mut activities| {
+            let mut seen = std::collections::HashSet::new();
+            activities.retain(|a| seen.insert(a.clone()));
+            activities
+        }),
         proptest::collection::vec(text(true, 30), 0..4),
         (2000i32..2090, 0u32..300, -12i32..14, 1i32..10),
         proptest::option::of(credential_status()),

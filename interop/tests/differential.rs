@@ -210,6 +210,66 @@ fn canonical_nquads_agree_on_random_licences() {
     }
 }
 
+/// Known ssi 0.16 discrepancy: ssi's URDNA2015 hashes the quads its JSON-LD
+/// expansion produced without removing repeats, and only de-duplicates the
+/// output lines. A value written twice in a set (`["b", "b"]`) is one RDF
+/// statement, but ssi counts it twice in the node's first-degree hash, so
+/// blank nodes can be labelled in a different order. RDFC-1.0 (and
+/// URDNA2015) canonicalize a dataset, which is a set: two documents
+/// denoting the same dataset must get the same canonical form. elicence is
+/// right; this test fails as soon as ssi is fixed.
+#[test]
+fn known_ssi_discrepancy_repeated_values() {
+    let loader = ssi_loader().unwrap();
+    let document = |values: Value| {
+        json!({
+            "http://ex.org/p": values,
+            "http://ex.org/q": {"http://ex.org/r": "b"},
+            "http://ex.org/q2": {"http://ex.org/r": "c"}
+        })
+    };
+    let (repeated, once) = (document(json!(["b", "b"])), document(json!(["b"])));
+    let ours = elicence_canonical(&once).unwrap();
+    assert_eq!(elicence_canonical(&repeated).unwrap(), ours);
+    assert_eq!(ssi_canonical(&once, &loader).unwrap(), ours);
+    let ssi_repeated = ssi_canonical(&repeated, &loader).unwrap();
+    assert_ne!(
+        ssi_repeated, ours,
+        "ssi now canonicalizes repeated values right: update docs/interop.md"
+    );
+    // Same statements, only the blank-node labels differ.
+    let unlabelled = |c: &str| {
+        let mut lines: Vec<String> = c
+            .lines()
+            .map(|l| {
+                l.split(' ')
+                    .map(|t| if t.starts_with("_:") { "_:" } else { t })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        lines.sort();
+        lines
+    };
+    assert_eq!(unlabelled(&ssi_repeated), unlabelled(&ours));
+
+    // The licence the random test found: a permitted activity written twice.
+    // elicence refuses to issue it (LicenceError::Duplicate); read from
+    // elsewhere, elicence gives it the same form as with one copy, ssi not.
+    let mut data = reference_licence();
+    data.conditions.clear();
+    data.permitted_activities = vec!["\u{0E4B}".into()];
+    let single = data.to_credential().unwrap();
+    data.permitted_activities.push("\u{0E4B}".into());
+    assert!(data.to_credential().is_err());
+    let mut twice = single.clone();
+    twice["credentialSubject"]["permittedActivities"] = json!(["\u{0E4B}", "\u{0E4B}"]);
+    assert_eq!(
+        elicence_canonical(&twice).unwrap(),
+        elicence_canonical(&single).unwrap()
+    );
+}
+
 /// Known ssi 0.16 discrepancy: its N-Quads writer escapes only `"`, `\`,
 /// LF and CR (the older URDNA2015 / RDF 1.1 practice) and writes the other
 /// C0 controls and DEL raw. RDFC-1.0 canonical N-Quads (and W3C rdf-canon

@@ -1,6 +1,8 @@
 //! Field checks shared by building and reading licence credentials; each
 //! failure names the field, so an agency knows what to fix.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -64,6 +66,23 @@ pub(super) fn check_list(
     }
     for (index, item) in items.iter().enumerate() {
         check_text(&format!("{field}[{index}]"), item, Lines::Many)?;
+    }
+    Ok(())
+}
+
+/// Refuses repeated items in a set-valued field.
+pub(super) fn check_unique(field: &str, items: &[String]) -> Result<(), LicenceError> {
+    let mut seen = HashMap::with_capacity(items.len());
+    for (second, item) in items.iter().enumerate() {
+        if let Some(&first) = seen.get(item.as_str()) {
+            return Err(LicenceError::Duplicate {
+                field: field.into(),
+                value: item.clone(),
+                first,
+                second,
+            });
+        }
+        seen.insert(item.as_str(), second);
     }
     Ok(())
 }

@@ -103,6 +103,20 @@ pub enum LicenceError {
         /// What was found.
         found: String,
     },
+    /// The same text appears twice in a set-valued field. JSON-LD makes the
+    /// field a set, so the copy is not signed; some verifiers (ssi 0.16)
+    /// hash it anyway and would reject the licence (docs/interop.md).
+    #[error("{field}: {value:?} appears more than once (at {first} and {second})")]
+    Duplicate {
+        /// Path of the field.
+        field: String,
+        /// The repeated text.
+        value: String,
+        /// Index of the first occurrence.
+        first: usize,
+        /// Index of the repeat.
+        second: usize,
+    },
     /// A `credentialStatus` entry breaks the Bitstring Status List rules.
     #[error("{field}: {source}")]
     Status {
@@ -129,6 +143,7 @@ impl LicenceError {
             | LicenceError::BadDateTime { field, .. }
             | LicenceError::ValidityPeriod { field, .. }
             | LicenceError::UnexpectedValue { field, .. }
+            | LicenceError::Duplicate { field, .. }
             | LicenceError::Status { field, .. } => field,
         }
     }

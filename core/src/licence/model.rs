@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use super::checks::{
     as_object, as_str, check_address, check_bilingual, check_did, check_list, check_status,
-    check_text, format_date, juristic_id, member, string_list, validity, Lines,
+    check_text, check_unique, format_date, juristic_id, member, string_list, validity, Lines,
 };
 use super::context::{LICENCE_CONTEXT_URL, VC_V2_CONTEXT_URL};
 pub use super::error::LicenceError;
@@ -165,6 +165,7 @@ impl LicenceData {
         }
         check_address("premises.address", &self.premises.address)?;
         check_list("permittedActivities", &self.permitted_activities, true)?;
+        check_unique("permittedActivities", &self.permitted_activities)?;
         check_list("conditions", &self.conditions, false)?;
         let (valid_from, valid_until) = validity(
             "validFrom",
