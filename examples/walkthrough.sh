@@ -3,7 +3,8 @@
 #   Part 1, an agency on its own: generate a key, sign a licence, verify it offline.
 #   Part 2, the issuer service: start it, issue a licence over HTTP, print its QR
 #           code and a printable page, verify the QR offline, revoke it, see the
-#           status list say so.
+#           status list say so; it also serves the phone inspector at /inspect/
+#           (built here by scripts/build-web.sh; docs/inspector.md).
 # Run from anywhere: ./examples/walkthrough.sh   (outputs go to examples/out/)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,6 +12,8 @@ cd "$root"
 bash scripts/setup.sh >/dev/null
 echo "building elicence (release)…"
 cargo build --quiet --release --locked -p elicence
+echo "building the phone inspector (wasm; the first run installs wasm-bindgen-cli and binaryen)…"
+bash scripts/build-web.sh | sed 's/^/  /'
 elicence() { "$root/target/release/elicence" "$@"; }
 
 out="$root/examples/out"
@@ -48,6 +51,7 @@ cat > "$out/issuer.toml" <<TOML
 listen = "127.0.0.1:$port"
 public_url = "https://licence.example.go.th"
 database = "issuer.db"
+inspector_dir = "$root/target/web"
 [master_key]
 file = "master.key"
 TOML
@@ -81,6 +85,16 @@ echo "printable licence: examples/out/service-licence.html (add --pdf with Chrom
 
 step "8. An inspector reads the QR from the picture and verifies it offline"
 elicence verify --qr-image "$out/licence-qr.png" --did-doc "$out/bangrak-did.json" --now "$NOW" --lang both
+
+step "8b. The same check on a phone: the issuer serves the offline inspector at /inspect/"
+curl -fsS "http://127.0.0.1:$port/inspect/" | grep -q 'app.js' || { echo "no inspector at /inspect/" >&2; exit 1; }
+for module in elicence_verify_bg.wasm elicence_inspector_bg.wasm; do
+  type=$(curl -fsS -o /dev/null -w '%{content_type}' "http://127.0.0.1:$port/inspect/pkg/$module")
+  echo "  /inspect/pkg/$module ($type)"
+done
+echo "open http://127.0.0.1:$port/inspect/ in a browser (camera needs localhost or HTTPS);"
+echo "it verifies the printed QR (examples/out/service-licence.html) without any network"
+echo "once the trust bundle is the agency's own (scripts/build-web.sh --bundle … --root …)"
 
 step "9. The agency revokes the licence; its signed status list now says so"
 elicence revoke "$iri" --server "http://127.0.0.1:$port" --token "$token"

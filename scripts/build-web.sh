@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the browser inspector as plain static files (default: target/web/):
-# index.html, app.js, style.css, sw.js, manifest, the two wasm modules
-# (verifier; QR decoder, loaded only when the browser has no BarcodeDetector)
-# and a default trust bundle. Any static server can serve the directory.
+# index.html, app.js, style.css, sw.js, manifest, the wasm modules and a
+# default trust bundle. Any static server can serve the directory.
+# A phone downloads one module: elicence_verify (verifier only) when its
+# browser has a native BarcodeDetector, else elicence_inspector (verifier and
+# QR decoder in one module, shared by the page and its decoding worker).
 #
 # Usage: scripts/build-web.sh [--out DIR] [--bundle FILE --root DID] [--no-wasm-opt]
 #   --bundle/--root  ship this trust bundle and root authority instead of the
@@ -62,11 +64,11 @@ fi
 rm -rf "$out"
 mkdir -p "$out/pkg"
 
-# One crate, two modules: each a separate download.
-build_module() { # feature, output name
-  local feature=$1 name=$2
+# One crate, two modules; a phone downloads exactly one of them.
+build_module() { # features, output name
+  local features=$1 name=$2
   cargo build --quiet --locked -p elicence-wasm --lib --target wasm32-unknown-unknown \
-    --profile wasm --no-default-features --features "$feature"
+    --profile wasm --no-default-features --features "$features"
   wasm-bindgen --target web --no-typescript --out-dir "$out/pkg" --out-name "$name" \
     target/wasm32-unknown-unknown/wasm/elicence_wasm.wasm
   local wasm=$out/pkg/${name}_bg.wasm
@@ -79,7 +81,7 @@ build_module() { # feature, output name
   fi
 }
 build_module verify elicence_verify
-build_module qr elicence_qr
+build_module verify,qr elicence_inspector
 
 cp wasm-verifier/web/index.html wasm-verifier/web/app.js wasm-verifier/web/style.css \
   wasm-verifier/web/sw.js wasm-verifier/web/qr-worker.js wasm-verifier/web/manifest.webmanifest wasm-verifier/web/icon.svg "$out/"
@@ -97,17 +99,29 @@ build_id=$(cd "$out" && find . -type f ! -name sw.js ! -name bundle.json -print0
   | xargs -0 sha256sum | sha256sum | cut -c1-16)
 sed -i "s/__BUILD_ID__/$build_id/" "$out/sw.js"
 
+# The budget (issue 7): what one phone downloads of wasm, gzipped, including
+# QR decoding, is at most 400 KB (400,000 bytes).
+budget=400000
+over=0
 report() { # file, label
   local raw gz
   raw=$(stat -c %s "$1")
   gz=$(gzip -9 -c "$1" | wc -c)
-  printf '%-44s %9d bytes raw %9d bytes gzip -9 (%d KB)\n' "$2" "$raw" "$gz" $(( (gz + 999) / 1000 ))
+  printf '%-58s %9d bytes raw %9d bytes gzip -9 (%d KB)\n' "$2" "$raw" "$gz" $(( (gz + 999) / 1000 ))
+  if [ "$gz" -gt "$budget" ]; then over=1; fi
 }
 echo "build-web: $out (build $build_id, wasm-opt: $([ -n "$opt_bin" ] && echo yes || echo no))"
-report "$out/pkg/elicence_verify_bg.wasm" "verifier module (elicence_verify_bg.wasm)"
-report "$out/pkg/elicence_qr_bg.wasm" "QR decoder module (elicence_qr_bg.wasm)"
+report "$out/pkg/elicence_verify_bg.wasm" "with BarcodeDetector: elicence_verify_bg.wasm"
+report "$out/pkg/elicence_inspector_bg.wasm" "without: elicence_inspector_bg.wasm (verify + QR)"
 js_total=$(cat "$out"/*.js "$out"/pkg/*.js "$out"/*.html "$out"/*.css | gzip -9 | wc -c)
 echo "app shell (html, css, js glue): $js_total bytes gzip -9"
+if [ "$over" -eq 1 ]; then
+  if [ -n "$opt_bin" ]; then
+    echo "build-web: a module is over the $budget-byte gzip budget (docs/inspector.md, Sizes)" >&2
+    exit 1
+  fi
+  echo "build-web: over the $budget-byte budget without wasm-opt (the budget applies to optimised builds)"
+fi
 [ "$test_data" -eq 1 ] && echo "build-web: shipping the TEST trust bundle (test-vectors/trust); pass --bundle/--root for real use"
 echo "build-web: serve with any static server, e.g. (cd $out && python3 -m http.server 8080)"
 cd "$root_dir"

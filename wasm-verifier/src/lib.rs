@@ -6,9 +6,13 @@
 //! JavaScript through wasm-bindgen. Nothing here performs I/O: the page hands
 //! in the trust bundle, the input and the clock, and gets JSON back.
 //!
-//! The crate builds as two modules so a phone downloads only what it needs:
-//! feature `verify` (bundle + checks + report) and feature `qr` (grey pixels
-//! → payloads; no image codecs, the page's canvas decodes photos). Browsers with a native `BarcodeDetector` never load the decoder.
+//! The crate builds as two modules and a phone downloads exactly one:
+//! feature `verify` alone (bundle + checks + report) for browsers with a
+//! native `BarcodeDetector`, and `verify` + `qr` (the same plus grey pixels →
+//! payloads; no image codecs, the page's canvas decodes photos) for the
+//! others, whose page shares the one compiled module with its decoding worker.
+//! One module with both is smaller than the two apart (shared std, serde_json
+//! and allocator code), which is what keeps it within the 400 KB budget.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

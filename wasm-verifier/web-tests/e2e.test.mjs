@@ -138,6 +138,48 @@ for (const name of ['valid', 'tampered', 'revoked', 'untrusted']) {
   });
 }
 
+// The wasm files a page fetched itself (its worker included), by path.
+const wasmFetched = (requests) => requests.map((r) => new URL(r.url).pathname).filter((p) => p.endsWith('.wasm'));
+
+test('without BarcodeDetector the page downloads one module, shared with its decoding worker', async () => {
+  const { page } = await launch(join(FIX, 'valid.y4m'));
+  const own = [];
+  page.on('request', (r) => own.push({ url: r.url() }));
+  await open(page, 'valid (module accounting)');
+  await page.click('#scan');
+  assertCase('valid', await verdictOf(page, 'valid'));
+  assert.deepEqual(wasmFetched(own), ['/pkg/elicence_inspector_bg.wasm']);
+});
+
+// Android Chrome and Safari 17+ have a native BarcodeDetector; headless
+// Chromium on Linux has none. A stand-in BarcodeDetector (this test's: it
+// reports the valid licence's payload for any picture with pixels) drives
+// the app's native path: only the verifier module is downloaded, and the
+// licence verifies as through the wasm decoder.
+test('with BarcodeDetector the page downloads only the verifier module', async () => {
+  const payloads = JSON.parse(await readFile(join(FIX, 'payloads.json'), 'utf8'));
+  const { context, page } = await launch(join(FIX, 'valid.y4m'));
+  await context.addInitScript((payload) => {
+    window.BarcodeDetector = class {
+      static async getSupportedFormats() { return ['qr_code', 'ean_13']; }
+      async detect(source) {
+        const width = source.videoWidth || source.width || 0;
+        return width > 0 ? [{ rawValue: payload, format: 'qr_code' }] : [];
+      }
+    };
+  }, payloads.valid);
+  const own = [];
+  page.on('request', (r) => own.push({ url: r.url() }));
+  const t = await open(page, 'valid (cold, native BarcodeDetector)');
+  const mark = own.length;
+  await page.click('#scan');
+  assertCase('valid', await verdictOf(page, 'valid'));
+  timings.push({ ...t, verdictMs: Date.now() - t.t0 });
+  assert.deepEqual(own.slice(mark), [], 'no request while scanning and verifying');
+  assert.deepEqual(wasmFetched(own), ['/pkg/elicence_verify_bg.wasm']);
+  assert.ok(!own.some((r) => r.url.includes('qr-worker')), 'no decoding worker');
+});
+
 test('Thai by default for a Thai phone, English on the toggle; pasted vc+jwt', async () => {
   const { page, requests } = await launch(join(FIX, 'valid.y4m'), { locale: 'th-TH' });
   await open(page, 'valid (cold, Thai)');

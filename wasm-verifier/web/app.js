@@ -4,7 +4,8 @@
 // bundle is cached, and nothing about the licence is ever sent anywhere. The
 // only request the page makes after loading is a refresh of bundle.json from
 // this same origin, when online and never while a licence is being verified.
-import initVerifier, { open_bundle } from './pkg/elicence_verify.js';
+// No static import of the wasm glue: which module this phone needs depends on
+// whether its browser has a BarcodeDetector (see loadEngine).
 
 const $ = (id) => document.getElementById(id);
 const BUNDLE_CACHE = 'elicence-bundle';
@@ -26,6 +27,7 @@ const T = {
     loading: 'กำลังเตรียมตัวตรวจสอบ…', ready: 'พร้อมตรวจ', noCamera: 'เปิดกล้องไม่ได้: ',
     noQr: 'ไม่พบ QR ในรูปนี้ ลองถ่ายใหม่ให้ชัดและเต็มกรอบ', badImage: 'อ่านรูปไม่ได้: ',
     decoderOffline: 'ตัวอ่าน QR จากรูปยังไม่ถูกเก็บไว้ในเครื่อง ต้องออนไลน์หนึ่งครั้ง',
+    noEngine: 'โหลดตัวตรวจสอบไม่ได้ ต้องออนไลน์หนึ่งครั้ง: ',
     bundle: 'ชุดข้อมูลความเชื่อถือ', version: 'รุ่น', issued: 'ออกเมื่อ', expires: 'หมดอายุ',
     snapshot: 'ข้อมูลการเพิกถอนอายุ', stale: 'เก่าเกินไป: ผลการตรวจสถานะจะเป็น "ยังสรุปไม่ได้"',
     bundleExpired: 'ชุดข้อมูลหมดอายุหรือยังไม่มีผล', online: 'ออนไลน์', offline: 'ออฟไลน์',
@@ -48,6 +50,7 @@ const T = {
     loading: 'Preparing the verifier…', ready: 'Ready', noCamera: 'Cannot open the camera: ',
     noQr: 'No QR code found in this picture. Try again, sharp and filling the frame.', badImage: 'Cannot read the picture: ',
     decoderOffline: 'The photo QR reader is not stored on this device yet; go online once.',
+    noEngine: 'Cannot load the verifier; go online once: ',
     bundle: 'Trust bundle', version: 'version', issued: 'issued', expires: 'expires',
     snapshot: 'revocation data age', stale: 'too old: status checks will say "cannot decide"',
     bundleExpired: 'the trust bundle is expired or not yet in force', online: 'online', offline: 'offline',
@@ -69,6 +72,7 @@ const state = {
   inspector: null, anchor: null, summary: null,
   stream: null, scanning: false, busy: false, last: null,
   detector: undefined, decoder: null, refresh: null,
+  engine: null, inspectorModule: null, // the wasm glue in use; the compiled inspector module
 };
 
 const t = (key) => T[state.lang][key];
@@ -109,7 +113,7 @@ function highestVersion() {
   return Number(localStorage.getItem('bundleVersion') || '0');
 }
 function openBundle(bytes) {
-  const inspector = open_bundle(bytes, state.anchor.rootDid, highestVersion());
+  const inspector = state.engine.open_bundle(bytes, state.anchor.rootDid, highestVersion());
   localStorage.setItem('bundleVersion', String(Math.max(highestVersion(), inspector.version)));
   return inspector;
 }
@@ -217,8 +221,46 @@ async function nativeDetector() {
   return state.detector;
 }
 
+// ---------- the wasm engine: one module per phone ----------
+// A browser with a native BarcodeDetector needs only the verifier
+// (elicence_verify). Any other gets elicence_inspector: verifier and QR
+// decoder in one module (smaller than the two apart), downloaded and compiled
+// once here, then shared with the decoding worker.
+const VERIFY_FILES = ['pkg/elicence_verify.js', 'pkg/elicence_verify_bg.wasm'];
+const INSPECTOR_FILES = ['pkg/elicence_inspector.js', 'pkg/elicence_inspector_bg.wasm', 'qr-worker.js'];
+
+function inspectorModule() {
+  if (!state.inspectorModule) {
+    state.inspectorModule = (async () => {
+      const res = await fetch(INSPECTOR_FILES[1]);
+      if (!res.ok) throw new Error(`${INSPECTOR_FILES[1]}: HTTP ${res.status}`);
+      // Streaming compilation needs the right media type; any server works without it.
+      const streaming = WebAssembly.compileStreaming
+        && (res.headers.get('content-type') || '').startsWith('application/wasm');
+      return streaming ? WebAssembly.compileStreaming(res) : WebAssembly.compile(await res.arrayBuffer());
+    })();
+    state.inspectorModule.catch(() => { state.inspectorModule = null; });
+  }
+  return state.inspectorModule;
+}
+
+// Loads the module this browser needs; returns the files to keep for offline use.
+async function loadEngine(native) {
+  if (native) {
+    const glue = await import('./pkg/elicence_verify.js');
+    await glue.default();
+    state.engine = glue;
+    return VERIFY_FILES;
+  }
+  const [glue, module] = await Promise.all([import('./pkg/elicence_inspector.js'), inspectorModule()]);
+  await glue.default({ module_or_path: module });
+  state.engine = glue;
+  return INSPECTOR_FILES;
+}
+
 // The wasm decoder (rxing) runs in a worker so the camera preview stays
-// smooth; it is loaded only when needed.
+// smooth; it gets the compiled inspector module, loaded only when needed (a
+// browser with BarcodeDetector loads it only if its detector misses a photo).
 function wasmDecoder() {
   if (state.decoder) return state.decoder;
   const worker = new Worker(new URL('./qr-worker.js', import.meta.url), { type: 'module' });
@@ -232,6 +274,7 @@ function wasmDecoder() {
       }
     });
     worker.addEventListener('error', () => reject(new Error('decoder failed to load')));
+    inspectorModule().then((module) => worker.postMessage({ module }), reject);
   });
   worker.addEventListener('message', (e) => {
     const job = pending.get(e.data && e.data.id);
@@ -486,12 +529,24 @@ async function main() {
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('sw.js').catch(() => {});
     navigator.serviceWorker.addEventListener('message', (e) => {
-      if (e.data && e.data.type === 'decoder-kept') document.documentElement.dataset.offlineReady = String(e.data.ok);
+      if (e.data && e.data.type === 'kept') document.documentElement.dataset.offlineReady = String(e.data.ok);
     });
   }
   const started = performance.now();
-  await initVerifier();
-  state.anchor = await (await fetch('anchor.json')).json();
+  const native = await nativeDetector();
+  // In parallel (each round trip counts on a slow network): the module, the
+  // trust anchor and, without a native detector, the decoding worker, which
+  // waits for the page's compiled module rather than fetching its own.
+  const anchor = fetch('anchor.json').then((res) => res.json());
+  const decoderReady = native ? null : wasmDecoder().ready.catch(() => { /* the upload path reports it */ });
+  let engineFiles;
+  try {
+    engineFiles = await loadEngine(native);
+    state.anchor = await anchor;
+  } catch (e) {
+    setStatus(t('noEngine') + (e && e.message ? e.message : e), true);
+    return;
+  }
   try {
     state.inspector = await loadBundle();
   } catch (e) {
@@ -499,25 +554,20 @@ async function main() {
   }
   renderBundle();
   if (!state.inspector) { setStatus(t('noBundle'), true); return; }
-  // Browsers without a native QR detector get the wasm decoder now, so that
-  // the first scan does not wait for it and works offline later.
-  const native = await nativeDetector();
-  if (!native) {
-    try { await wasmDecoder().ready; } catch (_) { /* the upload path reports it */ }
-  }
+  // The first scan must not wait for the decoder.
+  if (decoderReady) await decoderReady;
   $('scan').disabled = false;
   setStatus(t('ready'));
   document.documentElement.dataset.ready = String(Math.round(performance.now() - started));
   refreshBundle();
-  keepForOffline(!native);
+  keepForOffline(engineFiles);
 }
 
-// Once the service worker runs, make sure what this browser needs to scan
-// offline is cached: the shell always, the wasm decoder only if it is used.
-async function keepForOffline(needDecoder) {
+// Once the service worker runs, make sure the wasm module this browser uses
+// (and, without BarcodeDetector, the decoding worker) is cached with the shell.
+async function keepForOffline(files) {
   if (!('serviceWorker' in navigator)) return;
   const reg = await navigator.serviceWorker.ready;
-  if (!needDecoder) { document.documentElement.dataset.offlineReady = 'true'; return; }
-  if (reg.active) reg.active.postMessage({ type: 'keep-decoder' });
+  if (reg.active) reg.active.postMessage({ type: 'keep', files });
 }
 main();

@@ -1,14 +1,13 @@
-// The wasm QR decoder (rxing), off the main thread. Loaded only by browsers
-// without a native BarcodeDetector. Pure computation: no network besides
-// loading its own module. It takes canvas pixels (RGBA, already composited on
-// white by the page) and hands the module grey bytes: the module carries no
-// image codecs, the browser has already decoded the picture.
-import init, { decode_qr_luma } from './pkg/elicence_qr.js';
+// The wasm QR decoder (rxing), off the main thread, for browsers without a
+// native BarcodeDetector. The page has already compiled elicence_inspector
+// (verifier and decoder in one module) and posts the compiled module here as
+// its first message, so the phone downloads and compiles it once. Pure
+// computation: no network at all. It takes canvas pixels (RGBA, already
+// composited on white by the page) and hands the module grey bytes: the
+// module carries no image codecs, the browser has already decoded the picture.
+import init, { decode_qr_luma } from './pkg/elicence_inspector.js';
 
-init().then(
-  () => postMessage({ ready: true }),
-  (e) => postMessage({ ready: false, error: String(e && e.message ? e.message : e) }),
-);
+let loaded = null;
 
 // Luma as the native decoder computes it (Rec. 709 weights, integer maths).
 function toLuma(rgba, pixels) {
@@ -19,12 +18,22 @@ function toLuma(rgba, pixels) {
   return luma;
 }
 
+const describe = (e) => String(e && e.message ? e.message : e);
+
 onmessage = (e) => {
+  if (!loaded) {
+    // First message: the compiled module.
+    loaded = init({ module_or_path: e.data.module }).then(
+      () => postMessage({ ready: true }),
+      (err) => postMessage({ ready: false, error: describe(err) }),
+    );
+    return;
+  }
   const { id, width, height, rgba } = e.data;
   try {
     if (rgba.length !== width * height * 4) throw new Error('pixel buffer does not match the picture size');
     postMessage({ id, payloads: decode_qr_luma(width, height, toLuma(rgba, width * height)) });
   } catch (err) {
-    postMessage({ id, error: String(err && err.message ? err.message : err) });
+    postMessage({ id, error: describe(err) });
   }
 };

@@ -1,12 +1,12 @@
 // Service worker: after the first visit the inspector opens and verifies with
-// no network at all. The app shell and the verifier are cached at install;
-// the QR decoder module is cached the first time a page loads it (browsers
-// with a native BarcodeDetector never do). The trust bundle lives in the
-// page's own "elicence-bundle" cache, replaced only by a bundle that opened.
+// no network at all. The app shell is cached at install; the one wasm module
+// this browser uses (elicence_verify with a native BarcodeDetector, else
+// elicence_inspector and its worker) is cached when the page asks, so no phone
+// downloads a module it does not run. The trust bundle lives in the page's own
+// "elicence-bundle" cache, replaced only by a bundle that opened.
 const CACHE = 'elicence-inspector-__BUILD_ID__';
 const SHELL = [
   './', 'index.html', 'app.js', 'style.css', 'manifest.webmanifest', 'icon.svg', 'anchor.json',
-  'pkg/elicence_verify.js', 'pkg/elicence_verify_bg.wasm',
 ];
 
 self.addEventListener('install', (event) => {
@@ -22,20 +22,23 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
-// The page asks for the QR decoder to be kept once it knows it needs it (no
-// native BarcodeDetector), so the next visit can scan offline.
-const DECODER = ['qr-worker.js', 'pkg/elicence_qr.js', 'pkg/elicence_qr_bg.wasm'];
+// The page names the engine files it loaded; only these may be kept.
+const ENGINE = [
+  'pkg/elicence_verify.js', 'pkg/elicence_verify_bg.wasm',
+  'pkg/elicence_inspector.js', 'pkg/elicence_inspector_bg.wasm', 'qr-worker.js',
+];
 self.addEventListener('message', (event) => {
-  if (!event.data || event.data.type !== 'keep-decoder') return;
+  if (!event.data || event.data.type !== 'keep' || !Array.isArray(event.data.files)) return;
+  const files = event.data.files.filter((f) => ENGINE.includes(f));
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    let ok = true;
+    let ok = files.length > 0;
     try {
-      for (const path of DECODER) {
+      for (const path of files) {
         if (!(await cache.match(path))) await cache.add(path);
       }
     } catch (_) { ok = false; }
-    if (event.source) event.source.postMessage({ type: 'decoder-kept', ok });
+    if (event.source) event.source.postMessage({ type: 'kept', ok });
   })());
 });
 

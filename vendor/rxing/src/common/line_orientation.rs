@@ -1,0 +1,5 @@
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub enum LineOrientation {
+    Row,
+    Column,
+}
