@@ -279,11 +279,14 @@ fn run_readers<B: Binarizer>(
     Vec::new()
 }
 
+/// The distinct non-empty texts. rxing turns a segment it cannot decode (a
+/// charset it lacks, e.g. Shift_JIS in the browser build) into empty text; an
+/// empty code carries nothing to verify, so it counts as no code.
 fn distinct_texts(results: Vec<RXingResult>) -> Vec<String> {
     let mut texts: Vec<String> = Vec::new();
     for result in results {
         let text = result.getText().to_owned();
-        if !texts.contains(&text) {
+        if !text.is_empty() && !texts.contains(&text) {
             texts.push(text);
         }
     }

@@ -272,3 +272,64 @@ fn grey_pixels(payload: &str) -> (u32, u32, Vec<u8>) {
     buf.truncate(info.buffer_size());
     (info.width, info.height, buf)
 }
+
+/// A QR code whose one byte-mode segment is announced by an ECI charset
+/// designator, as grey pixels (6 px per module, 4-module quiet zone).
+fn eci_code(eci: u32, bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+    use qrcode::bits::Bits;
+    use qrcode::{Color, EcLevel, QrCode, Version};
+    let mut bits = Bits::new(Version::Normal(4));
+    bits.push_eci_designator(eci).unwrap();
+    bits.push_byte_data(bytes).unwrap();
+    bits.push_terminator(EcLevel::M).unwrap();
+    let code = QrCode::with_bits(bits, EcLevel::M).unwrap();
+    let (modules, scale, quiet) = (code.width(), 6, 4);
+    let side = (modules + 2 * quiet) * scale;
+    let colors = code.to_colors();
+    let mut luma = vec![255u8; side * side];
+    for y in 0..side {
+        for x in 0..side {
+            let (mx, my) = (x / scale, y / scale);
+            let inside =
+                (quiet..quiet + modules).contains(&mx) && (quiet..quiet + modules).contains(&my);
+            if inside && colors[(my - quiet) * modules + (mx - quiet)] == Color::Dark {
+                luma[y * side + x] = 0;
+            }
+        }
+    }
+    (side as u32, side as u32, luma)
+}
+
+#[wasm_bindgen_test]
+fn byte_segments_decode_without_character_set_tables() {
+    // The browser's rxing carries no character-set tables (vendor/README.md).
+    // Charsets that need none still decode: ISO-8859-1 (ECI 3), UTF-8 (26)
+    // and UTF-16BE (25).
+    let (w, h, luma) = eci_code(3, b"Caf\xe9 \xa9 2569");
+    assert_eq!(
+        ok(decode_qr_luma(w, h, &luma)),
+        vec!["Café © 2569".to_string()]
+    );
+    let (w, h, luma) = eci_code(26, "ร้านอาหาร café".as_bytes());
+    assert_eq!(
+        ok(decode_qr_luma(w, h, &luma)),
+        vec!["ร้านอาหาร café".to_string()]
+    );
+    let utf16: Vec<u8> = "ใบอนุญาต"
+        .encode_utf16()
+        .flat_map(u16::to_be_bytes)
+        .collect();
+    let (w, h, luma) = eci_code(25, &utf16);
+    assert_eq!(ok(decode_qr_luma(w, h, &luma)), vec!["ใบอนุญาต".to_string()]);
+    // One that needs a table (Shift_JIS, ECI 20: "テスト") is reported as no
+    // code: the module must not trap (panic = abort would kill the page's
+    // decoder) and must not make up text from the wrong charset.
+    let (w, h, luma) = eci_code(20, b"\x83\x65\x83\x58\x83\x67");
+    assert_eq!(ok(decode_qr_luma(w, h, &luma)), Vec::<String>::new());
+    // The module still works after that.
+    let (w, h, luma) = eci_code(26, b"LC1:after");
+    assert_eq!(
+        ok(decode_qr_luma(w, h, &luma)),
+        vec!["LC1:after".to_string()]
+    );
+}
