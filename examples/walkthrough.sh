@@ -2,9 +2,10 @@
 # elicence end to end, on this machine only (embedded SQLite, no network):
 #   Part 1, an agency on its own: generate a key, sign a licence, verify it offline.
 #   Part 2, the issuer service: start it, issue a licence over HTTP, print its QR
-#           code and a printable page, verify the QR offline, revoke it, see the
-#           status list say so; it also serves the phone inspector at /inspect/
-#           (built here by scripts/build-web.sh; docs/inspector.md).
+#           code and a printable page, verify the QR offline; a root authority
+#           signs a trust bundle naming the agency, the phone inspector is built
+#           with it and served at /inspect/; the agency revokes the licence and a
+#           new bundle carries the revocation to offline verifiers.
 # Run from anywhere: ./examples/walkthrough.sh   (outputs go to examples/out/)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,8 +13,6 @@ cd "$root"
 bash scripts/setup.sh >/dev/null
 echo "building elicence (release)…"
 cargo build --quiet --release --locked -p elicence
-echo "building the phone inspector (wasm; the first run installs wasm-bindgen-cli and binaryen)…"
-bash scripts/build-web.sh | sed 's/^/  /'
 elicence() { "$root/target/release/elicence" "$@"; }
 
 out="$root/examples/out"
@@ -51,7 +50,7 @@ cat > "$out/issuer.toml" <<TOML
 listen = "127.0.0.1:$port"
 public_url = "https://licence.example.go.th"
 database = "issuer.db"
-inspector_dir = "$root/target/web"
+inspector_dir = "web"
 [master_key]
 file = "master.key"
 TOML
@@ -68,7 +67,17 @@ done
 echo "issuer service listening on 127.0.0.1:$port (log: examples/out/issuer.log)"
 
 step "6. Issue the licence over HTTP (POST /licences; the service allocates status entries)"
-sed '/"issuer"/,/^  },/d' examples/licence.json > "$out/licence-data.json"   # the service names the issuer
+# The service names the issuer; the term starts today, so the licence is in
+# force whenever this runs (part 1 judges its licence at the fixed $NOW instead).
+python3 - "$out/licence-data.json" <<'PY'
+import datetime, json, sys
+data = json.load(open("examples/licence.json", encoding="utf-8"))
+del data["issuer"]
+today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=7))).replace(microsecond=0)
+data["validFrom"] = today.replace(hour=0, minute=0, second=0).isoformat()
+data["validUntil"] = (today.replace(hour=23, minute=59, second=59) + datetime.timedelta(days=364)).isoformat()
+json.dump(data, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False, indent=2)
+PY
 curl -fsS -X POST "http://127.0.0.1:$port/licences" \
   -H "authorization: Bearer $token" -H 'content-type: application/json' \
   --data-binary @"$out/licence-data.json" > "$out/service-licence.json"
@@ -84,22 +93,62 @@ elicence render "$out/service-licence.json" --out "$out"
 echo "printable licence: examples/out/service-licence.html (add --pdf with Chromium installed)"
 
 step "8. An inspector reads the QR from the picture and verifies it offline"
-elicence verify --qr-image "$out/licence-qr.png" --did-doc "$out/bangrak-did.json" --now "$NOW" --lang both
+elicence verify --qr-image "$out/licence-qr.png" --did-doc "$out/bangrak-did.json" --lang both
 
-step "8b. The same check on a phone: the issuer serves the offline inspector at /inspect/"
+step "8b. A root authority lists the agency in a signed trust bundle; the phone inspector ships it"
+elicence key generate --out "$out/root-key.pem"
+root_did=$(elicence key did --key "$out/root-key.pem")
+# What the root authority vouches for: the agency's DID, its key and its licence types.
+python3 - "$out/bangrak-did.json" > "$out/agencies.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+key = doc["verificationMethod"][0]
+print(json.dumps([{
+    "code": "BKK-BANGRAK",
+    "name": {"th": "สำนักงานเขตบางรัก กรุงเทพมหานคร", "en": "Bang Rak District Office, Bangkok"},
+    "level": "local",
+    "dids": [doc["id"]],
+    "keys": [{"id": key["id"], "publicKeyMultibase": key["publicKeyMultibase"], "validFrom": "2026-01-01T00:00:00Z"}],
+    "licenceTypes": ["food-sale"],
+}], ensure_ascii=False, indent=2))
+PY
+fetch_status_lists() { # into $out/status-*.json, from the service (its public URLs map to this port)
+  for purpose in revocation suspension; do
+    curl -fsS "http://127.0.0.1:$port/agencies/bangrak/status/$purpose/1" > "$out/status-$purpose.json"
+  done
+}
+build_bundle() { # version
+  elicence bundle build --root-key "$out/root-key.pem" --agencies "$out/agencies.json" \
+    --catalogue catalogue/licence-catalogue.json \
+    --status-list "$out/status-revocation.json" --status-list "$out/status-suspension.json" \
+    --bundle-version "$1" --valid-until "$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)" --out "$out/bundle.json"
+}
+fetch_status_lists
+build_bundle 1
+elicence bundle verify "$out/bundle.json" --root "$root_did"
+echo "the licence checked against the bundle (trusted agency, authorised type, not revoked):"
+elicence verify "$out/service-licence.json" --bundle "$out/bundle.json" --root "$root_did" --lang en
+echo "building the phone inspector with this bundle (wasm; the first run installs wasm-bindgen-cli and binaryen)…"
+bash scripts/build-web.sh --out "$out/web" --bundle "$out/bundle.json" --root "$root_did" | sed 's/^/  /'
 curl -fsS "http://127.0.0.1:$port/inspect/" | grep -q 'app.js' || { echo "no inspector at /inspect/" >&2; exit 1; }
 for module in elicence_verify_bg.wasm elicence_inspector_bg.wasm; do
   type=$(curl -fsS -o /dev/null -w '%{content_type}' "http://127.0.0.1:$port/inspect/pkg/$module")
-  echo "  /inspect/pkg/$module ($type)"
+  echo "  served: /inspect/pkg/$module ($type)"
 done
-echo "open http://127.0.0.1:$port/inspect/ in a browser (camera needs localhost or HTTPS);"
-echo "it verifies the printed QR (examples/out/service-licence.html) without any network"
-echo "once the trust bundle is the agency's own (scripts/build-web.sh --bundle … --root …)"
+echo "a phone at http://127.0.0.1:$port/inspect/ (camera: localhost or HTTPS) now verifies the"
+echo "printed QR (examples/out/service-licence.html) offline, issuer named from the trust list"
 
 step "9. The agency revokes the licence; its signed status list now says so"
 elicence revoke "$iri" --server "http://127.0.0.1:$port" --token "$token"
 if elicence status check "$out/service-licence.json" --via "http://127.0.0.1:$port"; then
   echo "revoked licence reported as in good standing: this is a bug" >&2
+  exit 1
+fi
+echo "offline verifiers learn it from the next bundle (version 2, fresh status lists):"
+fetch_status_lists
+build_bundle 2
+if elicence verify "$out/service-licence.json" --bundle "$out/bundle.json" --root "$root_did" --lang en; then
+  echo "revoked licence accepted with the new bundle: this is a bug" >&2
   exit 1
 fi
 
