@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 use elicence_core::licence::model::BilingualText;
 use elicence_core::licence::BusinessLicence;
 use elicence_core::qr::{self, Secured};
+// The issuer's licence page and this printable page escape text alike.
+use elicence_issuer::http::page::escape as esc;
 use elicence_qr_image::{QrImageError, RenderOptions};
 use time::{OffsetDateTime, UtcOffset};
 
@@ -241,21 +243,6 @@ fn english_date(t: OffsetDateTime) -> String {
 }
 
 // ---------------------------------------------------------------- HTML
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A Thai line and, when it differs, an English line.
 fn both(text: &BilingualText) -> String {

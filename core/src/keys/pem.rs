@@ -164,26 +164,13 @@ impl SigningKey {
     pub fn from_pkcs8_der(der: &[u8]) -> Result<SigningKey, KeyError> {
         let info = pkcs8::PrivateKeyInfo::try_from(der)
             .map_err(|e| KeyError::InvalidDer(e.to_string()))?;
-        let oid = info.algorithm.oid;
-        if oid == OID_ED25519 {
-            ed25519_dalek::SigningKey::from_pkcs8_der(der)
+        match key_algorithm(&info.algorithm, "PKCS#8")? {
+            KeyAlgorithm::Ed25519 => ed25519_dalek::SigningKey::from_pkcs8_der(der)
                 .map(SigningKey::Ed25519)
-                .map_err(|_| KeyError::InvalidKey("Ed25519"))
-        } else if oid == OID_EC_PUBLIC_KEY {
-            let curve = info
-                .algorithm
-                .parameters_oid()
-                .map_err(|_| KeyError::InvalidDer("EC key without a named curve".into()))?;
-            if curve != OID_P256 {
-                return Err(KeyError::UnsupportedAlgorithm(format!("EC curve {curve}")));
-            }
-            p256::ecdsa::SigningKey::from_pkcs8_der(der)
+                .map_err(|_| KeyError::InvalidKey("Ed25519")),
+            KeyAlgorithm::P256 => p256::ecdsa::SigningKey::from_pkcs8_der(der)
                 .map(SigningKey::P256)
-                .map_err(|_| KeyError::InvalidKey("P-256"))
-        } else {
-            Err(KeyError::UnsupportedAlgorithm(format!(
-                "PKCS#8 algorithm {oid}"
-            )))
+                .map_err(|_| KeyError::InvalidKey("P-256")),
         }
     }
 }
@@ -224,26 +211,43 @@ impl PublicKey {
     pub fn from_spki_der(der: &[u8]) -> Result<PublicKey, KeyError> {
         let info = pkcs8::SubjectPublicKeyInfoRef::try_from(der)
             .map_err(|e| KeyError::InvalidDer(e.to_string()))?;
-        let oid = info.algorithm.oid;
-        if oid == OID_ED25519 {
-            ed25519_dalek::VerifyingKey::from_public_key_der(der)
+        match key_algorithm(&info.algorithm, "SPKI")? {
+            KeyAlgorithm::Ed25519 => ed25519_dalek::VerifyingKey::from_public_key_der(der)
                 .map(PublicKey::Ed25519)
-                .map_err(|_| KeyError::InvalidKey("Ed25519"))
-        } else if oid == OID_EC_PUBLIC_KEY {
-            let curve = info
-                .algorithm
-                .parameters_oid()
-                .map_err(|_| KeyError::InvalidDer("EC key without a named curve".into()))?;
-            if curve != OID_P256 {
-                return Err(KeyError::UnsupportedAlgorithm(format!("EC curve {curve}")));
-            }
-            p256::ecdsa::VerifyingKey::from_public_key_der(der)
+                .map_err(|_| KeyError::InvalidKey("Ed25519")),
+            KeyAlgorithm::P256 => p256::ecdsa::VerifyingKey::from_public_key_der(der)
                 .map(PublicKey::P256)
-                .map_err(|_| KeyError::InvalidKey("P-256"))
-        } else {
-            Err(KeyError::UnsupportedAlgorithm(format!(
-                "SPKI algorithm {oid}"
-            )))
+                .map_err(|_| KeyError::InvalidKey("P-256")),
         }
     }
+}
+
+/// The key types we read from PKCS#8 and SPKI containers.
+enum KeyAlgorithm {
+    Ed25519,
+    P256,
+}
+
+/// Which of our key types an algorithm identifier names; `container` goes
+/// into the error ("PKCS#8 algorithm …", "SPKI algorithm …").
+fn key_algorithm(
+    algorithm: &pkcs8::spki::AlgorithmIdentifierRef<'_>,
+    container: &str,
+) -> Result<KeyAlgorithm, KeyError> {
+    let oid = algorithm.oid;
+    if oid == OID_ED25519 {
+        return Ok(KeyAlgorithm::Ed25519);
+    }
+    if oid != OID_EC_PUBLIC_KEY {
+        return Err(KeyError::UnsupportedAlgorithm(format!(
+            "{container} algorithm {oid}"
+        )));
+    }
+    let curve = algorithm
+        .parameters_oid()
+        .map_err(|_| KeyError::InvalidDer("EC key without a named curve".into()))?;
+    if curve != OID_P256 {
+        return Err(KeyError::UnsupportedAlgorithm(format!("EC curve {curve}")));
+    }
+    Ok(KeyAlgorithm::P256)
 }
