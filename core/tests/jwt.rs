@@ -349,3 +349,26 @@ mod josekit_interop {
         }
     }
 }
+
+#[test]
+fn signing_time_goes_into_iat() {
+    let (key, kid) = signer(KeyAlgorithm::Ed25519);
+    let at = time::macros::datetime!(2026-01-02 03:04:05 UTC);
+    let jwt = elicence_core::jose::sign_vc_jwt_at(&credential(), &key, &kid, at).unwrap();
+    let verified = verify_vc_jwt(&jwt, &OfflineResolver::new()).unwrap();
+    // RFC 7519 NumericDate: seconds since the epoch, after the credential's members.
+    assert_eq!(verified.credential["iat"], json!(1_767_323_045));
+    let mut without = verified.credential.clone();
+    without.as_object_mut().unwrap().remove("iat");
+    assert_eq!(without, credential());
+    assert_eq!(
+        verified
+            .credential
+            .as_object()
+            .unwrap()
+            .keys()
+            .last()
+            .unwrap(),
+        "iat"
+    );
+}

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use elicence_core::did;
+use elicence_core::jose;
 use elicence_core::keys::SigningKey;
 use elicence_core::proof::{self, Cryptosuite, ProofOptions};
 use elicence_verifier::{
@@ -326,6 +327,49 @@ fn key_windows_are_judged_at_signing_time_and_compromise_overrides_them() {
     );
     assert_eq!(check(&r, CheckCode::Proof), Outcome::Fail, "{r:#?}");
     assert_eq!(r.verdict, Verdict::Invalid);
+}
+
+#[test]
+fn a_vc_jwt_key_window_is_judged_at_its_iat() {
+    // A licence in force since 2019 (an old paper licence, digitised), secured
+    // as vc+jwt with DIW's current key, in force from 2025-06-01.
+    let diw = key("../keys/ed25519.pem");
+    let kid = format!(
+        "did:web:licence.diw.example.go.th#{}",
+        diw.public_key().to_multikey()
+    );
+    let mut credential = json_of("licences/valid.json");
+    credential.as_object_mut().unwrap().remove("proof");
+    credential["validFrom"] = json!("2019-01-01T00:00:00+07:00");
+    let judge = |jwt: String| {
+        verify_with_bundle(
+            jwt.as_bytes(),
+            &bundle(),
+            time(NOW),
+            &TrustPolicy::default(),
+        )
+    };
+    // With `iat` (what `elicence issue --suite jwt` and the issuer service
+    // write), the key is judged at the signing time: valid.
+    let signed_2026 = jose::sign_vc_jwt_at(&credential, &diw, &kid, time("2026-01-01T00:00:00Z"));
+    let r = judge(signed_2026.unwrap());
+    assert_eq!(check(&r, CheckCode::KeyWindow), Outcome::Pass, "{r:#?}");
+    assert_eq!(r.verdict, Verdict::Valid, "{r:#?}");
+    // An `iat` before the key's window fails, as a DI `created` would.
+    let signed_2024 = jose::sign_vc_jwt_at(&credential, &diw, &kid, time("2024-01-01T00:00:00Z"));
+    let r = judge(signed_2024.unwrap());
+    assert_eq!(check(&r, CheckCode::KeyWindow), Outcome::Fail);
+    assert_eq!(r.verdict, Verdict::Invalid);
+    // Without `iat` the verifier can only take `validFrom` (2019) as the
+    // signing time: the current key was not in force then, so it fails.
+    let r = judge(jose::sign_vc_jwt(&credential, &diw, &kid).unwrap());
+    assert_eq!(check(&r, CheckCode::KeyWindow), Outcome::Fail);
+    // The signer refuses to overwrite an `iat` the credential already has.
+    credential["iat"] = json!(1);
+    assert_eq!(
+        jose::sign_vc_jwt_at(&credential, &diw, &kid, time(NOW)).unwrap_err(),
+        jose::JoseError::ClaimPresent("iat")
+    );
 }
 
 #[test]

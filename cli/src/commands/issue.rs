@@ -136,7 +136,11 @@ fn sign(
 ) -> Result<String, CliError> {
     let cryptosuite = match suite {
         Suite::Jwt => {
-            let mut jwt = jose::sign_vc_jwt(credential, key, verification_method)?;
+            // `created` was checked by the caller; `iat` records it.
+            let issued_at = OffsetDateTime::parse(&created, &Rfc3339).map_err(|_| {
+                CliError::Usage(format!("{created:?} is not an RFC 3339 date-time"))
+            })?;
+            let mut jwt = jose::sign_vc_jwt_at(credential, key, verification_method, issued_at)?;
             jwt.push('\n');
             return Ok(jwt);
         }

@@ -8,6 +8,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde_json::{json, Value};
+use time::OffsetDateTime;
 
 use crate::did::{DidError, KeyResolver, ASSERTION_METHOD};
 use crate::keys::{KeyAlgorithm, KeyError, SigningKey};
@@ -27,6 +28,9 @@ pub enum JoseError {
     /// The `kid` is empty.
     #[error("the key id (`kid`) must not be empty")]
     EmptyKid,
+    /// The credential already has a member the signer sets (e.g. `iat`).
+    #[error("the credential already has `{0}`, which the signer sets")]
+    ClaimPresent(&'static str),
     /// The compact serialization is malformed.
     #[error("malformed JWT: {0}")]
     Malformed(String),
@@ -102,6 +106,27 @@ fn jws_alg(alg: KeyAlgorithm) -> &'static str {
         KeyAlgorithm::Ed25519 => "EdDSA",
         KeyAlgorithm::P256 => "ES256",
     }
+}
+
+/// Like [`sign_vc_jwt`], with the signing time as the JWT `iat` claim, so a
+/// verifier can tell which of the issuer's keys was in force when it signed:
+/// a licence's `validFrom` may lie years before the key that secures it today
+/// (a digitised old licence, a re-signed one after key rotation).
+pub fn sign_vc_jwt_at(
+    credential: &Value,
+    key: &SigningKey,
+    kid: &str,
+    issued_at: OffsetDateTime,
+) -> Result<String, JoseError> {
+    let mut claims = credential.clone();
+    let map = claims
+        .as_object_mut()
+        .ok_or(JoseError::CredentialNotObject)?;
+    if map.contains_key("iat") {
+        return Err(JoseError::ClaimPresent("iat"));
+    }
+    map.insert("iat".into(), Value::from(issued_at.unix_timestamp()));
+    sign_vc_jwt(&claims, key, kid)
 }
 
 /// Secures `credential` as a compact `vc+jwt` signed by `key`; `kid` is the

@@ -381,8 +381,16 @@ pub async fn get_licence(
                 .ok_or_else(|| {
                     Problem::from(crate::error::IssuerError::NoValidKey(agency.code.clone()))
                 })?;
-            jose::sign_vc_jwt(&credential, &key.signing, &key.verification_method)
-                .map_err(|e| Problem::internal(&e))?
+            // Signed now with today's key: `iat` says so, so the key-window
+            // check holds for licences issued before a key rotation. (A
+            // credential issued through the VC API may carry its own `iat`.)
+            let (signing, kid) = (&key.signing, &key.verification_method);
+            if credential.get("iat").is_some() {
+                jose::sign_vc_jwt(&credential, signing, kid)
+            } else {
+                jose::sign_vc_jwt_at(&credential, signing, kid, now)
+            }
+            .map_err(|e| Problem::internal(&e))?
         }
         _ => stored.credential,
     };
