@@ -367,7 +367,7 @@ fn signing_time_goes_into_iat() {
             .as_object()
             .unwrap()
             .keys()
-            .last()
+            .next_back()
             .unwrap(),
         "iat"
     );
