@@ -66,13 +66,13 @@ pub fn issue(a: &IssueArgs) -> Result<ExitCode, CliError> {
     };
 
     let created = match &a.created {
-        Some(c) => {
-            OffsetDateTime::parse(c, &Rfc3339).map_err(|_| {
+        Some(c) => Created {
+            at: OffsetDateTime::parse(c, &Rfc3339).map_err(|_| {
                 CliError::Usage(format!("--created {c:?} is not an RFC 3339 date-time"))
-            })?;
-            c.clone()
-        }
-        None => now_seconds(),
+            })?,
+            text: c.clone(),
+        },
+        None => Created::now(),
     };
     let output = sign(&credential, suite, &key, &verification_method, created)?;
     io::write_output(a.out.as_deref(), output.as_bytes())?;
@@ -132,15 +132,11 @@ fn sign(
     suite: Suite,
     key: &SigningKey,
     verification_method: &str,
-    created: String,
+    created: Created,
 ) -> Result<String, CliError> {
     let cryptosuite = match suite {
         Suite::Jwt => {
-            // `created` was checked by the caller; `iat` records it.
-            let issued_at = OffsetDateTime::parse(&created, &Rfc3339).map_err(|_| {
-                CliError::Usage(format!("{created:?} is not an RFC 3339 date-time"))
-            })?;
-            let mut jwt = jose::sign_vc_jwt_at(credential, key, verification_method, issued_at)?;
+            let mut jwt = jose::sign_vc_jwt_at(credential, key, verification_method, created.at)?;
             jwt.push('\n');
             return Ok(jwt);
         }
@@ -157,18 +153,30 @@ fn sign(
             key.algorithm()
         )));
     }
-    let options = ProofOptions::new(verification_method, created);
+    let options = ProofOptions::new(verification_method, created.text);
     let secured = proof::sign(credential, cryptosuite, key, &options)?;
     let mut text = serde_json::to_string_pretty(&secured).unwrap_or_default();
     text.push('\n');
     Ok(text)
 }
 
-/// The current time in UTC to the second, as a Data Integrity `created` value.
-fn now_seconds() -> String {
-    let now = OffsetDateTime::now_utc();
-    let now = now.replace_nanosecond(0).unwrap_or(now);
-    now.format(&Rfc3339).unwrap_or_default()
+/// The signing time: as written (a Data Integrity `created` keeps the
+/// caller's offset) and as an instant (a vc+jwt `iat`).
+struct Created {
+    text: String,
+    at: OffsetDateTime,
+}
+
+impl Created {
+    /// The current time in UTC to the second.
+    fn now() -> Created {
+        let now = OffsetDateTime::now_utc();
+        let at = now.replace_nanosecond(0).unwrap_or(now);
+        Created {
+            text: at.format(&Rfc3339).unwrap_or_default(),
+            at,
+        }
+    }
 }
 
 /// Fills in `issuer.id` from the key, or checks an existing one agrees.
