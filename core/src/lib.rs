@@ -10,12 +10,14 @@ pub mod did;
 pub mod jcs;
 pub mod jose;
 pub mod json;
-pub mod jsonld;
 pub mod keys;
 pub mod licence;
-pub mod nquads;
 pub mod proof;
 pub mod qr;
-pub mod rdf;
-pub mod rdfc;
 pub mod status;
+
+// The RDF engine (JSON-LD expansion, N-Quads, RDFC-1.0) lives in its own
+// crate, `elicence-rdf`; these re-exports keep `elicence_core::jsonld` and
+// friends working for callers.
+pub use elicence_rdf::model as rdf;
+pub use elicence_rdf::{jsonld, nquads, rdfc};

@@ -2,8 +2,8 @@
 //! driven by its manifest: evaluation tests (canonical N-Quads), map tests
 //! (issued identifiers), SHA-384 tests and the negative poison-graph test.
 
-use elicence_core::nquads;
-use elicence_core::rdfc::{
+use elicence_rdf::nquads;
+use elicence_rdf::rdfc::{
     canonicalize, canonicalize_with, ComplexityLimit, HashAlgorithm, Options, RdfcError,
 };
 use serde_json::Value;
@@ -216,7 +216,7 @@ fn long_list_of_identical_items_is_bounded_by_depth() {
         matches!(
             err,
             RdfcError::TooComplex {
-                limit: elicence_core::rdfc::Limit::RecursionDepth,
+                limit: elicence_rdf::rdfc::Limit::RecursionDepth,
                 max: 128
             }
         ),

@@ -7,8 +7,8 @@
 use super::hash::{HashAlgorithm, Hasher, HexHash};
 use super::permute::Permuter;
 use super::{ComplexityLimit, InvalidQuadReason, Limit, RdfcError};
+use crate::model::{write_term, Quad, Term, XSD_STRING};
 use crate::nquads::is_language_tag;
-use crate::rdf::{write_term, Quad, Term, XSD_STRING};
 use std::collections::HashMap;
 
 /// Marks a blank node without a canonical identifier yet.
@@ -598,7 +598,7 @@ fn check_term(term: &Term) -> Result<(), InvalidQuadReason> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rdf::write_escaped_literal;
+    use crate::model::write_escaped_literal;
 
     #[test]
     fn decimal_digits() {

@@ -3,7 +3,7 @@
 //! embedded verbatim. None of them has more than one blank node, so the
 //! comparison is on N-Quads lines after mapping our single label to `_:b0`.
 
-use elicence_core::jsonld::{to_rdf, ContextLoader, JsonLdError};
+use elicence_rdf::jsonld::{to_rdf, ContextLoader, JsonLdError};
 
 struct NoContexts;
 
@@ -73,7 +73,7 @@ fn nt01_literal_with_control_characters() {
     let quads = to_rdf(&doc, &NoContexts).unwrap();
     assert_eq!(quads.len(), 1);
     match &quads[0].object {
-        elicence_core::rdf::Term::Literal(l) => {
+        elicence_rdf::model::Term::Literal(l) => {
             assert_eq!(l.value, "\u{0}\t\u{b}\u{c}\u{e}&([]\u{7f}")
         }
         other => panic!("{other:?}"),

@@ -12,9 +12,9 @@
 //! Criterion prints the time per canonicalization (µs).
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use elicence_core::nquads;
-use elicence_core::rdf::{Quad, Term};
-use elicence_core::rdfc::canonicalize;
+use elicence_rdf::model::{Quad, Term};
+use elicence_rdf::nquads;
+use elicence_rdf::rdfc::canonicalize;
 use std::path::PathBuf;
 
 fn vectors() -> PathBuf {

@@ -1,9 +1,9 @@
 //! N-Quads parsing, canonical escaping, exact Unicode handling, and the
 //! published Data Integrity canonical documents as fixed points.
 
-use elicence_core::nquads::{self, NQuadsErrorKind};
-use elicence_core::rdf::{Literal, Quad, Term, RDF_LANG_STRING, XSD_STRING};
-use elicence_core::rdfc::{
+use elicence_rdf::model::{Literal, Quad, Term, RDF_LANG_STRING, XSD_STRING};
+use elicence_rdf::nquads::{self, NQuadsErrorKind};
+use elicence_rdf::rdfc::{
     canonicalize, canonicalize_with, HashAlgorithm, InvalidQuadReason, Options, RdfcError,
 };
 

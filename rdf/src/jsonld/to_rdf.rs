@@ -11,7 +11,7 @@ use super::error::JsonLdError;
 use super::expand::{Expanded, NodeObj, ValueObj};
 use super::iri::{is_blank, is_well_formed_iri};
 use super::json::{canonical_double, canonical_integer, number_as_f64, write_canonical};
-use crate::rdf::{Literal, Quad, Term, RDF_LANG_STRING, XSD_STRING};
+use crate::model::{Literal, Quad, Term, RDF_LANG_STRING, XSD_STRING};
 
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 const RDF_FIRST: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first";

@@ -6,8 +6,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use elicence_core::jsonld::{to_rdf, ContextLoader, JsonLdError, Processor};
-use elicence_core::rdf::{Literal, Quad, Term, XSD_STRING};
+use elicence_rdf::jsonld::{to_rdf, ContextLoader, JsonLdError, Processor};
+use elicence_rdf::model::{Literal, Quad, Term, XSD_STRING};
 use serde_json::{json, Value};
 
 mod shared;
@@ -25,7 +25,7 @@ fn read_json(rel: &str) -> Value {
 /// W3C CCG citizenship vocabulary context v4rc1 (used by the `employ`
 /// vectors; not among the shared pinned contexts), as published at
 /// https://w3id.org/citizenship/v4rc1.
-const CITIZENSHIP_V4RC1: &str = include_str!("../contexts/w3c/citizenship-v4rc1.jsonld");
+const CITIZENSHIP_V4RC1: &str = include_str!("../../core/contexts/w3c/citizenship-v4rc1.jsonld");
 
 /// Loader over the shared pinned context files.
 struct Pinned(HashMap<String, String>);
@@ -139,7 +139,7 @@ fn parse_term(s: &str) -> (Term, &str) {
             let e = r.find(|c: char| c.is_whitespace()).unwrap();
             let lit = Literal {
                 value,
-                datatype: elicence_core::rdf::RDF_LANG_STRING.to_owned(),
+                datatype: elicence_rdf::model::RDF_LANG_STRING.to_owned(),
                 language: Some(r[..e].to_owned()),
             };
             (Term::Literal(lit), &r[e..])
@@ -539,7 +539,7 @@ fn identical_redefinition_of_protected_term_is_allowed() {
 #[test]
 fn expand_returns_expanded_form() {
     let doc = read_json(&format!("{EDDSA}/unsigned.json"));
-    let expanded = elicence_core::jsonld::expand(&doc, &Pinned::new()).unwrap();
+    let expanded = elicence_rdf::jsonld::expand(&doc, &Pinned::new()).unwrap();
     let node = &expanded[0];
     assert_eq!(node["@id"], "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33");
     assert_eq!(

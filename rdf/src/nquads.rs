@@ -15,7 +15,7 @@
 //! Strings are kept exactly as written (after unescaping): no Unicode
 //! normalisation, so Thai text round-trips byte for byte.
 
-use crate::rdf::{Literal, Quad, Term, RDF_LANG_STRING, XSD_STRING};
+use crate::model::{Literal, Quad, Term, RDF_LANG_STRING, XSD_STRING};
 use thiserror::Error;
 
 /// Why a document is not valid N-Quads.

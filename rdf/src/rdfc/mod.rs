@@ -17,7 +17,7 @@ mod permute;
 
 pub use hash::HashAlgorithm;
 
-use crate::rdf::Quad;
+use crate::model::Quad;
 use canon::State;
 use thiserror::Error;
 

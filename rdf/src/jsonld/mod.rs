@@ -27,7 +27,7 @@ use serde_json::Value;
 
 pub use error::JsonLdError;
 
-use crate::rdf::Quad;
+use crate::model::Quad;
 use context::{process_context, ActiveContext, ProcessFlags, RemoteContexts, ScopedContext};
 use expand::{ContextSource, Expander, Path};
 
