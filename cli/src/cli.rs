@@ -315,6 +315,20 @@ pub struct VerifyArgs {
     /// valid presentation's challenge is appended to it.
     #[arg(long, value_name = "FILE")]
     pub seen_challenges: Option<PathBuf>,
+    /// Do not check status (revocation, suspension) at all: the report says
+    /// "not checked" and a revoked credential may pass. Without this flag a
+    /// credential that names a status list is never judged without one.
+    #[arg(long, conflicts_with = "online")]
+    pub no_status: bool,
+    /// Fetch the credential's status lists (and did:web DID documents not
+    /// given with --did-doc) over the network before verifying. Each list
+    /// must be signed by the credential's issuer and be in force.
+    #[arg(long)]
+    pub online: bool,
+    /// With --online: fetch from this origin instead of the URLs' own (a
+    /// mirror; it is not trusted, every list is still checked).
+    #[arg(long, value_name = "URL", requires = "online")]
+    pub via: Option<String>,
 }
 
 /// Verifying against a trust bundle.

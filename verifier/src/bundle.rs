@@ -12,7 +12,8 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::catalogue::{Catalogue, CatalogueError};
-use crate::status::{StatusError, StatusList};
+pub use crate::status::StatusSnapshot;
+use crate::status::{verify_list_credential, StatusError};
 use crate::trust::{TrustList, TrustListError, TRUST_LIST_TYPE};
 
 /// `type` of the bundle credential (besides `VerifiableCredential`).
@@ -28,17 +29,6 @@ pub struct TrustAnchor {
     /// Lowest bundle version accepted: the caller records the highest version
     /// it has seen, so an old bundle (with an old trust list) cannot be replayed.
     pub min_version: u64,
-}
-
-/// One status list credential as fetched, with when it was fetched.
-#[derive(Debug, Clone)]
-pub struct StatusSnapshot {
-    /// The decoded list.
-    pub list: StatusList,
-    /// When `bundle refresh` fetched it: the age policy is judged against this.
-    pub fetched_at: OffsetDateTime,
-    /// The list credential's own `validUntil`, if any.
-    pub valid_until: Option<OffsetDateTime>,
 }
 
 /// A context pinned by the bundle.
@@ -301,6 +291,12 @@ impl TrustBundle {
         self.status_lists.iter().find(|s| s.list.url == url)
     }
 
+    /// The resolver over the trusted agencies' keys: what a status list
+    /// fetched outside the bundle must be signed with.
+    pub fn resolver(&self) -> &OfflineResolver {
+        &self.resolver
+    }
+
     /// Whether a context URL is pinned by this bundle.
     pub fn pins(&self, url: &str) -> bool {
         self.contexts.iter().any(|c| c.url == url)
@@ -358,32 +354,20 @@ fn snapshot(
     let credential = item
         .get("credential")
         .ok_or_else(|| err("missing credential".into()))?;
-    let list = StatusList::from_credential(credential).map_err(|e| err(e.to_string()))?;
-    if list.url != url {
-        return Err(err(format!("the credential's id is {}", list.url)));
+    // The list is checked like any credential; whether it is in force is
+    // judged at each verification, against that verification's clock.
+    let issuer = crate::checks::issuer_id(credential.get("issuer").unwrap_or(&Value::Null))
+        .ok_or_else(|| err("the list has no issuer".into()))?;
+    if trust.agency_for_did(issuer).is_none() {
+        return Err(err(format!("issuer {issuer} is not in the trust list")));
     }
-    let agency = trust
-        .agency_for_did(&list.issuer)
-        .ok_or_else(|| err(format!("issuer {} is not in the trust list", list.issuer)))?;
-    let verified = proof::verify(credential, resolver, "assertionMethod", None).map_err(|e| {
-        BundleError::Signature {
-            what: format!("status list {url}"),
-            reason: e.to_string(),
-        }
-    })?;
-    if verified
-        .iter()
-        .any(|p| !agency.dids.contains(&p.controller))
-    {
-        return Err(err(
-            "signed by a key the issuing agency does not control".into()
-        ));
-    }
-    Ok(StatusSnapshot {
-        list,
-        fetched_at,
-        valid_until: date(credential, "validUntil")?,
-    })
+    verify_list_credential(credential, url, None, resolver, None, fetched_at).map_err(|e| match e {
+            crate::status::ListError::Proof(reason) => BundleError::Signature {
+                what: format!("status list {url}"),
+                reason,
+            },
+            other => err(other.to_string()),
+        })
 }
 
 /// What goes into a bundle; [`unsigned_bundle`] turns it into the credential

@@ -4,12 +4,14 @@
 use std::collections::BTreeSet;
 
 use elicence_core::did::{DidError, OfflineResolver};
+use elicence_core::jsonld::JsonLdError;
 use elicence_core::{jose, json, licence, proof};
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
 use crate::bundle::TrustBundle;
+use crate::status::StatusSnapshot;
 use crate::report::{Check, CheckCode, Outcome, Report, SecuredFormat, Text};
 
 /// What the caller decides about how to verify without a trust bundle.
@@ -25,36 +27,86 @@ pub struct Policy {
     pub resolver: OfflineResolver,
     /// What a presentation must answer (challenge, domain); none for credentials.
     pub presentation: Option<PresentationRequest>,
+    /// How a credential's `credentialStatus` is checked: by default it must
+    /// be, on [`StatusOptions::lists`] the caller fetched or holds, or the
+    /// verdict is cannot-decide.
+    pub status: StatusOptions,
 }
 
 impl Policy {
-    /// Full verification at `now`, with no DID documents.
+    /// Full verification at `now`, with no DID documents and no status lists
+    /// (a credential with a status entry is then cannot-decide).
     pub fn at(now: OffsetDateTime) -> Self {
         Policy {
             now,
             proof_only: false,
             resolver: OfflineResolver::new(),
             presentation: None,
+            status: StatusOptions::default(),
         }
+    }
+}
+
+/// Status checking: a credential that names a status list is never judged
+/// without one, unless the caller says so.
+#[derive(Debug, Clone)]
+pub struct StatusOptions {
+    /// `false` only when the user opted out explicitly (`--no-status`): the
+    /// status check is then reported as skipped, never as passed.
+    pub check: bool,
+    /// Status lists the caller fetched (`--online`) or holds (the issuer
+    /// service's own), each accepted by
+    /// [`crate::status::verify_list_credential`]; with a bundle, these are
+    /// preferred over the bundle's snapshots of the same URL.
+    pub lists: Vec<StatusSnapshot>,
+    /// A list whose `validFrom` is older than this cannot show a recent
+    /// revocation: the status is unknown.
+    pub max_age: Duration,
+}
+
+impl Default for StatusOptions {
+    /// Checked, no lists of the caller's own, lists up to 7 days old.
+    fn default() -> Self {
+        StatusOptions {
+            check: true,
+            lists: Vec::new(),
+            max_age: Duration::days(7),
+        }
+    }
+}
+
+impl StatusOptions {
+    /// The caller's list for `url`, if any.
+    pub(crate) fn list(&self, url: &str) -> Option<&StatusSnapshot> {
+        self.lists.iter().find(|s| s.list.url == url)
     }
 }
 
 /// What the caller decides about verifying with a trust bundle.
 #[derive(Debug, Clone)]
 pub struct TrustPolicy {
-    /// Status-list snapshots older than this (at `now`) cannot show a recent
-    /// revocation, so the status is "unknown" and the verdict cannot-decide.
+    /// Status lists whose `validFrom` is older than this (at `now`) cannot
+    /// show a recent revocation, so the status is "unknown" and the verdict
+    /// cannot-decide.
     pub max_status_age: Duration,
     /// What a presentation must answer (challenge, domain); none for credentials.
     pub presentation: Option<PresentationRequest>,
+    /// `false` only when the user opted out explicitly (`--no-status`).
+    pub check_status: bool,
+    /// Status lists fetched by the caller (`--online`), each accepted by
+    /// [`crate::status::verify_list_credential`] with the bundle's resolver;
+    /// preferred over the bundle's snapshots of the same URL.
+    pub status_lists: Vec<StatusSnapshot>,
 }
 
 impl Default for TrustPolicy {
-    /// Snapshots up to 7 days old; no presentation expected.
+    /// Lists up to 7 days old, status checked; no presentation expected.
     fn default() -> Self {
         TrustPolicy {
             max_status_age: Duration::days(7),
             presentation: None,
+            check_status: true,
+            status_lists: Vec::new(),
         }
     }
 }
@@ -82,6 +134,7 @@ pub fn verify(input: &[u8], policy: &Policy) -> Report {
         resolver: &policy.resolver,
         mode: Mode::Basic {
             proof_only: policy.proof_only,
+            status: &policy.status,
         },
         presentation: policy.presentation.as_ref(),
     };
@@ -112,6 +165,7 @@ pub fn verify_with_bundle(
 pub(crate) enum Mode<'a> {
     Basic {
         proof_only: bool,
+        status: &'a StatusOptions,
     },
     Bundle {
         bundle: &'a TrustBundle,
@@ -165,23 +219,28 @@ impl Ctx<'_> {
 
     /// Verifies one decoded credential; `run` may already hold the trust-bundle check.
     pub(crate) fn verify_credential(&self, mut run: Run, secured: Secured) -> Report {
-        let credential = match secured {
+        let (credential, spelled_as_signed) = match secured {
             Secured::Json(doc) => {
-                run.contexts(&doc, self.mode);
+                let ok = run.contexts(&doc, self.mode);
                 run.data_integrity(&doc, self.resolver, self.now);
-                doc
+                (doc, ok)
             }
             Secured::Jwt(jwt) => match run.jwt(&jwt, self.resolver) {
                 Some(doc) => {
-                    run.contexts(&doc, self.mode);
-                    doc
+                    let ok = run.contexts(&doc, self.mode);
+                    (doc, ok)
                 }
                 None => return run.finish(None, self.credential_order()),
             },
         };
-        let signed = !run.signers.is_empty();
+        // Only signed content is worth judging, and only when its JSON says
+        // exactly what was signed: otherwise every later check would judge
+        // a view the signer never vouched for, so they are left "not run".
+        let signed = !run.signers.is_empty() && spelled_as_signed;
         match self.mode {
-            Mode::Basic { proof_only: true } => {
+            Mode::Basic {
+                proof_only: true, ..
+            } => {
                 let skipped = |code| Check {
                     code,
                     outcome: Outcome::Skipped,
@@ -193,17 +252,28 @@ impl Ctx<'_> {
                 for code in [
                     CheckCode::IssuerKey,
                     CheckCode::Validity,
+                    CheckCode::Status,
                     CheckCode::LicenceData,
                 ] {
                     run.checks.push(skipped(code));
                 }
             }
-            Mode::Basic { proof_only: false } => {
-                // Only signed content is worth judging: an altered credential's dates
-                // or licence fields mean nothing, so those checks are left "not run".
+            Mode::Basic {
+                proof_only: false,
+                status,
+            } => {
                 if signed {
                     run.issuer_key();
                     run.validity(&credential, self.now);
+                    if status.check {
+                        let refresh = Text::new(
+                            "Fetch it (--online) or verify with a trust bundle; --no-status skips the check explicitly.",
+                            "ดึงรายการสถานะ (--online) หรือตรวจด้วยชุดข้อมูลความเชื่อถือ หรือใช้ --no-status เพื่อข้ามการตรวจโดยชัดแจ้ง",
+                        );
+                        run.status(&|url| status.list(url), status.max_age, &credential, self.now, &refresh);
+                    } else {
+                        run.status_skipped(&credential);
+                    }
                     run.licence_data(&credential);
                 }
             }
@@ -216,7 +286,22 @@ impl Ctx<'_> {
                     if let Some(agency) = agency {
                         run.key_window(bundle, agency, &credential, self.now);
                         run.issuer_authorised(bundle, agency, &credential);
-                        run.status(bundle, policy, &credential, self.now);
+                        if policy.check_status {
+                            let lookup = |url: &str| {
+                                policy
+                                    .status_lists
+                                    .iter()
+                                    .find(|s| s.list.url == url)
+                                    .or_else(|| bundle.status_list(url))
+                            };
+                            let refresh = Text::new(
+                                "Refresh the bundle, or fetch the list (--online).",
+                                "โปรดปรับปรุงชุดข้อมูล หรือดึงรายการสถานะ (--online)",
+                            );
+                            run.status(&lookup, policy.max_status_age, &credential, self.now, &refresh);
+                        } else {
+                            run.status_skipped(&credential);
+                        }
                     }
                     run.validity(&credential, self.now);
                     run.licence_data(&credential);
@@ -385,17 +470,21 @@ impl Run {
         }
     }
 
-    pub(crate) fn contexts(&mut self, doc: &Value, mode: Mode<'_>) {
+    /// Contexts pinned, and the JSON spelled exactly as its contexts define
+    /// what it means (so the checks that read it by term names judge what
+    /// was signed). Returns whether both hold.
+    pub(crate) fn contexts(&mut self, doc: &Value, mode: Mode<'_>) -> bool {
         if let Err(e) = licence::check_contexts(doc) {
-            return self.push(
+            self.push(
                 CheckCode::Contexts,
                 Outcome::Fail,
                 Text::new(format!("{e}"), format!("บริบท JSON-LD ไม่ได้รับอนุญาต: {e}")),
             );
+            return false;
         }
         if let Mode::Bundle { bundle, .. } = mode {
             if let Some(url) = context_urls(doc).into_iter().find(|u| !bundle.pins(u)) {
-                return self.push(
+                self.push(
                     CheckCode::Contexts,
                     Outcome::Fail,
                     Text::new(
@@ -403,16 +492,38 @@ impl Run {
                         format!("บริบท {url} ไม่อยู่ในรายการที่ชุดข้อมูลความเชื่อถือตรึงไว้"),
                     ),
                 );
+                return false;
             }
+        }
+        if let Err(e) = proof::check_spelling(doc) {
+            self.push(CheckCode::Contexts, Outcome::Fail, respelled(&e));
+            return false;
         }
         self.push(
             CheckCode::Contexts,
             Outcome::Pass,
             Text::new(
-                "Every context is pinned and shipped with elicence; nothing was fetched.",
-                "บริบททั้งหมดฝังมากับโปรแกรมและตรึงค่าแฮชไว้ ไม่มีการดึงข้อมูลจากเครือข่าย",
+                "Every context is pinned and shipped with elicence (nothing was fetched), and the JSON is written exactly as its contexts define what was signed.",
+                "บริบททั้งหมดฝังมากับโปรแกรมและตรึงค่าแฮชไว้ ไม่มีการดึงข้อมูลจากเครือข่าย และข้อมูล JSON เขียนตรงตามความหมายที่ลงนามไว้",
             ),
         );
+        true
+    }
+
+    /// The status check when the user switched it off explicitly.
+    pub(crate) fn status_skipped(&mut self, credential: &Value) {
+        let reason = if credential.get("credentialStatus").is_some() {
+            Text::new(
+                "NOT CHECKED: the credential names a status list, but status checking was switched off (--no-status); it may have been revoked or suspended.",
+                "ไม่ได้ตรวจ: ใบรับรองมีรายการสถานะ แต่ผู้ใช้ปิดการตรวจสถานะ (--no-status) ใบรับรองอาจถูกเพิกถอนหรือพักใช้แล้ว",
+            )
+        } else {
+            Text::new(
+                "Skipped (--no-status); the credential has no status entry anyway.",
+                "ข้าม (--no-status) และใบรับรองไม่มีข้อมูลสถานะ",
+            )
+        };
+        self.push(CheckCode::Status, Outcome::Skipped, reason);
     }
 
     pub(crate) fn data_integrity(
@@ -459,6 +570,9 @@ impl Run {
                         ),
                     ),
                 );
+            }
+            Err(proof::ProofError::JsonLd(e @ JsonLdError::Respelled { .. })) => {
+                self.push(CheckCode::Proof, Outcome::Fail, respelled(&e))
             }
             Err(e) => self.proof_failed(e.to_string(), is_unresolved_proof(&e)),
         }
@@ -668,6 +782,15 @@ impl Run {
             ),
         }
     }
+}
+
+/// The reason given when a document's JSON is not the canonical spelling of
+/// what it means.
+fn respelled(e: &dyn std::fmt::Display) -> Text {
+    Text::new(
+        format!("The JSON does not say exactly what was signed: {e}. The same signed data written another way could hide a status entry or a date from these checks, so it is refused."),
+        format!("ข้อมูล JSON ไม่ตรงกับสิ่งที่ลงนามไว้: {e} ข้อมูลที่ลงนามเดียวกันแต่เขียนต่างรูปแบบอาจซ่อนข้อมูลสถานะหรือวันที่จากการตรวจได้ จึงปฏิเสธ"),
+    )
 }
 
 /// Every context URL of a document: top level and in its proofs.

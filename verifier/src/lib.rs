@@ -20,5 +20,7 @@ pub mod trust;
 mod trusted;
 
 pub use bundle::{BundleError, TrustAnchor, TrustBundle};
-pub use checks::{verify, verify_with_bundle, Policy, PresentationRequest, TrustPolicy};
+pub use checks::{
+    verify, verify_with_bundle, Policy, PresentationRequest, StatusOptions, TrustPolicy,
+};
 pub use report::{Check, CheckCode, Outcome, Report, SecuredFormat, Text, Verdict};

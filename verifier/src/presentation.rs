@@ -243,19 +243,26 @@ pub(crate) fn verify_presentation(ctx: &Ctx<'_>, vp: Value) -> Report {
     if let Some(o) = outer.as_object_mut() {
         o.remove("verifiableCredential");
     }
-    match check_contexts(&outer) {
+    let contexts = check_contexts(&outer)
+        .map_err(|e| e.to_string())
+        .and_then(|()| proof::check_spelling(&vp).map_err(|e| e.to_string()));
+    let spelled_as_signed = contexts.is_ok();
+    match contexts {
         Ok(()) => run.push(
             CheckCode::Contexts,
             Outcome::Pass,
             Text::new(
-                "The presentation's contexts are pinned and shipped with elicence.",
-                "บริบทของการแสดงใบรับรองฝังมากับโปรแกรมและตรึงค่าแฮชไว้",
+                "The presentation's contexts are pinned and shipped with elicence, and its JSON is written exactly as they define what was signed.",
+                "บริบทของการแสดงใบรับรองฝังมากับโปรแกรมและตรึงค่าแฮชไว้ และข้อมูล JSON เขียนตรงตามความหมายที่ลงนามไว้",
             ),
         ),
         Err(e) => run.push(
             CheckCode::Contexts,
             Outcome::Fail,
-            Text::new(format!("{e}"), format!("บริบท JSON-LD ไม่ได้รับอนุญาต: {e}")),
+            Text::new(
+                format!("{e}: the presentation's JSON may not say what was signed, so it is refused."),
+                format!("{e}: ข้อมูล JSON ของการแสดงใบรับรองอาจไม่ตรงกับสิ่งที่ลงนาม จึงปฏิเสธ"),
+            ),
         ),
     }
 
@@ -303,7 +310,7 @@ pub(crate) fn verify_presentation(ctx: &Ctx<'_>, vp: Value) -> Report {
     };
 
     let mut consumed = None;
-    if proof_ok {
+    if proof_ok && spelled_as_signed {
         consumed = challenge_and_domain(&mut run, ctx, &vp);
         holder_binding(&mut run, &vp, &holder);
     }

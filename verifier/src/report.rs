@@ -60,7 +60,8 @@ pub enum CheckCode {
     KeyWindow,
     /// The agency may issue this licence type (bundle mode).
     IssuerAuthorised,
-    /// Not revoked or suspended per a fresh enough status-list snapshot (bundle mode).
+    /// Not revoked or suspended per a status list in force and recent enough
+    /// (the bundle's snapshot or a list the caller supplied).
     Status,
     /// The licence type is in the catalogue and the subject has the fields it requires (bundle mode).
     SubjectSchema,
@@ -78,12 +79,13 @@ pub enum CheckCode {
 
 impl CheckCode {
     /// The checks of a credential verified without a trust bundle, in report order.
-    pub const WITHOUT_BUNDLE: [CheckCode; 6] = [
+    pub const WITHOUT_BUNDLE: [CheckCode; 7] = [
         CheckCode::Format,
         CheckCode::Contexts,
         CheckCode::Proof,
         CheckCode::IssuerKey,
         CheckCode::Validity,
+        CheckCode::Status,
         CheckCode::LicenceData,
     ];
 

@@ -7,8 +7,13 @@
 //! The bitstring codec is `elicence_core::status`; this module reads the
 //! entry and list credential members the verifier needs.
 
+use elicence_core::did::OfflineResolver;
+use elicence_core::licence::check_contexts;
+use elicence_core::proof;
 use elicence_core::status::Bitstring;
 use serde_json::Value;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 /// The entry type a licence's `credentialStatus` uses.
 pub const ENTRY_TYPE: &str = "BitstringStatusListEntry";
@@ -205,6 +210,153 @@ impl StatusList {
         let i = usize::try_from(index).map_err(|_| out())?;
         let byte = self.bits.get(i / 8).ok_or_else(out)?;
         Ok(byte & (0x80 >> (i % 8)) != 0)
+    }
+}
+
+/// A status list a verifier may rely on: a [`StatusList`] whose credential
+/// passed [`verify_list_credential`], with the window its issuer vouches for.
+#[derive(Debug, Clone)]
+pub struct StatusSnapshot {
+    /// The decoded list.
+    pub list: StatusList,
+    /// When it was fetched (informational: freshness is judged by the
+    /// list's own `validFrom`, which its issuer signed, never by this).
+    pub fetched_at: OffsetDateTime,
+    /// The list credential's `validFrom`: the instant its content is as of.
+    /// A list without one cannot show how recent it is.
+    pub valid_from: Option<OffsetDateTime>,
+    /// The list credential's `validUntil`: after it the list is never used.
+    pub valid_until: Option<OffsetDateTime>,
+}
+
+/// Why a status list credential may not be used. Each of these means: the
+/// status of a credential pointing at this list is unknown.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ListError {
+    /// Not a Bitstring Status List credential of our profile.
+    #[error(transparent)]
+    Shape(#[from] StatusError),
+    /// A context is not pinned, or the JSON is not the canonical spelling of
+    /// what was signed.
+    #[error("contexts: {0}")]
+    Contexts(String),
+    /// The proof does not verify (or cannot be checked offline).
+    #[error("its signature does not verify: {0}")]
+    Proof(String),
+    /// Signed with a key its issuer does not control.
+    #[error("it is signed with a key of {signer}, not of its issuer {issuer}")]
+    SignedByOther {
+        /// Who signed.
+        signer: String,
+        /// Who the list says issued it.
+        issuer: String,
+    },
+    /// Its `id` is not the URL the credential's entry names.
+    #[error("its id is {found}, not {expected}, the list the status entry names")]
+    WrongUrl {
+        /// The URL the entry names.
+        expected: String,
+        /// The list's `id`.
+        found: String,
+    },
+    /// Issued by someone other than the credential's issuer.
+    #[error("it was issued by {found}, not by {expected}, the credential's issuer")]
+    WrongIssuer {
+        /// The credential's issuer.
+        expected: String,
+        /// The list's issuer.
+        found: String,
+    },
+    /// `validFrom` or `validUntil` is not an RFC 3339 date-time.
+    #[error("{field} {value:?} is not an RFC 3339 date-time")]
+    BadDate {
+        /// The member.
+        field: &'static str,
+        /// As written.
+        value: String,
+    },
+    /// `now` is before its `validFrom`.
+    #[error("it is not valid before {0}")]
+    NotYetValid(String),
+    /// `now` is after its `validUntil`: a replayed old list.
+    #[error("it expired on {0}")]
+    Expired(String),
+}
+
+/// Checks a status list credential as strictly as a licence: contexts
+/// pinned and the JSON spelled as signed, a proof by a key of its own
+/// issuer (resolved offline by `resolver`), its `id` the `url` the entry
+/// names, its issuer `expected_issuer` when given (the credential's), and,
+/// when `now` is given, `now` inside its `validFrom`/`validUntil` window.
+/// Only a list that passes is used to answer "revoked?". `fetched_at` is
+/// recorded for display.
+pub fn verify_list_credential(
+    credential: &Value,
+    url: &str,
+    expected_issuer: Option<&str>,
+    resolver: &OfflineResolver,
+    now: Option<OffsetDateTime>,
+    fetched_at: OffsetDateTime,
+) -> Result<StatusSnapshot, ListError> {
+    check_contexts(credential).map_err(|e| ListError::Contexts(e.to_string()))?;
+    proof::check_spelling(credential).map_err(|e| ListError::Contexts(e.to_string()))?;
+    let list = StatusList::from_credential(credential)?;
+    if list.url != url {
+        return Err(ListError::WrongUrl {
+            expected: url.to_owned(),
+            found: list.url,
+        });
+    }
+    if let Some(expected) = expected_issuer.filter(|e| *e != list.issuer) {
+        return Err(ListError::WrongIssuer {
+            expected: expected.to_owned(),
+            found: list.issuer,
+        });
+    }
+    let stamp = now.and_then(|n| n.format(&Rfc3339).ok());
+    let verified = proof::verify(credential, resolver, "assertionMethod", stamp.as_deref())
+        .map_err(|e| ListError::Proof(e.to_string()))?;
+    if let Some(p) = verified.iter().find(|p| p.controller != list.issuer) {
+        return Err(ListError::SignedByOther {
+            signer: p.controller.clone(),
+            issuer: list.issuer,
+        });
+    }
+    let valid_from = list_date(credential, "validFrom")?;
+    let valid_until = list_date(credential, "validUntil")?;
+    if let Some(now) = now {
+        if let Some(from) = valid_from.filter(|f| now < *f) {
+            return Err(ListError::NotYetValid(
+                from.format(&Rfc3339).unwrap_or_default(),
+            ));
+        }
+        if let Some(until) = valid_until.filter(|u| now > *u) {
+            return Err(ListError::Expired(
+                until.format(&Rfc3339).unwrap_or_default(),
+            ));
+        }
+    }
+    Ok(StatusSnapshot {
+        list,
+        fetched_at,
+        valid_from,
+        valid_until,
+    })
+}
+
+fn list_date(credential: &Value, field: &'static str) -> Result<Option<OffsetDateTime>, ListError> {
+    match credential.get(field) {
+        None => Ok(None),
+        Some(Value::String(s)) => OffsetDateTime::parse(s, &Rfc3339)
+            .map(Some)
+            .map_err(|_| ListError::BadDate {
+                field,
+                value: s.clone(),
+            }),
+        Some(other) => Err(ListError::BadDate {
+            field,
+            value: other.to_string(),
+        }),
     }
 }
 

@@ -9,9 +9,9 @@ use time::{Duration, OffsetDateTime};
 
 use crate::bundle::TrustBundle;
 use crate::catalogue::has_field;
-use crate::checks::{has_type, Run, TrustPolicy};
+use crate::checks::{has_type, Run};
 use crate::report::{CheckCode, Outcome, Text};
-use crate::status::StatusEntry;
+use crate::status::{StatusEntry, StatusSnapshot};
 use crate::trust::Agency;
 
 /// Signatures dated further in the future than this are not believed.
@@ -282,20 +282,25 @@ impl Run {
         }
     }
 
-    pub(crate) fn status(
+    /// The status check, on whatever lists the caller supplied (`lookup`
+    /// by URL: fetched lists first, then the bundle's snapshots). A
+    /// credential with a `credentialStatus` whose lists are missing, stale,
+    /// expired or not yet valid is "cannot decide": its status is unknown.
+    pub(crate) fn status<'l>(
         &mut self,
-        bundle: &TrustBundle,
-        policy: &TrustPolicy,
+        lookup: &dyn Fn(&str) -> Option<&'l StatusSnapshot>,
+        max_status_age: Duration,
         credential: &Value,
         now: OffsetDateTime,
+        refresh: &Text,
     ) {
         let Some(status) = credential.get("credentialStatus") else {
             return self.push(
                 CheckCode::Status,
                 Outcome::Warning,
                 Text::new(
-                    "The licence carries no status entry: the issuer cannot revoke or suspend it online, so only its dates limit it.",
-                    "ใบอนุญาตไม่มีข้อมูลสถานะ ผู้ออกจึงเพิกถอนหรือพักใช้ทางออนไลน์ไม่ได้ มีเพียงวันหมดอายุเป็นข้อจำกัด",
+                    "The credential carries no status entry: the issuer cannot revoke or suspend it online, so only its dates limit it.",
+                    "ใบรับรองไม่มีข้อมูลสถานะ ผู้ออกจึงเพิกถอนหรือพักใช้ทางออนไลน์ไม่ได้ มีเพียงวันหมดอายุเป็นข้อจำกัด",
                 ),
             );
         };
@@ -317,10 +322,10 @@ impl Run {
         let mut clear = Vec::new();
         for entry in &entries {
             let url = &entry.list_url;
-            let Some(snap) = bundle.status_list(url) else {
+            let Some(snap) = lookup(url) else {
                 unknown.get_or_insert(Text::new(
-                    format!("Status unknown: the bundle has no snapshot of the status list {url}. Refresh the bundle."),
-                    format!("ไม่ทราบสถานะ: ชุดข้อมูลไม่มีสำเนารายการสถานะ {url} โปรดปรับปรุงชุดข้อมูล"),
+                    format!("Status unknown: there is no copy of the status list {url}. {}", refresh.en),
+                    format!("ไม่ทราบสถานะ: ไม่มีสำเนารายการสถานะ {url} {}", refresh.th),
                 ));
                 continue;
             };
@@ -331,11 +336,11 @@ impl Run {
                 return fail(
                     self,
                     format!(
-                        "The status list {url} belongs to {}, not to the licence's issuer.",
+                        "The status list {url} belongs to {}, not to the credential's issuer.",
                         snap.list.issuer
                     ),
                     format!(
-                        "รายการสถานะ {url} เป็นของ {} ไม่ใช่ของผู้ออกใบอนุญาต",
+                        "รายการสถานะ {url} เป็นของ {} ไม่ใช่ของผู้ออกใบรับรอง",
                         snap.list.issuer
                     ),
                 );
@@ -363,55 +368,72 @@ impl Run {
                     )
                 }
             };
-            let fetched = stamp(snap.fetched_at);
+            // A set bit is believed whatever the list's age: an old list
+            // that already says "revoked" can only be right.
+            let as_of = snap.valid_from.map(stamp).unwrap_or_else(|| stamp(snap.fetched_at));
             match (entry.purpose.as_str(), bit) {
                 ("revocation", true) => {
                     return fail(
                         self,
-                        format!("REVOKED: the issuer revoked this licence (status list fetched {fetched})."),
-                        format!("ถูกเพิกถอน: ผู้ออกได้เพิกถอนใบอนุญาตนี้แล้ว (ข้อมูลสถานะ ณ {fetched})"),
+                        format!("REVOKED: the issuer revoked this credential (status list as of {as_of})."),
+                        format!("ถูกเพิกถอน: ผู้ออกได้เพิกถอนใบรับรองนี้แล้ว (ข้อมูลสถานะ ณ {as_of})"),
                     )
                 }
                 ("suspension", true) => {
                     return fail(
                         self,
-                        format!("SUSPENDED: the issuer has suspended this licence (status list fetched {fetched})."),
-                        format!("ถูกพักใช้: ผู้ออกได้พักใช้ใบอนุญาตนี้ (ข้อมูลสถานะ ณ {fetched})"),
+                        format!("SUSPENDED: the issuer has suspended this credential (status list as of {as_of})."),
+                        format!("ถูกพักใช้: ผู้ออกได้พักใช้ใบรับรองนี้ (ข้อมูลสถานะ ณ {as_of})"),
                     )
                 }
                 _ => {}
             }
-            let snapshot_age = now - snap.fetched_at;
-            if snapshot_age > policy.max_status_age {
-                let (en, th) = age(snapshot_age);
-                let (max_en, max_th) = age(policy.max_status_age);
+            // A clear bit is only as good as the list is recent and in force.
+            let Some(valid_from) = snap.valid_from else {
                 unknown.get_or_insert(Text::new(
-                    format!("Status unknown: the status list snapshot is {en} old (fetched {fetched}), more than the {max_en} allowed; a recent revocation would not show. Refresh the bundle."),
-                    format!("ไม่ทราบสถานะ: ข้อมูลสถานะมีอายุ {th} (ณ {fetched}) เกินกว่าที่กำหนด {max_th} การเพิกถอนล่าสุดอาจไม่ปรากฏ โปรดปรับปรุงชุดข้อมูล"),
+                    format!("Status unknown: the status list {url} does not say when it was made (no validFrom), so it cannot show a recent revocation."),
+                    format!("ไม่ทราบสถานะ: รายการสถานะ {url} ไม่ระบุเวลาที่ออก (ไม่มี validFrom) จึงไม่อาจแสดงการเพิกถอนล่าสุด"),
+                ));
+                continue;
+            };
+            if now < valid_from {
+                unknown.get_or_insert(Text::new(
+                    format!("Status unknown: the status list {url} is not valid before {as_of}."),
+                    format!("ไม่ทราบสถานะ: รายการสถานะ {url} ยังไม่มีผลก่อน {as_of}"),
                 ));
                 continue;
             }
             if let Some(until) = snap.valid_until.filter(|u| now > *u) {
                 unknown.get_or_insert(Text::new(
                     format!(
-                        "Status unknown: the status list {url} expired on {}. Refresh the bundle.",
-                        stamp(until)
+                        "Status unknown: the status list {url} expired on {}; an expired list is never used. {}",
+                        stamp(until), refresh.en
                     ),
                     format!(
-                        "ไม่ทราบสถานะ: รายการสถานะ {url} หมดอายุเมื่อ {} โปรดปรับปรุงชุดข้อมูล",
-                        stamp(until)
+                        "ไม่ทราบสถานะ: รายการสถานะ {url} หมดอายุเมื่อ {} รายการที่หมดอายุจะไม่ถูกใช้ {}",
+                        stamp(until), refresh.th
                     ),
                 ));
                 continue;
             }
-            clear.push((entry.purpose.clone(), fetched, age(snapshot_age)));
+            let list_age = now - valid_from;
+            if list_age > max_status_age {
+                let (en, th) = age(list_age);
+                let (max_en, max_th) = age(max_status_age);
+                unknown.get_or_insert(Text::new(
+                    format!("Status unknown: the status list is {en} old (as of {as_of}), more than the {max_en} allowed; a recent revocation would not show. {}", refresh.en),
+                    format!("ไม่ทราบสถานะ: ข้อมูลสถานะมีอายุ {th} (ณ {as_of}) เกินกว่าที่กำหนด {max_th} การเพิกถอนล่าสุดอาจไม่ปรากฏ {}", refresh.th),
+                ));
+                continue;
+            }
+            clear.push((entry.purpose.clone(), as_of, age(list_age)));
         }
         if let Some(reason) = unknown {
             return self.push(CheckCode::Status, Outcome::NotRun, reason);
         }
         let en: Vec<String> = clear
             .iter()
-            .map(|(p, f, (a, _))| format!("{p}: clear (list fetched {f}, {a} ago)"))
+            .map(|(p, f, (a, _))| format!("{p}: clear (list as of {f}, {a} ago)"))
             .collect();
         let th: Vec<String> = clear
             .iter()

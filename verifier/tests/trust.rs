@@ -232,16 +232,18 @@ fn the_issuer_name_comes_from_the_trust_list_not_the_credential() {
 
 #[test]
 fn a_stale_status_snapshot_means_cannot_decide_never_valid() {
-    // snapshot fetched 2026-05-31T00:00Z; default max age 7 days
+    // The list is as of its own validFrom, 2026-05-30T00:00Z (fetched a day
+    // later: the fetch time says nothing of how recent the content is);
+    // default max age 7 days.
     let fresh = verify_at(
         &read("licences/valid.json"),
-        "2026-06-06T23:00:00Z",
+        "2026-06-05T23:00:00Z",
         &TrustPolicy::default(),
     );
     assert_eq!(fresh.verdict, Verdict::Valid, "{fresh:#?}");
     let stale = verify_at(
         &read("licences/valid.json"),
-        "2026-06-07T01:00:00Z",
+        "2026-06-06T01:00:00Z",
         &TrustPolicy::default(),
     );
     assert_eq!(stale.verdict, Verdict::CannotDecide, "{stale:#?}");

@@ -4,7 +4,6 @@
 
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Duration as StdDuration;
 
 use elicence_core::did;
 use elicence_core::json::{self, Limits};
@@ -21,15 +20,16 @@ use crate::cli::{BundleBuildArgs, BundleRefreshArgs, BundleVerifyArgs};
 use crate::error::CliError;
 use crate::io;
 
-/// Largest status list response accepted from an issuer.
-const MAX_FETCH_BYTES: u64 = 8 << 20;
-
 pub(crate) fn now_stamp() -> String {
     let now = OffsetDateTime::now_utc();
     now.replace_nanosecond(0)
         .unwrap_or(now)
         .format(&Rfc3339)
         .unwrap_or_default()
+}
+
+fn stamp(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_default()
 }
 
 pub(crate) fn parse_time(flag: &str, s: &str) -> Result<OffsetDateTime, CliError> {
@@ -61,7 +61,9 @@ fn to_bytes(doc: &Value) -> Vec<u8> {
     text.into_bytes()
 }
 
-/// Signs and re-opens a bundle, so nothing unusable is ever written.
+/// Signs and re-opens a bundle, so nothing unusable is ever written: every
+/// status list must be in force at `at` (the bundle's signing time), and a
+/// list that will expire before the bundle does is reported.
 fn seal(parts: &BundleParts, key: &SigningKey, created: &str) -> Result<Vec<u8>, CliError> {
     let signed = sign_root(&unsigned_bundle(parts), key, created)?;
     let bytes = to_bytes(&signed);
@@ -69,9 +71,59 @@ fn seal(parts: &BundleParts, key: &SigningKey, created: &str) -> Result<Vec<u8>,
         root_did: parts.root_did.clone(),
         min_version: parts.version,
     };
-    TrustBundle::open(&bytes, &anchor)
+    let bundle = TrustBundle::open(&bytes, &anchor)
         .map_err(|e| CliError::Usage(format!("the bundle would not open: {e}")))?;
+    check_status_lists(&bundle, parse_time("--created", created)?)?;
     Ok(bytes)
+}
+
+/// A bundle carries only status lists a verifier may use: each says when it
+/// was made (`validFrom`, not in the future) and is not expired. Lists that
+/// expire before the bundle, or are already older than the verifier's
+/// default freshness limit, are reported: offline checks of licences on them
+/// become "cannot decide" until the bundle is refreshed.
+fn check_status_lists(bundle: &TrustBundle, at: OffsetDateTime) -> Result<(), CliError> {
+    for snap in &bundle.status_lists {
+        let url = &snap.list.url;
+        let Some(from) = snap.valid_from else {
+            return Err(CliError::Usage(format!(
+                "status list {url}: it has no validFrom, so no verifier can tell how recent it is; refusing to bundle it"
+            )));
+        };
+        if from > at {
+            return Err(CliError::Usage(format!(
+                "status list {url}: it is not valid before {}; refusing to bundle it",
+                stamp(from)
+            )));
+        }
+        if let Some(until) = snap.valid_until {
+            if until < at {
+                return Err(CliError::Usage(format!(
+                    "status list {url}: it expired on {}; an expired list could hide a revocation, refusing to bundle it (fetch a fresh one)",
+                    stamp(until)
+                )));
+            }
+            if bundle.valid_until.is_none_or(|b| until < b) {
+                eprintln!(
+                    "warning: status list {url} expires on {}, before the bundle does{}: after that, licences on it are \"cannot decide\" offline until the bundle is refreshed",
+                    stamp(until),
+                    bundle
+                        .valid_until
+                        .map(|b| format!(" ({})", stamp(b)))
+                        .unwrap_or_default()
+                );
+            }
+        }
+        let age = at - from;
+        if age > time::Duration::days(7) {
+            eprintln!(
+                "warning: status list {url} is already {} days old (as of {}): verifiers with the default --max-status-age (7 days) will call its licences \"cannot decide\"",
+                age.whole_days(),
+                stamp(from)
+            );
+        }
+    }
+    Ok(())
 }
 
 pub fn build(a: &BundleBuildArgs) -> Result<ExitCode, CliError> {
@@ -167,14 +219,16 @@ pub fn verify(a: &BundleVerifyArgs) -> Result<ExitCode, CliError> {
             return Ok(ExitCode::from(1));
         }
     };
-    let stamp = |t: OffsetDateTime| t.format(&Rfc3339).unwrap_or_default();
     let in_force = now >= bundle.valid_from && bundle.valid_until.is_none_or(|u| now <= u);
     let lists: Vec<Value> = bundle
         .status_lists
         .iter()
         .map(|s| {
             json!({"url": s.list.url, "issuer": s.list.issuer, "purpose": s.list.purpose,
-                   "fetchedAt": stamp(s.fetched_at), "ageHours": (now - s.fetched_at).whole_hours()})
+                   "fetchedAt": stamp(s.fetched_at),
+                   "validFrom": s.valid_from.map(stamp), "validUntil": s.valid_until.map(stamp),
+                   "ageHours": s.valid_from.map(|f| (now - f).whole_hours()),
+                   "expired": s.valid_until.is_some_and(|u| now > u)})
         })
         .collect();
     let agencies: Vec<Value> = bundle
@@ -221,12 +275,22 @@ pub fn verify(a: &BundleVerifyArgs) -> Result<ExitCode, CliError> {
             ));
         }
         for s in &bundle.status_lists {
+            let window = match (s.valid_from, s.valid_until) {
+                (Some(f), Some(u)) => format!(
+                    "as of {} ({} hours ago), valid until {}{}",
+                    stamp(f),
+                    (now - f).whole_hours(),
+                    stamp(u),
+                    if now > u { ": EXPIRED, not used" } else { "" }
+                ),
+                (Some(f), None) => format!("as of {} ({} hours ago)", stamp(f), (now - f).whole_hours()),
+                (None, _) => "with no validFrom: not used".to_owned(),
+            };
             out.push_str(&format!(
-                "  status list {} ({}), fetched {} ({} hours ago)\n",
+                "  status list {} ({}), {window}; fetched {}\n",
                 s.list.url,
                 s.list.purpose,
                 stamp(s.fetched_at),
-                (now - s.fetched_at).whole_hours()
             ));
         }
         out.into_bytes()
@@ -237,52 +301,6 @@ pub fn verify(a: &BundleVerifyArgs) -> Result<ExitCode, CliError> {
     } else {
         ExitCode::from(1)
     })
-}
-
-/// Only HTTPS, except plain HTTP to this machine (for tests and local mirrors).
-fn fetchable(url: &str) -> bool {
-    url.starts_with("https://")
-        || url.starts_with("http://127.0.0.1:")
-        || url.starts_with("http://localhost:")
-}
-
-fn fetch(url: &str) -> Result<Value, CliError> {
-    if !fetchable(url) {
-        return Err(CliError::Usage(format!(
-            "status list {url}: only https:// URLs are fetched"
-        )));
-    }
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(StdDuration::from_secs(30)))
-        .max_redirects(0)
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let mut response = agent
-        .get(url)
-        .header("Accept", "application/vc+ld+json, application/json")
-        .call()
-        .map_err(|e| CliError::Usage(format!("status list {url}: {e}")))?;
-    if response.status() != 200 {
-        return Err(CliError::Usage(format!(
-            "status list {url}: HTTP {}",
-            response.status()
-        )));
-    }
-    let body = response
-        .body_mut()
-        .with_config()
-        .limit(MAX_FETCH_BYTES)
-        .read_to_vec()
-        .map_err(|e| CliError::Usage(format!("status list {url}: {e}")))?;
-    json::parse_strict_with_limits(
-        &body,
-        Limits {
-            max_bytes: MAX_FETCH_BYTES as usize,
-            ..Limits::default()
-        },
-    )
-    .map_err(|e| CliError::Usage(format!("status list {url}: {e}")))
 }
 
 pub fn refresh(a: &BundleRefreshArgs) -> Result<ExitCode, CliError> {
@@ -302,7 +320,7 @@ pub fn refresh(a: &BundleRefreshArgs) -> Result<ExitCode, CliError> {
     let mut status_lists = Vec::new();
     for snap in &old.status_lists {
         let url = snap.list.url.clone();
-        let cred = fetch(&url)?;
+        let cred = super::online::fetch_json(&url, "status list")?;
         eprintln!("fetched {url}");
         status_lists.push((url, fetched_at.clone(), cred));
     }

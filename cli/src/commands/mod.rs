@@ -4,6 +4,7 @@ pub mod agency;
 mod bundle;
 mod issue;
 mod key;
+mod online;
 mod present;
 mod qr;
 pub mod remote;

@@ -1,23 +1,28 @@
 //! `elicence status check`: fetches a credential's status lists (and the
-//! list issuer's DID document), verifies their proofs and reads the bits.
-//! This command is explicitly online; `verify` never is.
+//! issuer's DID document), checks each list as strictly as the offline
+//! verifier does, and reads the bits. This command is explicitly online;
+//! `verify` is only with `--online`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use elicence_core::did::{did_web_url, OfflineResolver, ASSERTION_METHOD};
+use elicence_core::did::OfflineResolver;
+use elicence_core::licence::check_contexts;
 use elicence_core::proof;
-use elicence_core::status::{check_status, StatusListEntry};
-use serde_json::Value;
+use elicence_verifier::status::{verify_list_credential, StatusEntry};
+use time::OffsetDateTime;
 
+use super::bundle::parse_time;
+use super::online::{add_did_web, fetch_json, issuer_of, rewrite};
 use crate::error::CliError;
 use crate::io;
 
 /// Status commands.
 #[derive(Debug, Subcommand)]
 pub enum StatusCommand {
-    /// Fetch and verify the status lists of a credential; exit 1 if any bit is set.
+    /// Fetch and verify the status lists of a credential; exit 1 if any bit
+    /// is set or a list cannot be relied on.
     Check(CheckArgs),
 }
 
@@ -27,96 +32,82 @@ pub struct CheckArgs {
     /// The credential (JSON).
     pub credential: PathBuf,
     /// Fetch from this origin instead of the URLs' own (e.g. a mirror or a
-    /// local test service); paths are kept.
+    /// local test service); paths are kept. A mirror is not trusted: every
+    /// list must still be signed by the credential's issuer and in force.
     #[arg(long, value_name = "URL")]
     pub via: Option<String>,
+    /// Judge the lists' validity at this instant (RFC 3339; default now).
+    #[arg(long, value_name = "DATETIME")]
+    pub now: Option<String>,
 }
 
-fn rewrite(url: &str, via: Option<&str>) -> String {
-    match (
-        via,
-        url.strip_prefix("https://")
-            .and_then(|r| r.find('/').map(|i| &r[i..])),
-    ) {
-        (Some(via), Some(path)) => format!("{}{path}", via.trim_end_matches('/')),
-        _ => url.to_string(),
-    }
-}
-
-fn fetch_json(url: &str) -> Result<Value, CliError> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let mut resp = agent
-        .get(url)
-        .header("accept", "application/vc, application/json")
-        .call()
-        .map_err(|e| CliError::Usage(format!("{url}: {e}")))?;
-    if resp.status() != 200 {
-        return Err(CliError::Usage(format!("{url}: HTTP {}", resp.status())));
-    }
-    let text = resp
-        .body_mut()
-        .with_config()
-        .limit(32 << 20)
-        .read_to_string()
-        .map_err(|e| CliError::Usage(format!("{url}: {e}")))?;
-    elicence_core::json::parse_strict_with_limits(
-        text.as_bytes(),
-        elicence_core::json::Limits {
-            max_bytes: 32 << 20,
-            max_depth: 64,
-        },
-    )
-    .map_err(|e| CliError::Usage(format!("{url}: {e}")))
-}
-
-/// Runs a status command.
+/// Runs a status command. Exit 0: every list in force and no bit set;
+/// 1: a bit is set, or a list is unusable (expired, forged, another
+/// issuer's), so the status is unknown; 2: usage or network error.
 pub fn run(c: &StatusCommand) -> Result<ExitCode, CliError> {
     let StatusCommand::Check(a) = c;
+    let now = match &a.now {
+        Some(s) => parse_time("--now", s)?,
+        None => OffsetDateTime::now_utc(),
+    };
     let credential = io::read_json(&a.credential)?;
-    let entries = StatusListEntry::from_credential(&credential)
-        .map_err(|e| CliError::Usage(format!("credentialStatus: {e}")))?;
-    if entries.is_empty() {
-        println!("no credentialStatus: nothing to check");
+    // The entries are read from the JSON, so the JSON must say exactly what
+    // was signed: a status entry re-spelled as its IRI would otherwise read
+    // as "nothing to check".
+    check_contexts(&credential).map_err(|e| CliError::Usage(format!("credential: {e}")))?;
+    proof::check_spelling(&credential).map_err(|e| {
+        CliError::Usage(format!(
+            "credential: its JSON does not say exactly what was signed ({e}); refused"
+        ))
+    })?;
+    let Some(status) = credential.get("credentialStatus") else {
+        println!("no credentialStatus: the issuer gave this credential no status list, nothing to check");
         return Ok(ExitCode::SUCCESS);
-    }
+    };
+    let entries = StatusEntry::all_from(status)
+        .map_err(|e| CliError::Usage(format!("credentialStatus: {e}")))?;
+    let issuer = issuer_of(&credential)
+        .ok_or_else(|| CliError::Usage("the credential has no issuer".into()))?;
+    let mut resolver = OfflineResolver::new();
+    add_did_web(&mut resolver, issuer, a.via.as_deref())?;
     let mut any_set = false;
+    let mut unknown = false;
     for entry in &entries {
-        let list = fetch_json(&rewrite(entry.list_credential(), a.via.as_deref()))?;
-        let issuer = match list.get("issuer") {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Object(o)) => o
-                .get("id")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string(),
-            _ => String::new(),
-        };
-        let mut resolver = OfflineResolver::new();
-        if issuer.starts_with("did:web:") {
-            let url = did_web_url(&issuer)?;
-            resolver.add_document(fetch_json(&rewrite(&url, a.via.as_deref()))?)?;
+        let list = fetch_json(&rewrite(&entry.list_url, a.via.as_deref()), "status list")?;
+        let snapshot =
+            match verify_list_credential(&list, &entry.list_url, Some(issuer), &resolver, Some(now), now) {
+                Ok(s) => s,
+                Err(e) => {
+                    println!(
+                        "{}: UNKNOWN (list {}: {e})",
+                        entry.purpose, entry.list_url
+                    );
+                    unknown = true;
+                    continue;
+                }
+            };
+        if snapshot.list.purpose != entry.purpose {
+            println!(
+                "{}: UNKNOWN (list {} is for {})",
+                entry.purpose, entry.list_url, snapshot.list.purpose
+            );
+            unknown = true;
+            continue;
         }
-        let verified = proof::verify(&list, &resolver, ASSERTION_METHOD, None)?;
-        if verified.iter().any(|p| p.controller != issuer) {
-            return Err(CliError::Usage(
-                "the status list is not signed by its issuer".into(),
-            ));
-        }
-        let result =
-            check_status(entry, &list).map_err(|e| CliError::Usage(format!("status list: {e}")))?;
-        any_set |= result.set;
+        let set = snapshot
+            .list
+            .bit(entry.index)
+            .map_err(|e| CliError::Usage(format!("status list {}: {e}", entry.list_url)))?;
+        any_set |= set;
         println!(
             "{}: {} (index {}, list {})",
-            entry.purpose(),
-            if result.set { "SET" } else { "not set" },
-            result.index,
-            entry.list_credential()
+            entry.purpose,
+            if set { "SET" } else { "not set" },
+            entry.index,
+            entry.list_url
         );
     }
-    Ok(if any_set {
+    Ok(if any_set || unknown {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

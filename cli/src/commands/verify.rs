@@ -5,7 +5,11 @@ use std::process::ExitCode;
 use elicence_core::did::OfflineResolver;
 use std::collections::BTreeSet;
 
-use elicence_verifier::{Outcome, Policy, PresentationRequest, Report, TrustPolicy, Verdict};
+use elicence_verifier::status::StatusSnapshot;
+use elicence_verifier::{
+    Outcome, Policy, PresentationRequest, Report, StatusOptions, TrustPolicy, Verdict,
+};
+use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
@@ -47,7 +51,7 @@ pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
     for path in &a.did_doc {
         did_documents.push(io::read_json(path)?);
     }
-    let resolver = OfflineResolver::with_documents(did_documents)?;
+    let mut resolver = OfflineResolver::with_documents(did_documents)?;
     let seen = match &a.seen_challenges {
         Some(path) if path.exists() => String::from_utf8_lossy(&io::read_input(path)?)
             .lines()
@@ -90,6 +94,26 @@ pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
     };
     let mut reports = Vec::new();
     for input in &inputs {
+        let mut status_lists = Vec::new();
+        if a.online {
+            for credential in credentials_in(input) {
+                let resolver = match &bundle {
+                    Some(b) => b.resolver().clone(),
+                    None => {
+                        if let Some(issuer) = super::online::issuer_of(&credential) {
+                            super::online::add_did_web(&mut resolver, issuer, a.via.as_deref())?;
+                        }
+                        resolver.clone()
+                    }
+                };
+                status_lists.extend(super::online::status_lists_for(
+                    &credential,
+                    &resolver,
+                    a.via.as_deref(),
+                    now,
+                ));
+            }
+        }
         reports.push(verify_one(
             a,
             input,
@@ -97,6 +121,7 @@ pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
             bundle.as_ref(),
             &resolver,
             presentation.clone(),
+            status_lists,
         ));
     }
     for report in &reports {
@@ -137,12 +162,16 @@ fn verify_one(
     bundle: Option<&elicence_verifier::TrustBundle>,
     resolver: &OfflineResolver,
     presentation: Option<PresentationRequest>,
+    status_lists: Vec<StatusSnapshot>,
 ) -> Report {
+    let max_age = Duration::hours(i64::from(a.trust.max_status_age));
     match bundle {
         Some(bundle) => {
             let policy = TrustPolicy {
-                max_status_age: Duration::hours(i64::from(a.trust.max_status_age)),
+                max_status_age: max_age,
                 presentation,
+                check_status: !a.no_status,
+                status_lists,
             };
             elicence_verifier::verify_with_bundle(input, bundle, now, &policy)
         }
@@ -152,10 +181,62 @@ fn verify_one(
                 proof_only: a.proof_only,
                 resolver: resolver.clone(),
                 presentation,
+                status: StatusOptions {
+                    check: !a.no_status,
+                    lists: status_lists,
+                    max_age,
+                },
             };
             elicence_verifier::verify(input, &policy)
         }
     }
+}
+
+/// The credentials an input carries, read without verifying anything (to
+/// know which status lists to fetch): a JSON credential, each credential of
+/// a presentation, the payload of a vc+jwt, an LC1 QR payload's content.
+fn credentials_in(input: &[u8]) -> Vec<Value> {
+    fn jwt_payload(jwt: &str) -> Option<Value> {
+        let payload = jwt.split('.').nth(1)?;
+        let bytes = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+    fn one(v: Value, out: &mut Vec<Value>) {
+        let presented = match v.get("verifiableCredential") {
+            Some(Value::Array(items)) => items.clone(),
+            Some(item) => vec![item.clone()],
+            None => {
+                out.push(v);
+                return;
+            }
+        };
+        for item in presented {
+            match item {
+                Value::String(jwt) => out.extend(jwt_payload(&jwt)),
+                Value::Object(_) => out.push(item),
+                _ => {}
+            }
+        }
+    }
+    let Ok(text) = std::str::from_utf8(input) else {
+        return Vec::new();
+    };
+    let text = text.trim();
+    let mut out = Vec::new();
+    if text.starts_with('{') {
+        if let Ok(v) = serde_json::from_str::<Value>(text) {
+            one(v, &mut out);
+        }
+    } else if text.starts_with("LC1:") {
+        match elicence_core::qr::decode(text) {
+            Ok(elicence_core::qr::Secured::Json(v)) => one(v, &mut out),
+            Ok(elicence_core::qr::Secured::Jwt(jwt)) => out.extend(jwt_payload(&jwt)),
+            Err(_) => {}
+        }
+    } else {
+        out.extend(jwt_payload(text));
+    }
+    out
 }
 
 /// Appends a valid presentation's challenge to the --seen-challenges file.

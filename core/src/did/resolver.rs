@@ -73,6 +73,11 @@ impl OfflineResolver {
         Ok(resolver)
     }
 
+    /// Whether a DID document for `did` was added.
+    pub fn has_document(&self, did: &str) -> bool {
+        self.documents.contains_key(did)
+    }
+
     /// Adds (or replaces) a `did:web` DID document, keyed by its `id`. Each
     /// verification method is resolved now; a broken one only fails when used.
     pub fn add_document(&mut self, document: Value) -> Result<(), DidError> {

@@ -120,19 +120,13 @@ pub enum ContextError {
         location: String,
     },
     /// `@context` is neither a string nor an array (e.g. `null`, which resets it).
-    #[error("{location}: must be a context URL or an array of context URLs")]
+    #[error("{location}: must be a context URL or an array of contexts")]
     NotAStringOrArray {
         /// Where, e.g. `@context`.
         location: String,
     },
-    /// An inline context object: its content is not pinned.
-    #[error("{location}: inline context objects are not accepted, only URLs of pinned contexts")]
-    InlineContext {
-        /// Where, e.g. `@context[1]`.
-        location: String,
-    },
     /// An entry that is neither a string nor an object.
-    #[error("{location}: context entries must be URL strings")]
+    #[error("{location}: context entries must be URL strings or context objects")]
     NotAString {
         /// Where, e.g. `@context[1]`.
         location: String,
@@ -151,77 +145,47 @@ pub enum ContextError {
         /// The first entry as written.
         found: String,
     },
-    /// `@context` inside the document other than at the top or in a proof:
-    /// an embedded context could redefine unprotected terms unpinned.
-    #[error("{location}: @context is only accepted at the top level and in proofs")]
-    NestedContext {
-        /// Where, e.g. `credentialSubject.@context`.
-        location: String,
-    },
 }
 
-/// Checks that every `@context` of `credential` (top level and in `proof`
-/// objects) is a URL of a shipped context, that the first top-level one is
-/// the VC 2.0 or 1.1 base context, and that no other object carries one.
+/// Checks every `@context` of `credential`: the first top-level entry is
+/// the VC 2.0 or 1.1 base context; every remote context, wherever it is
+/// named (top level, proofs, nested objects, inside embedded context
+/// objects and their scoped contexts or `@import`), is a shipped one, so
+/// nothing is ever fetched. Context objects embedded in the document are
+/// accepted (VC Data Model 2.0 §4.3): they are signed with the document, and
+/// the JSON-LD processor keeps protected terms protected and, when it audits
+/// spelling, refuses any embedded redefinition or alias of a pinned term.
 pub fn check_contexts(credential: &Value) -> Result<(), ContextError> {
     let object = credential.as_object().ok_or(ContextError::NotAnObject)?;
     let context = object.get("@context").ok_or(ContextError::Missing)?;
-    let urls = check_context_list(context, "@context")?;
-    match urls.first() {
-        Some(&first) if first == VC_V2_CONTEXT_URL || first == VC_V1_CONTEXT_URL => {}
-        Some(&first) => {
+    let first = check_context_list(context, "@context")?;
+    match first {
+        Some(first) if first == VC_V2_CONTEXT_URL || first == VC_V1_CONTEXT_URL => {}
+        Some(first) => {
             return Err(ContextError::FirstNotBaseContext {
                 found: first.to_owned(),
             })
         }
         None => {
-            return Err(ContextError::Empty {
-                location: "@context".to_owned(),
+            return Err(ContextError::FirstNotBaseContext {
+                found: "an embedded context object".to_owned(),
             })
         }
     }
     for (key, value) in object {
-        match key.as_str() {
-            "@context" => {}
-            "proof" => check_proofs(value)?,
-            _ => reject_nested_contexts(value, key)?,
+        if key != "@context" {
+            check_nested_contexts(value, key)?;
         }
     }
     Ok(())
 }
 
-fn check_proofs(proofs: &Value) -> Result<(), ContextError> {
-    match proofs {
-        Value::Array(items) => {
-            for (index, proof) in items.iter().enumerate() {
-                check_proof(proof, &format!("proof[{index}]"))?;
-            }
-            Ok(())
-        }
-        proof => check_proof(proof, "proof"),
-    }
-}
-
-fn check_proof(proof: &Value, location: &str) -> Result<(), ContextError> {
-    let Some(object) = proof.as_object() else {
-        return Ok(());
-    };
-    for (key, value) in object {
-        let here = format!("{location}.{key}");
-        if key == "@context" {
-            check_context_list(value, &here)?;
-        } else {
-            reject_nested_contexts(value, &here)?;
-        }
-    }
-    Ok(())
-}
-
-/// Validates one `@context` value and returns its URLs in order.
+/// Validates one `@context` value (a URL, or a non-empty array of URLs and
+/// context objects) and returns its first entry if it is a URL.
 fn check_context_list<'a>(
     context: &'a Value,
     location: &str,
-) -> Result<Vec<&'a str>, ContextError> {
+) -> Result<Option<&'a str>, ContextError> {
     let entries: Vec<(&Value, String)> = match context {
         Value::String(_) => vec![(context, location.to_owned())],
         Value::Array(items) => items
@@ -240,38 +204,79 @@ fn check_context_list<'a>(
             location: location.to_owned(),
         });
     }
-    let mut urls = Vec::with_capacity(entries.len());
+    let first = entries[0].0.as_str();
     for (entry, here) in entries {
-        match entry {
-            Value::String(url) if shipped_context(url).is_some() => urls.push(url.as_str()),
-            Value::String(url) => {
-                return Err(ContextError::UnknownContext {
-                    url: url.clone(),
-                    location: here,
-                })
-            }
-            Value::Object(_) => return Err(ContextError::InlineContext { location: here }),
-            _ => return Err(ContextError::NotAString { location: here }),
-        }
+        check_context_entry(entry, &here)?;
     }
-    Ok(urls)
+    Ok(first)
 }
 
-fn reject_nested_contexts(value: &Value, location: &str) -> Result<(), ContextError> {
+/// One context entry: a shipped URL, or a context object whose remote
+/// references (nested `@context`, `@import`) are all shipped.
+fn check_context_entry(entry: &Value, location: &str) -> Result<(), ContextError> {
+    match entry {
+        Value::String(url) if shipped_context(url).is_some() => Ok(()),
+        Value::String(url) => Err(ContextError::UnknownContext {
+            url: url.clone(),
+            location: location.to_owned(),
+        }),
+        Value::Object(definitions) => {
+            for (key, value) in definitions {
+                let here = format!("{location}.{key}");
+                match (key.as_str(), value) {
+                    ("@import", Value::String(_)) => check_context_entry(value, &here)?,
+                    ("@import", _) => return Err(ContextError::NotAString { location: here }),
+                    (_, Value::Object(definition)) => {
+                        if let Some(scoped) = definition.get("@context") {
+                            check_any_context(scoped, &format!("{here}.@context"))?;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Ok(())
+        }
+        _ => Err(ContextError::NotAString {
+            location: location.to_owned(),
+        }),
+    }
+}
+
+/// A `@context` value that need not start with a base context (nested ones,
+/// scoped ones); `null` is left to the JSON-LD processor, which refuses to
+/// reset protected terms.
+fn check_any_context(context: &Value, location: &str) -> Result<(), ContextError> {
+    match context {
+        Value::Null => Ok(()),
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                if !item.is_null() {
+                    check_context_entry(item, &format!("{location}[{index}]"))?;
+                }
+            }
+            Ok(())
+        }
+        other => check_context_entry(other, location),
+    }
+}
+
+/// Every `@context` below the top level (in proofs and in nested objects).
+fn check_nested_contexts(value: &Value, location: &str) -> Result<(), ContextError> {
     match value {
         Value::Object(object) => {
             for (key, member) in object {
                 let here = format!("{location}.{key}");
                 if key == "@context" {
-                    return Err(ContextError::NestedContext { location: here });
+                    check_any_context(member, &here)?;
+                } else {
+                    check_nested_contexts(member, &here)?;
                 }
-                reject_nested_contexts(member, &here)?;
             }
             Ok(())
         }
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                reject_nested_contexts(item, &format!("{location}[{index}]"))?;
+                check_nested_contexts(item, &format!("{location}[{index}]"))?;
             }
             Ok(())
         }

@@ -98,7 +98,10 @@ impl<L: ContextLoader> ProofEngine<L> {
                 .map(String::into_bytes)
                 .map_err(|e| ProofError::Canonicalization(e.to_string())),
             Canonicalization::Rdfc => {
-                let quads = self.jsonld.to_rdf(value)?;
+                // Checked: a document whose JSON spells its meaning in any
+                // form other than the canonical one is neither signed nor
+                // accepted (docs/verification.md, "One view of the truth").
+                let quads = self.jsonld.to_rdf_checked(value)?;
                 let nquads = match hash {
                     HashAlgorithm::Sha256 => rdfc::canonicalize(&quads)?,
                     HashAlgorithm::Sha384 => {
@@ -211,6 +214,38 @@ impl<L: ContextLoader> ProofEngine<L> {
         };
         secured.insert("proof".into(), value);
         Ok(Value::Object(secured))
+    }
+
+    /// Checks that `secured` says in its JSON exactly what its JSON-LD means
+    /// ([`crate::jsonld::Processor::check_spelling`]): the document without
+    /// its proofs, and each proof's configuration as the RDFC suites
+    /// canonicalize it. RDFC verification does this on its own; a verifier
+    /// that evaluates policy on the JSON of a JCS or JOSE credential calls it
+    /// so that no format lets the JSON and its meaning disagree.
+    pub fn check_spelling(&self, secured: &Value) -> Result<(), ProofError> {
+        let doc = secured
+            .as_object()
+            .ok_or_else(|| ProofError::MalformedDocument("not a JSON object".into()))?;
+        let proofs = existing_proofs(doc)?;
+        let covered = covered_document(doc, &proofs, &[])?;
+        self.jsonld.check_spelling(&Value::Object(covered))?;
+        for proof in &proofs {
+            let Some(proof) = proof.as_object() else {
+                continue;
+            };
+            let mut config: Map<String, Value> = proof
+                .iter()
+                .filter(|(k, _)| k.as_str() != "proofValue")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let context = proof.get("@context").or_else(|| doc.get("@context"));
+            match context.map(|c| injected_context(Some(c)).unwrap_or_else(|| c.clone())) {
+                Some(c) => config.insert("@context".into(), c),
+                None => config.insert("@context".into(), DATA_INTEGRITY_V2_CONTEXT.into()),
+            };
+            self.jsonld.check_spelling(&Value::Object(config))?;
+        }
+        Ok(())
     }
 
     /// Verifies every proof on `secured` (W3C "Verify Proof" for each member

@@ -167,6 +167,12 @@ pub fn verify(
     ProofEngine::shipped().verify(secured, resolver, expected_purpose, now)
 }
 
+/// Checks that `secured` says in its JSON exactly what its JSON-LD means,
+/// with the shared engine ([`ProofEngine::check_spelling`]).
+pub fn check_spelling(secured: &Value) -> Result<(), ProofError> {
+    ProofEngine::shipped().check_spelling(secured)
+}
+
 fn string_member<'a>(
     proof: &'a Map<String, Value>,
     field: &'static str,

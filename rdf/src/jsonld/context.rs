@@ -91,6 +91,12 @@ pub(crate) struct TermDef {
     pub context: Option<ScopedContext>,
     pub nest: Option<String>,
     pub index: Option<String>,
+    /// Defined by a pinned (remote) context, directly or through a scoped
+    /// context of one; `false` for terms of contexts embedded in the document.
+    pub pinned: bool,
+    /// This definition replaced a different one that came from a pinned
+    /// context: the document gave a pinned term a new meaning.
+    pub shadows_pinned: bool,
 }
 
 impl TermDef {
@@ -570,6 +576,7 @@ fn create_term_def(
     };
     let mut def = TermDef {
         protected: state.protected,
+        pinned: state.source_cacheable,
         ..TermDef::default()
     };
     if let Some(p) = value.get("@protected") {
@@ -799,15 +806,22 @@ fn create_term_def(
             format!("unexpected entry `{k}`"),
         ));
     }
-    if let Some(prev) = previous.filter(|p| p.protected && !state.override_protected) {
-        if !def.same_as(&prev) {
+    if let Some(prev) = previous
+        .as_ref()
+        .filter(|p| p.protected && !state.override_protected)
+    {
+        if !def.same_as(prev) {
             return Err(JsonLdError::ProtectedTermRedefinition {
                 term: term.to_owned(),
                 path: state.origin.to_owned(),
             });
         }
-        result.terms.insert(term.to_owned(), prev);
+        result.terms.insert(term.to_owned(), prev.clone());
     } else {
+        def.shadows_pinned = !def.pinned
+            && previous
+                .as_ref()
+                .is_some_and(|p| (p.pinned || p.shadows_pinned) && !def.same_as(p));
         result.terms.insert(term.to_owned(), Arc::new(def));
     }
     state.defined.insert(term.to_owned(), true);

@@ -60,6 +60,18 @@ pub enum JsonLdError {
         /// Where.
         path: String,
     },
+    /// Spelling audit only ([`super::Processor::check_spelling`]): the
+    /// document says something in another form than the canonical one its
+    /// contexts define (a property by its IRI instead of its term, an alias,
+    /// a wrapped value, one node split over two objects). The RDF is the
+    /// same, but a reader of the JSON by term names would see something else.
+    #[error("{path}: {detail}")]
+    Respelled {
+        /// Where (JSON pointer, or the node's IRI).
+        path: String,
+        /// What is spelled differently and how it should be written.
+        detail: String,
+    },
 }
 
 impl JsonLdError {

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use super::context::{ActiveContext, ScopedContext, TermDef};
 use super::error::JsonLdError;
 use super::iri::{is_absolute_iri, is_keyword};
+use super::spelling::{Audit, ObjectShape};
 
 /// A location in the input document, kept as a borrowed chain so that it
 /// costs nothing unless an error has to name it.
@@ -95,6 +96,8 @@ pub(crate) trait ContextSource {
 pub(crate) struct Expander<'a> {
     pub contexts: &'a dyn ContextSource,
     pub safe_mode: bool,
+    /// When set, every spelling is also audited (see `spelling.rs`).
+    pub audit: Option<&'a Audit<'a>>,
 }
 
 fn unsupported(feature: &str, at: &Path<'_>) -> JsonLdError {
@@ -210,6 +213,9 @@ impl Expander<'_> {
                 if let Some(sc) = ac.term(prop).and_then(|d| d.context.clone()) {
                     ac = self.contexts.apply_scoped(&ac, &sc, true, true, at)?;
                 }
+                if let Some(audit) = self.audit {
+                    audit.coerced_scalar(&ac, prop, scalar, at)?;
+                }
                 out.push(expand_scalar(&ac, prop, scalar, at)?);
                 Ok(())
             }
@@ -292,6 +298,9 @@ impl Expander<'_> {
                 self.dropped(|| format!("undefined term `{key}`"), &kp)?;
                 continue;
             };
+            if let Some(audit) = self.audit {
+                audit.key(&ac, key, &expanded, &kp)?;
+            }
             if is_keyword(&expanded) {
                 let bit = 1u32 << (keyword_slot(&expanded) % 32);
                 if seen & bit != 0 && expanded != "@type" {
@@ -376,7 +385,23 @@ impl Expander<'_> {
             }
             b.add_prop(expanded, items);
         }
-        self.finish(b, prop, at, out)
+        let Some(audit) = self.audit else {
+            return self.finish(b, prop, at, out);
+        };
+        let is_value = b.value.is_some();
+        let is_set = b.set.is_some();
+        let start = out.len();
+        self.finish(b, prop, at, out)?;
+        let value = match out.get(start) {
+            Some(Expanded::Value(v)) if is_value => Some(&**v),
+            _ => None,
+        };
+        let shape = ObjectShape {
+            value,
+            is_value,
+            is_set,
+        };
+        audit.object(&ac, &type_scoped, prop, map, shape, at)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -658,7 +683,7 @@ fn keyword_slot(k: &str) -> u32 {
 }
 
 /// Value Expansion (API 5.3.2) of a scalar under `prop`.
-fn expand_scalar(
+pub(crate) fn expand_scalar(
     ac: &ActiveContext,
     prop: &str,
     v: &Value,

@@ -18,6 +18,7 @@ mod error;
 mod expand;
 mod iri;
 mod json;
+mod spelling;
 mod to_rdf;
 
 use std::collections::HashMap;
@@ -79,6 +80,7 @@ pub struct Processor<L> {
     safe_mode: bool,
     initial: Arc<ActiveContext>,
     cache: Mutex<Cache>,
+    inverses: spelling::SharedInverses,
 }
 
 impl<L: ContextLoader> Processor<L> {
@@ -90,6 +92,7 @@ impl<L: ContextLoader> Processor<L> {
             safe_mode: false,
             initial: Arc::new(ActiveContext::initial(None)),
             cache: Mutex::new(Cache::default()),
+            inverses: Default::default(),
         }
     }
 
@@ -124,10 +127,38 @@ impl<L: ContextLoader> Processor<L> {
         to_rdf::RdfWriter::new(self.safe_mode).write_document(items)
     }
 
+    /// Checks that `document` is written in the one canonical form its
+    /// contexts define for what it means (see `spelling.rs` for the rules):
+    /// every key and type the preferred term of its IRI, IRIs written out,
+    /// no wrapped values where the plain form means the same, every node
+    /// described once, and (safe mode, whatever this processor's setting)
+    /// nothing dropped. A program that reads the JSON by term names then sees
+    /// exactly the dataset a signature over the RDF covers.
+    pub fn check_spelling(&self, document: &Value) -> Result<(), JsonLdError> {
+        self.to_rdf_checked(document).map(drop)
+    }
+
+    /// toRdf (always in safe mode) of a document that passes
+    /// [`Processor::check_spelling`], in one expansion: what a Data Integrity
+    /// suite should sign and verify, so that the signed dataset and the JSON
+    /// a reader sees cannot disagree.
+    pub fn to_rdf_checked(&self, document: &Value) -> Result<Vec<Quad>, JsonLdError> {
+        let audit = spelling::Audit::new(&self.inverses);
+        let expander = Expander {
+            contexts: self,
+            safe_mode: true,
+            audit: Some(&audit),
+        };
+        let items = expander.expand_document(&self.initial, document)?;
+        spelling::nodes_described_once(&items)?;
+        to_rdf::RdfWriter::new(true).write_document(items)
+    }
+
     fn expander(&self) -> Expander<'_> {
         Expander {
             contexts: self,
             safe_mode: self.safe_mode,
+            audit: None,
         }
     }
 
