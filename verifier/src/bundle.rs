@@ -362,12 +362,12 @@ fn snapshot(
         return Err(err(format!("issuer {issuer} is not in the trust list")));
     }
     verify_list_credential(credential, url, None, resolver, None, fetched_at).map_err(|e| match e {
-            crate::status::ListError::Proof(reason) => BundleError::Signature {
-                what: format!("status list {url}"),
-                reason,
-            },
-            other => err(other.to_string()),
-        })
+        crate::status::ListError::Proof(reason) => BundleError::Signature {
+            what: format!("status list {url}"),
+            reason,
+        },
+        other => err(other.to_string()),
+    })
 }
 
 /// What goes into a bundle; [`unsigned_bundle`] turns it into the credential

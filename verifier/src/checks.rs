@@ -11,8 +11,8 @@ use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
 use crate::bundle::TrustBundle;
-use crate::status::StatusSnapshot;
 use crate::report::{Check, CheckCode, Outcome, Report, SecuredFormat, Text};
+use crate::status::StatusSnapshot;
 
 /// What the caller decides about how to verify without a trust bundle.
 #[derive(Debug, Clone)]
@@ -270,7 +270,14 @@ impl Ctx<'_> {
                             "Fetch it (--online) or verify with a trust bundle; --no-status skips the check explicitly.",
                             "ดึงรายการสถานะ (--online) หรือตรวจด้วยชุดข้อมูลความเชื่อถือ หรือใช้ --no-status เพื่อข้ามการตรวจโดยชัดแจ้ง",
                         );
-                        run.status(&|url| status.list(url), status.max_age, &credential, self.now, &refresh);
+                        run.status(
+                            &|url| status.list(url),
+                            status.max_age,
+                            &credential,
+                            self.now,
+                            &refresh,
+                            Outcome::Pass,
+                        );
                     } else {
                         run.status_skipped(&credential);
                     }
@@ -298,7 +305,14 @@ impl Ctx<'_> {
                                 "Refresh the bundle, or fetch the list (--online).",
                                 "โปรดปรับปรุงชุดข้อมูล หรือดึงรายการสถานะ (--online)",
                             );
-                            run.status(&lookup, policy.max_status_age, &credential, self.now, &refresh);
+                            run.status(
+                                &lookup,
+                                policy.max_status_age,
+                                &credential,
+                                self.now,
+                                &refresh,
+                                Outcome::Warning,
+                            );
                         } else {
                             run.status_skipped(&credential);
                         }

@@ -347,12 +347,14 @@ pub fn verify_list_credential(
 fn list_date(credential: &Value, field: &'static str) -> Result<Option<OffsetDateTime>, ListError> {
     match credential.get(field) {
         None => Ok(None),
-        Some(Value::String(s)) => OffsetDateTime::parse(s, &Rfc3339)
-            .map(Some)
-            .map_err(|_| ListError::BadDate {
-                field,
-                value: s.clone(),
-            }),
+        Some(Value::String(s)) => {
+            OffsetDateTime::parse(s, &Rfc3339)
+                .map(Some)
+                .map_err(|_| ListError::BadDate {
+                    field,
+                    value: s.clone(),
+                })
+        }
         Some(other) => Err(ListError::BadDate {
             field,
             value: other.to_string(),

@@ -286,6 +286,8 @@ impl Run {
     /// by URL: fetched lists first, then the bundle's snapshots). A
     /// credential with a `credentialStatus` whose lists are missing, stale,
     /// expired or not yet valid is "cannot decide": its status is unknown.
+    /// `when_absent` is the outcome for a credential with no status entry
+    /// (a warning for licences checked against a bundle).
     pub(crate) fn status<'l>(
         &mut self,
         lookup: &dyn Fn(&str) -> Option<&'l StatusSnapshot>,
@@ -293,11 +295,12 @@ impl Run {
         credential: &Value,
         now: OffsetDateTime,
         refresh: &Text,
+        when_absent: Outcome,
     ) {
         let Some(status) = credential.get("credentialStatus") else {
             return self.push(
                 CheckCode::Status,
-                Outcome::Warning,
+                when_absent,
                 Text::new(
                     "The credential carries no status entry: the issuer cannot revoke or suspend it online, so only its dates limit it.",
                     "ใบรับรองไม่มีข้อมูลสถานะ ผู้ออกจึงเพิกถอนหรือพักใช้ทางออนไลน์ไม่ได้ มีเพียงวันหมดอายุเป็นข้อจำกัด",
@@ -324,7 +327,10 @@ impl Run {
             let url = &entry.list_url;
             let Some(snap) = lookup(url) else {
                 unknown.get_or_insert(Text::new(
-                    format!("Status unknown: there is no copy of the status list {url}. {}", refresh.en),
+                    format!(
+                        "Status unknown: there is no copy of the status list {url}. {}",
+                        refresh.en
+                    ),
                     format!("ไม่ทราบสถานะ: ไม่มีสำเนารายการสถานะ {url} {}", refresh.th),
                 ));
                 continue;
@@ -370,7 +376,10 @@ impl Run {
             };
             // A set bit is believed whatever the list's age: an old list
             // that already says "revoked" can only be right.
-            let as_of = snap.valid_from.map(stamp).unwrap_or_else(|| stamp(snap.fetched_at));
+            let as_of = snap
+                .valid_from
+                .map(stamp)
+                .unwrap_or_else(|| stamp(snap.fetched_at));
             match (entry.purpose.as_str(), bit) {
                 ("revocation", true) => {
                     return fail(

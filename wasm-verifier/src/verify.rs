@@ -64,12 +64,17 @@ impl Inspector {
             .status_lists
             .iter()
             .map(|s| {
-                let age = (now - s.fetched_at).whole_seconds();
+                // A list is as recent as its own validFrom (signed by its
+                // issuer), never as the time someone fetched it.
+                let age = s.valid_from.map(|from| (now - from).whole_seconds());
                 SnapshotSummary {
                     url: s.list.url.clone(),
                     fetched_at: rfc3339(s.fetched_at),
-                    age_seconds: age,
-                    fresh: age <= max_age && s.valid_until.is_none_or(|until| now <= until),
+                    valid_from: s.valid_from.map(rfc3339),
+                    valid_until: s.valid_until.map(rfc3339),
+                    age_seconds: age.unwrap_or(i64::MAX),
+                    fresh: age.is_some_and(|a| (0..=max_age).contains(&a))
+                        && s.valid_until.is_none_or(|until| now <= until),
                 }
             })
             .collect();
@@ -189,6 +194,9 @@ struct BundleSummary<'a> {
 struct SnapshotSummary {
     url: String,
     fetched_at: String,
+    /// The list's own validFrom (what its age is measured from), if any.
+    valid_from: Option<String>,
+    valid_until: Option<String>,
     age_seconds: i64,
     fresh: bool,
 }

@@ -283,7 +283,9 @@ pub fn verify(a: &BundleVerifyArgs) -> Result<ExitCode, CliError> {
                     stamp(u),
                     if now > u { ": EXPIRED, not used" } else { "" }
                 ),
-                (Some(f), None) => format!("as of {} ({} hours ago)", stamp(f), (now - f).whole_hours()),
+                (Some(f), None) => {
+                    format!("as of {} ({} hours ago)", stamp(f), (now - f).whole_hours())
+                }
                 (None, _) => "with no validFrom: not used".to_owned(),
             };
             out.push_str(&format!(

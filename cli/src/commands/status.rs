@@ -61,7 +61,9 @@ pub fn run(c: &StatusCommand) -> Result<ExitCode, CliError> {
         ))
     })?;
     let Some(status) = credential.get("credentialStatus") else {
-        println!("no credentialStatus: the issuer gave this credential no status list, nothing to check");
+        println!(
+            "no credentialStatus: the issuer gave this credential no status list, nothing to check"
+        );
         return Ok(ExitCode::SUCCESS);
     };
     let entries = StatusEntry::all_from(status)
@@ -74,18 +76,21 @@ pub fn run(c: &StatusCommand) -> Result<ExitCode, CliError> {
     let mut unknown = false;
     for entry in &entries {
         let list = fetch_json(&rewrite(&entry.list_url, a.via.as_deref()), "status list")?;
-        let snapshot =
-            match verify_list_credential(&list, &entry.list_url, Some(issuer), &resolver, Some(now), now) {
-                Ok(s) => s,
-                Err(e) => {
-                    println!(
-                        "{}: UNKNOWN (list {}: {e})",
-                        entry.purpose, entry.list_url
-                    );
-                    unknown = true;
-                    continue;
-                }
-            };
+        let snapshot = match verify_list_credential(
+            &list,
+            &entry.list_url,
+            Some(issuer),
+            &resolver,
+            Some(now),
+            now,
+        ) {
+            Ok(s) => s,
+            Err(e) => {
+                println!("{}: UNKNOWN (list {}: {e})", entry.purpose, entry.list_url);
+                unknown = true;
+                continue;
+            }
+        };
         if snapshot.list.purpose != entry.purpose {
             println!(
                 "{}: UNKNOWN (list {} is for {})",

@@ -198,7 +198,9 @@ fn verify_one(
 fn credentials_in(input: &[u8]) -> Vec<Value> {
     fn jwt_payload(jwt: &str) -> Option<Value> {
         let payload = jwt.split('.').nth(1)?;
-        let bytes = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload).ok()?;
+        let bytes =
+            base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload)
+                .ok()?;
         serde_json::from_slice(&bytes).ok()
     }
     fn one(v: Value, out: &mut Vec<Value>) {
