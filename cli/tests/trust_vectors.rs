@@ -583,6 +583,16 @@ fn bundle_refresh_fetches_status_lists_and_a_new_revocation_shows() {
     let clear = vec![0u8; 131_072 / 8];
     let mut revoked = clear.clone();
     revoked[0] = 0x40; // index 1
+                       // Lists made a minute ago and valid for a week, as the service signs
+                       // them: freshness is judged by the list's own validFrom.
+    let made = time::OffsetDateTime::now_utc() - time::Duration::minutes(1);
+    let rfc = |t: time::OffsetDateTime| {
+        t.replace_nanosecond(0)
+            .unwrap()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap()
+    };
+    let (valid_from, valid_until) = (rfc(made), rfc(made + time::Duration::days(7)));
     let list = |bits: &[u8], url: &str| {
         sign(
             &json!({
@@ -590,7 +600,8 @@ fn bundle_refresh_fetches_status_lists_and_a_new_revocation_shows() {
                 "id": url,
                 "type": ["VerifiableCredential", "BitstringStatusListCredential"],
                 "issuer": DIW,
-                "validFrom": "2026-05-30T00:00:00Z",
+                "validFrom": valid_from,
+                "validUntil": valid_until,
                 "credentialSubject": {"id": format!("{url}#list"), "type": "BitstringStatusList",
                     "statusPurpose": "revocation", "encodedList": encode_list(bits)}
             }),
@@ -699,7 +710,7 @@ fn bundle_refresh_fetches_status_lists_and_a_new_revocation_shows() {
     assert_eq!(o.status.code(), Some(1));
     // a tampered list from the issuer's server aborts the refresh
     let mut bad = list(&clear, &url);
-    bad["validFrom"] = json!("2026-05-30T00:00:01Z");
+    bad["validUntil"] = json!("2099-01-01T00:00:00Z");
     *server_body.lock().unwrap() = pretty(&bad);
     let o = elicence(&[
         "bundle",
@@ -722,4 +733,290 @@ fn elicence_cli_now() -> String {
         .unwrap()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap()
+}
+
+/// A tiny HTTP server on 127.0.0.1 answering each path with the body set
+/// for it (404 otherwise): a mirror of an agency's did:web and status lists.
+struct Mirror {
+    origin: String,
+    routes: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>>,
+}
+
+impl Mirror {
+    fn start() -> Mirror {
+        use std::io::{Read, Write};
+        let routes: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>> =
+            Default::default();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let origin = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let served = routes.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut s) = stream else { continue };
+                let mut buf = [0u8; 8192];
+                let n = s.read(&mut buf).unwrap_or(0);
+                let request = String::from_utf8_lossy(&buf[..n]).to_string();
+                let path = request.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                let body = served.lock().unwrap().get(&path).cloned();
+                let (status, body) = match body {
+                    Some(b) => ("200 OK", b),
+                    None => ("404 Not Found", Vec::new()),
+                };
+                let head = format!(
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = s.write_all(head.as_bytes());
+                let _ = s.write_all(&body);
+            }
+        });
+        Mirror { origin, routes }
+    }
+
+    fn serve(&self, path: &str, body: &Value) {
+        self.routes
+            .lock()
+            .unwrap()
+            .insert(path.to_owned(), pretty(body));
+    }
+}
+
+/// DIW's DID document, as its did:web would serve it.
+fn diw_did_document(k: &Keys) -> Value {
+    json!({
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": DIW,
+        "verificationMethod": [{"id": diw_vm(&k.diw), "type": "Multikey", "controller": DIW,
+            "publicKeyMultibase": k.diw.public_key().to_multikey()}],
+        "assertionMethod": [diw_vm(&k.diw)]
+    })
+}
+
+/// DIW's revocation list with bit `set` (if any), in force from `from` for
+/// `days` days.
+fn dated_list(k: &Keys, set: Option<usize>, from: time::OffsetDateTime, days: i64) -> Value {
+    let rfc = |t: time::OffsetDateTime| {
+        t.replace_nanosecond(0)
+            .unwrap()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap()
+    };
+    let mut bits = vec![0u8; 131_072 / 8];
+    if let Some(i) = set {
+        bits[i / 8] |= 0x80 >> (i % 8);
+    }
+    sign(
+        &json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "id": REVOCATION_LIST,
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": DIW,
+            "validFrom": rfc(from),
+            "validUntil": rfc(from + time::Duration::days(days)),
+            "credentialSubject": {"id": format!("{REVOCATION_LIST}#list"), "type": "BitstringStatusList",
+                "statusPurpose": "revocation", "encodedList": encode_list(&bits)}
+        }),
+        &k.diw,
+        &diw_vm(&k.diw),
+        CREATED,
+    )
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("elicence-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn verdict_of(o: &std::process::Output) -> (String, String) {
+    let r: Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
+    let status = r["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "status")
+        .map(|c| format!("{} {}", c["outcome"], c["reason"]["en"]))
+        .unwrap_or_default();
+    (r["verdict"].as_str().unwrap().to_owned(), status)
+}
+
+/// Issue 16: a credential that names a status list is never VALID without
+/// that list; `--no-status` is explicit and the report says so.
+#[test]
+fn verify_without_status_information_cannot_decide_unless_told_not_to_check() {
+    let k = keys();
+    let dir = temp_dir("nostatus");
+    let did_doc = dir.join("did.json");
+    std::fs::write(&did_doc, pretty(&diw_did_document(&k))).unwrap();
+    let revoked = trust().join("licences/revoked.json");
+    let o = elicence(&[
+        "verify",
+        "--json",
+        "--now",
+        NOW,
+        "--did-doc",
+        s(&did_doc),
+        s(&revoked),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let (verdict, status) = verdict_of(&o);
+    assert_eq!(verdict, "cannot-decide");
+    assert!(status.starts_with("\"not-run\""), "{status}");
+    let o = elicence(&[
+        "verify",
+        "--json",
+        "--now",
+        NOW,
+        "--did-doc",
+        s(&did_doc),
+        "--no-status",
+        s(&revoked),
+    ]);
+    let (verdict, status) = verdict_of(&o);
+    assert_eq!(verdict, "valid", "the user opted out explicitly");
+    assert!(
+        status.contains("skipped") && status.contains("NOT CHECKED"),
+        "{status}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `verify --online` fetches the lists (here through a mirror) and checks
+/// them like credentials: a fresh list shows the revocation, a replayed
+/// expired one is never used.
+#[test]
+fn verify_online_uses_fresh_lists_and_never_an_expired_one() {
+    let k = keys();
+    let mirror = Mirror::start();
+    mirror.serve("/.well-known/did.json", &diw_did_document(&k));
+    let now = time::OffsetDateTime::now_utc();
+    mirror.serve(
+        "/status/revocation/1",
+        &dated_list(&k, Some(7), now - time::Duration::minutes(5), 7),
+    );
+    let online = |file: &str| {
+        elicence(&[
+            "verify",
+            "--json",
+            "--online",
+            "--via",
+            &mirror.origin,
+            s(&trust().join(file)),
+        ])
+    };
+    let (verdict, status) = verdict_of(&online("licences/revoked.json"));
+    assert_eq!(verdict, "invalid");
+    assert!(status.contains("REVOKED"), "{status}");
+    let (verdict, _) = verdict_of(&online("licences/valid.json"));
+    assert_eq!(verdict, "valid");
+    // A mirror replaying the list from before the revocation: expired.
+    mirror.serve(
+        "/status/revocation/1",
+        &dated_list(&k, None, now - time::Duration::days(10), 3),
+    );
+    let o = online("licences/revoked.json");
+    let (verdict, status) = verdict_of(&o);
+    assert_eq!(verdict, "cannot-decide", "{status}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("expired"));
+}
+
+/// `status check` through a mirror: a list past its validUntil, signed by
+/// someone else or for another URL is "unknown" (exit 1), never "not set";
+/// a credential whose JSON re-spells its status entry is refused.
+#[test]
+fn status_check_through_a_mirror_trusts_nothing_the_mirror_says() {
+    let k = keys();
+    let mirror = Mirror::start();
+    mirror.serve("/.well-known/did.json", &diw_did_document(&k));
+    let now = time::OffsetDateTime::now_utc();
+    let check = |file: &Path| elicence(&["status", "check", "--via", &mirror.origin, s(file)]);
+    let revoked = trust().join("licences/revoked.json");
+    mirror.serve(
+        "/status/revocation/1",
+        &dated_list(&k, Some(7), now - time::Duration::minutes(5), 7),
+    );
+    let o = check(&revoked);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("revocation: SET"));
+    // replayed from before the revocation
+    mirror.serve(
+        "/status/revocation/1",
+        &dated_list(&k, None, now - time::Duration::days(10), 3),
+    );
+    let o = check(&revoked);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(out.contains("UNKNOWN") && out.contains("expired"), "{out}");
+    // a clear list signed by a stranger that claims to be DIW
+    let mut forged = dated_list(&k, None, now - time::Duration::minutes(5), 7);
+    forged.as_object_mut().unwrap().remove("proof");
+    let forged = sign(
+        &forged,
+        &k.stranger,
+        &did::did_key_verification_method(&k.stranger.public_key()),
+        CREATED,
+    );
+    mirror.serve("/status/revocation/1", &forged);
+    let o = check(&revoked);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("UNKNOWN"));
+    // the entry re-spelled as its IRI: no "nothing to check"
+    let dir = temp_dir("respelled");
+    let mut doc: Value = serde_json::from_slice(&std::fs::read(&revoked).unwrap()).unwrap();
+    let entry = doc
+        .as_object_mut()
+        .unwrap()
+        .remove("credentialStatus")
+        .unwrap();
+    doc["https://www.w3.org/2018/credentials#credentialStatus"] = entry;
+    let file = dir.join("respelled.json");
+    std::fs::write(&file, pretty(&doc)).unwrap();
+    let o = check(&file);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("re-spells the term `credentialStatus`"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `bundle build` never carries an expired list (and records the list's own
+/// validity, not the fetch time).
+#[test]
+fn bundle_build_refuses_an_expired_status_list() {
+    let k = keys();
+    let dir = temp_dir("expired-list");
+    let expired = dir.join("expired.json");
+    let from = time::OffsetDateTime::parse(
+        "2026-05-01T00:00:00Z",
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    std::fs::write(&expired, pretty(&dated_list(&k, None, from, 7))).unwrap();
+    let t = trust();
+    let o = elicence(&[
+        "bundle",
+        "build",
+        "--root-key",
+        s(&t.join("keys/root.pem")),
+        "--agencies",
+        s(&t.join("agencies.json")),
+        "--catalogue",
+        s(&vectors().join("../catalogue/licence-catalogue.json")),
+        "--status-list",
+        s(&expired),
+        "--fetched-at",
+        FETCHED,
+        "--bundle-version",
+        "9",
+        "--out",
+        s(&dir.join("b.json")),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("expired on 2026-05-08"));
+    assert!(!dir.join("b.json").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
 }

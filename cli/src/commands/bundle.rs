@@ -62,9 +62,14 @@ fn to_bytes(doc: &Value) -> Vec<u8> {
 }
 
 /// Signs and re-opens a bundle, so nothing unusable is ever written: every
-/// status list must be in force at `at` (the bundle's signing time), and a
-/// list that will expire before the bundle does is reported.
-fn seal(parts: &BundleParts, key: &SigningKey, created: &str) -> Result<Vec<u8>, CliError> {
+/// status list must be in force at `lists_at` (when the lists were fetched),
+/// and a list that will expire before the bundle does is reported.
+fn seal(
+    parts: &BundleParts,
+    key: &SigningKey,
+    created: &str,
+    lists_at: OffsetDateTime,
+) -> Result<Vec<u8>, CliError> {
     let signed = sign_root(&unsigned_bundle(parts), key, created)?;
     let bytes = to_bytes(&signed);
     let anchor = TrustAnchor {
@@ -73,7 +78,7 @@ fn seal(parts: &BundleParts, key: &SigningKey, created: &str) -> Result<Vec<u8>,
     };
     let bundle = TrustBundle::open(&bytes, &anchor)
         .map_err(|e| CliError::Usage(format!("the bundle would not open: {e}")))?;
-    check_status_lists(&bundle, parse_time("--created", created)?)?;
+    check_status_lists(&bundle, lists_at)?;
     Ok(bytes)
 }
 
@@ -137,7 +142,7 @@ pub fn build(a: &BundleBuildArgs) -> Result<ExitCode, CliError> {
         parse_time("--valid-until", u)?;
     }
     let fetched_at = a.fetched_at.clone().unwrap_or_else(now_stamp);
-    parse_time("--fetched-at", &fetched_at)?;
+    let lists_at = parse_time("--fetched-at", &fetched_at)?;
     let agencies = io::read_json(&a.agencies)?;
     let catalogue = io::read_json(&a.catalogue)?;
     let trust_list = sign_root(
@@ -172,7 +177,7 @@ pub fn build(a: &BundleBuildArgs) -> Result<ExitCode, CliError> {
         catalogue,
         status_lists,
     };
-    let bytes = seal(&parts, &key, &created)?;
+    let bytes = seal(&parts, &key, &created, lists_at)?;
     io::write_output(a.out.as_deref(), &bytes)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -356,7 +361,7 @@ pub fn refresh(a: &BundleRefreshArgs) -> Result<ExitCode, CliError> {
         )));
     }
     // seal() re-opens the result: every fetched list must verify against the trust list.
-    let out = seal(&parts, &key, &fetched_at)?;
+    let out = seal(&parts, &key, &fetched_at, parse_time("now", &fetched_at)?)?;
     io::write_output(Some(&a.out), &out)?;
     Ok(ExitCode::SUCCESS)
 }
