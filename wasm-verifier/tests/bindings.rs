@@ -78,10 +78,12 @@ fn bundle_summary_reports_version_validity_and_snapshot_ages() {
     assert_eq!(lists.len(), 2);
     for l in lists {
         assert_eq!(l["fetchedAt"], "2026-05-31T00:00:00Z");
-        assert_eq!(l["ageSeconds"], 86_400);
+        // A list is as old as its own validFrom (2026-05-30), not its fetch.
+        assert_eq!(l["validFrom"], "2026-05-30T00:00:00Z");
+        assert_eq!(l["ageSeconds"], 2 * 86_400);
         assert_eq!(l["fresh"], true);
     }
-    assert_eq!(s["oldestSnapshotAgeSeconds"], 86_400);
+    assert_eq!(s["oldestSnapshotAgeSeconds"], 2 * 86_400);
     assert!(s["agencies"]
         .as_array()
         .unwrap()
@@ -332,4 +334,72 @@ fn byte_segments_decode_without_character_set_tables() {
         ok(decode_qr_luma(w, h, &luma)),
         vec!["LC1:after".to_string()]
     );
+}
+
+/// The DIW test key (test-vectors/keys/ed25519.pem, published test data).
+const DIW_KEY: &str = include_str!("../../test-vectors/keys/ed25519.pem");
+
+/// `credential` re-signed by DIW with eddsa-rdfc-2022, whose signature
+/// covers the RDF and so survives any re-spelling of the JSON.
+fn rdfc(credential: &str) -> Value {
+    use elicence_core::keys::SigningKey;
+    use elicence_core::proof::{self, Cryptosuite, ProofOptions};
+    let key = SigningKey::from_pkcs8_pem(DIW_KEY, None).unwrap();
+    let mut doc: Value = serde_json::from_str(credential).unwrap();
+    doc.as_object_mut().unwrap().remove("proof");
+    let vm = format!(
+        "did:web:licence.diw.example.go.th#{}",
+        key.public_key().to_multikey()
+    );
+    proof::sign(
+        &doc,
+        Cryptosuite::EddsaRdfc2022,
+        &key,
+        &ProofOptions::new(vm, "2026-01-01T00:00:00Z"),
+    )
+    .unwrap()
+}
+
+/// Issue 16 through the inspector: a revoked licence whose status entry is
+/// re-spelled as its IRI (the signature still holds) is refused, pasted or
+/// scanned, and so is one whose entry moved behind an embedded alias.
+#[wasm_bindgen_test]
+fn a_re_spelled_revoked_licence_is_refused_in_the_browser() {
+    let revoked = rdfc(REVOKED);
+    let out = verify(&revoked.to_string(), NOW_MS);
+    assert_eq!(out["report"]["verdict"], "invalid");
+    assert_eq!(outcome(&out, "status"), "fail");
+    let mut attack = revoked.clone();
+    let entry = attack
+        .as_object_mut()
+        .unwrap()
+        .remove("credentialStatus")
+        .unwrap();
+    attack["https://www.w3.org/2018/credentials#credentialStatus"] = entry.clone();
+    for input in [attack.to_string(), lc1(&attack.to_string())] {
+        let out = verify(&input, NOW_MS);
+        assert_eq!(out["report"]["verdict"], "invalid", "{out}");
+        assert_eq!(outcome(&out, "contexts"), "fail");
+        assert_eq!(outcome(&out, "status"), "not-run");
+    }
+    let mut aliased = revoked.clone();
+    aliased.as_object_mut().unwrap().remove("credentialStatus");
+    aliased["state"] = entry;
+    aliased["@context"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "state": {"@id": "https://www.w3.org/2018/credentials#credentialStatus", "@type": "@id"}
+        }));
+    let out = verify(&aliased.to_string(), NOW_MS);
+    assert_eq!(out["report"]["verdict"], "invalid", "{out}");
+}
+
+/// A snapshot past its own validUntil, or older than the policy allows, is
+/// never used for "clear": the inspector says cannot decide.
+#[wasm_bindgen_test]
+fn a_stale_snapshot_never_says_clear_in_the_browser() {
+    let out = verify(VALID, NOW_MS + 10.0 * DAY_MS);
+    assert_eq!(out["report"]["verdict"], "cannot-decide", "{out}");
+    assert_eq!(outcome(&out, "status"), "not-run");
 }
