@@ -150,6 +150,17 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
+/// The router of the separate metrics listener: `/metrics` (no token) and
+/// `/healthz`, nothing else.
+pub fn metrics_router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/metrics", get(public::metrics_open))
+        .route("/healthz", get(public::healthz))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+}
+
 /// Wraps a problem for handlers that return `impl IntoResponse`.
 pub fn problem_response(p: Problem) -> Response {
     p.into_response()
