@@ -101,7 +101,9 @@ fn row_result(row: u64, r: Result<Issued, IssueError>) -> RowResult {
         },
         Err(e) => {
             let (status, field, id) = match &e {
-                IssueError::Invalid { field, .. } => (422, Some(field.clone()), None),
+                IssueError::Invalid { field, .. } | IssueError::Unsecurable { field, .. } => {
+                    (422, Some(field.clone()), None)
+                }
                 IssueError::Conflict { id } => (409, None, Some(id.clone())),
                 IssueError::NoKey(_) => (409, None, None),
                 IssueError::Internal(_) => (500, None, None),
