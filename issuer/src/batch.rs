@@ -24,6 +24,23 @@ pub const CSV_COLUMNS: [&str; 14] = [
     "validUntil",
 ];
 
+/// The columns every CSV must have: exactly the members licence data
+/// requires, so a CSV with these columns alone issues licences. The others
+/// (`businessDid`, `premises.address.en`, `conditions`) are optional.
+pub const CSV_REQUIRED_COLUMNS: [&str; 11] = [
+    "licenceType.code",
+    "licenceType.name.th",
+    "licenceType.name.en",
+    "licenceNumber",
+    "licensee.juristicPersonId",
+    "licensee.name.th",
+    "licensee.name.en",
+    "premises.address.th",
+    "permittedActivities",
+    "validFrom",
+    "validUntil",
+];
+
 const LIST_COLUMNS: [&str; 2] = ["permittedActivities", "conditions"];
 
 /// The outcome of one batch row, as streamed back (one JSON object per line).
@@ -68,15 +85,7 @@ pub fn csv_header(fields: &[String]) -> Result<Vec<String>, String> {
         }
         seen.push(f);
     }
-    for required in [
-        "licenceType.code",
-        "licenceNumber",
-        "licensee.juristicPersonId",
-        "premises.address.th",
-        "permittedActivities",
-        "validFrom",
-        "validUntil",
-    ] {
+    for required in CSV_REQUIRED_COLUMNS {
         if !seen.iter().any(|s| s == required) {
             return Err(format!("CSV column `{required}` is missing"));
         }

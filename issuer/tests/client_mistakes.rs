@@ -196,3 +196,90 @@ fn protocol_level_mistakes_are_problems_too() {
     svc.get("/agencies/bangrak/licences", &[]).problem(404);
     no_server_errors(&svc);
 }
+
+#[test]
+fn the_documented_minimal_csv_issues_and_dates_are_strict() {
+    use elicence_issuer::batch::CSV_REQUIRED_COLUMNS;
+    let svc = start("");
+    let t = token(&svc.config, "bangrak", &[Scope::Issue]);
+    let cell = |column: &str, n: usize, from: &str| -> String {
+        match column {
+            "licenceType.code" => "food-sale".into(),
+            "licenceType.name.th" => "ใบอนุญาตจำหน่ายอาหาร".into(),
+            "licenceType.name.en" => "Food sale".into(),
+            "licenceNumber" => format!("min/{n}"),
+            "licensee.juristicPersonId" => "0105536112014".into(),
+            "licensee.name.th" => "บริษัท ก จำกัด".into(),
+            "licensee.name.en" => "Kor Co. Ltd.".into(),
+            "premises.address.th" => "1 ถนนสีลม".into(),
+            "permittedActivities" => "ขายอาหาร".into(),
+            "validFrom" => from.into(),
+            "validUntil" => "2027-01-01T00:00:00+07:00".into(),
+            other => panic!("{other}"),
+        }
+    };
+    let csv = |columns: &[&str], rows: &[(usize, &str)]| -> String {
+        let mut out = columns.join(",") + "\n";
+        for (n, from) in rows {
+            let cells: Vec<String> = columns.iter().map(|c| cell(c, *n, from)).collect();
+            out.push_str(&cells.join(","));
+            out.push('\n');
+        }
+        out
+    };
+    let ok = "2026-01-01T00:00:00+07:00";
+    let r = svc.post(
+        "/licences:batch",
+        Some(&t),
+        "text/csv",
+        &csv(
+            &CSV_REQUIRED_COLUMNS,
+            &[
+                (1, ok),
+                (2, "2026-01-01t00:00:00z"),
+                (3, "2026-06-30T23:59:60Z"),
+            ],
+        ),
+    );
+    let rows: Vec<Value> = r
+        .body
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows[0]["status"], 201, "{}", r.body);
+    for row in &rows[1..] {
+        assert_eq!(
+            (row["status"].clone(), row["field"].clone()),
+            (json!(422), json!("validFrom")),
+            "{row}"
+        );
+    }
+    // Each documented required column is needed: without it, the header is refused by name.
+    for missing in CSV_REQUIRED_COLUMNS {
+        let columns: Vec<&str> = CSV_REQUIRED_COLUMNS
+            .iter()
+            .copied()
+            .filter(|c| *c != missing)
+            .collect();
+        let p = svc
+            .post(
+                "/licences:batch",
+                Some(&t),
+                "text/csv",
+                &csv(&columns, &[(9, ok)]),
+            )
+            .problem(422);
+        assert!(p["detail"].as_str().unwrap().contains(missing), "{p}");
+    }
+    // The VC API is as strict.
+    let vc = svc.post_json(
+        "/credentials/issue",
+        Some(&token(&svc.config, "chiangmai", &[Scope::Issue])),
+        &json!({"credential": {
+            "@context": [V2], "type": ["VerifiableCredential"],
+            "validFrom": "2026-06-30T23:59:60Z",
+            "credentialSubject": {"id": "did:example:1"}}}),
+    );
+    assert_eq!(vc.problem(400)["field"], "credential.validFrom");
+    no_server_errors(&svc);
+}
