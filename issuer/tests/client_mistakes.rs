@@ -283,3 +283,61 @@ fn the_documented_minimal_csv_issues_and_dates_are_strict() {
     assert_eq!(vc.problem(400)["field"], "credential.validFrom");
     no_server_errors(&svc);
 }
+
+#[test]
+fn batch_lines_are_bounded_while_reading() {
+    let svc = start("[limits]\nmax_body_bytes = 65536\n");
+    let t = token(&svc.config, "bangrak", &[Scope::Issue]);
+    // One endless line (like a CR-only CSV read as LF lines, or /dev/zero):
+    // the service refuses it after 64 KiB instead of holding it all.
+    let mut s = std::net::TcpStream::connect(svc.addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    write!(
+        s,
+        "POST /licences:batch HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    .unwrap();
+    let mut writer = s.try_clone().unwrap();
+    let sender = std::thread::spawn(move || {
+        let chunk = format!("{:x}\r\n{}\r\n", 8192, "x".repeat(8192));
+        // Sends until the service closes the connection (bounded: 1 GiB).
+        for _ in 0..(1 << 17) {
+            if writer.write_all(chunk.as_bytes()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&seen).contains("\"status\":413") {
+        let n = s.read(&mut buf).expect("the refusal arrives");
+        assert!(
+            n > 0,
+            "closed without a refusal: {}",
+            String::from_utf8_lossy(&seen)
+        );
+        seen.extend_from_slice(&buf[..n]);
+    }
+    drop(s);
+    sender.join().unwrap();
+
+    // CSV with old-style CR-only line endings is read line by line.
+    let header = elicence_issuer::batch::CSV_COLUMNS.join(",");
+    let row = |n: &str| {
+        format!("food-sale,ใบอนุญาต,Food sale,{n},0105536112014,บริษัท ก จำกัด,Kor Co,,ที่อยู่,,ขายอาหาร,,2026-01-01T00:00:00+07:00,2026-12-31T23:59:59+07:00")
+    };
+    let csv = format!("{header}\r{}\r{}\r", row("cr/1"), row("cr/2"));
+    let r = svc.post("/licences:batch", Some(&t), "text/csv", &csv);
+    let statuses: Vec<u64> = r
+        .body
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["status"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(statuses, [201, 201], "{}", r.body);
+    no_server_errors(&svc);
+}
