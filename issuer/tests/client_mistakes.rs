@@ -341,3 +341,36 @@ fn batch_lines_are_bounded_while_reading() {
     assert_eq!(statuses, [201, 201], "{}", r.body);
     no_server_errors(&svc);
 }
+
+#[test]
+fn configuration_ranges_are_checked_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = common::config_text(dir.path(), "");
+    assert!(elicence_issuer::Config::parse(&base).is_ok());
+    for (from, to, why) in [
+        ("ttl_seconds = 60", "ttl_seconds = 0", "status.ttl_seconds"),
+        (
+            "ttl_seconds = 60",
+            "ttl_seconds = 18446744073709551615",
+            "status.ttl_seconds",
+        ),
+        (
+            "ttl_seconds = 60",
+            "ttl_seconds = 86401",
+            "status.ttl_seconds",
+        ),
+    ] {
+        let err = elicence_issuer::Config::parse(&base.replace(from, to)).unwrap_err();
+        assert!(err.contains(why), "{to}: {err}");
+    }
+    for (extra, why) in [
+        ("[limits]\nmax_connections = 0\n", "max_connections"),
+        (
+            "[limits]\nheader_read_timeout_seconds = 0\n",
+            "header_read_timeout",
+        ),
+    ] {
+        let err = elicence_issuer::Config::parse(&format!("{base}{extra}")).unwrap_err();
+        assert!(err.contains(why), "{extra}: {err}");
+    }
+}
