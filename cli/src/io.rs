@@ -6,15 +6,36 @@ use std::path::Path;
 
 use crate::error::CliError;
 
-/// Reads a whole file, or stdin when the path is `-`.
+/// The most any command reads from one input (credential, DID document,
+/// key, trust bundle, picture): far above any real one, so that a wrong
+/// path (`/dev/zero`, a disk image) fails at once instead of filling memory.
+pub const MAX_INPUT_BYTES: u64 = 64 << 20;
+
+/// Reads a whole file, or stdin when the path is `-`, refusing more than
+/// [`MAX_INPUT_BYTES`].
 pub fn read_input(path: &Path) -> Result<Vec<u8>, CliError> {
-    let mut buf = Vec::new();
     if path == Path::new("-") {
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| CliError::io(path, e))?;
+        read_bounded(std::io::stdin().lock(), path, MAX_INPUT_BYTES)
     } else {
-        buf = std::fs::read(path).map_err(|e| CliError::io(path, e))?;
+        let file = std::fs::File::open(path).map_err(|e| CliError::io(path, e))?;
+        read_bounded(file, path, MAX_INPUT_BYTES)
+    }
+}
+
+/// Reads all of `reader`, failing with a clear message past `limit` bytes
+/// (an endless reader fails after `limit` bytes, not never).
+pub fn read_bounded(reader: impl Read, path: &Path, limit: u64) -> Result<Vec<u8>, CliError> {
+    let mut buf = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(|e| CliError::io(path, e))?;
+    if buf.len() as u64 > limit {
+        return Err(CliError::Usage(format!(
+            "{}: larger than {} MiB; not an input this command reads",
+            path.display(),
+            limit >> 20
+        )));
     }
     Ok(buf)
 }
@@ -72,4 +93,19 @@ pub fn write_secret(path: &Path, data: &[u8], force: bool) -> Result<(), CliErro
     file.write_all(data)
         .and_then(|()| file.sync_all())
         .map_err(|e| CliError::io(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endless_input_fails_cleanly_after_the_limit() {
+        let err = read_bounded(std::io::repeat(0), Path::new("/dev/zero"), 1 << 20).unwrap_err();
+        assert!(err.to_string().contains("larger than 1 MiB"), "{err}");
+        assert_eq!(
+            read_bounded(&b"abc"[..], Path::new("x"), 3).unwrap(),
+            b"abc"
+        );
+    }
 }

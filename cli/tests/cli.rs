@@ -484,3 +484,33 @@ fn a_given_credential_must_name_the_signing_key_as_issuer() {
     assert!(out.is_empty());
     assert!(err.contains("did:web:someone-else.example"), "{err}");
 }
+
+#[test]
+fn endless_inputs_fail_cleanly_instead_of_filling_memory() {
+    if !std::path::Path::new("/dev/zero").exists() {
+        return;
+    }
+    let (code, _, err) = run(elicence().args(["verify", "/dev/zero"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("larger than 64 MiB"), "{err}");
+    let zero = std::fs::File::open("/dev/zero").unwrap();
+    let (code, _, err) = run(elicence().args(["verify", "-"]).stdin(zero));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("larger than 64 MiB"), "{err}");
+    // A CSV that is one endless line is refused while reading it.
+    let dir = tempdir("endless-csv");
+    let (code, _, err) = run(elicence().args([
+        "issue",
+        "--server",
+        "http://127.0.0.1:9",
+        "--token",
+        "elic_unused",
+        "--csv",
+        "/dev/zero",
+        "--results",
+        dir.join("r.jsonl").to_str().unwrap(),
+    ]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("longer than 262144 bytes"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}

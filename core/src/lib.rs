@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod datetime;
 pub mod did;
 pub mod jcs;
 pub mod jose;

@@ -164,15 +164,33 @@ fn credential_reads_back_into_typed_fields() {
 #[test]
 fn dates_are_written_in_canonical_rfc3339() {
     let mut data = sample();
-    data.valid_from = "2026-01-01t00:00:00.500z".into();
+    data.valid_from = "2026-01-01T00:00:00.500Z".into();
     data.valid_until = "2027-01-01T00:00:00.000+07:00".into();
     let credential = data.to_credential().unwrap();
     assert_eq!(credential["validFrom"], "2026-01-01T00:00:00.5Z");
     assert_eq!(credential["validUntil"], "2027-01-01T00:00:00+07:00");
-    // RFC 3339 section 5.6 lets a space stand for "T"; xsd:dateTime does not.
-    data.valid_from = "2026-01-01 00:00:00+07:00".into();
-    let credential = data.to_credential().unwrap();
-    assert_eq!(credential["validFrom"], "2026-01-01T00:00:00+07:00");
+}
+
+#[test]
+fn dates_parsers_would_rewrite_are_refused() {
+    for bad in [
+        // RFC 3339 lets lowercase t/z and a space stand for "T"; xsd:dateTime does not.
+        "2026-01-01t00:00:00Z",
+        "2026-01-01T00:00:00z",
+        "2026-01-01 00:00:00+07:00",
+        // A leap second would be read as 23:59:59.999999999.
+        "2026-06-30T23:59:60Z",
+        // Precision beyond nanoseconds would be cut.
+        "2026-01-01T00:00:00.0000000001Z",
+        "0000-01-01T00:00:00Z",
+    ] {
+        let err = data_error(|d| d.valid_from = bad.into());
+        assert_eq!(err.field(), "validFrom", "{bad}");
+        assert!(
+            matches!(err, LicenceError::BadDateTime { .. }),
+            "{bad}: {err}"
+        );
+    }
 }
 
 /// Applies `change` to the sample data and returns the error of `to_credential`.
@@ -387,6 +405,33 @@ fn dids_are_checked() {
     let mut data = sample();
     data.issuer.id = "did:web:example.go.th%3A8443:issuers:health".into();
     assert!(data.to_credential().is_ok());
+}
+
+#[test]
+fn business_dids_must_parse_and_be_bounded() {
+    let key = elicence_core::keys::SigningKey::generate(
+        elicence_core::keys::KeyAlgorithm::Ed25519,
+        &mut rand_core::OsRng,
+    );
+    let good = elicence_core::did::did_key(&key.public_key());
+    let mut data = sample();
+    data.business_did = Some(good.clone());
+    assert!(data.to_credential().is_ok());
+    let long = format!("did:web:{}", "a".repeat(100 * 1024));
+    for (bad, why) in [
+        ("did:key:zzzz", "did:key"),
+        ("did:key:abc", "base58btc multibase"),
+        ("did:key:z0OIl", "base58btc"),
+        (&good[..good.len() - 2], "did:key"),
+        (&format!("{good}:1"), "single multibase key"),
+        (long.as_str(), "longer than 2048 bytes"),
+    ] {
+        let err = data_error(|d| d.business_did = Some(bad.to_string()));
+        assert_eq!(err.field(), "businessDid", "{bad}");
+        assert!(err.to_string().contains(why), "{bad}: {err}");
+        // The message quotes a bounded prefix, never the whole value.
+        assert!(err.to_string().len() < 400, "{err}");
+    }
 }
 
 #[test]

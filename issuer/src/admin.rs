@@ -27,6 +27,8 @@ pub enum Scope {
     Revoke,
     /// Read the agency's credentials where they are not public.
     Read,
+    /// Read the service-wide `/metrics` (operators' monitoring).
+    Metrics,
 }
 
 impl Scope {
@@ -36,6 +38,7 @@ impl Scope {
             Scope::Issue => "issue",
             Scope::Revoke => "revoke",
             Scope::Read => "read",
+            Scope::Metrics => "metrics",
         }
     }
 }
@@ -53,8 +56,9 @@ impl FromStr for Scope {
             "issue" => Ok(Scope::Issue),
             "revoke" => Ok(Scope::Revoke),
             "read" => Ok(Scope::Read),
+            "metrics" => Ok(Scope::Metrics),
             other => Err(IssuerError::InvalidToken(format!(
-                "unknown scope `{other}` (use issue, revoke, read)"
+                "unknown scope `{other}` (use issue, revoke, read, metrics)"
             ))),
         }
     }

@@ -24,6 +24,23 @@ pub const CSV_COLUMNS: [&str; 14] = [
     "validUntil",
 ];
 
+/// The columns every CSV must have: exactly the members licence data
+/// requires, so a CSV with these columns alone issues licences. The others
+/// (`businessDid`, `premises.address.en`, `conditions`) are optional.
+pub const CSV_REQUIRED_COLUMNS: [&str; 11] = [
+    "licenceType.code",
+    "licenceType.name.th",
+    "licenceType.name.en",
+    "licenceNumber",
+    "licensee.juristicPersonId",
+    "licensee.name.th",
+    "licensee.name.en",
+    "premises.address.th",
+    "permittedActivities",
+    "validFrom",
+    "validUntil",
+];
+
 const LIST_COLUMNS: [&str; 2] = ["permittedActivities", "conditions"];
 
 /// The outcome of one batch row, as streamed back (one JSON object per line).
@@ -68,15 +85,7 @@ pub fn csv_header(fields: &[String]) -> Result<Vec<String>, String> {
         }
         seen.push(f);
     }
-    for required in [
-        "licenceType.code",
-        "licenceNumber",
-        "licensee.juristicPersonId",
-        "premises.address.th",
-        "permittedActivities",
-        "validFrom",
-        "validUntil",
-    ] {
+    for required in CSV_REQUIRED_COLUMNS {
         if !seen.iter().any(|s| s == required) {
             return Err(format!("CSV column `{required}` is missing"));
         }
@@ -155,6 +164,11 @@ impl RecordSplitter {
     pub fn is_open(&self) -> bool {
         self.in_quotes
     }
+
+    /// Bytes of an unfinished record held so far (bounded by the caller).
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
 }
 
 /// Parses one complete CSV record into cells.
@@ -188,6 +202,38 @@ mod tests {
     }
 
     #[test]
+    fn lines_are_bounded_and_any_line_ending_works_for_csv() {
+        let read_all = |text: &[u8], cr: bool, max: usize| {
+            let mut splitter = LineSplitter::new(max, cr);
+            let mut reader = std::io::BufReader::with_capacity(3, text);
+            let mut lines = Vec::new();
+            loop {
+                match splitter.read_line(&mut reader) {
+                    Ok(Some(l)) => lines.push(l),
+                    Ok(None) => return Ok(lines),
+                    Err(e) => return Err(e.to_string()),
+                }
+            }
+        };
+        assert_eq!(
+            read_all(b"a,b\r\nc\rd\ne", true, 10).unwrap(),
+            vec!["a,b", "c", "d", "e"]
+        );
+        assert_eq!(read_all(b"a\r\nb\n", false, 10).unwrap(), vec!["a", "b"]);
+        assert_eq!(read_all(b"a\rb\n", false, 10).unwrap(), vec!["a\rb"]);
+        assert!(read_all(b"0123456789A\n", false, 10)
+            .unwrap_err()
+            .contains("longer than 10"));
+        // An endless line fails after `max` bytes, not at the end of input.
+        let mut endless = std::io::BufReader::new(std::io::repeat(b'x'));
+        let mut splitter = LineSplitter::new(1 << 20, true);
+        assert!(matches!(
+            splitter.read_line(&mut endless),
+            Err(LineError::TooLong(_))
+        ));
+    }
+
+    #[test]
     fn header_and_rows_map_to_licence_json() {
         let header: Vec<String> = CSV_COLUMNS.iter().map(|s| s.to_string()).collect();
         let header = csv_header(&header).unwrap();
@@ -202,5 +248,123 @@ mod tests {
         assert!(csv_header(&["nope".to_string()]).is_err());
         assert!(csv_header(&["licenceNumber".to_string()]).is_err());
         assert!(csv_row_to_licence(&header, &cells[..3]).is_err());
+    }
+}
+
+/// Why a line could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum LineError {
+    /// A line (or a CSV record) longer than the limit: refused while reading,
+    /// so an endless line never fills memory.
+    #[error("a line is longer than {0} bytes")]
+    TooLong(usize),
+    /// A line that is not UTF-8.
+    #[error("a line is not UTF-8")]
+    NotUtf8,
+    /// Reading failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Splits a byte stream into lines of at most `max` bytes, holding at most
+/// one line in memory. Lines end with LF or CRLF; with `cr_ends_lines`
+/// (CSV) a lone CR ends a line too, as old spreadsheets write it. Fed by
+/// [`LineSplitter::read_line`] (blocking readers, the CLI) or by the
+/// service's asynchronous reader through [`LineSplitter::scan`].
+#[derive(Debug)]
+pub struct LineSplitter {
+    max: usize,
+    cr_ends_lines: bool,
+    after_cr: bool,
+    line: Vec<u8>,
+}
+
+/// What [`LineSplitter::scan`] did with a buffer.
+#[derive(Debug)]
+pub enum Scan {
+    /// Bytes consumed; a complete line is ready in [`LineSplitter::take`].
+    Line(usize),
+    /// Bytes consumed (all of them); the line goes on.
+    More(usize),
+}
+
+impl LineSplitter {
+    /// A splitter for lines of at most `max` bytes.
+    pub fn new(max: usize, cr_ends_lines: bool) -> Self {
+        LineSplitter {
+            max,
+            cr_ends_lines,
+            after_cr: false,
+            line: Vec::new(),
+        }
+    }
+
+    /// Consumes bytes of `buf` up to the end of a line.
+    pub fn scan(&mut self, buf: &[u8]) -> Result<Scan, LineError> {
+        let mut start = 0;
+        if self.after_cr && !buf.is_empty() {
+            // CRLF after a CR that already ended the line: skip the LF.
+            self.after_cr = false;
+            if buf[0] == b'\n' {
+                start = 1;
+            }
+        }
+        let rest = &buf[start..];
+        let end = rest
+            .iter()
+            .position(|&b| b == b'\n' || (self.cr_ends_lines && b == b'\r'));
+        let piece = &rest[..end.unwrap_or(rest.len())];
+        if self.line.len() + piece.len() > self.max {
+            return Err(LineError::TooLong(self.max));
+        }
+        self.line.extend_from_slice(piece);
+        match end {
+            Some(i) => {
+                if rest[i] == b'\r' {
+                    self.after_cr = true;
+                } else if self.line.last() == Some(&b'\r') {
+                    self.line.pop();
+                }
+                Ok(Scan::Line(start + i + 1))
+            }
+            None => Ok(Scan::More(buf.len())),
+        }
+    }
+
+    /// The line read so far (at end of input: the last, unterminated line).
+    pub fn take(&mut self) -> Result<Option<String>, LineError> {
+        let bytes = std::mem::take(&mut self.line);
+        String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| LineError::NotUtf8)
+    }
+
+    /// Whether bytes of an unterminated line are pending.
+    pub fn has_partial_line(&self) -> bool {
+        !self.line.is_empty()
+    }
+
+    /// Reads the next line from a blocking reader; `None` at the end.
+    pub fn read_line(
+        &mut self,
+        reader: &mut impl std::io::BufRead,
+    ) -> Result<Option<String>, LineError> {
+        loop {
+            let buf = reader.fill_buf()?;
+            if buf.is_empty() {
+                return if self.has_partial_line() {
+                    self.take()
+                } else {
+                    Ok(None)
+                };
+            }
+            match self.scan(buf)? {
+                Scan::Line(n) => {
+                    reader.consume(n);
+                    return self.take();
+                }
+                Scan::More(n) => reader.consume(n),
+            }
+        }
     }
 }

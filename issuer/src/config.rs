@@ -46,6 +46,23 @@ pub struct Config {
     /// served at `/inspect/` so inspectors load it from the agency's own host.
     #[serde(default)]
     pub inspector_dir: Option<PathBuf>,
+    /// Where `/metrics` is served besides the main listener (which always
+    /// requires a token with the `metrics` scope).
+    #[serde(default)]
+    pub metrics: MetricsConfig,
+}
+
+/// Access to `/metrics`: its counts (credentials issued, status changes)
+/// are business data, so the main listener serves it only to a token with
+/// the `metrics` scope; `listen` adds a separate plain-HTTP address (e.g. a
+/// private interface for Prometheus) serving `/metrics` and `/healthz`
+/// without a token.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Socket address of the separate metrics listener, e.g. `10.0.0.5:9464`.
+    #[serde(default)]
+    pub listen: Option<SocketAddr>,
 }
 
 /// Where the master key is read from: exactly one of `file` or `env`.
@@ -102,6 +119,15 @@ pub struct Limits {
     /// Most requests one group commit takes.
     #[serde(default = "default_group")]
     pub max_group_commit: usize,
+    /// Most open client connections. At the limit, the oldest connection
+    /// with no request in flight is closed to admit a new one. Keep it well
+    /// below the process's open-file limit (`ulimit -n`).
+    #[serde(default = "default_max_connections")]
+    pub max_connections: usize,
+    /// Seconds a client has to send a complete request head (and finish the
+    /// TLS handshake); also the longest a keep-alive connection stays idle.
+    #[serde(default = "default_header_read_timeout")]
+    pub header_read_timeout_seconds: u64,
 }
 
 impl Default for Limits {
@@ -111,6 +137,8 @@ impl Default for Limits {
             max_batch_bytes: default_max_batch_body(),
             max_batch_rows: default_max_batch_rows(),
             max_group_commit: default_group(),
+            max_connections: default_max_connections(),
+            header_read_timeout_seconds: default_header_read_timeout(),
         }
     }
 }
@@ -163,6 +191,17 @@ fn default_max_batch_rows() -> usize {
 fn default_group() -> usize {
     512
 }
+fn default_max_connections() -> usize {
+    512
+}
+fn default_header_read_timeout() -> u64 {
+    30
+}
+
+/// Largest `status.ttl_seconds`: a day. A longer cache would hide a
+/// revocation for longer than any agency can justify (and far larger values
+/// overflow date arithmetic).
+pub const MAX_STATUS_TTL_SECONDS: u64 = 86_400;
 
 impl Config {
     /// Reads and checks a TOML configuration file.
@@ -234,7 +273,43 @@ impl Config {
         if self.limits.max_group_commit == 0 || self.limits.max_batch_rows == 0 {
             return Err("limits must be positive".into());
         }
+        self.check_robustness_limits()
+    }
+
+    /// Ranges that keep the service alive under hostile clients and sane
+    /// date arithmetic (docs/issuer.md, "Limits").
+    fn check_robustness_limits(&self) -> Result<(), String> {
+        let ttl = self.status.ttl_seconds;
+        if !(1..=MAX_STATUS_TTL_SECONDS).contains(&ttl) {
+            return Err(format!(
+                "status.ttl_seconds must be between 1 and {MAX_STATUS_TTL_SECONDS} (a day), not {ttl}"
+            ));
+        }
+        if !(1..=1_000_000).contains(&self.limits.max_connections) {
+            return Err("limits.max_connections must be between 1 and 1000000".into());
+        }
+        if !(1..=3600).contains(&self.limits.header_read_timeout_seconds) {
+            return Err("limits.header_read_timeout_seconds must be between 1 and 3600".into());
+        }
+        if self.limits.max_body_bytes == 0 || self.limits.max_batch_bytes == 0 {
+            return Err("limits.max_body_bytes and limits.max_batch_bytes must be positive".into());
+        }
+        if self.metrics.listen.is_some_and(|m| m == self.listen) {
+            return Err("metrics.listen must differ from listen".into());
+        }
         Ok(())
+    }
+
+    /// How client connections are bounded (see `conn`).
+    pub fn connection_limits(&self) -> crate::conn::ConnectionLimits {
+        let header = std::time::Duration::from_secs(self.limits.header_read_timeout_seconds);
+        crate::conn::ConnectionLimits {
+            max_connections: self.limits.max_connections,
+            header_read_timeout: header,
+            linger_bytes: self.limits.max_batch_bytes.max(self.limits.max_body_bytes) as u64,
+            linger_timeout: header,
+            shutdown_grace: std::time::Duration::from_secs(10),
+        }
     }
 
     /// The public origin without a trailing slash.

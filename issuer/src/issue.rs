@@ -31,6 +31,20 @@ pub enum IssueError {
         /// What is wrong.
         reason: String,
     },
+    /// The credential cannot be secured as given: JSON-LD would drop some of
+    /// it, a value is malformed for its term, or canonicalization refuses it
+    /// (e.g. too complex). A client mistake; `code` is the specifications'
+    /// processing error name (`DATA_LOSS_DETECTION_ERROR`,
+    /// `MALFORMED_VALUE_ERROR`, `PROOF_TRANSFORMATION_ERROR`).
+    #[error("{field}: {reason}")]
+    Unsecurable {
+        /// The offending member (dotted path), or the whole document.
+        field: String,
+        /// The specifications' processing error name.
+        code: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
     /// A different licence with the same type and number (or a credential
     /// with the same id) already exists.
     #[error("a different credential with id {id} already exists")]
@@ -78,18 +92,72 @@ pub fn parse_suite(name: Option<&str>) -> Result<Cryptosuite, IssueError> {
     }
 }
 
+/// Where signing errors point: licence data (whose `credentialSubject`
+/// members are the data's own) or a VC API `credential`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Input {
+    Licence,
+    Credential,
+}
+
 fn sign(
     agency: &Agency,
     credential: &Value,
     suite: Cryptosuite,
     now: OffsetDateTime,
+    input: Input,
 ) -> Result<Value, IssueError> {
     let alg = suite.key_algorithm();
     let key = agency
         .current_key(now, alg)
         .ok_or(IssueError::NoKey(suite.name()))?;
     let options = ProofOptions::new(key.verification_method.clone(), format_time(now));
-    Ok(proof::sign(credential, suite, &key.signing, &options).map_err(IssuerError::from)?)
+    proof::sign(credential, suite, &key.signing, &options).map_err(|e| signing_error(e, input))
+}
+
+/// Sorts a signing failure: the document's fault is the client's (4xx,
+/// naming the member), anything else is ours (5xx).
+fn signing_error(e: proof::ProofError, input: Input) -> IssueError {
+    if !e.is_document_error() {
+        return IssueError::Internal(IssuerError::from(e));
+    }
+    let path = e
+        .document_pointer()
+        .map(pointer_to_path)
+        .unwrap_or_default();
+    let field = match input {
+        Input::Credential if path.is_empty() => "credential".to_string(),
+        Input::Credential => format!("credential.{path}"),
+        Input::Licence => {
+            let inner = path.strip_prefix("credentialSubject").unwrap_or(&path);
+            match inner.trim_start_matches('.') {
+                "" => "licence".to_string(),
+                rest => rest.to_string(),
+            }
+        }
+    };
+    IssueError::Unsecurable {
+        field,
+        code: e.spec_code(),
+        reason: e.to_string(),
+    }
+}
+
+/// `/credentialSubject/name/0` → `credentialSubject.name[0]`.
+fn pointer_to_path(pointer: &str) -> String {
+    let mut out = String::new();
+    for token in pointer.split('/').skip(1).filter(|t| !t.is_empty()) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        if token.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(&format!("[{token}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&token);
+        }
+    }
+    out
 }
 
 /// Puts the agency's issuer block into licence request data, refusing a
@@ -199,7 +267,7 @@ pub async fn issue_licence(
         );
     }
     let now = OffsetDateTime::now_utc();
-    let signed = sign(agency, &credential, DEFAULT_SUITE, now)?;
+    let signed = sign(agency, &credential, DEFAULT_SUITE, now, Input::Licence)?;
     let text = serde_json::to_string(&signed).map_err(|e| invalid("licence", e.to_string()))?;
     let row = NewCredential {
         agency: agency.code.clone(),
@@ -356,7 +424,7 @@ pub async fn issue_credential(
     {
         return Err(IssueError::NoKey(suite.name()));
     }
-    let signed = sign(agency, &credential, suite, now)?;
+    let signed = sign(agency, &credential, suite, now, Input::Credential)?;
     let text = serde_json::to_string(&signed).map_err(|e| invalid("credential", e.to_string()))?;
     let row = NewCredential {
         agency: agency.code.clone(),

@@ -21,6 +21,8 @@ pub struct Metrics {
     status_changes: AtomicU64,
     group_commits: AtomicU64,
     group_rows: AtomicU64,
+    open_connections: AtomicU64,
+    evicted_connections: AtomicU64,
 }
 
 impl Metrics {
@@ -53,6 +55,31 @@ impl Metrics {
     pub fn group_committed(&self, rows: usize) {
         self.group_commits.fetch_add(1, Ordering::Relaxed);
         self.group_rows.fetch_add(rows as u64, Ordering::Relaxed);
+    }
+
+    /// Records a connection accepted.
+    pub fn connection_opened(&self) {
+        self.open_connections.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Records a connection closed.
+    pub fn connection_closed(&self) {
+        self.open_connections.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// Records an idle connection closed to admit a new one at the limit.
+    pub fn connection_evicted(&self) {
+        self.evicted_connections.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Connections open now: never more than `limits.max_connections`.
+    pub fn open_connections(&self) -> u64 {
+        self.open_connections.load(Ordering::Relaxed)
+    }
+
+    /// Idle connections closed so far to admit new ones.
+    pub fn evicted_connections(&self) -> u64 {
+        self.evicted_connections.load(Ordering::Relaxed)
     }
 
     /// The Prometheus text exposition.
@@ -110,6 +137,11 @@ impl Metrics {
                 "Requests committed in groups.",
                 &self.group_rows,
             ),
+            (
+                "elicence_connections_evicted_total",
+                "Idle connections closed to admit new ones at the connection limit.",
+                &self.evicted_connections,
+            ),
         ] {
             let _ = writeln!(
                 out,
@@ -117,6 +149,11 @@ impl Metrics {
                 get(v)
             );
         }
+        let _ = writeln!(
+            out,
+            "# HELP elicence_connections_open Open client connections.\n# TYPE elicence_connections_open gauge\nelicence_connections_open {}",
+            get(&self.open_connections)
+        );
         out
     }
 }

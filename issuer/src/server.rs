@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 
-use crate::config::Config;
+use crate::config::{Config, TlsConfig};
 use crate::crypto::MasterKey;
 use crate::error::IssuerError;
 use crate::metrics::Metrics;
@@ -58,16 +58,50 @@ pub fn build_state(config: Config) -> Result<Arc<AppState>, IssuerError> {
     }))
 }
 
-/// Serves `state` on an already bound listener (plain HTTP) until `shutdown`.
+/// Serves `state` on an already bound listener (plain HTTP) until `shutdown`,
+/// with the configured connection limits (see [`crate::conn`]).
 pub async fn serve_on(
     listener: TcpListener,
     state: Arc<AppState>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), IssuerError> {
+    serve_with(listener, None, state, shutdown).await
+}
+
+/// Serves `state` on `listener`, over TLS when `tls` is given, until `shutdown`.
+pub async fn serve_with(
+    listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    state: Arc<AppState>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), IssuerError> {
+    let limits = state.config.connection_limits();
+    let metrics = state.metrics.clone();
     let app = crate::http::router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    crate::conn::serve(listener, tls, app, limits, metrics, shutdown).await?;
+    Ok(())
+}
+
+/// The TLS acceptor of a `[tls]` configuration.
+pub fn tls_acceptor(tls: &TlsConfig) -> Result<tokio_rustls::TlsAcceptor, IssuerError> {
+    crate::conn::tls_acceptor(&tls.cert, &tls.key).map_err(|reason| IssuerError::Config {
+        path: tls.cert.clone(),
+        reason: format!("TLS certificate/key: {reason}"),
+    })
+}
+
+/// Serves `/metrics` and `/healthz` (no token) on the separate metrics
+/// listener until `shutdown`.
+pub async fn serve_metrics_on(
+    listener: TcpListener,
+    state: Arc<AppState>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), IssuerError> {
+    let mut limits = state.config.connection_limits();
+    limits.max_connections = limits.max_connections.min(64);
+    let metrics = state.metrics.clone();
+    let app = crate::http::metrics_router(state);
+    crate::conn::serve(listener, None, app, limits, metrics, shutdown).await?;
     Ok(())
 }
 
@@ -97,36 +131,31 @@ pub fn run(config: Config) -> Result<(), IssuerError> {
         .build()?;
     runtime.block_on(async move {
         let listen: SocketAddr = config.listen;
-        let tls = config.tls.clone();
+        let tls = match &config.tls {
+            Some(tls) => Some(tls_acceptor(tls)?),
+            None => None,
+        };
+        let metrics_listen = config.metrics.listen;
         let state = build_state(config)?;
-        tracing::info!(%listen, agencies = state.registry.all().len(), "elicence-issuer listening");
-        match tls {
-            None => {
-                let listener = TcpListener::bind(listen).await?;
-                serve_on(listener, state, shutdown_signal()).await
-            }
-            Some(tls) => {
-                let _ = rustls::crypto::ring::default_provider().install_default();
-                let rustls_config =
-                    axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key)
-                        .await
-                        .map_err(|e| IssuerError::Config {
-                            path: tls.cert.clone(),
-                            reason: format!("TLS certificate/key: {e}"),
-                        })?;
-                let handle = axum_server::Handle::new();
-                let h2 = handle.clone();
-                tokio::spawn(async move {
-                    shutdown_signal().await;
-                    h2.graceful_shutdown(Some(Duration::from_secs(10)));
-                });
-                axum_server::bind_rustls(listen, rustls_config)
-                    .handle(handle)
-                    .serve(crate::http::router(state).into_make_service())
-                    .await?;
-                Ok(())
-            }
+        let stop = tokio_util::sync::CancellationToken::new();
+        let stopper = stop.clone();
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            stopper.cancel();
+        });
+        if let Some(addr) = metrics_listen {
+            let listener = TcpListener::bind(addr).await?;
+            tracing::info!(%addr, "metrics listening");
+            let (state, stop) = (state.clone(), stop.clone());
+            tokio::spawn(async move {
+                if let Err(e) = serve_metrics_on(listener, state, stop.cancelled_owned()).await {
+                    tracing::error!(error = %e, "metrics listener failed");
+                }
+            });
         }
+        tracing::info!(%listen, tls = tls.is_some(), agencies = state.registry.all().len(), "elicence-issuer listening");
+        let listener = TcpListener::bind(listen).await?;
+        serve_with(listener, tls, state, stop.cancelled_owned()).await
     })
 }
 

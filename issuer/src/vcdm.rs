@@ -8,7 +8,6 @@
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use serde_json::{Map, Value};
-use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use elicence_core::licence::context::{check_contexts, VC_V1_CONTEXT_URL, VC_V2_CONTEXT_URL};
@@ -78,9 +77,9 @@ fn objects<'a>(path: &str, v: &'a Value) -> Result<Vec<&'a Map<String, Value>>, 
 fn date(path: &str, v: Option<&Value>) -> Result<Option<OffsetDateTime>, VcdmError> {
     match v {
         None => Ok(None),
-        Some(Value::String(s)) => OffsetDateTime::parse(s, &Rfc3339)
+        Some(Value::String(s)) => elicence_core::datetime::parse_strict(s)
             .map(Some)
-            .map_err(|_| err(path, format!("`{s}` is not a date-time with a time zone"))),
+            .map_err(|e| err(path, format!("`{s}` is not an accepted date-time: {e}"))),
         Some(_) => Err(err(path, "must be a string")),
     }
 }

@@ -411,8 +411,9 @@ fn bad_inputs_get_the_right_problem() {
         .problem(400);
     assert_eq!(p["errors"][0]["name"], "PROOF_VERIFICATION_ERROR");
     // No client mistake produced a 500.
+    let ops = token(&svc.config, "bangrak", &[Scope::Metrics]);
     assert!(svc
-        .get("/metrics", &[])
+        .get("/metrics", &[("authorization", &format!("Bearer {ops}"))])
         .body
         .contains("elicence_http_responses_total{class=\"5xx\"} 0"));
 }
@@ -620,7 +621,14 @@ fn ops_endpoints_and_key_rotation() {
     let resolver = did_resolver(&svc, &["bangrak"]);
     proof::verify(&old, &resolver, "assertionMethod", None).unwrap();
     proof::verify(&new, &resolver, "assertionMethod", None).unwrap();
-    let metrics = svc.get("/metrics", &[]).body;
+    // /metrics is closed by default: a token with the metrics scope reads it.
+    svc.get("/metrics", &[]).problem(401);
+    svc.get("/metrics", &[("authorization", &format!("Bearer {t}"))])
+        .problem(403);
+    let ops = token(&svc.config, "bangrak", &[Scope::Metrics]);
+    let metrics = svc
+        .get("/metrics", &[("authorization", &format!("Bearer {ops}"))])
+        .body;
     assert!(
         metrics.contains("elicence_credentials_issued_total 2"),
         "{metrics}"

@@ -2,7 +2,7 @@
 //! (batch, resumable, with a progress bar) and `elicence revoke`.
 
 use std::collections::HashSet;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -64,8 +64,12 @@ fn read_results(path: &Path) -> Result<HashSet<u64>, CliError> {
         Err(e) => return Err(CliError::io(path, e)),
     };
     let mut done = HashSet::new();
-    for line in std::io::BufReader::new(file).lines() {
-        let line = line.map_err(|e| CliError::io(path, e))?;
+    let mut reader = std::io::BufReader::new(file);
+    let mut lines = batch::LineSplitter::new(MAX_RECORD_BYTES, false);
+    while let Some(line) = lines
+        .read_line(&mut reader)
+        .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?
+    {
         if let Ok(r) = serde_json::from_str::<RowResult>(&line) {
             if r.is_final() {
                 done.insert(r.row);
@@ -73,6 +77,47 @@ fn read_results(path: &Path) -> Result<HashSet<u64>, CliError> {
         }
     }
     Ok(done)
+}
+
+/// Longest CSV record (or results line) read: the service's default
+/// `limits.max_body_bytes`, beyond which it could not issue the row anyway.
+const MAX_RECORD_BYTES: usize = 256 * 1024;
+
+/// Largest CSV file read: its rows are held while sending.
+const MAX_CSV_BYTES: u64 = 1 << 30;
+
+/// Reads the records of a CSV file (LF, CRLF or CR line endings, quoted
+/// cells over several lines), each bounded to [`MAX_RECORD_BYTES`] and the
+/// file to [`MAX_CSV_BYTES`], so a wrong file fails cleanly instead of
+/// filling memory. Records with empty lines are skipped.
+fn read_csv_records(path: &Path) -> Result<Vec<Result<Vec<String>, String>>, CliError> {
+    use std::io::Read as _;
+    let fail = |e: &dyn std::fmt::Display| CliError::Usage(format!("{}: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(|e| CliError::io(path, e))?;
+    let mut reader = std::io::BufReader::new(file.take(MAX_CSV_BYTES + 1));
+    let mut lines = batch::LineSplitter::new(MAX_RECORD_BYTES, true);
+    let mut splitter = batch::RecordSplitter::default();
+    let (mut records, mut total) = (Vec::new(), 0u64);
+    while let Some(line) = lines.read_line(&mut reader).map_err(|e| fail(&e))? {
+        total += line.len() as u64 + 1;
+        if total > MAX_CSV_BYTES {
+            return Err(fail(&format!("larger than {} MiB", MAX_CSV_BYTES >> 20)));
+        }
+        if line.len() + splitter.pending_len() > MAX_RECORD_BYTES {
+            return Err(fail(&format!(
+                "a record is longer than {MAX_RECORD_BYTES} bytes"
+            )));
+        }
+        if let Some(record) = splitter.push_line(&line) {
+            if !record.trim().is_empty() {
+                records.push(batch::parse_record(&record));
+            }
+        }
+    }
+    if splitter.is_open() {
+        records.push(Err("unterminated quoted CSV cell".into()));
+    }
+    Ok(records)
 }
 
 /// `elicence issue --server URL --csv FILE`.
@@ -95,13 +140,10 @@ pub fn issue(a: &IssueArgs) -> Result<ExitCode, CliError> {
     });
     let done = read_results(&results_path)?;
 
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_path(csv_path)
-        .map_err(|e| CliError::Usage(format!("{}: {e}", csv_path.display())))?;
-    let mut records = reader.records();
+    let records = read_csv_records(csv_path)?;
+    let mut records = records.into_iter();
     let header: Vec<String> = match records.next() {
-        Some(Ok(h)) => h.iter().map(str::to_string).collect(),
+        Some(Ok(h)) => h,
         _ => {
             return Err(CliError::Usage(format!(
                 "{}: no header row",
@@ -112,11 +154,8 @@ pub fn issue(a: &IssueArgs) -> Result<ExitCode, CliError> {
     let header = batch::csv_header(&header)
         .map_err(|e| CliError::Usage(format!("{}: {e}", csv_path.display())))?;
     let mut rows = Vec::new();
-    for (i, rec) in records.enumerate() {
+    for (i, cells) in records.enumerate() {
         let row = i as u64 + 1;
-        let cells: Result<Vec<String>, String> = rec
-            .map(|r| r.iter().map(str::to_string).collect())
-            .map_err(|e| format!("malformed CSV: {e}"));
         rows.push((
             row,
             cells.and_then(|c| batch::csv_row_to_licence(&header, &c)),

@@ -27,7 +27,7 @@ pub struct CreateArgs {
     /// The agency the token acts for.
     #[arg(long)]
     pub agency: String,
-    /// Scopes, comma-separated: issue, revoke, read.
+    /// Scopes, comma-separated: issue, revoke, read, metrics.
     #[arg(long, value_delimiter = ',', required = true)]
     pub scope: Vec<String>,
     /// A label to recognise the token by.

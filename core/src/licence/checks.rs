@@ -101,15 +101,23 @@ pub(super) fn juristic_id(field: &str, value: &str) -> Result<ThaiId, LicenceErr
     Ok(id)
 }
 
+/// Longest DID accepted, in bytes: far above any real did:key or did:web,
+/// far below what would bloat a licence and its QR code.
+pub const MAX_DID_BYTES: usize = 2048;
+
 /// DID Core syntax: `did:` method-name `:` method-specific-id, where
 /// method-name is `[a-z0-9]+` and the id is `:`-separated runs of
-/// `[A-Za-z0-9._-]` or `%XX`, the last run non-empty.
+/// `[A-Za-z0-9._-]` or `%XX`, the last run non-empty; at most
+/// [`MAX_DID_BYTES`]; a `did:key` must hold a well-formed public key.
 pub(super) fn check_did(field: &str, value: &str) -> Result<(), LicenceError> {
     let fail = |reason| LicenceError::NotADid {
         field: field.into(),
-        value: value.into(),
+        value: value.chars().take(80).collect(),
         reason,
     };
+    if value.len() > MAX_DID_BYTES {
+        return Err(fail("longer than 2048 bytes"));
+    }
     let rest = value
         .strip_prefix("did:")
         .ok_or_else(|| fail("must start with \"did:\""))?;
@@ -147,11 +155,58 @@ pub(super) fn check_did(field: &str, value: &str) -> Result<(), LicenceError> {
             }
         }
     }
+    if method == "key" {
+        check_did_key(id).map_err(fail)?;
+    }
     Ok(())
 }
 
+/// A `did:key` identifier: one base58btc (`z`) multibase value holding a
+/// multicodec public key of a known type and its exact length; Ed25519 and
+/// P-256 keys are also checked to be valid points.
+fn check_did_key(id: &str) -> Result<(), &'static str> {
+    if id.contains(':') {
+        return Err("did:key holds a single multibase key (no version or extra segments)");
+    }
+    let body = id
+        .strip_prefix('z')
+        .ok_or("did:key must be a base58btc multibase key starting with `z`")?;
+    let bytes = bs58::decode(body)
+        .into_vec()
+        .map_err(|_| "did:key is not valid base58btc")?;
+    let (codec, used) = varint(&bytes).ok_or("did:key has no multicodec prefix")?;
+    let expected = match codec {
+        0xed | 0x1200 => {
+            return crate::keys::PublicKey::from_multikey(id)
+                .map(|_| ())
+                .map_err(|_| "did:key does not hold a valid Ed25519 or P-256 public key");
+        }
+        0xec => 32,   // x25519-pub
+        0xe7 => 33,   // secp256k1-pub, compressed
+        0x1201 => 49, // p384-pub, compressed
+        0x1202 => 67, // p521-pub, compressed
+        _ => return Err("did:key holds an unknown key type (multicodec)"),
+    };
+    if bytes.len() - used != expected {
+        return Err("did:key key length does not match its key type");
+    }
+    Ok(())
+}
+
+/// An unsigned LEB128 varint of at most 3 bytes: (value, bytes used).
+fn varint(bytes: &[u8]) -> Option<(u32, usize)> {
+    let mut value = 0u32;
+    for (i, b) in bytes.iter().take(3).enumerate() {
+        value |= u32::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return Some((value, i + 1));
+        }
+    }
+    None
+}
+
 pub(super) fn parse_date(field: &str, value: &str) -> Result<OffsetDateTime, LicenceError> {
-    OffsetDateTime::parse(value, &Rfc3339).map_err(|_| LicenceError::BadDateTime {
+    crate::datetime::parse_strict(value).map_err(|_| LicenceError::BadDateTime {
         field: field.into(),
         value: value.into(),
     })

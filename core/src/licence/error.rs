@@ -76,7 +76,7 @@ pub enum LicenceError {
         reason: &'static str,
     },
     /// Not an RFC 3339 date-time with a time zone offset.
-    #[error("{field}: {value:?} is not an RFC 3339 date-time with time zone")]
+    #[error("{field}: {value:?} is not a date-time YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm) (year 0001-9999, uppercase T and Z, no leap second, at most 9 fraction digits)")]
     BadDateTime {
         /// Path of the field.
         field: String,

@@ -167,6 +167,10 @@ impl LicenceData {
         check_list("permittedActivities", &self.permitted_activities, true)?;
         check_unique("permittedActivities", &self.permitted_activities)?;
         check_list("conditions", &self.conditions, false)?;
+        // A repeated condition says nothing new, and many repeats make the
+        // RDF list indistinguishable node by node: canonicalization refuses
+        // it as too complex (a poison-graph guard), so refuse it here by name.
+        check_unique("conditions", &self.conditions)?;
         let (valid_from, valid_until) = validity(
             "validFrom",
             &self.valid_from,

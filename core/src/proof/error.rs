@@ -91,3 +91,67 @@ pub enum ProofError {
     #[error("malformed signature: {0}")]
     MalformedSignature(KeyError),
 }
+
+impl ProofError {
+    /// The processing error name the specifications give this failure (VC
+    /// Data Integrity 1.0 §2.4 and "Processing Errors", VC Data Model 2.0
+    /// §7.1), for problem details and verification reports:
+    /// `DATA_LOSS_DETECTION_ERROR` for data JSON-LD would drop,
+    /// `MALFORMED_VALUE_ERROR` for a value its term does not allow,
+    /// `PROOF_TRANSFORMATION_ERROR` when canonicalization refuses the
+    /// document, `MALFORMED_PROOF_ERROR`, `MISMATCHED_PROOF_PURPOSE_ERROR`,
+    /// `PROOF_GENERATION_ERROR` for the signer's own failures, and
+    /// `PROOF_VERIFICATION_ERROR` for everything else.
+    pub fn spec_code(&self) -> &'static str {
+        match self {
+            ProofError::JsonLd(JsonLdError::Dropped { .. }) => "DATA_LOSS_DETECTION_ERROR",
+            ProofError::JsonLd(JsonLdError::InvalidContextDocument { .. })
+            | ProofError::InvalidOptions(_)
+            | ProofError::KeyAlgorithmMismatch { .. } => "PROOF_GENERATION_ERROR",
+            ProofError::JsonLd(_) | ProofError::MalformedDocument(_) => "MALFORMED_VALUE_ERROR",
+            ProofError::Canonicalization(_) | ProofError::Rdfc(_) => "PROOF_TRANSFORMATION_ERROR",
+            ProofError::MissingProof
+            | ProofError::MalformedProof { .. }
+            | ProofError::UnsupportedProofType(_)
+            | ProofError::UnsupportedCryptosuite(_)
+            | ProofError::ContextMismatch
+            | ProofError::MissingPreviousProof(_)
+            | ProofError::MalformedSignature(_) => "MALFORMED_PROOF_ERROR",
+            ProofError::PurposeMismatch { .. } | ProofError::PurposeNotAuthorized { .. } => {
+                "MISMATCHED_PROOF_PURPOSE_ERROR"
+            }
+            ProofError::Resolve(_) | ProofError::Expired(_) | ProofError::SignatureMismatch => {
+                "PROOF_VERIFICATION_ERROR"
+            }
+        }
+    }
+
+    /// Whether signing failed because of the document given (its data,
+    /// contexts or shape) rather than the signer's key, options or pinned
+    /// contexts: a client mistake (4xx), not a service fault (5xx).
+    pub fn is_document_error(&self) -> bool {
+        match self {
+            ProofError::JsonLd(JsonLdError::InvalidContextDocument { .. }) => false,
+            ProofError::JsonLd(_)
+            | ProofError::MalformedDocument(_)
+            | ProofError::Canonicalization(_)
+            | ProofError::Rdfc(_)
+            | ProofError::ContextMismatch => true,
+            _ => false,
+        }
+    }
+
+    /// Where in the document the failure was found, as a JSON Pointer
+    /// (RFC 6901), when the JSON-LD processor knows it.
+    pub fn document_pointer(&self) -> Option<&str> {
+        match self {
+            ProofError::JsonLd(
+                JsonLdError::Dropped { path, .. }
+                | JsonLdError::Syntax { path, .. }
+                | JsonLdError::Unsupported { path, .. }
+                | JsonLdError::ProtectedTermRedefinition { path, .. },
+            ) if path.starts_with('/') => Some(path),
+            _ => None,
+        }
+    }
+}

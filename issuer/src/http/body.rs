@@ -44,30 +44,25 @@ pub fn too_large(limit: usize) -> Problem {
     )
 }
 
-/// How much of an oversized body is still read (and thrown away) so the
-/// client finishes sending and sees the 413, instead of a connection reset
-/// racing the response; past this the connection is simply dropped.
-const DRAIN_MIN: usize = 4 << 20;
-
-/// Reads the whole body, refusing more than `limit` bytes.
+/// Reads the whole body, refusing more than `limit` bytes. An oversized body
+/// is refused as soon as it is known (from `Content-Length`, or once `limit`
+/// bytes arrived); the connection then closes with a lingering close (see
+/// `crate::conn`), so the client still reads the 413.
 pub async fn read_limited(body: Body, limit: usize) -> Result<axum::body::Bytes, Problem> {
+    use axum::body::HttpBody;
     use futures_util::StreamExt;
-    let drain_cap = limit.saturating_mul(4).max(DRAIN_MIN);
+    if body.size_hint().lower() > limit as u64 {
+        return Err(too_large(limit));
+    }
     let mut stream = body.into_data_stream();
     let mut buf = Vec::new();
-    let mut total: usize = 0;
     while let Some(chunk) = stream.next().await {
         let chunk = chunk
             .map_err(|e| Problem::bad_request(format!("cannot read the request body: {e}")))?;
-        total = total.saturating_add(chunk.len());
-        if total <= limit {
-            buf.extend_from_slice(&chunk);
-        } else if total > drain_cap {
-            break;
+        if buf.len().saturating_add(chunk.len()) > limit {
+            return Err(too_large(limit));
         }
-    }
-    if total > limit {
-        return Err(too_large(limit));
+        buf.extend_from_slice(&chunk);
     }
     Ok(buf.into())
 }

@@ -12,10 +12,10 @@ use elicence_core::keys::KeyAlgorithm;
 use elicence_core::licence::LicenceIri;
 use futures_util::{stream, StreamExt, TryStreamExt};
 use serde_json::{json, Value};
-use tokio::io::AsyncBufReadExt;
+use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use crate::admin::Scope;
-use crate::batch::{self, RecordSplitter, RowResult};
+use crate::batch::{self, LineError, LineSplitter, RecordSplitter, RowResult, Scan};
 use crate::http::auth::{self, Caller};
 use crate::http::body::{content_type, read_json, too_large};
 use crate::http::negotiate::{choose, Representation};
@@ -101,7 +101,9 @@ fn row_result(row: u64, r: Result<Issued, IssueError>) -> RowResult {
         },
         Err(e) => {
             let (status, field, id) = match &e {
-                IssueError::Invalid { field, .. } => (422, Some(field.clone()), None),
+                IssueError::Invalid { field, .. } | IssueError::Unsecurable { field, .. } => {
+                    (422, Some(field.clone()), None)
+                }
                 IssueError::Conflict { id } => (409, None, Some(id.clone())),
                 IssueError::NoKey(_) => (409, None, None),
                 IssueError::Internal(_) => (500, None, None),
@@ -126,6 +128,50 @@ fn invalid_row(row: u64, error: String) -> RowResult {
         status: 422,
         id: None,
         error: Some(error),
+        field: None,
+    }
+}
+
+/// Lines of a request body, each size-checked while it is read (see
+/// [`LineSplitter`]): an endless line is refused after `max` bytes.
+struct BodyLines<R> {
+    reader: R,
+    splitter: LineSplitter,
+}
+
+impl<R: AsyncBufRead + Unpin> BodyLines<R> {
+    async fn next_line(&mut self) -> Result<Option<String>, LineError> {
+        let BodyLines { reader, splitter } = self;
+        loop {
+            let buf = reader.fill_buf().await?;
+            if buf.is_empty() {
+                return if splitter.has_partial_line() {
+                    splitter.take()
+                } else {
+                    Ok(None)
+                };
+            }
+            match splitter.scan(buf)? {
+                Scan::Line(n) => {
+                    reader.consume(n);
+                    return splitter.take();
+                }
+                Scan::More(n) => reader.consume(n),
+            }
+        }
+    }
+}
+
+fn line_error_row(row: u64, e: &LineError) -> RowResult {
+    RowResult {
+        row,
+        status: if matches!(e, LineError::TooLong(_)) {
+            413
+        } else {
+            400
+        },
+        id: None,
+        error: Some(format!("cannot read the body: {e}")),
         field: None,
     }
 }
@@ -168,18 +214,26 @@ pub async fn post_batch(
     let max_line = state.config.limits.max_body_bytes;
     let reader =
         tokio_util::io::StreamReader::new(body.into_data_stream().map_err(std::io::Error::other));
-    let mut lines = tokio::io::BufReader::new(reader).lines();
+    let mut lines = BodyLines {
+        reader: tokio::io::BufReader::new(reader),
+        // CSV from old spreadsheets may end lines with a lone CR.
+        splitter: LineSplitter::new(max_line, csv),
+    };
 
     // CSV: the header must be right before anything is issued.
     let mut header: Option<Vec<String>> = None;
     if csv {
         let mut splitter = RecordSplitter::default();
         loop {
-            let line = lines
-                .next_line()
-                .await
-                .map_err(|e| Problem::bad_request(format!("cannot read the body: {e}")))?
-                .ok_or_else(|| Problem::invalid("csv", "the CSV has no header row"))?;
+            let line = match lines.next_line().await {
+                Ok(Some(line)) => line,
+                Ok(None) => return Err(Problem::invalid("csv", "the CSV has no header row")),
+                Err(LineError::TooLong(_)) => return Err(too_large(max_line)),
+                Err(e) => return Err(Problem::bad_request(format!("cannot read the body: {e}"))),
+            };
+            if splitter.pending_len() > max_line {
+                return Err(too_large(max_line));
+            }
             if let Some(rec) = splitter.push_line(&line) {
                 let cells = batch::parse_record(&rec).map_err(|e| Problem::invalid("csv", e))?;
                 header = Some(batch::csv_header(&cells).map_err(|e| Problem::invalid("csv", e))?);
@@ -215,19 +269,13 @@ pub async fn post_batch(
                         }
                         Err(e) => {
                             return Some((
-                                Err(RowResult {
-                                    row: row + 1,
-                                    status: 400,
-                                    id: None,
-                                    error: Some(format!("cannot read the body: {e}")),
-                                    field: None,
-                                }),
+                                Err(line_error_row(row + 1, &e)),
                                 (lines, splitter, row, bytes, true),
                             ))
                         }
                     };
                     bytes += line.len() + 1;
-                    if bytes > limit || line.len() > max_line {
+                    if bytes > limit || line.len() + splitter.pending_len() > max_line {
                         return Some((
                             Err(RowResult {
                                 row: row + 1,

@@ -82,6 +82,64 @@ async fn record_metrics(State(state): State<Arc<AppState>>, req: Request, next: 
     resp
 }
 
+/// Longest request target (path and query) the service reads: longer is a
+/// 414 problem. Licence IRIs are far shorter; 8 KiB is the common server limit.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+/// Every error response is a problem: a request target over
+/// [`MAX_URI_BYTES`] is refused with 414, and an error the framework
+/// answers in plain text (a path that is not UTF-8 once percent-decoded, a
+/// missing file under `/inspect/`) is turned into `application/problem+json`
+/// with the same status.
+async fn problems_only(req: Request, next: Next) -> Response {
+    let target_len = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
+    if target_len > MAX_URI_BYTES {
+        return Problem::new(
+            StatusCode::URI_TOO_LONG,
+            "uri-too-long",
+            "URI too long",
+            format!("the request target exceeds {MAX_URI_BYTES} bytes"),
+        )
+        .into_response();
+    }
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let is_problem = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let text = axum::body::to_bytes(body, 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let (kind, title) = match status {
+        StatusCode::BAD_REQUEST => ("bad-request", "Malformed request"),
+        StatusCode::NOT_FOUND => ("not-found", "Not found"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method-not-allowed", "Method not allowed"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too-large", "Request too large"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported-media-type", "Unsupported media type"),
+        StatusCode::UNPROCESSABLE_ENTITY => ("invalid-data", "Invalid data"),
+        s if s.is_server_error() => ("internal", "Internal error"),
+        s => ("http-error", s.canonical_reason().unwrap_or("Error")),
+    };
+    let detail = if text.is_empty() {
+        title.to_ascii_lowercase()
+    } else {
+        text
+    };
+    let mut problem = Problem::new(status, kind, title, detail).into_response();
+    for (name, value) in &parts.headers {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            problem.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    problem
+}
+
 async fn not_found() -> Problem {
     Problem::not_found("no such resource")
 }
@@ -133,6 +191,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/openapi.json", get(public::openapi))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(problems_only))
         .layer(middleware::from_fn_with_state(state.clone(), record_metrics))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(
@@ -147,6 +206,17 @@ pub fn router(state: Arc<AppState>) -> Router {
             }),
         )
         .layer(SetRequestIdLayer::new(request_id, RandomRequestId))
+        .with_state(state)
+}
+
+/// The router of the separate metrics listener: `/metrics` (no token) and
+/// `/healthz`, nothing else.
+pub fn metrics_router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/metrics", get(public::metrics_open))
+        .route("/healthz", get(public::healthz))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
 }
 

@@ -157,6 +157,11 @@ impl From<IssueError> for Problem {
     fn from(e: IssueError) -> Problem {
         match e {
             IssueError::Invalid { field, reason } => Problem::invalid(&field, reason),
+            IssueError::Unsecurable {
+                field,
+                code,
+                reason,
+            } => Problem::invalid(&field, reason).with("code", code),
             IssueError::Conflict { id } => Problem::conflict(format!(
                 "a different credential already exists with this licence number or id: {id}"
             ))

@@ -108,9 +108,23 @@ pub async fn healthz(State(state): St) -> Response {
     }
 }
 
-/// `GET /metrics`: Prometheus text format.
-#[utoipa::path(get, path = "/metrics", tag = "ops", responses((status = 200, description = "Prometheus text exposition")))]
-pub async fn metrics(State(state): St) -> Response {
+/// `GET /metrics`: Prometheus text format, for a token with the `metrics`
+/// scope (the counts are business data: how many licences each day).
+#[utoipa::path(get, path = "/metrics", tag = "ops",
+    responses((status = 200, description = "Prometheus text exposition"), (status = 401, description = "No valid token"), (status = 403, description = "Token lacks the metrics scope")),
+    security(("bearer" = [])))]
+pub async fn metrics(State(state): St, headers: HeaderMap) -> Result<Response, Problem> {
+    let caller = crate::http::auth::authenticate(&state, &headers)?;
+    caller.require(crate::admin::Scope::Metrics)?;
+    Ok(metrics_text(&state))
+}
+
+/// `GET /metrics` on the separate metrics listener (`metrics.listen`): no token.
+pub async fn metrics_open(State(state): St) -> Response {
+    metrics_text(&state)
+}
+
+fn metrics_text(state: &AppState) -> Response {
     let mut resp = state.metrics.render().into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,

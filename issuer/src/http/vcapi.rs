@@ -34,6 +34,19 @@ fn vc_api_problem(e: IssueError) -> Problem {
         IssueError::Invalid { field, reason } => {
             Problem::bad_request(format!("{field}: {reason}")).with("field", field)
         }
+        // Data Integrity processing errors carry the spec's error name, as
+        // `code` and in the VC API's `errors` list.
+        IssueError::Unsecurable {
+            field,
+            code,
+            reason,
+        } => {
+            let message = format!("{field}: {reason}");
+            Problem::bad_request(message.clone())
+                .with("field", field)
+                .with("code", code)
+                .with("errors", json!([{"name": code, "message": message}]))
+        }
         other => other.into(),
     }
 }
@@ -141,8 +154,10 @@ fn verify_credential(state: &AppState, vc: &Value, now: OffsetDateTime) -> Outco
                 vc.clone()
             }
             Err(e) => {
-                out.errors
-                    .push(error("PROOF_VERIFICATION_ERROR", e.to_string()));
+                // The spec's name: a credential with data JSON-LD would drop
+                // is DATA_LOSS_DETECTION_ERROR, a malformed value
+                // MALFORMED_VALUE_ERROR, a bad signature PROOF_VERIFICATION_ERROR.
+                out.errors.push(error(e.spec_code(), e.to_string()));
                 return out;
             }
         }
@@ -320,7 +335,7 @@ pub async fn verify_presentation(
         Some(&format_time(now)),
     ) {
         Ok(_) => {}
-        Err(e) => errors.push(error("PROOF_VERIFICATION_ERROR", e.to_string())),
+        Err(e) => errors.push(error(e.spec_code(), e.to_string())),
     }
     let proof_obj = match vp.get("proof") {
         Some(Value::Array(a)) => a.first().cloned(),
