@@ -3,14 +3,18 @@
 // camera and the photo upload, the verdict and licence fields read off the
 // page, no request made while verifying, and the valid case repeated with
 // the network off. Screenshots and timings go to target/web-test-output/.
+// Cold starts tap "scan" as soon as the button is enabled, as an inspector
+// would: the camera opens while the module is still arriving, and the tests
+// print how long the first verdict took (printed, never asserted).
 //
 // Inputs: WEB_DIR (default target/web), FIXTURES (default target/web-fixtures,
 // made by `cargo run -p elicence-wasm --example web_fixtures`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serve } from './serve.mjs';
 
@@ -45,7 +49,11 @@ after(async () => {
   for (const b of browsers) await b.close().catch(() => {});
   if (server) await server.close().catch(() => {});
   await writeFile(join(OUT, 'timings.json'), JSON.stringify(timings, null, 2));
-  for (const t of timings) console.log(`timing ${t.label}: ready ${t.readyMs} ms, first verdict ${t.verdictMs} ms`);
+  for (const t of timings) {
+    const module = t.moduleMs ? `, module downloaded ${t.moduleMs} ms` : '';
+    const tap = t.tapMs ? `, scan tapped ${t.tapMs} ms` : '';
+    console.log(`timing ${t.label}: ready ${t.readyMs} ms${module}${tap}, first verdict ${t.verdictMs} ms`);
+  }
 });
 
 // A fresh Chromium profile whose camera shows `video` (a looping Y4M file).
@@ -64,19 +72,77 @@ async function launch(video, { locale = 'en-GB', dir } = {}) {
   browsers.push(context);
   const page = context.pages()[0] || await context.newPage();
   const requests = [];
-  context.on('request', (r) => requests.push({ url: r.url(), at: Date.now() }));
+  context.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData(), at: Date.now() }));
+  context.on('requestfinished', (r) => {
+    const req = requests.findLast((q) => q.url === r.url() && q.finished === undefined);
+    if (req) req.finished = Date.now();
+  });
+  const blocked = []; // Content-Security-Policy violations: the page's own code refused
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) blocked.push(m.text()); });
   page.on('pageerror', (e) => console.error('page error:', e.message));
-  return { context, page, requests, userDataDir };
+  return { context, page, requests, blocked, userDataDir };
 }
 
-// Loads the app and waits until it is ready and idle (bundle refresh over).
+const REFRESH_OVER = ['fresh', 'done', 'skipped', 'failed'];
+
+// Loads the app and waits until it is ready and idle: bundle refresh over
+// (none on a first visit), and the service worker holding the engine files.
+// After this, the page has nothing left to fetch.
 async function open(page, label) {
   const t0 = Date.now();
   await page.goto(server ? server.url : 'about:blank');
   await page.waitForSelector('html[data-ready]', { timeout: 30_000 });
   const readyMs = Date.now() - t0;
-  await page.waitForFunction(() => ['done', 'skipped', 'failed'].includes(document.documentElement.dataset.bundleRefresh), null, { timeout: 30_000 });
+  await settle(page);
   return { t0, readyMs, label };
+}
+async function settle(page) {
+  await page.waitForFunction((over) => over.includes(document.documentElement.dataset.bundleRefresh), REFRESH_OVER, { timeout: 30_000 });
+  await page.waitForSelector('html[data-offline-ready="true"]', { timeout: 30_000 });
+}
+
+// A cold start as an inspector does it: open the page and tap "scan" as soon
+// as the button is enabled; the camera opens while the module and the bundle
+// are still arriving. Times run from navigation.
+async function scanAtOnce(page, requests, expected, label) {
+  const t0 = Date.now();
+  await page.goto(server.url, { waitUntil: 'commit' });
+  // Polled alongside the verdict: may be seen a few tens of ms after it.
+  const ready = page.waitForSelector('html[data-ready]', { timeout: 60_000 }).then(() => Date.now() - t0);
+  await page.click('#scan', { timeout: 60_000 });
+  const tapMs = Date.now() - t0;
+  const got = await verdictOf(page, expected);
+  const verdictMs = Date.now() - t0;
+  const module = requests.find((r) => r.url.endsWith('_bg.wasm'));
+  const moduleMs = module && module.finished ? module.finished - t0 : undefined;
+  timings.push({ label, readyMs: await ready, moduleMs, tapMs, verdictMs });
+  return got;
+}
+
+// The app's own files, as built (precompressed copies are sent for these
+// names, never asked for by name).
+async function appFiles() {
+  const entries = await readdir(WEB, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile() && !/\.(br|gz)$/.test(e.name))
+    .map((e) => `/${relative(WEB, join(e.parentPath ?? e.path, e.name))}`);
+  return new Set(['/', ...files]);
+}
+
+// While the camera opens during a cold start the page may still be fetching
+// its own files; none of those requests may carry anything from a licence:
+// GETs without a body, to this origin, for the app's files by name (the
+// bundle refresh adds only a timestamp).
+async function assertOnlyAppFiles(requests, what) {
+  const files = await appFiles();
+  for (const r of requests) {
+    const url = new URL(r.url);
+    assert.equal(`${url.origin}/`, server.url, `${what}: request to another origin: ${r.url}`);
+    assert.equal(r.method, 'GET', `${what}: ${r.method} ${r.url}`);
+    assert.equal(r.body ?? null, null, `${what}: request with a body: ${r.url}`);
+    assert.ok(files.has(url.pathname), `${what}: not one of the app's files: ${r.url}`);
+    const query = url.pathname === '/bundle.json' ? /^(\?refresh=\d+)?$/ : /^$/;
+    assert.match(url.search, query, `${what}: query on ${r.url}`);
+  }
 }
 
 async function verdictOf(page, expected) {
@@ -116,39 +182,55 @@ function assertCase(name, got) {
 
 for (const name of ['valid', 'tampered', 'revoked', 'untrusted']) {
   test(`${name} licence through the camera, then as an uploaded photo`, async () => {
-    const { page, requests } = await launch(join(FIX, `${name}.y4m`));
-    const t = await open(page, `${name} (cold, camera)`);
-    await page.screenshot({ path: join(OUT, `${name}-0-ready.png`) });
-
-    const mark = requests.length;
-    await page.click('#scan');
-    const got = await verdictOf(page, EXPECT[name].verdict);
-    timings.push({ ...t, verdictMs: Date.now() - t.t0 });
-    assert.deepEqual(requests.slice(mark), [], 'no request while scanning and verifying');
+    const { page, requests, blocked } = await launch(join(FIX, `${name}.y4m`));
+    const got = await scanAtOnce(page, requests, EXPECT[name].verdict, `${name} (cold, camera)`);
     assertCase(name, got);
+    await assertOnlyAppFiles(requests, 'cold start');
     await page.screenshot({ path: join(OUT, `${name}-1-camera-verdict.png`), fullPage: true });
 
-    // The same licence as a photo: the result is cleared, then shown again.
+    // The same licence as a photo, once the page has settled: the result is
+    // cleared, then shown again, and nothing at all is requested meanwhile.
+    await settle(page);
     const mark2 = requests.length;
     await page.setInputFiles('#photo', join(FIX, `${name}.png`));
     const again = await verdictOf(page, EXPECT[name].verdict);
     assert.deepEqual(requests.slice(mark2), [], 'no request while decoding the photo and verifying');
     assertCase(name, again);
     for (const r of requests) assert.ok(r.url.startsWith(server.url), `request to another origin: ${r.url}`);
+    assert.deepEqual(blocked, [], 'the page refused none of its own code');
   });
 }
+
+// The boot script in index.html is inline, so the page's policy names its
+// hash; a script edited without updating the hash would be refused.
+test('the Content-Security-Policy allows the boot script, and only it', async () => {
+  const html = await readFile(join(WEB, 'index.html'), 'utf8');
+  const inline = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+  assert.equal(inline.length, 1, 'one inline script');
+  const hash = `'sha256-${createHash('sha256').update(inline[0]).digest('base64')}'`;
+  const policy = html.match(/http-equiv="Content-Security-Policy" content="([^"]*)"/)[1];
+  const scriptSrc = policy.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src '));
+  assert.equal(scriptSrc, `script-src 'self' 'wasm-unsafe-eval' ${hash}`);
+});
 
 // The wasm files a page fetched itself (its worker included), by path.
 const wasmFetched = (requests) => requests.map((r) => new URL(r.url).pathname).filter((p) => p.endsWith('.wasm'));
 
 test('without BarcodeDetector the page downloads one module, shared with its decoding worker', async () => {
-  const { page } = await launch(join(FIX, 'valid.y4m'));
+  const { page, requests, blocked } = await launch(join(FIX, 'valid.y4m'));
   const own = [];
   page.on('request', (r) => own.push({ url: r.url() }));
   await open(page, 'valid (module accounting)');
+  // The boot script asks for the module while the page is parsing, before
+  // app.js runs (app.js asks for anchor.json first thing).
+  const paths = own.map((r) => new URL(r.url).pathname);
+  assert.ok(paths.indexOf('/pkg/elicence_inspector_bg.wasm') < paths.indexOf('/anchor.json'), paths.join(' '));
+  const mark = requests.length;
   await page.click('#scan');
   assertCase('valid', await verdictOf(page, 'valid'));
+  assert.deepEqual(requests.slice(mark), [], 'no request while scanning and verifying');
   assert.deepEqual(wasmFetched(own), ['/pkg/elicence_inspector_bg.wasm']);
+  assert.deepEqual(blocked, []);
 });
 
 // Android Chrome and Safari 17+ have a native BarcodeDetector; headless
@@ -158,7 +240,7 @@ test('without BarcodeDetector the page downloads one module, shared with its dec
 // licence verifies as through the wasm decoder.
 test('with BarcodeDetector the page downloads only the verifier module', async () => {
   const payloads = JSON.parse(await readFile(join(FIX, 'payloads.json'), 'utf8'));
-  const { context, page } = await launch(join(FIX, 'valid.y4m'));
+  const { context, page, requests } = await launch(join(FIX, 'valid.y4m'));
   await context.addInitScript((payload) => {
     window.BarcodeDetector = class {
       static async getSupportedFormats() { return ['qr_code', 'ean_13']; }
@@ -170,14 +252,17 @@ test('with BarcodeDetector the page downloads only the verifier module', async (
   }, payloads.valid);
   const own = [];
   page.on('request', (r) => own.push({ url: r.url() }));
-  const t = await open(page, 'valid (cold, native BarcodeDetector)');
-  const mark = own.length;
-  await page.click('#scan');
-  assertCase('valid', await verdictOf(page, 'valid'));
-  timings.push({ ...t, verdictMs: Date.now() - t.t0 });
-  assert.deepEqual(own.slice(mark), [], 'no request while scanning and verifying');
+  assertCase('valid', await scanAtOnce(page, requests, 'valid', 'valid (cold, native BarcodeDetector)'));
+  await assertOnlyAppFiles(requests, 'cold start');
+  await settle(page);
   assert.deepEqual(wasmFetched(own), ['/pkg/elicence_verify_bg.wasm']);
   assert.ok(!own.some((r) => r.url.includes('qr-worker')), 'no decoding worker');
+  // Settled, a second scan requests nothing at all.
+  const mark = requests.length;
+  await page.evaluate(() => { document.documentElement.dataset.verdict = ''; });
+  await page.click('#again');
+  assertCase('valid', await verdictOf(page, 'valid'));
+  assert.deepEqual(requests.slice(mark), [], 'no request while scanning and verifying');
 });
 
 test('Thai by default for a Thai phone, English on the toggle; pasted vc+jwt', async () => {
@@ -215,9 +300,16 @@ test('after one online visit the valid case works with the network off', async (
   const dir = await mkdtemp(join(tmpdir(), 'elicence-chromium-'));
   const first = await launch(join(FIX, 'valid.y4m'), { dir });
   await open(first.page, 'first visit');
+  // The bundle was downloaded moments ago: no refresh on a first visit.
+  assert.equal(await first.page.evaluate(() => document.documentElement.dataset.bundleRefresh), 'fresh');
   await first.page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 })
     .catch(async () => { await first.page.reload(); await first.page.waitForSelector('html[data-ready]'); });
   await first.page.waitForSelector('html[data-offline-ready="true"]', { timeout: 30_000 });
+  // A later online visit opens the stored bundle and refreshes it from the network.
+  await first.page.reload();
+  await first.page.waitForSelector('html[data-ready]', { timeout: 30_000 });
+  await first.page.waitForFunction((over) => over.includes(document.documentElement.dataset.bundleRefresh), REFRESH_OVER, { timeout: 30_000 });
+  assert.equal(await first.page.evaluate(() => document.documentElement.dataset.bundleRefresh), 'done');
 
   // Network off: the context goes offline and the server stops.
   await first.context.setOffline(true);
@@ -243,8 +335,10 @@ test('after one online visit the valid case works with the network off', async (
   server = await serve(WEB); // for any later test
 });
 
+// The figure issue 18 asks about (goal: first verdict within 3 s); printed,
+// not asserted: the machine running the tests sets the pace.
 test('cold start on a cheap-phone profile: 4x slower CPU, slow 4G (measurement)', async () => {
-  const { context, page, requests } = await launch(join(FIX, 'valid.y4m'));
+  const { context, page, requests, blocked } = await launch(join(FIX, 'valid.y4m'));
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
   await cdp.send('Network.enable');
@@ -252,10 +346,11 @@ test('cold start on a cheap-phone profile: 4x slower CPU, slow 4G (measurement)'
   await cdp.send('Network.emulateNetworkConditions', {
     offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8,
   });
-  const t = await open(page, 'valid (cold, 4x CPU, slow 4G)');
-  const mark = requests.length;
-  await page.click('#scan');
-  assertCase('valid', await verdictOf(page, 'valid'));
-  timings.push({ ...t, verdictMs: Date.now() - t.t0 });
-  assert.deepEqual(requests.slice(mark), []);
+  const label = 'valid (cold, 4x CPU, slow 4G)';
+  assertCase('valid', await scanAtOnce(page, requests, 'valid', label));
+  await assertOnlyAppFiles(requests, 'cold start');
+  assert.deepEqual(blocked, []);
+  const t = timings.find((x) => x.label === label);
+  console.log(`cheap phone (4x CPU, slow 4G), cold: first verdict ${t.verdictMs} ms `
+    + `(module downloaded ${t.moduleMs} ms, verifier ready ${t.readyMs} ms, scan tapped ${t.tapMs} ms)`);
 });

@@ -73,6 +73,8 @@ const state = {
   stream: null, scanning: false, busy: false, last: null,
   detector: undefined, decoder: null, refresh: null,
   engine: null, inspectorModule: null, // the wasm glue in use; the compiled inspector module
+  ready: null, bundleJustDownloaded: false, // startup (prepare()); first visit: no refresh needed
+  bundleStored: null, // first visit: the downloaded bundle being put in Cache Storage
 };
 
 const t = (key) => T[state.lang][key];
@@ -117,17 +119,24 @@ function openBundle(bytes) {
   localStorage.setItem('bundleVersion', String(Math.max(highestVersion(), inspector.version)));
   return inspector;
 }
-async function loadBundle() {
-  let bytes = await cachedBundle();
-  if (!bytes) {
-    const res = await fetch('bundle.json', { cache: 'no-cache' });
-    if (!res.ok) throw new Error(`bundle.json: HTTP ${res.status}`);
-    bytes = new Uint8Array(await res.arrayBuffer());
-    const inspector = openBundle(bytes); // only a bundle that opens is stored
-    await storeBundle(bytes);
-    return inspector;
+// The stored bundle, else this origin's (first visit); started at once, in
+// parallel with the module, and opened when the verifier has arrived.
+async function bundleBytes() {
+  const cached = await cachedBundle();
+  if (cached) return { bytes: cached, downloaded: false };
+  const res = await fetch('bundle.json', { cache: 'no-cache' });
+  if (!res.ok) throw new Error(`bundle.json: HTTP ${res.status}`);
+  return { bytes: new Uint8Array(await res.arrayBuffer()), downloaded: true };
+}
+async function loadBundle(pending) {
+  const { bytes, downloaded } = await pending;
+  const inspector = openBundle(bytes);
+  if (downloaded) {
+    // Only a bundle that opens is stored; the first verdict does not wait for it.
+    state.bundleStored = storeBundle(bytes).catch(() => {});
+    state.bundleJustDownloaded = true;
   }
-  return openBundle(bytes);
+  return inspector;
 }
 
 // Fetches bundle.json from this origin when online and idle; a newer bundle
@@ -135,6 +144,13 @@ async function loadBundle() {
 // Aborted as soon as a verification starts.
 async function refreshBundle() {
   const root = document.documentElement;
+  if (state.bundleJustDownloaded) {
+    // First visit: the bundle came from the network moments ago; asking
+    // again would only spend a slow connection's bytes on the same file.
+    state.bundleJustDownloaded = false;
+    root.dataset.bundleRefresh = 'fresh';
+    return;
+  }
   if (!navigator.onLine || state.busy || state.refresh) {
     root.dataset.bundleRefresh = 'skipped';
     return;
@@ -204,8 +220,16 @@ function verifyBytes(bytes) {
     state.busy = false;
   }
 }
-function verifyText(text) {
-  verifyBytes(new TextEncoder().encode(text.trim()));
+// A code read (or text pasted) before the verifier and the bundle are ready
+// waits for them: the camera opens while the module is still downloading.
+async function verifyText(text) {
+  const bytes = new TextEncoder().encode(text.trim());
+  if (!state.inspector) {
+    setStatus(t('loading'));
+    if (!(await state.ready)) return; // startup has said why
+    setStatus('');
+  }
+  verifyBytes(bytes);
 }
 
 // ---------- QR decoding: BarcodeDetector when the browser has one, else wasm in a worker ----------
@@ -225,13 +249,16 @@ async function nativeDetector() {
 // A browser with a native BarcodeDetector needs only the verifier
 // (elicence_verify). Any other gets elicence_inspector: verifier and QR
 // decoder in one module (smaller than the two apart), downloaded and compiled
-// once here, then shared with the decoding worker.
+// once, then shared with the decoding worker. The boot script in index.html
+// starts that download before this file has even arrived (self.elicenceBoot).
 const VERIFY_FILES = ['pkg/elicence_verify.js', 'pkg/elicence_verify_bg.wasm'];
 const INSPECTOR_FILES = ['pkg/elicence_inspector.js', 'pkg/elicence_inspector_bg.wasm', 'qr-worker.js'];
 
 function inspectorModule() {
   if (!state.inspectorModule) {
     state.inspectorModule = (async () => {
+      const boot = await booted();
+      if (boot && !boot.native) return boot.module;
       const res = await fetch(INSPECTOR_FILES[1]);
       if (!res.ok) throw new Error(`${INSPECTOR_FILES[1]}: HTTP ${res.status}`);
       // Streaming compilation needs the right media type; any server works without it.
@@ -244,11 +271,16 @@ function inspectorModule() {
   return state.inspectorModule;
 }
 
-// Loads the module this browser needs; returns the files to keep for offline use.
+// What the boot script started: { native, module }, the module being
+// elicence_verify when native, else elicence_inspector. Null when it failed
+// or is missing (an edited page): then this file fetches the module itself.
+const booted = () => (self.elicenceBoot ? self.elicenceBoot.catch(() => null) : Promise.resolve(null));
+
+// Instantiates the module this browser needs; returns the files to keep for offline use.
 async function loadEngine(native) {
   if (native) {
-    const glue = await import('./pkg/elicence_verify.js');
-    await glue.default();
+    const [glue, boot] = await Promise.all([import('./pkg/elicence_verify.js'), booted()]);
+    await glue.default(boot && boot.native ? { module_or_path: boot.module } : undefined);
     state.engine = glue;
     return VERIFY_FILES;
   }
@@ -274,7 +306,7 @@ function wasmDecoder() {
       }
     });
     worker.addEventListener('error', () => reject(new Error('decoder failed to load')));
-    inspectorModule().then((module) => worker.postMessage({ module }), reject);
+    inspectorModule().then((module) => worker.postMessage({ type: 'module', module }), reject);
   });
   worker.addEventListener('message', (e) => {
     const job = pending.get(e.data && e.data.id);
@@ -284,16 +316,23 @@ function wasmDecoder() {
   });
   state.decoder = {
     ready,
-    // pixels: { width, height, rgba } from canvasPixels; the buffer moves to the worker.
-    async decode(pixels) {
-      await ready;
+    failure: null, // why the decoder cannot load, once known
+    // pixels: { width, height, rgba } from canvasPixels; the buffer moves to
+    // the worker, which decodes it as soon as it has the module.
+    decode(pixels) {
+      if (state.decoder.failure) return Promise.reject(state.decoder.failure);
       const id = ++next;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage({ id, ...pixels }, [pixels.rgba.buffer]);
+        worker.postMessage({ type: 'decode', id, ...pixels }, [pixels.rgba.buffer]);
       });
     },
   };
+  ready.catch((e) => { // frames waiting for a module that will not come
+    state.decoder.failure = e;
+    for (const job of pending.values()) job.reject(e);
+    pending.clear();
+  });
   return state.decoder;
 }
 
@@ -336,11 +375,19 @@ async function startCamera() {
   video.srcObject = state.stream;
   $('start').hidden = true;
   $('camera').hidden = false;
+  $('camera-status').textContent = state.inspector ? '' : t('loading');
   await video.play().catch(() => {});
   state.scanning = true;
   const detector = await nativeDetector();
   const decoder = detector ? null : wasmDecoder();
+  // The camera may open before the module has arrived: the inspector aims
+  // meanwhile, and the first frame waits in the worker for the module.
   while (state.scanning) {
+    if (decoder && decoder.failure) {
+      stopCamera();
+      setStatus(t('noEngine') + (decoder.failure.message || decoder.failure), true);
+      return;
+    }
     const started = performance.now();
     let payload = null;
     try {
@@ -499,6 +546,7 @@ function applyLanguage() {
   $('lang').textContent = state.lang === 'th' ? 'EN' : 'ไทย';
   document.title = `${t('title')} · elicence`;
   renderNet();
+  if ($('camera-status').textContent) $('camera-status').textContent = t('loading');
   if (state.inspector) renderBundle();
   if (state.last && !$('result').hidden) renderResult(state.last);
 }
@@ -527,46 +575,68 @@ async function main() {
   addEventListener('offline', renderNet);
 
   if ('serviceWorker' in navigator) {
-    navigator.serviceWorker.register('sw.js').catch(() => {});
     navigator.serviceWorker.addEventListener('message', (e) => {
       if (e.data && e.data.type === 'kept') document.documentElement.dataset.offlineReady = String(e.data.ok);
     });
   }
+  state.ready = prepare();
+  // The camera may open at once: the module and the bundle keep arriving
+  // while the inspector aims, and the first code read waits for them.
+  $('scan').disabled = false;
+}
+
+// Everything a verdict needs, in parallel (each round trip counts on a slow
+// network): the module (its download started by the boot script in
+// index.html), the trust anchor, the bundle and, without a native detector,
+// the decoding worker, which is handed the page's compiled module rather than
+// fetching its own. Resolves to whether the verifier is ready; never rejects.
+async function prepare() {
   const started = performance.now();
-  const native = await nativeDetector();
-  // In parallel (each round trip counts on a slow network): the module, the
-  // trust anchor and, without a native detector, the decoding worker, which
-  // waits for the page's compiled module rather than fetching its own.
   const anchor = fetch('anchor.json').then((res) => res.json());
-  const decoderReady = native ? null : wasmDecoder().ready.catch(() => { /* the upload path reports it */ });
+  const bundle = bundleBytes();
+  anchor.catch(() => { /* reported below */ });
+  bundle.catch(() => { /* reported below */ });
+  const native = (await nativeDetector()) !== null;
+  const decoderReady = native ? null : wasmDecoder().ready.catch(() => { /* reported by the camera and the upload */ });
   let engineFiles;
   try {
     engineFiles = await loadEngine(native);
     state.anchor = await anchor;
   } catch (e) {
-    setStatus(t('noEngine') + (e && e.message ? e.message : e), true);
-    return;
+    startupFailed(t('noEngine') + (e && e.message ? e.message : e));
+    return false;
   }
   try {
-    state.inspector = await loadBundle();
+    state.inspector = await loadBundle(bundle);
   } catch (e) {
     state.inspector = null;
   }
   renderBundle();
-  if (!state.inspector) { setStatus(t('noBundle'), true); return; }
-  // The first scan must not wait for the decoder.
+  if (!state.inspector) { startupFailed(t('noBundle')); return false; }
   if (decoderReady) await decoderReady;
-  $('scan').disabled = false;
-  setStatus(t('ready'));
+  if (!$('status').classList.contains('error')) setStatus(t('ready'));
+  $('camera-status').textContent = '';
   document.documentElement.dataset.ready = String(Math.round(performance.now() - started));
   refreshBundle();
-  keepForOffline(engineFiles);
+  // Only now: the service worker's install fetches the app shell again, which
+  // on a slow network would have competed with the module.
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('sw.js').catch(() => {});
+    keepForOffline(engineFiles);
+  }
+  return true;
+}
+
+function startupFailed(message) {
+  if (state.scanning) stopCamera();
+  $('scan').disabled = true;
+  setStatus(message, true);
 }
 
 // Once the service worker runs, make sure the wasm module this browser uses
 // (and, without BarcodeDetector, the decoding worker) is cached with the shell.
 async function keepForOffline(files) {
-  if (!('serviceWorker' in navigator)) return;
+  await state.bundleStored; // "kept" covers the bundle too
   const reg = await navigator.serviceWorker.ready;
   if (reg.active) reg.active.postMessage({ type: 'keep', files });
 }
