@@ -157,6 +157,13 @@ impl From<IssueError> for Problem {
     fn from(e: IssueError) -> Problem {
         match e {
             IssueError::Invalid { field, reason } => Problem::invalid(&field, reason),
+            IssueError::Reserved { field, reason } => Problem::new(
+                StatusCode::FORBIDDEN,
+                "reserved",
+                "Only the service signs this",
+                format!("{field}: {reason}"),
+            )
+            .with("field", field),
             IssueError::Conflict { id } => Problem::conflict(format!(
                 "a different credential already exists with this licence number or id: {id}"
             ))

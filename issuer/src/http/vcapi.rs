@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 use crate::admin::Scope;
 use crate::http::auth;
 use crate::http::body::read_json;
-use crate::http::licences::{apply_status, caller_agency};
+use crate::http::licences::{apply_status, caller_agency, refresh_registry};
 use crate::http::problem::Problem;
 use crate::issue::{self, IssueError};
 use crate::server::AppState;
@@ -273,6 +273,7 @@ pub async fn verify_credential_endpoint(
     body: Body,
 ) -> Result<Response, Problem> {
     let req = read_json(&headers, body, state.config.limits.max_body_bytes).await?;
+    refresh_registry(&state)?;
     let vc = req
         .get("verifiableCredential")
         .filter(|v| v.is_object())
@@ -312,6 +313,7 @@ pub async fn verify_presentation(
     }
     let now = OffsetDateTime::now_utc();
     let mut errors = Vec::new();
+    refresh_registry(&state)?;
     let resolver = state.registry.resolver();
     match proof::verify(
         vp,
