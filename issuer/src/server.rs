@@ -33,14 +33,14 @@ pub struct AppState {
     pub writer: Writer,
     /// Counters.
     pub metrics: Arc<Metrics>,
-    /// The inspector folder's canonical path, checked at start.
-    pub inspector_root: Option<std::path::PathBuf>,
+    /// The inspector folder, checked at start.
+    pub inspector: Option<crate::http::inspector::InspectorFolder>,
 }
 
 /// Opens the database, loads agencies (decrypting keys with the master key)
 /// and starts the writer thread.
 pub fn build_state(config: Config) -> Result<Arc<AppState>, IssuerError> {
-    let inspector_root = match &config.inspector_dir {
+    let inspector = match &config.inspector_dir {
         None => None,
         Some(dir) => Some(
             crate::http::inspector::check_inspector_dir(
@@ -70,7 +70,7 @@ pub fn build_state(config: Config) -> Result<Arc<AppState>, IssuerError> {
         registry,
         writer,
         metrics,
-        inspector_root,
+        inspector,
         config,
     }))
 }

@@ -632,3 +632,32 @@ fn the_inspector_folder_cannot_expose_secrets() {
         assert!(!r.body.contains("SECRET") && !r.body.contains("master_key"));
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_inspector_folder_built_after_start_is_served_where_it_was_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    let web = dir.path().join("web");
+    let mut config = common::prepare(dir.path(), "");
+    config.inspector_dir = Some(web.clone());
+    let root = dir.path().to_path_buf();
+    let svc = common::start_with(dir, config);
+    assert_eq!(svc.get("/inspect/", &[]).status, 404);
+    // scripts/build-web.sh runs after the service started.
+    std::fs::create_dir(&web).unwrap();
+    std::fs::write(web.join("index.html"), "<title>elicence inspector</title>").unwrap();
+    assert!(svc
+        .get("/inspect/", &[])
+        .body
+        .contains("elicence inspector"));
+    // Replaced by a link to the folder of secrets: nothing is served.
+    std::fs::remove_dir_all(&web).unwrap();
+    std::os::unix::fs::symlink(&root, &web).unwrap();
+    for path in [
+        "/inspect/master.key",
+        "/inspect/issuer.toml",
+        "/inspect/issuer.db",
+    ] {
+        assert_eq!(svc.get(path, &[]).status, 404, "{path}");
+    }
+}

@@ -2,8 +2,11 @@
 //! folder can never expose the service's secrets: at start the folder must
 //! not hold (nor be an ancestor of) the configuration, database, master key
 //! or TLS files, and each request is resolved to its real path and refused
-//! unless that path is a regular file inside the folder, so symbolic links
-//! never lead out of it. Hidden names (`.git`, `.env`) are never served.
+//! unless that path is a regular file inside the folder (and none of those
+//! files), so symbolic links never lead out of it. Hidden names (`.git`,
+//! `.env`) are never served. The folder may be created after the service
+//! starts (e.g. by `scripts/build-web.sh`), but where it is is fixed then: if
+//! it later turns out to be a link to somewhere else, nothing is served.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -54,18 +57,39 @@ fn real_location(file: &Path) -> Option<PathBuf> {
     Some(std::fs::canonicalize(parent).ok()?.join(file.file_name()?))
 }
 
-/// Checks the configured inspector folder and returns its canonical path:
-/// it must be an existing directory that holds none of `protected` (by real
-/// location, so a folder reached through a link is judged by where it is).
-pub fn check_inspector_dir(dir: &Path, protected: &[PathBuf]) -> Result<PathBuf, String> {
-    let root =
-        std::fs::canonicalize(dir).map_err(|e| format!("inspector_dir {}: {e}", dir.display()))?;
-    if !root.is_dir() {
-        return Err(format!(
-            "inspector_dir {} is not a directory",
-            dir.display()
-        ));
-    }
+/// The inspector folder as checked at start.
+#[derive(Debug, Clone)]
+pub struct InspectorFolder {
+    /// Its real (canonical) location.
+    pub root: PathBuf,
+    /// Real locations of the files it must never serve.
+    protected: Vec<PathBuf>,
+}
+
+/// Checks the configured inspector folder: it must be a directory (or not
+/// exist yet, under an existing parent) that holds none of `protected`, by
+/// real location, so a folder reached through a link is judged by where it
+/// is.
+pub fn check_inspector_dir(dir: &Path, protected: &[PathBuf]) -> Result<InspectorFolder, String> {
+    let root = match std::fs::canonicalize(dir) {
+        Ok(root) if root.is_dir() => root,
+        Ok(_) => {
+            return Err(format!(
+                "inspector_dir {} is not a directory",
+                dir.display()
+            ))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            real_location(dir).ok_or_else(|| {
+                format!(
+                    "inspector_dir {}: its parent folder does not exist",
+                    dir.display()
+                )
+            })?
+        }
+        Err(e) => return Err(format!("inspector_dir {}: {e}", dir.display())),
+    };
+    let mut real_protected = Vec::new();
     for file in protected {
         // Both where the name points and, for a link, the link itself.
         let mut places = Vec::new();
@@ -91,13 +115,23 @@ pub fn check_inspector_dir(dir: &Path, protected: &[PathBuf]) -> Result<PathBuf,
                 file.display()
             ));
         }
+        real_protected.extend(places);
     }
-    Ok(root)
+    Ok(InspectorFolder {
+        root,
+        protected: real_protected,
+    })
 }
 
 /// The real path of the file `/inspect/{rest}` names, if it is a regular
 /// file inside `root`; a directory means its `index.html`.
-async fn resolve(root: &Path, rest: &str) -> Option<PathBuf> {
+async fn resolve(folder: &InspectorFolder, rest: &str) -> Option<PathBuf> {
+    let root = &folder.root;
+    // The folder itself must still be where it was at start (not a link
+    // created since to somewhere else).
+    if tokio::fs::canonicalize(root).await.ok()? != *root {
+        return None;
+    }
     let mut path = root.to_path_buf();
     for segment in rest.split('/').filter(|s| !s.is_empty()) {
         if segment.starts_with('.') || segment.contains(['\\', '\0']) {
@@ -117,11 +151,8 @@ async fn resolve(root: &Path, rest: &str) -> Option<PathBuf> {
             return None;
         }
     }
-    tokio::fs::metadata(&real)
-        .await
-        .ok()?
-        .is_file()
-        .then_some(real)
+    let is_file = tokio::fs::metadata(&real).await.ok()?.is_file();
+    (is_file && !folder.protected.contains(&real)).then_some(real)
 }
 
 fn missing() -> Response {
@@ -129,14 +160,14 @@ fn missing() -> Response {
 }
 
 async fn serve(state: &AppState, rest: &str, req: Request) -> Response {
-    let Some(root) = &state.inspector_root else {
+    let Some(folder) = &state.inspector else {
         return missing();
     };
-    let Some(file) = resolve(root, rest).await else {
+    let Some(file) = resolve(folder, rest).await else {
         return missing();
     };
     // A folder without its trailing slash: the app's URLs are relative.
-    let is_dir = tokio::fs::metadata(root.join(rest.trim_end_matches('/')))
+    let is_dir = tokio::fs::metadata(folder.root.join(rest.trim_end_matches('/')))
         .await
         .is_ok_and(|m| m.is_dir());
     if is_dir && !rest.is_empty() && !req.uri().path().ends_with('/') {
@@ -184,9 +215,11 @@ mod tests {
         // A database not created yet counts too.
         let e = check_inspector_dir(dir.path(), &[dir.path().join("new.db")]).unwrap_err();
         assert!(e.contains("new.db"), "{e}");
-        // A missing folder or a file is refused.
-        assert!(check_inspector_dir(&dir.path().join("nope"), &protected).is_err());
+        // A file is refused; a folder not built yet is judged by where it will be.
         assert!(check_inspector_dir(&key, &[]).is_err());
+        let later = check_inspector_dir(&web.join("later"), &protected).unwrap();
+        assert!(later.root.ends_with("web/later"));
+        assert!(check_inspector_dir(&dir.path().join("no/such/parent"), &protected).is_err());
     }
 
     #[cfg(unix)]

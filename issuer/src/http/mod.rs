@@ -100,7 +100,7 @@ async fn method_not_allowed() -> Problem {
 pub fn router(state: Arc<AppState>) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID);
     let mut routes = Router::new();
-    if state.inspector_root.is_some() {
+    if state.inspector.is_some() {
         // The inspector's URLs are relative, so `/inspect` must end in a slash.
         routes = routes
             .route(
