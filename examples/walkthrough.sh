@@ -44,8 +44,9 @@ fi
 step "5. The issuer service: one config file, embedded SQLite, a master key for keys at rest"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$root/target/release/elicence" serve --help >/dev/null
-head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$out/master.key"
-chmod 600 "$out/master.key"
+# (elicence-issuer gen-master-key --out FILE does the same; the service refuses
+# a master key file other users can read.)
+(umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$out/master.key")
 cat > "$out/issuer.toml" <<TOML
 listen = "127.0.0.1:$port"
 public_url = "https://licence.example.go.th"
@@ -56,7 +57,10 @@ file = "master.key"
 TOML
 elicence agency add --config "$out/issuer.toml" --code bangrak \
   --name-th "สำนักงานเขตบางรัก" --name-en "Bang Rak District Office"
-token=$(elicence token create --config "$out/issuer.toml" --agency bangrak --scope issue,revoke,read)
+# The token lives in files only you can read: never on a command line (ps shows those).
+(umask 077
+ elicence token create --config "$out/issuer.toml" --agency bangrak --scope issue,revoke,read > "$out/bangrak.token"
+ printf 'authorization: Bearer %s\n' "$(cat "$out/bangrak.token")" > "$out/bangrak.auth")
 elicence serve --config "$out/issuer.toml" > "$out/issuer.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
@@ -79,7 +83,7 @@ data["validUntil"] = (today.replace(hour=23, minute=59, second=59) + datetime.ti
 json.dump(data, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False, indent=2)
 PY
 curl -fsS -X POST "http://127.0.0.1:$port/licences" \
-  -H "authorization: Bearer $token" -H 'content-type: application/json' \
+  -H @"$out/bangrak.auth" -H 'content-type: application/json' \
   --data-binary @"$out/licence-data.json" > "$out/service-licence.json"
 iri=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$out/service-licence.json")
 echo "licence IRI (the License Access link): $iri"
@@ -139,7 +143,7 @@ echo "a phone at http://127.0.0.1:$port/inspect/ (camera: localhost or HTTPS) no
 echo "printed QR (examples/out/service-licence.html) offline, issuer named from the trust list"
 
 step "9. The agency revokes the licence; its signed status list now says so"
-elicence revoke "$iri" --server "http://127.0.0.1:$port" --token "$token"
+elicence revoke "$iri" --server "http://127.0.0.1:$port" --token-file "$out/bangrak.token"
 if elicence status check "$out/service-licence.json" --via "http://127.0.0.1:$port"; then
   echo "revoked licence reported as in good standing: this is a bug" >&2
   exit 1

@@ -32,7 +32,7 @@ fn main() {
     let durability = std::env::args().nth(4).unwrap_or_else(|| "full".into());
     let dir = std::env::temp_dir().join(format!("elicence-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    std::fs::write(dir.join("master.key"), MasterKey::generate_hex().as_str()).expect("key");
+    elicence_issuer::crypto::write_master_key_file(&dir.join("master.key")).expect("key");
     let config = Config::parse(&format!(
         "public_url = \"https://licence.example.go.th\"\ndurability = \"{durability}\"\ndatabase = \"{}\"\n[master_key]\nfile = \"{}\"\n",
         dir.join("issuer.db").display(),
@@ -50,6 +50,7 @@ fn main() {
             name_th: "สำนักงานเขตบางรัก",
             name_en: "Bang Rak District Office",
             algorithm: KeyAlgorithm::Ed25519,
+            did_method: Default::default(),
         },
         "admin:bench",
     )

@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto::{self, MasterKey};
 use crate::error::IssuerError;
-use crate::registry::{agency_base_url, agency_did, check_code};
+use crate::registry::{agency_base_url, agency_did, check_code, did_key_of, DidMethod};
 use crate::store::{audit, format_time, now_string};
 
 /// What a token may do. A token acts for exactly one agency.
@@ -80,10 +80,12 @@ pub struct AgencySummary {
     pub name_th: String,
     /// English name.
     pub name_en: String,
-    /// Its did:web.
+    /// `web` or `key`.
+    pub did_method: DidMethod,
+    /// Its DID.
     pub did: String,
-    /// Where its DID document is served.
-    pub did_document_url: String,
+    /// Where its DID document is served (did:web only).
+    pub did_document_url: Option<String>,
     /// Base URL of its licence IRIs.
     pub base_url: String,
     /// Public keys (Multikey) with their windows.
@@ -125,6 +127,8 @@ pub struct NewAgency<'a> {
     pub name_en: &'a str,
     /// Algorithm of its first signing key.
     pub algorithm: KeyAlgorithm,
+    /// `did:web` (default: keys rotate) or `did:key` (one key for life).
+    pub did_method: DidMethod,
 }
 
 /// Creates an agency with a first signing key valid from now.
@@ -140,6 +144,7 @@ pub fn add_agency(
         name_th,
         name_en,
         algorithm,
+        did_method,
     } = *new;
     check_code(code)?;
     check_name("Thai name", name_th)?;
@@ -157,10 +162,17 @@ pub fn add_agency(
         return Err(IssuerError::AgencyExists(code.to_string()));
     }
     tx.execute(
-        "INSERT INTO agencies(code, name_th, name_en, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![code, name_th, name_en, now_string()],
+        "INSERT INTO agencies(code, name_th, name_en, created_at, did_method) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![code, name_th, name_en, now_string(), did_method.name()],
     )?;
-    audit(&tx, Some(code), actor, "agency.create", Some(code), None)?;
+    audit(
+        &tx,
+        Some(code),
+        actor,
+        "agency.create",
+        Some(code),
+        Some(&format!("did:{did_method}")),
+    )?;
     insert_key(
         &tx,
         master,
@@ -177,6 +189,7 @@ pub fn add_agency(
 /// Adds a signing key (rotation): from `not_before` on, new credentials use
 /// it; older keys stay in the DID document so old credentials still verify.
 /// `retire_others_at`, if given, ends the signing window of every other key.
+/// A did:key agency's DID is its key, so it cannot get another one.
 pub fn add_key(
     conn: &mut Connection,
     master: &MasterKey,
@@ -187,15 +200,21 @@ pub fn add_key(
     actor: &str,
 ) -> Result<String, IssuerError> {
     let tx = conn.transaction()?;
-    let exists: Option<String> = tx
+    let method: Option<String> = tx
         .query_row(
-            "SELECT code FROM agencies WHERE code = ?1",
+            "SELECT did_method FROM agencies WHERE code = ?1",
             params![code],
             |r| r.get(0),
         )
         .optional()?;
-    if exists.is_none() {
-        return Err(IssuerError::UnknownAgency(code.to_string()));
+    let method: DidMethod = method
+        .ok_or_else(|| IssuerError::UnknownAgency(code.to_string()))?
+        .parse()?;
+    if method == DidMethod::Key {
+        return Err(IssuerError::InvalidAgency(format!(
+            "agency `{code}` is a did:key agency: its DID is its one key, so it cannot get \
+             another (create a new agency for a new key)"
+        )));
     }
     if let Some(end) = retire_others_at {
         tx.execute(
@@ -261,14 +280,15 @@ pub fn agency_summary(
     origin: &str,
     code: &str,
 ) -> Result<AgencySummary, IssuerError> {
-    let (name_th, name_en): (String, String) = conn
+    let (name_th, name_en, method): (String, String, String) = conn
         .query_row(
-            "SELECT name_th, name_en FROM agencies WHERE code = ?1",
+            "SELECT name_th, name_en, did_method FROM agencies WHERE code = ?1",
             params![code],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?
         .ok_or_else(|| IssuerError::UnknownAgency(code.to_string()))?;
+    let did_method: DidMethod = method.parse()?;
     let mut stmt = conn.prepare(
         "SELECT id, algorithm, public_multikey, not_before, not_after FROM signing_keys
          WHERE agency = ?1 ORDER BY not_before, created_at",
@@ -283,10 +303,23 @@ pub fn agency_summary(
                 not_after: r.get(4)?,
             })
         })?
-        .collect::<Result<_, _>>()?;
-    let did = agency_did(origin, code)?;
+        .collect::<Result<Vec<KeySummary>, _>>()?;
+    let (did, did_document_url) = match did_method {
+        DidMethod::Web => {
+            let did = agency_did(origin, code)?;
+            let url = elicence_core::did::did_web_url(&did)?;
+            (did, Some(url))
+        }
+        DidMethod::Key => {
+            let first = keys.first().ok_or_else(|| {
+                IssuerError::InvalidAgency(format!("did:key agency `{code}` has no key"))
+            })?;
+            (did_key_of(&first.public_multikey)?, None)
+        }
+    };
     Ok(AgencySummary {
-        did_document_url: elicence_core::did::did_web_url(&did)?,
+        did_method,
+        did_document_url,
         did,
         base_url: agency_base_url(origin, code),
         code: code.to_string(),

@@ -44,12 +44,18 @@ pub struct Config {
     pub durability: Durability,
     /// The built browser inspector (`scripts/build-web.sh` writes `target/web`),
     /// served at `/inspect/` so inspectors load it from the agency's own host.
+    /// It must be a folder of its own: the service refuses to start if it
+    /// holds the configuration, database, master key or TLS files.
     #[serde(default)]
     pub inspector_dir: Option<PathBuf>,
     /// Where `/metrics` is served besides the main listener (which always
     /// requires a token with the `metrics` scope).
     #[serde(default)]
     pub metrics: MetricsConfig,
+    /// The file this configuration was read from (not a setting): the
+    /// inspector folder must not expose it.
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
 }
 
 /// Access to `/metrics`: its counts (credentials issued, status changes)
@@ -87,10 +93,17 @@ pub struct StatusConfig {
     /// allocation stays cheap and indices stay unpredictable.
     #[serde(default = "default_max_fill")]
     pub max_fill: f64,
-    /// Seconds a published status list may be cached (Cache-Control max-age,
-    /// and `validUntil` of the status list credential is this far ahead).
+    /// How often a published list is re-signed when nothing changed, and how
+    /// long caches may keep it (`Cache-Control: max-age`). A status change
+    /// re-signs the list at once regardless.
     #[serde(default = "default_ttl")]
     pub ttl_seconds: u64,
+    /// How long verifiers may rely on one signed snapshot of a list: its
+    /// `validUntil` is `validFrom` plus this. Long enough for offline trust
+    /// bundles to stay decidable for their `--max-status-age` (7 days by
+    /// default); independent of the TTL.
+    #[serde(default = "default_validity")]
+    pub validity_seconds: u64,
 }
 
 impl Default for StatusConfig {
@@ -99,7 +112,48 @@ impl Default for StatusConfig {
             list_size: default_list_size(),
             max_fill: default_max_fill(),
             ttl_seconds: default_ttl(),
+            validity_seconds: default_validity(),
         }
+    }
+}
+
+/// Longest status list TTL accepted: a day (a revocation reaches caches within one TTL).
+pub const MAX_STATUS_TTL_SECONDS: u64 = 86_400;
+/// Longest status list validity accepted: 366 days.
+pub const MAX_STATUS_VALIDITY_SECONDS: u64 = 366 * 86_400;
+
+impl StatusConfig {
+    /// Refuses settings that make no sense together: a zero or overlong TTL
+    /// or validity, and a validity shorter than two TTLs (a copy a cache
+    /// serves at the end of its TTL must still be valid for a while).
+    pub fn check(&self) -> Result<(), String> {
+        if self.list_size < 131_072 || self.list_size % 8 != 0 {
+            return Err(
+                "status.list_size must be a multiple of 8 and at least 131072 (the spec's minimum)"
+                    .into(),
+            );
+        }
+        if !(self.max_fill > 0.0 && self.max_fill <= 0.9) {
+            return Err("status.max_fill must be in (0, 0.9]".into());
+        }
+        if !(1..=MAX_STATUS_TTL_SECONDS).contains(&self.ttl_seconds) {
+            return Err(format!(
+                "status.ttl_seconds must be between 1 and {MAX_STATUS_TTL_SECONDS} (a day)"
+            ));
+        }
+        if !(1..=MAX_STATUS_VALIDITY_SECONDS).contains(&self.validity_seconds) {
+            return Err(format!(
+                "status.validity_seconds must be between 1 and {MAX_STATUS_VALIDITY_SECONDS} (366 days)"
+            ));
+        }
+        if self.validity_seconds < 2 * self.ttl_seconds {
+            return Err(format!(
+                "status.validity_seconds ({}) must be at least twice status.ttl_seconds ({}): \
+                 a list a cache serves at the end of its TTL must still be valid",
+                self.validity_seconds, self.ttl_seconds
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -179,6 +233,9 @@ fn default_max_fill() -> f64 {
 fn default_ttl() -> u64 {
     300
 }
+fn default_validity() -> u64 {
+    7 * 86_400
+}
 fn default_max_body() -> usize {
     256 * 1024
 }
@@ -198,11 +255,6 @@ fn default_header_read_timeout() -> u64 {
     30
 }
 
-/// Largest `status.ttl_seconds`: a day. A longer cache would hide a
-/// revocation for longer than any agency can justify (and far larger values
-/// overflow date arithmetic).
-pub const MAX_STATUS_TTL_SECONDS: u64 = 86_400;
-
 impl Config {
     /// Reads and checks a TOML configuration file.
     pub fn load(path: &Path) -> Result<Config, IssuerError> {
@@ -218,6 +270,7 @@ impl Config {
         if let Some(dir) = path.parent() {
             config.resolve_relative(dir);
         }
+        config.source = Some(path.to_path_buf());
         Ok(config)
     }
 
@@ -261,15 +314,7 @@ impl Config {
             (Some(_), None) | (None, Some(_)) => {}
             _ => return Err("master_key: give exactly one of `file` or `env`".into()),
         }
-        if self.status.list_size < 131_072 || self.status.list_size % 8 != 0 {
-            return Err(
-                "status.list_size must be a multiple of 8 and at least 131072 (the spec's minimum)"
-                    .into(),
-            );
-        }
-        if !(self.status.max_fill > 0.0 && self.status.max_fill <= 0.9) {
-            return Err("status.max_fill must be in (0, 0.9]".into());
-        }
+        self.status.check()?;
         if self.limits.max_group_commit == 0 || self.limits.max_batch_rows == 0 {
             return Err("limits must be positive".into());
         }
@@ -279,12 +324,7 @@ impl Config {
     /// Ranges that keep the service alive under hostile clients and sane
     /// date arithmetic (docs/issuer.md, "Limits").
     fn check_robustness_limits(&self) -> Result<(), String> {
-        let ttl = self.status.ttl_seconds;
-        if !(1..=MAX_STATUS_TTL_SECONDS).contains(&ttl) {
-            return Err(format!(
-                "status.ttl_seconds must be between 1 and {MAX_STATUS_TTL_SECONDS} (a day), not {ttl}"
-            ));
-        }
+        // status.ttl_seconds and validity_seconds are checked by StatusConfig::check.
         if !(1..=1_000_000).contains(&self.limits.max_connections) {
             return Err("limits.max_connections must be between 1 and 1000000".into());
         }
@@ -315,5 +355,43 @@ impl Config {
     /// The public origin without a trailing slash.
     pub fn origin(&self) -> &str {
         self.public_url.trim_end_matches('/')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_status(status: &str) -> Result<Config, String> {
+        Config::parse(&format!(
+            "public_url = \"https://h.example\"\ndatabase = \"x.db\"\n[master_key]\nenv = \"K\"\n[status]\n{status}"
+        ))
+    }
+
+    #[test]
+    fn status_ttl_and_validity_are_separate_with_safe_defaults() {
+        let c = with_status("").unwrap();
+        assert_eq!(c.status.ttl_seconds, 300);
+        assert_eq!(c.status.validity_seconds, 7 * 86_400);
+        let c = with_status("ttl_seconds = 60\nvalidity_seconds = 3600").unwrap();
+        assert_eq!(
+            (c.status.ttl_seconds, c.status.validity_seconds),
+            (60, 3600)
+        );
+    }
+
+    #[test]
+    fn nonsensical_status_settings_are_refused_at_start() {
+        for (settings, needle) in [
+            ("ttl_seconds = 0", "ttl_seconds"),
+            ("ttl_seconds = 18446744073709551615", "ttl_seconds"),
+            ("validity_seconds = 0", "validity_seconds"),
+            ("validity_seconds = 99999999999", "validity_seconds"),
+            ("ttl_seconds = 600\nvalidity_seconds = 900", "twice"),
+            ("ttl_seconds = 600\nvalidity_seconds = 300", "twice"),
+        ] {
+            let e = with_status(settings).unwrap_err();
+            assert!(e.contains(needle), "{settings}: {e}");
+        }
     }
 }

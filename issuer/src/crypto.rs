@@ -126,10 +126,47 @@ fn bad_key() -> IssuerError {
     IssuerError::MasterKey("must be 32 bytes as 64 hex digits or base64".into())
 }
 
+/// Reads the master key file, refusing one that other users can read or
+/// write: whoever reads it can decrypt every agency's signing key.
 fn read_key_file(path: &Path) -> Result<Zeroizing<String>, IssuerError> {
+    let io_error = |e: std::io::Error| IssuerError::MasterKey(format!("{}: {e}", path.display()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map_err(io_error)?
+            .permissions()
+            .mode();
+        if mode & 0o007 != 0 {
+            return Err(IssuerError::MasterKey(format!(
+                "{}: other users may access it (mode {:03o}); run `chmod 600` on it",
+                path.display(),
+                mode & 0o777
+            )));
+        }
+    }
     std::fs::read_to_string(path)
         .map(Zeroizing::new)
-        .map_err(|e| IssuerError::MasterKey(format!("{}: {e}", path.display())))
+        .map_err(io_error)
+}
+
+/// Writes a fresh random master key (64 hex digits) to a new file created
+/// with mode 0600; an existing file is never overwritten.
+pub fn write_master_key_file(path: &Path) -> Result<(), IssuerError> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let io_error = |e: std::io::Error| IssuerError::MasterKey(format!("{}: {e}", path.display()));
+    let mut file = options.open(path).map_err(io_error)?;
+    let key = MasterKey::generate_hex();
+    file.write_all(key.as_bytes()).map_err(io_error)?;
+    file.write_all(b"\n").map_err(io_error)?;
+    file.sync_all().map_err(io_error)
 }
 
 fn associated_data(agency: &str, key_id: &str) -> String {
@@ -193,6 +230,28 @@ mod tests {
             format!("{:?}", MasterKey::parse(&hexkey).unwrap()),
             "MasterKey(..)"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn master_key_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("master.key");
+        write_master_key_file(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let source = MasterKeySource {
+            file: Some(path.clone()),
+            env: None,
+        };
+        assert!(MasterKey::load(&source).is_ok());
+        // Never overwritten: the old key would be lost with every agency key.
+        assert!(write_master_key_file(&path).is_err());
+        // A key others can read is refused.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let e = MasterKey::load(&source).unwrap_err().to_string();
+        assert!(e.contains("chmod 600"), "{e}");
     }
 
     #[test]

@@ -14,6 +14,7 @@ use time::OffsetDateTime;
 
 use crate::error::IssuerError;
 use crate::registry::Agency;
+use crate::reserved;
 use crate::server::AppState;
 use crate::status::{self, Purpose};
 use crate::store::format_time;
@@ -51,6 +52,15 @@ pub enum IssueError {
     Conflict {
         /// The existing credential's id.
         id: String,
+    },
+    /// The caller asked the service to sign something only the service may
+    /// sign (a status list, an id in its namespaces, an entry on its lists).
+    #[error("{field}: {reason}")]
+    Reserved {
+        /// The offending member.
+        field: String,
+        /// What the service manages there.
+        reason: String,
     },
     /// The agency cannot sign with the requested suite now.
     #[error("the agency has no key valid now for {0}")]
@@ -384,6 +394,13 @@ pub fn parse_options(options: Option<&Value>) -> Result<IssueOptions, IssueError
 
 /// Issues a VC API credential for `agency` after VCDM checks. A credential
 /// without `id` gets a `urn:uuid:` id so it can be revoked later.
+///
+/// The service never signs, for a caller, a status list, a credential whose
+/// id lies in a namespace it manages, or an entry on one of its lists
+/// (`reserved.rs`). A licence (type `BusinessLicenceCredential`) is issued
+/// exactly as `POST /licences` issues it. A caller's own well-formed
+/// `credentialStatus` is kept; otherwise the service adds entries on its
+/// lists as `options.credentialStatus` asks (both purposes by default).
 pub async fn issue_credential(
     state: &AppState,
     agency: &Agency,
@@ -393,16 +410,37 @@ pub async fn issue_credential(
 ) -> Result<Issued, IssueError> {
     let now = OffsetDateTime::now_utc();
     let suite = parse_suite(options.suite.as_deref())?;
+    let quads = reserved::signed_reading(&credential)
+        .map_err(|e| invalid("credential", format!("cannot be read as JSON-LD: {e}")))?;
+    let origin = state.registry.origin();
+    let refused = |r: reserved::Refusal| IssueError::Reserved {
+        field: r.field,
+        reason: r.reason,
+    };
+    reserved::refuse_status_list(&credential, &quads).map_err(refused)?;
+    if reserved::is_licence_shaped(&credential, &quads) {
+        return issue_licence_credential(state, agency, credential, options, suite, actor).await;
+    }
+    reserved::refuse_managed_id(&credential, &quads, origin).map_err(refused)?;
+    reserved::refuse_managed_status(&credential, &quads, origin).map_err(refused)?;
     let version = vcdm::prepare(&mut credential, &agency.did, &format_time(now))
         .map_err(|e| invalid(format!("credential.{}", e.path), e.reason))?;
     let id = match credential.get("id").and_then(Value::as_str) {
         Some(id) => id.to_string(),
         None => format!("urn:uuid:{}", uuid_v4()),
     };
-    let purposes = options
-        .purposes
-        .clone()
-        .unwrap_or_else(|| Purpose::ALL.to_vec());
+    let callers_status = credential.get("credentialStatus").is_some();
+    if callers_status && options.purposes.is_some() {
+        return Err(invalid(
+            "options.credentialStatus",
+            "the credential has its own credentialStatus: give that or options.credentialStatus, not both",
+        ));
+    }
+    let purposes = match (&options.purposes, callers_status) {
+        (_, true) => Vec::new(),
+        (Some(p), false) => p.clone(),
+        (None, false) => Purpose::ALL.to_vec(),
+    };
     let mut slot = None;
     if version == Version::V2 && !purposes.is_empty() {
         let (list, index) = state.allocator.allocate(&state.pool, &agency.code)?;
@@ -438,6 +476,224 @@ pub async fn issue_credential(
         actor: actor.to_string(),
     };
     finish(state, row).await
+}
+
+/// Members of a licence credential and where they go in licence data.
+const LICENCE_MEMBERS: [&str; 7] = [
+    "@context",
+    "id",
+    "type",
+    "issuer",
+    "validFrom",
+    "validUntil",
+    "credentialSubject",
+];
+const SUBJECT_MEMBERS: [&str; 8] = [
+    "id",
+    "type",
+    "licensee",
+    "licenceNumber",
+    "licenceType",
+    "premises",
+    "permittedActivities",
+    "conditions",
+];
+
+/// The credential path of a licence-data field, for errors of licences
+/// that came in through the VC API.
+fn credential_field(data_field: &str) -> String {
+    let renamed = [
+        ("licensee.name", "credentialSubject.licensee.legalName"),
+        ("licenceType.name", "credentialSubject.licenceType.title"),
+        ("businessDid", "credentialSubject.id"),
+    ];
+    for (from, to) in renamed {
+        if let Some(rest) = data_field.strip_prefix(from) {
+            if rest.is_empty() || rest.starts_with('.') {
+                return format!("credential.{to}{rest}");
+            }
+        }
+    }
+    let top = data_field.split(['.', '[']).next().unwrap_or(data_field);
+    match top {
+        "licence" => "credential".to_string(),
+        "validFrom" | "validUntil" | "issuer" => format!("credential.{data_field}"),
+        _ => format!("credential.credentialSubject.{data_field}"),
+    }
+}
+
+/// A licence-shaped VC API credential issued exactly as `POST /licences`
+/// issues licence data: the same checks, licence IRI as id, both status
+/// entries, eddsa-rdfc-2022, idempotent on (type, number). Every member must
+/// map to licence data (nothing is dropped silently).
+async fn issue_licence_credential(
+    state: &AppState,
+    agency: &Agency,
+    credential: Value,
+    options: &IssueOptions,
+    suite: Cryptosuite,
+    actor: &str,
+) -> Result<Issued, IssueError> {
+    use elicence_core::licence::context::{LICENCE_CONTEXT_URL, VC_V2_CONTEXT_URL};
+    use elicence_core::licence::LicenceIri;
+    if suite != DEFAULT_SUITE {
+        return Err(invalid(
+            "options.cryptosuite",
+            format!("licences are signed with {}", DEFAULT_SUITE.name()),
+        ));
+    }
+    let map = credential
+        .as_object()
+        .ok_or_else(|| invalid("credential", "must be a JSON object"))?;
+    if let Some(k) = map.keys().find(|k| !LICENCE_MEMBERS.contains(&k.as_str())) {
+        let why = if k == "credentialStatus" {
+            "is assigned by the service for licences (both revocation and suspension)"
+        } else {
+            "is not part of a licence credential (see docs/licence-credential.md)"
+        };
+        return Err(invalid(format!("credential.{k}"), why));
+    }
+    if map.get("@context") != Some(&json!([VC_V2_CONTEXT_URL, LICENCE_CONTEXT_URL])) {
+        return Err(invalid(
+            "credential.@context",
+            format!("a licence's @context is [\"{VC_V2_CONTEXT_URL}\", \"{LICENCE_CONTEXT_URL}\"]"),
+        ));
+    }
+    let types: Option<Vec<&str>> = map
+        .get("type")
+        .and_then(Value::as_array)
+        .and_then(|a| a.iter().map(Value::as_str).collect());
+    let mut types = types.unwrap_or_default();
+    types.sort_unstable();
+    if types != ["BusinessLicenceCredential", "VerifiableCredential"] {
+        return Err(invalid(
+            "credential.type",
+            "a licence's type is [\"VerifiableCredential\", \"BusinessLicenceCredential\"]",
+        ));
+    }
+    // The issuer block is the service's; a given one must say exactly that.
+    let registered_name = json!([
+        {"@value": agency.name_th, "@language": "th"},
+        {"@value": agency.name_en, "@language": "en"},
+    ]);
+    match map.get("issuer") {
+        None => {}
+        Some(Value::String(s)) if *s == agency.did => {}
+        Some(Value::Object(o))
+            if o.get("id").and_then(Value::as_str) == Some(agency.did.as_str())
+                && o.keys().all(|k| k == "id" || k == "name")
+                && o.get("name").is_some_and(|n| *n != registered_name) =>
+        {
+            return Err(invalid(
+                "credential.issuer.name",
+                "does not match the agency's registered name (leave it out: the service fills it in)",
+            ));
+        }
+        Some(Value::Object(o))
+            if o.get("id").and_then(Value::as_str) == Some(agency.did.as_str())
+                && o.keys().all(|k| k == "id" || k == "name") => {}
+        Some(_) => {
+            return Err(invalid(
+                "credential.issuer",
+                format!(
+                    "must be this agency's DID `{}` (the service fills in its name)",
+                    agency.did
+                ),
+            ))
+        }
+    }
+    let subject = map
+        .get("credentialSubject")
+        .and_then(Value::as_object)
+        .ok_or_else(|| invalid("credential.credentialSubject", "must be one object"))?;
+    if let Some(k) = subject
+        .keys()
+        .find(|k| !SUBJECT_MEMBERS.contains(&k.as_str()))
+    {
+        return Err(invalid(
+            format!("credential.credentialSubject.{k}"),
+            "is not part of a licence",
+        ));
+    }
+    if subject.get("type").and_then(Value::as_str) != Some("LicensedBusiness") {
+        return Err(invalid(
+            "credential.credentialSubject.type",
+            "a licence's subject type is \"LicensedBusiness\"",
+        ));
+    }
+    // Licence data as POST /licences takes it.
+    let rename = |v: Option<&Value>, from: &str, to: &str| -> Option<Value> {
+        let mut v = v?.clone();
+        if let Some(m) = v.as_object_mut() {
+            if let Some(x) = m.remove(from) {
+                m.insert(to.into(), x);
+            }
+        }
+        Some(v)
+    };
+    let mut data = Map::new();
+    let mut put = |k: &str, v: Option<Value>| {
+        if let Some(v) = v {
+            data.insert(k.into(), v);
+        }
+    };
+    put(
+        "licenceType",
+        rename(subject.get("licenceType"), "title", "name"),
+    );
+    put("licenceNumber", subject.get("licenceNumber").cloned());
+    put(
+        "licensee",
+        rename(subject.get("licensee"), "legalName", "name"),
+    );
+    put("businessDid", subject.get("id").cloned());
+    put("premises", subject.get("premises").cloned());
+    put(
+        "permittedActivities",
+        subject.get("permittedActivities").cloned(),
+    );
+    put("conditions", subject.get("conditions").cloned());
+    put("validFrom", map.get("validFrom").cloned());
+    put("validUntil", map.get("validUntil").cloned());
+    // The id is the service's: absent, or exactly the licence IRI it assigns.
+    if let Some(given) = map.get("id") {
+        let expected = match (
+            subject
+                .get("licenceType")
+                .and_then(|t| t.get("code"))
+                .and_then(Value::as_str),
+            subject.get("licenceNumber").and_then(Value::as_str),
+        ) {
+            (Some(code), Some(number)) => LicenceIri::new(&agency.base_url, code, number).ok(),
+            _ => None,
+        };
+        let matches = expected
+            .as_ref()
+            .is_some_and(|iri| given.as_str() == Some(iri.as_str()));
+        if !matches {
+            return Err(IssueError::Reserved {
+                field: "credential.id".into(),
+                reason: match expected {
+                    Some(iri) => format!(
+                        "licence ids are assigned by the service: this licence's is `{}` (or leave id out)",
+                        iri.as_str()
+                    ),
+                    None => "licence ids are assigned by the service: leave id out".into(),
+                },
+            });
+        }
+    }
+    // Licences always carry both entries, whatever options.credentialStatus asks.
+    let _ = options.purposes;
+    issue_licence(state, agency, Value::Object(data), actor)
+        .await
+        .map_err(|e| match e {
+            IssueError::Invalid { field, reason } => IssueError::Invalid {
+                field: credential_field(&field),
+                reason,
+            },
+            other => other,
+        })
 }
 
 /// A random RFC 9562 version 4 UUID.

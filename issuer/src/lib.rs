@@ -23,6 +23,7 @@ pub mod http;
 pub mod issue;
 pub mod metrics;
 pub mod registry;
+pub mod reserved;
 pub mod server;
 pub mod status;
 pub mod store;

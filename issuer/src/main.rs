@@ -22,8 +22,13 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         config: PathBuf,
     },
-    /// Print a fresh random master key (64 hex digits) for the configuration.
-    GenMasterKey,
+    /// Write a fresh random master key (64 hex digits) for the configuration:
+    /// to a new file created with mode 0600 (`--out`), or to stdout.
+    GenMasterKey {
+        /// The file to create (never overwritten).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -40,7 +45,16 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::GenMasterKey => {
+        Command::GenMasterKey { out: Some(path) } => {
+            match elicence_issuer::crypto::write_master_key_file(&path) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::GenMasterKey { out: None } => {
             println!(
                 "{}",
                 elicence_issuer::crypto::MasterKey::generate_hex().as_str()

@@ -1,10 +1,24 @@
-//! Agencies as the service sees them at run time: names, `did:web`, decrypted
-//! signing keys with their validity windows, and the DID document to publish.
+//! Agencies as the service sees them at run time: names, DID (`did:web`, or
+//! `did:key` when created so), decrypted signing keys with their validity
+//! windows, and the DID document to publish.
+//!
+//! The admin CLI changes agencies and keys directly in the database while the
+//! service runs. Every such change bumps a generation counter (SQLite
+//! triggers, see `store.rs`); the service compares it with the generation it
+//! loaded on each request that uses an agency (one indexed single-row read)
+//! and reloads only when it moved. So a retired key stops signing at once,
+//! and requests for unknown agencies are answered from memory without
+//! reloading anything.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::fmt;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
-use elicence_core::did::{did_web_document, did_web_url, OfflineResolver};
+use elicence_core::did::{
+    did_key, did_key_verification_method, did_web_document, did_web_url, OfflineResolver,
+};
 use elicence_core::keys::{KeyAlgorithm, PublicKey, SigningKey};
 use rusqlite::{params, Connection};
 use serde_json::Value;
@@ -24,6 +38,49 @@ pub fn agency_did(origin: &str, code: &str) -> Result<String, IssuerError> {
     let did = format!("did:web:{}:agencies:{code}", host.replace(':', "%3A"));
     did_web_url(&did)?;
     Ok(did)
+}
+
+/// How an agency is identified.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DidMethod {
+    /// `did:web:HOST:agencies:CODE`, its document served by the service; keys
+    /// rotate. The default.
+    #[default]
+    Web,
+    /// `did:key` of the agency's one signing key: verifiable with no DID
+    /// document at all, but the key can never change (a new key is a new
+    /// identity).
+    Key,
+}
+
+impl DidMethod {
+    /// Its name as stored (`web`, `key`).
+    pub fn name(self) -> &'static str {
+        match self {
+            DidMethod::Web => "web",
+            DidMethod::Key => "key",
+        }
+    }
+}
+
+impl fmt::Display for DidMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for DidMethod {
+    type Err = IssuerError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "web" => Ok(DidMethod::Web),
+            "key" => Ok(DidMethod::Key),
+            other => Err(IssuerError::InvalidAgency(format!(
+                "unknown DID method `{other}` (web, key)"
+            ))),
+        }
+    }
 }
 
 /// The base URL of agency `code`'s licence IRIs and status lists.
@@ -81,14 +138,17 @@ pub struct Agency {
     pub name_th: String,
     /// English name.
     pub name_en: String,
-    /// `did:web:HOST:agencies:CODE`.
+    /// How it is identified.
+    pub did_method: DidMethod,
+    /// `did:web:HOST:agencies:CODE`, or the `did:key` of its key.
     pub did: String,
     /// `https://HOST/agencies/CODE`.
     pub base_url: String,
     /// Every key ever created, oldest first.
     pub keys: Vec<AgencyKey>,
-    /// The DID document listing every key.
-    pub did_document: Value,
+    /// The did:web document listing every key (`None` for did:key agencies:
+    /// their document is the DID itself).
+    pub did_document: Option<Value>,
 }
 
 impl Agency {
@@ -107,6 +167,19 @@ fn parse_time(s: &str) -> Result<OffsetDateTime, IssuerError> {
         .map_err(|_| IssuerError::InvalidAgency(format!("stored time `{s}` is not RFC 3339")))
 }
 
+/// The registry generation: bumped by the database on every change to
+/// agencies or signing keys.
+pub fn generation(conn: &Connection) -> Result<i64, IssuerError> {
+    Ok(conn
+        .prepare_cached("SELECT generation FROM registry_generation WHERE only = 1")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// The DID of a `did:key` agency whose one key has Multikey `multikey`.
+pub fn did_key_of(multikey: &str) -> Result<String, IssuerError> {
+    Ok(did_key(&PublicKey::from_multikey(multikey)?))
+}
+
 /// Reads every agency and decrypts its keys.
 pub fn load_agencies(
     conn: &Connection,
@@ -114,28 +187,49 @@ pub fn load_agencies(
     master: &MasterKey,
 ) -> Result<HashMap<String, Arc<Agency>>, IssuerError> {
     let mut agencies = HashMap::new();
-    let mut stmt = conn.prepare("SELECT code, name_th, name_en FROM agencies ORDER BY code")?;
-    let rows: Vec<(String, String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+    let mut stmt =
+        conn.prepare("SELECT code, name_th, name_en, did_method FROM agencies ORDER BY code")?;
+    let rows: Vec<(String, String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<Result<_, _>>()?;
     let mut key_stmt = conn.prepare(
         "SELECT id, sealed, not_before, not_after FROM signing_keys WHERE agency = ?1
          ORDER BY not_before, created_at",
     )?;
-    for (code, name_th, name_en) in rows {
-        let did = agency_did(origin, &code)?;
-        let mut keys = Vec::new();
+    for (code, name_th, name_en, method) in rows {
+        let did_method: DidMethod = method.parse()?;
         let key_rows: Vec<(String, Vec<u8>, String, Option<String>)> = key_stmt
             .query_map(params![code], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?
             .collect::<Result<_, _>>()?;
+        let mut signing_keys = Vec::new();
         for (id, sealed, not_before, not_after) in key_rows {
             let der = master.open(&code, &id, &sealed)?;
             let signing = SigningKey::from_pkcs8_der(&der)?;
+            signing_keys.push((id, signing, not_before, not_after));
+        }
+        let did = match did_method {
+            DidMethod::Web => agency_did(origin, &code)?,
+            DidMethod::Key => match signing_keys.as_slice() {
+                [(_, only, _, _)] => did_key(&only.public_key()),
+                _ => {
+                    return Err(IssuerError::InvalidAgency(format!(
+                        "did:key agency `{code}` must have exactly one key, found {}",
+                        signing_keys.len()
+                    )))
+                }
+            },
+        };
+        let mut keys = Vec::new();
+        for (id, signing, not_before, not_after) in signing_keys {
             let public = signing.public_key();
+            let verification_method = match did_method {
+                DidMethod::Web => format!("{did}#{}", public.to_multikey()),
+                DidMethod::Key => did_key_verification_method(&public),
+            };
             keys.push(AgencyKey {
-                verification_method: format!("{did}#{}", public.to_multikey()),
+                verification_method,
                 id,
                 public,
                 signing,
@@ -144,10 +238,12 @@ pub fn load_agencies(
             });
         }
         let publics: Vec<PublicKey> = keys.iter().map(|k| k.public).collect();
-        let did_document = if publics.is_empty() {
-            serde_json::json!({"@context": ["https://www.w3.org/ns/did/v1"], "id": did})
-        } else {
-            did_web_document(&did, &publics)?
+        let did_document = match did_method {
+            DidMethod::Key => None,
+            DidMethod::Web if publics.is_empty() => {
+                Some(serde_json::json!({"@context": ["https://www.w3.org/ns/did/v1"], "id": did}))
+            }
+            DidMethod::Web => Some(did_web_document(&did, &publics)?),
         };
         agencies.insert(
             code.clone(),
@@ -156,6 +252,7 @@ pub fn load_agencies(
                 code,
                 name_th,
                 name_en,
+                did_method,
                 did,
                 keys,
                 did_document,
@@ -165,14 +262,21 @@ pub fn load_agencies(
     Ok(agencies)
 }
 
-/// The agencies of a running service, reloadable when the admin CLI adds an
-/// agency or a key while it runs.
+/// The agencies of a running service, reloaded when the admin CLI changes an
+/// agency or a key while it runs (see the module documentation).
 #[derive(Debug)]
 pub struct Registry {
     origin: String,
     master: MasterKey,
     agencies: RwLock<Arc<HashMap<String, Arc<Agency>>>>,
     resolver: RwLock<Arc<OfflineResolver>>,
+    /// The generation the agencies in memory were read at.
+    loaded: AtomicI64,
+    /// Held while reloading, so a change is reloaded once, not per request.
+    reloading: Mutex<()>,
+    /// How many times the agencies were (re)loaded: an operations figure,
+    /// and how tests prove that misses do not reload.
+    reloads: AtomicU64,
 }
 
 impl Registry {
@@ -187,18 +291,53 @@ impl Registry {
             master,
             agencies: RwLock::new(Arc::new(HashMap::new())),
             resolver: RwLock::new(Arc::new(OfflineResolver::new())),
+            loaded: AtomicI64::new(-1),
+            reloading: Mutex::new(()),
+            reloads: AtomicU64::new(0),
         };
         registry.reload(conn)?;
         Ok(registry)
     }
 
-    /// Re-reads agencies and keys from the database.
+    /// Reloads if the database's generation moved since the last load;
+    /// `Ok(true)` if it reloaded. Costs one single-row read otherwise.
+    pub fn refresh(&self, conn: &Connection) -> Result<bool, IssuerError> {
+        let current = generation(conn)?;
+        if current <= self.loaded.load(Ordering::Acquire) {
+            return Ok(false);
+        }
+        let _guard = self
+            .reloading
+            .lock()
+            .map_err(|_| IssuerError::InvalidAgency("registry lock poisoned".into()))?;
+        // Another request may have reloaded while this one waited.
+        if current <= self.loaded.load(Ordering::Acquire) {
+            return Ok(false);
+        }
+        self.load_now(conn)?;
+        Ok(true)
+    }
+
+    /// Re-reads agencies and keys from the database now.
     pub fn reload(&self, conn: &Connection) -> Result<(), IssuerError> {
-        let agencies = load_agencies(conn, &self.origin, &self.master)?;
+        let _guard = self
+            .reloading
+            .lock()
+            .map_err(|_| IssuerError::InvalidAgency("registry lock poisoned".into()))?;
+        self.load_now(conn)
+    }
+
+    /// Loads in one read transaction, so the generation recorded is the one
+    /// the agencies were read at. The caller holds `reloading`.
+    fn load_now(&self, conn: &Connection) -> Result<(), IssuerError> {
+        let tx = conn.unchecked_transaction()?;
+        let at = generation(&tx)?;
+        let agencies = load_agencies(&tx, &self.origin, &self.master)?;
+        tx.finish()?;
         let mut resolver = OfflineResolver::new();
         for agency in agencies.values() {
-            if !agency.keys.is_empty() {
-                resolver.add_document(agency.did_document.clone())?;
+            if let (Some(doc), false) = (&agency.did_document, agency.keys.is_empty()) {
+                resolver.add_document(doc.clone())?;
             }
         }
         if let Ok(mut slot) = self.agencies.write() {
@@ -207,7 +346,15 @@ impl Registry {
         if let Ok(mut slot) = self.resolver.write() {
             *slot = Arc::new(resolver);
         }
+        self.loaded.store(at, Ordering::Release);
+        self.reloads.fetch_add(1, Ordering::Relaxed);
+        tracing::info!(generation = at, "agencies loaded");
         Ok(())
+    }
+
+    /// How many times agencies were loaded since start (the first load included).
+    pub fn reload_count(&self) -> u64 {
+        self.reloads.load(Ordering::Relaxed)
     }
 
     /// The agency with this code, if known.

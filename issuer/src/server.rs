@@ -33,11 +33,26 @@ pub struct AppState {
     pub writer: Writer,
     /// Counters.
     pub metrics: Arc<Metrics>,
+    /// The inspector folder, checked at start.
+    pub inspector: Option<crate::http::inspector::InspectorFolder>,
 }
 
 /// Opens the database, loads agencies (decrypting keys with the master key)
 /// and starts the writer thread.
 pub fn build_state(config: Config) -> Result<Arc<AppState>, IssuerError> {
+    let inspector = match &config.inspector_dir {
+        None => None,
+        Some(dir) => Some(
+            crate::http::inspector::check_inspector_dir(
+                dir,
+                &crate::http::inspector::protected_files(&config),
+            )
+            .map_err(|reason| IssuerError::Config {
+                path: config.source.clone().unwrap_or_default(),
+                reason,
+            })?,
+        ),
+    };
     let master = MasterKey::load(&config.master_key)?;
     let write_conn = store::open(&config.database, config.durability)?;
     let registry = Registry::load(&write_conn, config.origin(), master)?;
@@ -50,10 +65,12 @@ pub fn build_state(config: Config) -> Result<Arc<AppState>, IssuerError> {
         publisher: Publisher::new(
             config.status.list_size,
             Duration::from_secs(config.status.ttl_seconds),
+            Duration::from_secs(config.status.validity_seconds),
         ),
         registry,
         writer,
         metrics,
+        inspector,
         config,
     }))
 }

@@ -198,20 +198,24 @@ pub struct PublishedList {
 }
 
 /// Signed status list credentials, rebuilt when a status in the list changes
-/// or when older than the TTL.
+/// or when older than the TTL; each is valid for the configured validity
+/// window from the moment it is signed.
 #[derive(Debug)]
 pub struct Publisher {
     size: u32,
     ttl: Duration,
+    validity: Duration,
     cache: Mutex<HashMap<(String, Purpose, u32), PublishedList>>,
 }
 
 impl Publisher {
-    /// A publisher for lists of `size` entries cached for `ttl`.
-    pub fn new(size: u32, ttl: Duration) -> Publisher {
+    /// A publisher for lists of `size` entries, re-signed (and cacheable) every
+    /// `ttl`, each signed copy valid for `validity`.
+    pub fn new(size: u32, ttl: Duration, validity: Duration) -> Publisher {
         Publisher {
             size,
             ttl,
+            validity,
             cache: Mutex::new(HashMap::new()),
         }
     }
@@ -219,6 +223,13 @@ impl Publisher {
     /// The cache TTL.
     pub fn ttl(&self) -> Duration {
         self.ttl
+    }
+
+    /// Forgets every cached list (after an agency or key change).
+    pub fn clear(&self) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.clear();
+        }
     }
 
     /// Forgets cached copies of an agency's list after a status change.
@@ -267,8 +278,11 @@ impl Publisher {
         Ok(Some(published))
     }
 
-    /// Builds and signs a `BitstringStatusListCredential`. It is valid for
-    /// twice the TTL, so a copy cached for at most the TTL is always valid.
+    /// Builds and signs a `BitstringStatusListCredential`, valid from `now` for
+    /// the validity window (configuration guarantees it is at least two
+    /// TTLs, so a copy cached for at most the TTL is always still valid). It
+    /// is signed with the agency's current Ed25519 key (eddsa-rdfc-2022), or
+    /// its P-256 key (ecdsa-rdfc-2019) if it has only that.
     pub fn build(
         &self,
         agency: &Agency,
@@ -285,7 +299,7 @@ impl Publisher {
         }
         let encoded = bits.encode();
         let url = list_url(&agency.base_url, purpose, list);
-        let until = now + self.ttl * 2;
+        let until = now + self.validity;
         let credential = json!({
             "@context": ["https://www.w3.org/ns/credentials/v2"],
             "id": url,
@@ -300,16 +314,17 @@ impl Publisher {
                 "encodedList": encoded,
             },
         });
-        let key = agency
-            .current_key(now, KeyAlgorithm::Ed25519)
-            .ok_or_else(|| IssuerError::NoValidKey(agency.code.clone()))?;
+        let (key, suite) = match agency.current_key(now, KeyAlgorithm::Ed25519) {
+            Some(key) => (key, Cryptosuite::EddsaRdfc2022),
+            None => (
+                agency
+                    .current_key(now, KeyAlgorithm::P256)
+                    .ok_or_else(|| IssuerError::NoValidKey(agency.code.clone()))?,
+                Cryptosuite::EcdsaRdfc2019,
+            ),
+        };
         let options = ProofOptions::new(key.verification_method.clone(), format_time(now));
-        Ok(proof::sign(
-            &credential,
-            Cryptosuite::EddsaRdfc2022,
-            &key.signing,
-            &options,
-        )?)
+        Ok(proof::sign(&credential, suite, &key.signing, &options)?)
     }
 }
 

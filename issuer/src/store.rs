@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS agencies(
   code TEXT PRIMARY KEY,
   name_th TEXT NOT NULL,
   name_en TEXT NOT NULL,
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  did_method TEXT NOT NULL DEFAULT 'web'
 );
 CREATE TABLE IF NOT EXISTS signing_keys(
   id TEXT PRIMARY KEY,
@@ -70,6 +71,23 @@ CREATE TABLE IF NOT EXISTS audit(
   subject TEXT,
   detail TEXT
 );
+CREATE TABLE IF NOT EXISTS registry_generation(
+  only INTEGER PRIMARY KEY CHECK (only = 1),
+  generation INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO registry_generation(only, generation) VALUES (1, 0);
+CREATE TRIGGER IF NOT EXISTS agencies_changed_insert AFTER INSERT ON agencies
+  BEGIN UPDATE registry_generation SET generation = generation + 1; END;
+CREATE TRIGGER IF NOT EXISTS agencies_changed_update AFTER UPDATE ON agencies
+  BEGIN UPDATE registry_generation SET generation = generation + 1; END;
+CREATE TRIGGER IF NOT EXISTS agencies_changed_delete AFTER DELETE ON agencies
+  BEGIN UPDATE registry_generation SET generation = generation + 1; END;
+CREATE TRIGGER IF NOT EXISTS keys_changed_insert AFTER INSERT ON signing_keys
+  BEGIN UPDATE registry_generation SET generation = generation + 1; END;
+CREATE TRIGGER IF NOT EXISTS keys_changed_update AFTER UPDATE ON signing_keys
+  BEGIN UPDATE registry_generation SET generation = generation + 1; END;
+CREATE TRIGGER IF NOT EXISTS keys_changed_delete AFTER DELETE ON signing_keys
+  BEGIN UPDATE registry_generation SET generation = generation + 1; END;
 CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit
@@ -77,8 +95,11 @@ CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit
 "#;
 
 /// Opens (creating if needed) the database with the schema, WAL journaling and
-/// the configured durability.
+/// the configured durability. A new database file is created readable by its
+/// owner only (0600), and so are its `-wal` and `-shm` files: it holds the
+/// sealed signing keys, token hashes and every licence.
 pub fn open(path: &Path, durability: Durability) -> Result<Connection, IssuerError> {
+    create_private(path)?;
     let conn = Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -91,8 +112,84 @@ pub fn open(path: &Path, durability: Durability) -> Result<Connection, IssuerErr
         },
     )?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    add_missing_columns(&conn)?;
     conn.execute_batch(SCHEMA)?;
+    // SQLite gives -wal/-shm the database file's mode; make sure of it.
+    for suffix in ["-wal", "-shm"] {
+        let mut side = path.as_os_str().to_owned();
+        side.push(suffix);
+        restrict_if_exists(Path::new(&side))?;
+    }
     Ok(conn)
+}
+
+/// Brings a database created by an older version up to date (before the
+/// schema text runs, which may refer to the new columns).
+fn add_missing_columns(conn: &Connection) -> Result<(), IssuerError> {
+    let has_agencies: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'agencies')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_agencies {
+        return Ok(());
+    }
+    let has_method: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM pragma_table_info('agencies') WHERE name = 'did_method')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_method {
+        let added = conn.execute(
+            "ALTER TABLE agencies ADD COLUMN did_method TEXT NOT NULL DEFAULT 'web'",
+            [],
+        );
+        // Another connection may have added it meanwhile.
+        if let Err(e) = added {
+            if !e.to_string().contains("duplicate column") {
+                return Err(e.into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Creates `path` empty with mode 0600 if it does not exist yet (never
+/// truncating an existing file), so SQLite opens a private file instead of
+/// creating one under the process umask.
+fn create_private(path: &Path) -> Result<(), IssuerError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(IssuerError::Io(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", path.display()),
+        ))),
+    }
+}
+
+/// Takes group and other permissions away from `path` if it exists.
+fn restrict_if_exists(path: &Path) -> Result<(), IssuerError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            let mode = meta.permissions().mode();
+            if mode & 0o077 != 0 {
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & 0o700))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// A small pool of read connections (WAL lets readers run beside the writer).

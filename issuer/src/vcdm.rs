@@ -109,11 +109,14 @@ pub fn prepare(credential: &mut Value, did: &str, now: &str) -> Result<Version, 
     if map.contains_key("proof") {
         return Err(err("proof", "the credential is already secured"));
     }
-    if map.contains_key("credentialStatus") {
-        return Err(err(
-            "credentialStatus",
-            "is assigned by the service: ask for it with options.credentialStatus",
-        ));
+    if let Some(status) = map.get("credentialStatus") {
+        if version == Version::V1 {
+            return Err(err(
+                "credentialStatus",
+                "Bitstring Status List entries need a VC 2.0 credential",
+            ));
+        }
+        check_status_entries(status)?;
     }
     if let Some(id) = map.get("id") {
         match id.as_str() {
@@ -221,6 +224,41 @@ pub fn prepare(credential: &mut Value, did: &str, now: &str) -> Result<Version, 
         }
     }
     Ok(version)
+}
+
+/// A caller's own `credentialStatus`: one or more well-formed
+/// `BitstringStatusListEntry` objects (Bitstring Status List §2.1). Whether
+/// it names a list the service manages is judged elsewhere (`reserved.rs`).
+fn check_status_entries(status: &Value) -> Result<(), VcdmError> {
+    use elicence_core::status::{StatusError, StatusListEntry};
+    let items: Vec<(String, &Value)> = match status {
+        Value::Array(a) if a.is_empty() => {
+            return Err(err("credentialStatus", "must not be an empty array"))
+        }
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (format!("credentialStatus[{i}]"), e))
+            .collect(),
+        one => vec![("credentialStatus".to_string(), one)],
+    };
+    for (at, entry) in items {
+        StatusListEntry::from_value(entry).map_err(|e| match e {
+            StatusError::MalformedEntry { field, reason } if field != "credentialStatus" => {
+                err(format!("{at}.{field}"), reason)
+            }
+            StatusError::UnsupportedEntryType(t) => err(
+                format!("{at}.type"),
+                format!("{t}: only BitstringStatusListEntry is supported"),
+            ),
+            StatusError::UnsupportedPurpose(p) => err(
+                format!("{at}.statusPurpose"),
+                format!("unsupported statusPurpose `{p}`"),
+            ),
+            other => err(at.clone(), other.to_string()),
+        })?;
+    }
+    Ok(())
 }
 
 /// VCDM 2.0 §5.3: each related resource has a URL `id`, unique in the list,
@@ -381,7 +419,16 @@ mod tests {
             (json!({"type": ["Foo"]}), "type"),
             (json!({"credentialSubject": {}}), "credentialSubject"),
             (json!({"proof": {}}), "proof"),
-            (json!({"credentialStatus": {}}), "credentialStatus"),
+            (json!({"credentialStatus": {}}), "credentialStatus.type"),
+            (
+                json!({"credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+                    "statusListIndex": 7, "statusListCredential": "https://s.example/1"}}),
+                "credentialStatus.statusListIndex",
+            ),
+            (
+                json!({"credentialStatus": [{"type": "StatusList2021Entry"}]}),
+                "credentialStatus[0].type",
+            ),
             (json!({"id": "not a url"}), "id"),
             (
                 json!({"validFrom": "2026-01-02T00:00:00Z", "validUntil": "2026-01-01T00:00:00Z"}),
@@ -417,6 +464,20 @@ mod tests {
             let e = prepare(&mut c, DID, "2026-01-01T00:00:00Z").unwrap_err();
             assert_eq!(e.path, path, "{patch}: {e}");
         }
+    }
+
+    #[test]
+    fn a_well_formed_status_entry_of_the_callers_is_kept() {
+        let mut c = base();
+        let entry = json!({"id": "https://s.example/lists/1#7", "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation", "statusListIndex": "7",
+            "statusListCredential": "https://s.example/lists/1"});
+        c["credentialStatus"] = entry.clone();
+        assert_eq!(
+            prepare(&mut c, DID, "2026-01-01T00:00:00Z"),
+            Ok(Version::V2)
+        );
+        assert_eq!(c["credentialStatus"], entry);
     }
 
     #[test]

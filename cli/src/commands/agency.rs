@@ -7,6 +7,7 @@ use clap::{Args, Subcommand};
 use elicence_core::keys::KeyAlgorithm;
 use elicence_issuer::admin::{self, NewAgency};
 use elicence_issuer::crypto::MasterKey;
+use elicence_issuer::registry::DidMethod;
 
 use super::serve::{issuer_error, open_db};
 use crate::error::CliError;
@@ -40,6 +41,11 @@ pub struct AddArgs {
     /// Make the first key P-256 instead of Ed25519.
     #[arg(long)]
     pub p256: bool,
+    /// Identify the agency by the did:key of its one signing key instead of a
+    /// did:web under the service (verifiable with no DID document; the key can
+    /// never be rotated).
+    #[arg(long)]
+    pub did_key: bool,
 }
 
 /// `elicence agency list`.
@@ -93,6 +99,11 @@ pub fn run(c: &AgencyCommand) -> Result<ExitCode, CliError> {
                     name_th: &a.name_th,
                     name_en: &a.name_en,
                     algorithm: alg(a.p256),
+                    did_method: if a.did_key {
+                        DidMethod::Key
+                    } else {
+                        DidMethod::Web
+                    },
                 },
                 &admin::admin_actor(),
             )

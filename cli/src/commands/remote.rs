@@ -1,5 +1,11 @@
 //! Talking to an issuer service: `elicence issue --server … --csv FILE`
 //! (batch, resumable, with a progress bar) and `elicence revoke`.
+//!
+//! The bearer token goes only to the server the user names (`--server` or
+//! `$ELICENCE_SERVER`), never to a host taken from a licence IRI; only over
+//! HTTPS, or plain HTTP to a loopback address; and never to where a redirect
+//! points. It is read from a file (`--token-file`) or `$ELICENCE_TOKEN`, so it
+//! does not show in `ps` or shell history.
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -16,12 +22,12 @@ use crate::error::CliError;
 /// Remote issuance options of `elicence issue`.
 #[derive(Debug, Args, Default)]
 pub struct RemoteIssueArgs {
-    /// Issue through this issuer service instead of signing locally.
+    /// Issue through this issuer service instead of signing locally
+    /// (https://, or http:// to a loopback address only).
     #[arg(long, value_name = "URL", help_heading = "Issuer service")]
     pub server: Option<String>,
-    /// API token (else $ELICENCE_TOKEN).
-    #[arg(long, value_name = "TOKEN", help_heading = "Issuer service")]
-    pub token: Option<String>,
+    #[command(flatten)]
+    pub token: TokenArgs,
     /// CSV of licences (header of dotted field names, see docs/issuer.md).
     #[arg(
         long,
@@ -39,16 +45,126 @@ pub struct RemoteIssueArgs {
     pub chunk: usize,
 }
 
-fn token(given: Option<&String>) -> Result<String, CliError> {
-    given
-        .cloned()
-        .or_else(|| std::env::var("ELICENCE_TOKEN").ok())
-        .ok_or_else(|| CliError::Usage("give --token or set ELICENCE_TOKEN".into()))
+/// Where the API token comes from.
+#[derive(Debug, Args, Default)]
+pub struct TokenArgs {
+    /// File whose first line is the API token (else $ELICENCE_TOKEN). Keeps
+    /// the token out of `ps` and shell history.
+    #[arg(long, value_name = "FILE", help_heading = "Issuer service")]
+    pub token_file: Option<PathBuf>,
+    /// The API token itself: visible to every user of the machine in `ps`.
+    /// Kept for old scripts only; use --token-file or $ELICENCE_TOKEN.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        hide = true,
+        conflicts_with = "token_file",
+        help_heading = "Issuer service"
+    )]
+    pub token: Option<String>,
 }
 
+/// Largest token file read (a token is 48 characters).
+const MAX_TOKEN_FILE: u64 = 4096;
+
+impl TokenArgs {
+    /// The token: `--token-file`, else `$ELICENCE_TOKEN`, else the old
+    /// `--token` (with a warning).
+    pub fn resolve(&self) -> Result<String, CliError> {
+        let token = if let Some(path) = &self.token_file {
+            read_token_file(path)?
+        } else if let Some(t) = &self.token {
+            eprintln!(
+                "warning: --token shows the token to every user of this machine (ps, shell history); \
+                 use --token-file FILE or ELICENCE_TOKEN instead"
+            );
+            t.trim().to_string()
+        } else if let Ok(t) = std::env::var("ELICENCE_TOKEN") {
+            t.trim().to_string()
+        } else {
+            return Err(CliError::Usage(
+                "give the API token with --token-file FILE or the ELICENCE_TOKEN environment variable"
+                    .into(),
+            ));
+        };
+        if token.is_empty() || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(CliError::Usage(
+                "the API token must be one word (as `elicence token create` printed it)".into(),
+            ));
+        }
+        Ok(token)
+    }
+}
+
+fn read_token_file(path: &Path) -> Result<String, CliError> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| CliError::io(path, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = file.metadata() {
+            if meta.permissions().mode() & 0o077 != 0 {
+                eprintln!(
+                    "warning: {} can be read by other users; `chmod 600` it",
+                    path.display()
+                );
+            }
+        }
+    }
+    let mut text = String::new();
+    file.take(MAX_TOKEN_FILE)
+        .read_to_string(&mut text)
+        .map_err(|e| CliError::io(path, e))?;
+    Ok(text.lines().next().unwrap_or("").trim().to_string())
+}
+
+/// Checks the server URL a token may be sent to: `https://HOST[:PORT][/PATH]`,
+/// or `http://` to a loopback address only (a token over plain HTTP anywhere
+/// else can be read on the way). Returns it without a trailing slash.
+pub fn server_url(given: &str) -> Result<String, CliError> {
+    let bad = |why: &str| CliError::Usage(format!("--server {given:?}: {why}"));
+    let url = given.trim().trim_end_matches('/');
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| bad("give a URL such as https://licence.example.go.th"))?;
+    let authority = rest.split('/').next().unwrap_or("");
+    if rest.contains(['?', '#']) {
+        return Err(bad("no query or fragment"));
+    }
+    if authority.contains('@') {
+        return Err(bad("no user name or password in the URL"));
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority.split(':').next().unwrap_or(""),
+    };
+    if host.is_empty() {
+        return Err(bad("the URL has no host"));
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Ok(url.to_string()),
+        "http" if is_loopback(host) => Ok(url.to_string()),
+        "http" => Err(bad(
+            "plain http:// would send the API token readable on the network; use https:// \
+             (http:// is allowed to localhost / 127.0.0.1 / [::1] only)",
+        )),
+        _ => Err(bad("use https://")),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// An HTTP client that follows no redirect (a redirect must not carry the
+/// token, nor the request, somewhere else).
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
+        .max_redirects(0)
         .build()
         .into()
 }
@@ -123,16 +239,12 @@ fn read_csv_records(path: &Path) -> Result<Vec<Result<Vec<String>, String>>, Cli
 /// `elicence issue --server URL --csv FILE`.
 pub fn issue(a: &IssueArgs) -> Result<ExitCode, CliError> {
     let r = &a.remote;
-    let server = r
-        .server
-        .as_deref()
-        .unwrap_or_default()
-        .trim_end_matches('/');
+    let server = server_url(r.server.as_deref().unwrap_or_default())?;
     let csv_path = r
         .csv
         .as_ref()
         .ok_or_else(|| CliError::Usage("--server needs --csv FILE".into()))?;
-    let token = token(r.token.as_ref())?;
+    let token = r.token.resolve()?;
     let results_path = r.results.clone().unwrap_or_else(|| {
         let mut p = csv_path.clone().into_os_string();
         p.push(".results.jsonl");
@@ -260,12 +372,12 @@ pub fn issue(a: &IssueArgs) -> Result<ExitCode, CliError> {
 pub struct RevokeArgs {
     /// The licence IRI (or its percent-encoded URI).
     pub iri: String,
-    /// The issuer service (default: the IRI's own origin).
+    /// The issuer service the token belongs to (else $ELICENCE_SERVER); never
+    /// taken from the IRI. https://, or http:// to a loopback address only.
     #[arg(long, value_name = "URL")]
     pub server: Option<String>,
-    /// API token (else $ELICENCE_TOKEN).
-    #[arg(long)]
-    pub token: Option<String>,
+    #[command(flatten)]
+    pub token: TokenArgs,
     /// Suspend instead of revoking.
     #[arg(long, conflicts_with = "reinstate")]
     pub suspend: bool,
@@ -285,8 +397,19 @@ pub fn revoke(a: &RevokeArgs) -> Result<ExitCode, CliError> {
         .and_then(|rest| rest.find('/'))
         .map(|i| i + "https://".len())
         .ok_or_else(|| CliError::Usage("licence IRI without a path".into()))?;
-    let (origin, path) = uri.split_at(path_start);
-    let server = a.server.as_deref().unwrap_or(origin).trim_end_matches('/');
+    let (_, path) = uri.split_at(path_start);
+    let server = match &a.server {
+        Some(s) => s.clone(),
+        None => std::env::var("ELICENCE_SERVER").map_err(|_| {
+            CliError::Usage(
+                "give --server URL (or set ELICENCE_SERVER): the token goes only to the service \
+                 you name, never to the host in a licence IRI"
+                    .into(),
+            )
+        })?,
+    };
+    let server = server_url(&server)?;
+    let token = a.token.resolve()?;
     let action = if a.suspend {
         "suspend"
     } else if a.reinstate {
@@ -296,10 +419,7 @@ pub fn revoke(a: &RevokeArgs) -> Result<ExitCode, CliError> {
     };
     let mut resp = agent()
         .post(&format!("{server}{path}/{action}"))
-        .header(
-            "authorization",
-            &format!("Bearer {}", token(a.token.as_ref())?),
-        )
+        .header("authorization", &format!("Bearer {token}"))
         .header("content-type", "application/json")
         .send("")
         .map_err(http_error)?;
@@ -312,5 +432,41 @@ pub fn revoke(a: &RevokeArgs) -> Result<ExitCode, CliError> {
         Err(CliError::Usage(format!(
             "the service answered {status}: {text}"
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_go_over_https_or_to_loopback_only() {
+        for ok in [
+            "https://licence.example.go.th",
+            "https://licence.example.go.th:8443/issuer/",
+            "http://127.0.0.1:8080",
+            "http://127.9.9.9",
+            "http://localhost:8080/",
+            "http://[::1]:8080",
+        ] {
+            assert!(server_url(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            server_url("https://h.example/").unwrap(),
+            "https://h.example"
+        );
+        for bad in [
+            "http://licence.example.go.th",
+            "http://10.0.0.1:8080",
+            "http://127.0.0.1.evil.example",
+            "http://localhost.evil.example",
+            "ftp://h.example",
+            "https://user:pw@h.example",
+            "https://h.example/?x=1",
+            "h.example",
+            "https://",
+        ] {
+            assert!(server_url(bad).is_err(), "{bad}");
+        }
     }
 }

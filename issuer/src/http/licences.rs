@@ -29,21 +29,29 @@ use crate::writer::{StatusAction, StatusOutcome};
 
 type St = State<Arc<AppState>>;
 
-/// The caller's agency, reloading the registry once if the admin CLI added it
-/// after start.
+/// The caller's agency (404 if it was deleted).
 pub fn caller_agency(state: &AppState, caller: &Caller) -> Result<Arc<Agency>, Problem> {
     agency(state, &caller.agency)
 }
 
-/// An agency by code (404 if unknown), reloading once.
-pub fn agency(state: &AppState, code: &str) -> Result<Arc<Agency>, Problem> {
-    if let Some(a) = state.registry.get(code) {
-        return Ok(a);
-    }
-    state
+/// Brings the registry up to date with the database when the admin CLI
+/// changed an agency or a key (one single-row read when nothing changed), and
+/// drops status lists signed before the change.
+pub fn refresh_registry(state: &AppState) -> Result<(), Problem> {
+    let reloaded = state
         .pool
-        .with(|c| state.registry.reload(c))
+        .with(|c| state.registry.refresh(c))
         .map_err(Problem::from)?;
+    if reloaded {
+        state.publisher.clear();
+    }
+    Ok(())
+}
+
+/// An agency by code, current as of this request; an unknown code is a 404
+/// answered from memory (unknown codes never cause a reload).
+pub fn agency(state: &AppState, code: &str) -> Result<Arc<Agency>, Problem> {
+    refresh_registry(state)?;
     state
         .registry
         .get(code)
@@ -104,6 +112,7 @@ fn row_result(row: u64, r: Result<Issued, IssueError>) -> RowResult {
                 IssueError::Invalid { field, .. } | IssueError::Unsecurable { field, .. } => {
                     (422, Some(field.clone()), None)
                 }
+                IssueError::Reserved { field, .. } => (403, Some(field.clone()), None),
                 IssueError::Conflict { id } => (409, None, Some(id.clone())),
                 IssueError::NoKey(_) => (409, None, None),
                 IssueError::Internal(_) => (500, None, None),

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod inspector;
 pub mod licences;
 pub mod negotiate;
 pub mod page;
@@ -157,14 +158,15 @@ async fn method_not_allowed() -> Problem {
 pub fn router(state: Arc<AppState>) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID);
     let mut routes = Router::new();
-    if let Some(dir) = &state.config.inspector_dir {
+    if state.inspector.is_some() {
         // The inspector's URLs are relative, so `/inspect` must end in a slash.
         routes = routes
             .route(
                 "/inspect",
                 get(|| async { axum::response::Redirect::permanent("/inspect/") }),
             )
-            .nest_service("/inspect/", tower_http::services::ServeDir::new(dir));
+            .route("/inspect/", get(inspector::index))
+            .route("/inspect/{*path}", get(inspector::asset));
     }
     routes
         .route("/licences", post(licences::post_licence))

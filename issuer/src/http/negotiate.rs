@@ -38,12 +38,37 @@ const OFFERED: [(&str, Representation); 5] = [
     ("text/html", Representation::Html),
 ];
 
-/// The best representation for the request's Accept header; `None` means 406.
-/// No Accept header (or `*/*` alone) gives the credential as `application/vc`.
+/// What a status list is offered as: the same signed JSON under each of the
+/// media types the VC specifications use (the W3C status list test suite,
+/// for one, cannot parse `application/vc`).
+pub const STATUS_LIST_OFFERS: [(&str, Representation); 3] = [
+    ("application/vc", Representation::Vc),
+    ("application/ld+json", Representation::JsonLd),
+    ("application/json", Representation::Json),
+];
+
+/// The best representation of a licence for the request's Accept header;
+/// `None` means 406. No Accept header (or `*/*` alone) gives the credential
+/// as `application/vc`.
 pub fn choose(headers: &HeaderMap) -> Option<Representation> {
-    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
-        return Some(Representation::Vc);
+    choose_among(headers, &OFFERED)
+}
+
+/// The best of `offered` (the first is the default) for the request's Accept
+/// header; `None` means 406.
+pub fn choose_among(
+    headers: &HeaderMap,
+    offered: &[(&str, Representation)],
+) -> Option<Representation> {
+    let default = offered.first().map(|o| o.1);
+    let Some(accept) = headers.get(header::ACCEPT) else {
+        return default;
     };
+    // A header that is not visible ASCII offers nothing acceptable.
+    let accept = accept.to_str().ok()?;
+    if accept.trim().is_empty() {
+        return default;
+    }
     let mut best: Option<(f32, u8, usize, Representation)> = None;
     for (order, range) in accept.split(',').enumerate() {
         let mut parts = range.split(';');
@@ -57,7 +82,7 @@ pub fn choose(headers: &HeaderMap) -> Option<Representation> {
         if q <= 0.0 {
             continue;
         }
-        for (offer_rank, (name, rep)) in OFFERED.iter().enumerate() {
+        for (offer_rank, (name, rep)) in offered.iter().enumerate() {
             let specificity = if media == *name {
                 2
             } else if media == "*/*" && offer_rank == 0 {
@@ -106,5 +131,27 @@ mod tests {
         );
         assert_eq!(pick("image/png"), None);
         assert_eq!(choose(&HeaderMap::new()), Some(Representation::Vc));
+    }
+
+    #[test]
+    fn status_lists_negotiate_json_media_types() {
+        let pick_list = |accept: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT, HeaderValue::from_str(accept).unwrap());
+            choose_among(&h, &STATUS_LIST_OFFERS)
+        };
+        assert_eq!(
+            choose_among(&HeaderMap::new(), &STATUS_LIST_OFFERS),
+            Some(Representation::Vc)
+        );
+        assert_eq!(pick_list("*/*"), Some(Representation::Vc));
+        assert_eq!(pick_list("application/json"), Some(Representation::Json));
+        assert_eq!(
+            pick_list("application/ld+json, application/json;q=0.5"),
+            Some(Representation::JsonLd)
+        );
+        assert_eq!(pick_list("application/*"), Some(Representation::Vc));
+        assert_eq!(pick_list("text/html"), None);
+        assert_eq!(pick_list("application/vc+jwt"), None);
     }
 }

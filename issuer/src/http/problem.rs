@@ -162,6 +162,13 @@ impl From<IssueError> for Problem {
                 code,
                 reason,
             } => Problem::invalid(&field, reason).with("code", code),
+            IssueError::Reserved { field, reason } => Problem::new(
+                StatusCode::FORBIDDEN,
+                "reserved",
+                "Only the service signs this",
+                format!("{field}: {reason}"),
+            )
+            .with("field", field),
             IssueError::Conflict { id } => Problem::conflict(format!(
                 "a different credential already exists with this licence number or id: {id}"
             ))

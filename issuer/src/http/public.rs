@@ -7,6 +7,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::http::licences::agency;
+use crate::http::negotiate::{choose_among, Representation, STATUS_LIST_OFFERS};
 use crate::http::problem::Problem;
 use crate::server::AppState;
 use crate::status::Purpose;
@@ -20,7 +21,13 @@ type St = State<Arc<AppState>>;
     responses((status = 200, description = "DID document"), (status = 404, description = "No such agency")))]
 pub async fn did_document(State(state): St, Path(code): Path<String>) -> Result<Response, Problem> {
     let agency = agency(&state, &code)?;
-    let mut resp = axum::Json(agency.did_document.clone()).into_response();
+    let document = agency.did_document.clone().ok_or_else(|| {
+        Problem::not_found(format!(
+            "agency `{code}` is identified by {}: its DID document is derived from the DID itself",
+            agency.did
+        ))
+    })?;
+    let mut resp = axum::Json(document).into_response();
     resp.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=300"),
@@ -29,16 +36,26 @@ pub async fn did_document(State(state): St, Path(code): Path<String>) -> Result<
 }
 
 /// `GET /agencies/{code}/status/{purpose}/{list}`: a signed
-/// BitstringStatusListCredential, with a strong ETag and a Cache-Control
-/// max-age of what remains of the TTL.
+/// BitstringStatusListCredential as `application/vc` (default),
+/// `application/ld+json` or `application/json` by `Accept` (406 otherwise),
+/// with a strong ETag per representation and a Cache-Control max-age of
+/// what remains of the TTL.
 #[utoipa::path(get, path = "/agencies/{code}/status/{purpose}/{list}", tag = "public",
     params(("code" = String, Path, description = "Agency code"), ("purpose" = String, Path, description = "revocation or suspension"), ("list" = u32, Path, description = "List number")),
-    responses((status = 200, description = "Status list credential"), (status = 304, description = "Not modified (If-None-Match)"), (status = 404, description = "No such list")))]
+    responses((status = 200, description = "Status list credential: application/vc, application/ld+json or application/json by Accept"), (status = 304, description = "Not modified (If-None-Match)"), (status = 404, description = "No such list"), (status = 406, description = "No acceptable representation")))]
 pub async fn status_list(
     State(state): St,
     headers: HeaderMap,
     Path((code, purpose, list)): Path<(String, String, String)>,
 ) -> Result<Response, Problem> {
+    let rep = choose_among(&headers, &STATUS_LIST_OFFERS).ok_or_else(|| {
+        Problem::new(
+            StatusCode::NOT_ACCEPTABLE,
+            "not-acceptable",
+            "Not acceptable",
+            "available: application/vc, application/ld+json, application/json",
+        )
+    })?;
     let agency = agency(&state, &code)?;
     let purpose: Purpose = purpose.parse().map_err(Problem::not_found)?;
     let list: u32 = list
@@ -55,13 +72,21 @@ pub async fn status_list(
         .saturating_sub(published.built.elapsed())
         .as_secs();
     let cache = format!("public, max-age={remaining}");
+    // Same bytes, different Content-Type: a strong validator per representation.
+    let etag = match rep {
+        Representation::Vc => published.etag.clone(),
+        other => {
+            let suffix = match other {
+                Representation::JsonLd => "jsonld",
+                _ => "json",
+            };
+            format!("{}.{suffix}\"", published.etag.trim_end_matches('"'))
+        }
+    };
     let etag_matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim() == published.etag || t.trim() == "*")
-        });
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
     let mut resp = if etag_matches {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -71,10 +96,11 @@ pub async fn status_list(
     if !etag_matches {
         h.insert(
             header::CONTENT_TYPE,
-            HeaderValue::from_static("application/vc"),
+            HeaderValue::from_static(rep.media_type()),
         );
     }
-    if let Ok(v) = HeaderValue::from_str(&published.etag) {
+    h.insert(header::VARY, HeaderValue::from_static("Accept"));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);
     }
     if let Ok(v) = HeaderValue::from_str(&cache) {

@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 use crate::admin::Scope;
 use crate::http::auth;
 use crate::http::body::read_json;
-use crate::http::licences::{apply_status, caller_agency};
+use crate::http::licences::{apply_status, caller_agency, refresh_registry};
 use crate::http::problem::Problem;
 use crate::issue::{self, IssueError};
 use crate::server::AppState;
@@ -53,9 +53,9 @@ fn vc_api_problem(e: IssueError) -> Problem {
 
 /// `POST /credentials/issue`.
 #[utoipa::path(post, path = "/credentials/issue", tag = "vc-api",
-    request_body(content = String, content_type = "application/json", description = "{credential, options: {cryptosuite, credentialStatus: {type, statusPurpose}}}"),
+    request_body(content = String, content_type = "application/json", description = "{credential, options: {cryptosuite, credentialStatus: {type, statusPurpose}}}; the credential may carry its own BitstringStatusListEntry on a list the service does not manage; a BusinessLicenceCredential is issued as POST /licences issues it"),
     responses((status = 201, description = "{verifiableCredential}"), (status = 400, description = "Invalid credential or options"),
-        (status = 401, description = "No valid token"), (status = 403, description = "Token lacks the issue scope"), (status = 409, description = "A credential with this id exists")),
+        (status = 401, description = "No valid token"), (status = 403, description = "Token lacks the issue scope, or the credential is one only the service signs: a status list, an id in the service's namespaces, an entry on its lists (problem type #reserved)"), (status = 409, description = "A credential with this id exists")),
     security(("bearer" = [])))]
 pub async fn issue_credential(
     State(state): St,
@@ -288,6 +288,7 @@ pub async fn verify_credential_endpoint(
     body: Body,
 ) -> Result<Response, Problem> {
     let req = read_json(&headers, body, state.config.limits.max_body_bytes).await?;
+    refresh_registry(&state)?;
     let vc = req
         .get("verifiableCredential")
         .filter(|v| v.is_object())
@@ -327,6 +328,7 @@ pub async fn verify_presentation(
     }
     let now = OffsetDateTime::now_utc();
     let mut errors = Vec::new();
+    refresh_registry(&state)?;
     let resolver = state.registry.resolver();
     match proof::verify(
         vp,

@@ -46,7 +46,7 @@ pub fn config_text(dir: &std::path::Path, extra: &str) -> String {
 
 /// Creates a database with agencies `bangrak` and `chiangmai`.
 pub fn prepare(dir: &std::path::Path, extra: &str) -> Config {
-    std::fs::write(dir.join("master.key"), MasterKey::generate_hex().as_str()).unwrap();
+    elicence_issuer::crypto::write_master_key_file(&dir.join("master.key")).unwrap();
     let path = dir.join("issuer.toml");
     std::fs::write(&path, config_text(dir, extra)).unwrap();
     let config = Config::load(&path).unwrap();
@@ -73,6 +73,7 @@ pub fn prepare(dir: &std::path::Path, extra: &str) -> Config {
                 name_th: th,
                 name_en: en,
                 algorithm: KeyAlgorithm::Ed25519,
+                did_method: Default::default(),
             },
             "admin:test",
         )
