@@ -122,6 +122,12 @@ fn sign(
         .current_key(now, alg)
         .ok_or(IssueError::NoKey(suite.name()))?;
     let options = ProofOptions::new(key.verification_method.clone(), format_time(now));
+    // Whatever the suite, sign only a document whose JSON says exactly what
+    // its JSON-LD means: verifiers refuse any other (docs/verification.md).
+    // (RDFC suites check it again while canonicalizing.)
+    if suite.canonicalization() == proof::Canonicalization::Jcs {
+        proof::check_spelling(credential).map_err(|e| signing_error(e, input))?;
+    }
     proof::sign(credential, suite, &key.signing, &options).map_err(|e| signing_error(e, input))
 }
 
@@ -410,8 +416,10 @@ pub async fn issue_credential(
 ) -> Result<Issued, IssueError> {
     let now = OffsetDateTime::now_utc();
     let suite = parse_suite(options.suite.as_deref())?;
+    // Unreadable JSON-LD is the client's mistake, named as signing names it
+    // (the member, and the Data Integrity error code).
     let quads = reserved::signed_reading(&credential)
-        .map_err(|e| invalid("credential", format!("cannot be read as JSON-LD: {e}")))?;
+        .map_err(|e| signing_error(proof::ProofError::JsonLd(e), Input::Credential))?;
     let origin = state.registry.origin();
     let refused = |r: reserved::Refusal| IssueError::Reserved {
         field: r.field,

@@ -72,8 +72,8 @@ fn is_status_list_type(name: &str) -> bool {
 
 /// The JSON-LD node's RDF reading of `credential`: quads over the pinned
 /// contexts (and any embedded ones). `Err` when it cannot be read as JSON-LD.
-pub fn signed_reading(credential: &Value) -> Result<Vec<Quad>, String> {
-    jsonld::to_rdf(credential, &ShippedContexts).map_err(|e| e.to_string())
+pub fn signed_reading(credential: &Value) -> Result<Vec<Quad>, jsonld::JsonLdError> {
+    jsonld::to_rdf(credential, &ShippedContexts)
 }
 
 /// The hostname of a URL (lowercase, no port, userinfo or trailing dot,

@@ -661,3 +661,109 @@ fn an_inspector_folder_built_after_start_is_served_where_it_was_configured() {
         assert_eq!(svc.get(path, &[]).status, 404, "{path}");
     }
 }
+
+/// Issue 16 on `POST /credentials/verify`: a revoked licence whose status
+/// entry is re-spelled as its IRI (the eddsa-rdfc-2022 proof still holds) is
+/// refused, and a credential naming a status list this service does not
+/// publish is never "verified".
+#[test]
+fn vc_api_verify_judges_the_signed_data_and_never_skips_status() {
+    let svc = start("");
+    let t = token(&svc.config, "bangrak", &[Scope::Issue, Scope::Revoke]);
+    let r = svc.post_json("/licences", Some(&t), &licence("สน.16/2569"));
+    assert_eq!(r.status, 201, "{}", r.body);
+    let vc = r.json();
+    assert_eq!(vc["proof"]["cryptosuite"], "eddsa-rdfc-2022");
+    let path = iri_path(vc["id"].as_str().unwrap());
+    let s = svc.post(&format!("{path}/revoke"), Some(&t), "application/json", "");
+    assert_eq!(s.status, 200, "{}", s.body);
+    let verify = |c: &Value| {
+        svc.post_json(
+            "/credentials/verify",
+            None,
+            &json!({"verifiableCredential": c}),
+        )
+    };
+    let p = verify(&vc).problem(400);
+    assert_eq!(p["errors"][0]["name"], "STATUS", "{p}");
+    // The re-spelled copy: same RDF, status entry hidden from a JSON reader.
+    let mut attack = vc.clone();
+    let entry = attack
+        .as_object_mut()
+        .unwrap()
+        .remove("credentialStatus")
+        .unwrap();
+    attack["https://www.w3.org/2018/credentials#credentialStatus"] = entry;
+    let p = verify(&attack).problem(400);
+    assert_eq!(p["verified"], false);
+    assert!(
+        p.to_string()
+            .contains("re-spells the term `credentialStatus`"),
+        "{p}"
+    );
+    // A credential (self-issued, did:key) naming someone else's list.
+    let key =
+        elicence_core::keys::SigningKey::generate(KeyAlgorithm::Ed25519, &mut rand_core::OsRng);
+    let did = elicence_core::did::did_key(&key.public_key());
+    let foreign = proof::sign(
+        &json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "issuer": did,
+            "credentialSubject": {"id": "did:example:holder"},
+            "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+                "statusListIndex": "5", "statusListCredential": "https://status.example.org/lists/1"}
+        }),
+        proof::Cryptosuite::EddsaRdfc2022,
+        &key,
+        &proof::ProofOptions::new(
+            elicence_core::did::did_key_verification_method(&key.public_key()),
+            "2026-01-01T00:00:00Z",
+        ),
+    )
+    .unwrap();
+    let p = verify(&foreign).problem(400);
+    assert_eq!(p["errors"][0]["name"], "STATUS_NOT_CHECKED", "{p}");
+    // ... or pointing at one of this service's lists it did not issue.
+    let mut borrowed = foreign.clone();
+    borrowed.as_object_mut().unwrap().remove("proof");
+    borrowed["credentialStatus"]["statusListCredential"] =
+        vc["credentialStatus"][0]["statusListCredential"].clone();
+    let borrowed = proof::sign(
+        &borrowed,
+        proof::Cryptosuite::EddsaRdfc2022,
+        &key,
+        &proof::ProofOptions::new(
+            elicence_core::did::did_key_verification_method(&key.public_key()),
+            "2026-01-01T00:00:00Z",
+        ),
+    )
+    .unwrap();
+    let p = verify(&borrowed).problem(400);
+    assert!(
+        p.to_string().contains("not to the credential's issuer"),
+        "{p}"
+    );
+}
+
+/// The VC API never signs a credential whose JSON re-spells what it means
+/// (verifiers would refuse it), whatever the suite.
+#[test]
+fn vc_api_refuses_to_sign_a_re_spelled_credential() {
+    let svc = start("");
+    let t = token(&svc.config, "bangrak", &[Scope::Issue]);
+    for suite in ["eddsa-rdfc-2022", "eddsa-jcs-2022"] {
+        let credential = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "credentialSubject": {"id": "did:example:holder"},
+            "https://www.w3.org/2018/credentials#validUntil":
+                {"@value": "2030-01-01T00:00:00Z", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"}
+        });
+        let p = issue(&svc, &t, credential, json!({"cryptosuite": suite})).problem(400);
+        assert!(
+            p.to_string().contains("re-spells the term `validUntil`"),
+            "{suite}: {p}"
+        );
+    }
+}

@@ -162,6 +162,21 @@ fn verify_credential(state: &AppState, vc: &Value, now: OffsetDateTime) -> Outco
             }
         }
     };
+    // The checks below read the JSON by term names: it must say exactly
+    // what was signed (docs/verification.md). RDFC proofs are audited by
+    // the proof engine; JCS and JOSE credentials here.
+    if let Err(e) = proof::check_spelling(&credential) {
+        out.errors.push(error(
+            "MALFORMED_VALUE_ERROR",
+            format!("the credential's JSON does not say exactly what was signed: {e}"),
+        ));
+        return out;
+    }
+    let issuer = match credential.get("issuer") {
+        Some(Value::String(s)) => Some(s.as_str()),
+        Some(o) => o.get("id").and_then(Value::as_str),
+        None => None,
+    };
     let from = date_of(&credential, "validFrom").or_else(|| date_of(&credential, "issuanceDate"));
     let until =
         date_of(&credential, "validUntil").or_else(|| date_of(&credential, "expirationDate"));
@@ -181,7 +196,7 @@ fn verify_credential(state: &AppState, vc: &Value, now: OffsetDateTime) -> Outco
     };
     let mut status_ok = !entries.is_empty();
     for entry in entries {
-        match local_status(state, entry) {
+        match local_status(state, entry, issuer) {
             Some(Ok(true)) => {
                 let purpose = entry
                     .get("statusPurpose")
@@ -199,9 +214,11 @@ fn verify_credential(state: &AppState, vc: &Value, now: OffsetDateTime) -> Outco
                 status_ok = false;
             }
             None => {
-                out.warnings.push(error(
+                // Never "verified" with a status nobody checked: this
+                // service answers only for the lists it publishes.
+                out.errors.push(error(
                     "STATUS_NOT_CHECKED",
-                    "status list not published by this service",
+                    "the credential names a status list this service does not publish, so its status (revocation, suspension) is unknown; verify it with its issuer's list",
                 ));
                 status_ok = false;
             }
@@ -214,7 +231,12 @@ fn verify_credential(state: &AppState, vc: &Value, now: OffsetDateTime) -> Outco
 }
 
 /// `Some(Ok(bit))` for entries in this service's lists; `None` otherwise.
-fn local_status(state: &AppState, entry: &Value) -> Option<Result<bool, String>> {
+/// A list answers only for credentials its agency issued.
+fn local_status(
+    state: &AppState,
+    entry: &Value,
+    issuer: Option<&str>,
+) -> Option<Result<bool, String>> {
     let url = entry.get("statusListCredential")?.as_str()?;
     let rest = url
         .strip_prefix(state.registry.origin())?
@@ -229,6 +251,13 @@ fn local_status(state: &AppState, entry: &Value) -> Option<Result<bool, String>>
         Err(e) => return Some(Err(e)),
     };
     let list: u32 = list.parse().ok()?;
+    let agency = state.registry.get(code)?;
+    if issuer != Some(agency.did.as_str()) {
+        return Some(Err(format!(
+            "the status list belongs to {}, not to the credential's issuer",
+            agency.did
+        )));
+    }
     let index: u32 = match entry
         .get("statusListIndex")
         .and_then(Value::as_str)
