@@ -767,3 +767,45 @@ fn vc_api_refuses_to_sign_a_re_spelled_credential() {
         );
     }
 }
+
+/// The inspector's precompressed copies (scripts/build-web.sh writes `.br`
+/// and `.gz` beside each file) reach browsers that accept them, but a copy
+/// that is a link out of the folder is never followed.
+#[test]
+fn the_inspector_serves_its_precompressed_copies_and_only_from_inside() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let web = dir.path().join("web");
+    std::fs::create_dir_all(&web).unwrap();
+    std::fs::write(web.join("index.html"), "<title>elicence inspector</title>").unwrap();
+    std::fs::write(web.join("app.js"), "export {}").unwrap();
+    std::fs::write(web.join("app.js.br"), "BROTLI COPY").unwrap();
+    std::fs::write(web.join("app.js.gz"), "GZIP COPY").unwrap();
+    std::fs::write(dir.path().join("outside.txt"), "OUTSIDE").unwrap();
+    std::fs::write(web.join("sw.js"), "self").unwrap();
+    symlink(dir.path().join("outside.txt"), web.join("sw.js.br")).unwrap();
+    let mut config = common::prepare(dir.path(), "");
+    config.inspector_dir = Some(web.clone());
+    let svc = common::start_with(dir, config);
+    let header = |r: &common::Resp, name: &str| {
+        r.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    let br = svc.get("/inspect/app.js", &[("accept-encoding", "br")]);
+    assert_eq!(br.status, 200);
+    assert_eq!(header(&br, "content-encoding").as_deref(), Some("br"));
+    assert_eq!(br.body, "BROTLI COPY");
+    let gz = svc.get("/inspect/app.js", &[("accept-encoding", "gzip")]);
+    assert_eq!(header(&gz, "content-encoding").as_deref(), Some("gzip"));
+    let plain = svc.get("/inspect/app.js", &[("accept-encoding", "identity")]);
+    assert_eq!(plain.body, "export {}");
+    assert_eq!(header(&plain, "content-encoding"), None);
+    let linked = svc.get("/inspect/sw.js", &[("accept-encoding", "br")]);
+    assert_eq!(
+        linked.body, "self",
+        "a .br link out of the folder is not followed"
+    );
+    assert_eq!(header(&linked, "content-encoding"), None);
+}
