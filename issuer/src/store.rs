@@ -88,6 +88,10 @@ CREATE TRIGGER IF NOT EXISTS keys_changed_update AFTER UPDATE ON signing_keys
   BEGIN UPDATE registry_generation SET generation = generation + 1; END;
 CREATE TRIGGER IF NOT EXISTS keys_changed_delete AFTER DELETE ON signing_keys
   BEGIN UPDATE registry_generation SET generation = generation + 1; END;
+CREATE TABLE IF NOT EXISTS health_probe(
+  only INTEGER PRIMARY KEY CHECK (only = 1),
+  at TEXT NOT NULL
+);
 CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit

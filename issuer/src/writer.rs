@@ -100,6 +100,9 @@ enum Job {
         actor: String,
         reply: oneshot::Sender<Result<StatusOutcome, IssuerError>>,
     },
+    /// A real write (one row of `health_probe`) committed like any other:
+    /// `/healthz` is healthy only if the database can be written.
+    Probe(oneshot::Sender<Result<(), IssuerError>>),
 }
 
 /// The handle handlers use to reach the writer thread.
@@ -143,6 +146,18 @@ impl Writer {
         rx.await.map_err(|_| IssuerError::WriterStopped)?
     }
 
+    /// Writes and commits one probe row through the same group commit as
+    /// every write: `Ok` means the database accepts writes right now (not
+    /// read-only, not full, not locked by another process).
+    pub async fn probe(&self) -> Result<(), IssuerError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Job::Probe(reply))
+            .await
+            .map_err(|_| IssuerError::WriterStopped)?;
+        rx.await.map_err(|_| IssuerError::WriterStopped)?
+    }
+
     /// Changes a credential's status; returns once committed.
     pub async fn change_status(
         &self,
@@ -175,6 +190,7 @@ enum Reply {
         oneshot::Sender<Result<StatusOutcome, IssuerError>>,
         StatusOutcome,
     ),
+    Probe(oneshot::Sender<Result<(), IssuerError>>),
 }
 
 fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_group: usize, metrics: &Metrics) {
@@ -198,6 +214,9 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_group: usize, metr
                         Reply::Status(tx, outcome) => {
                             let _ = tx.send(Ok(outcome));
                         }
+                        Reply::Probe(tx) => {
+                            let _ = tx.send(Ok(()));
+                        }
                     }
                 }
             }
@@ -215,6 +234,11 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_group: usize, metr
                                 "group commit failed",
                             ))));
                         }
+                        Failed::Probe(tx) => {
+                            let _ = tx.send(Err(IssuerError::Io(std::io::Error::other(format!(
+                                "the database cannot be written: {e}"
+                            )))));
+                        }
                     }
                 }
             }
@@ -225,6 +249,7 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_group: usize, metr
 enum Failed {
     Insert(oneshot::Sender<Result<InsertOutcome, IssuerError>>),
     Status(oneshot::Sender<Result<StatusOutcome, IssuerError>>),
+    Probe(oneshot::Sender<Result<(), IssuerError>>),
 }
 
 type GroupResult = Result<Vec<Reply>, (IssuerError, Vec<Failed>)>;
@@ -257,6 +282,14 @@ fn commit_group(conn: &mut Connection, jobs: Vec<Job>) -> GroupResult {
                 // Encode the status outcome through the same path below.
                 replies_status(o)
             }),
+            Job::Probe(_) => sp
+                .execute(
+                    "INSERT INTO health_probe(only, at) VALUES (1, ?1)
+                     ON CONFLICT(only) DO UPDATE SET at = excluded.at",
+                    params![now_string()],
+                )
+                .map(|_| Some(Outcome::Probe))
+                .map_err(IssuerError::from),
         };
         match result {
             Ok(outcome) => {
@@ -271,6 +304,7 @@ fn commit_group(conn: &mut Connection, jobs: Vec<Job>) -> GroupResult {
                     (Job::Status { reply, .. }, Some(Outcome::Status(o))) => {
                         replies.push(Reply::Status(reply, o))
                     }
+                    (Job::Probe(reply), Some(Outcome::Probe)) => replies.push(Reply::Probe(reply)),
                     (job, _) => per_job_errors.push((
                         job,
                         IssuerError::Io(std::io::Error::other("writer outcome mismatch")),
@@ -290,6 +324,7 @@ fn commit_group(conn: &mut Connection, jobs: Vec<Job>) -> GroupResult {
             .map(|r| match r {
                 Reply::Insert(tx, _) => Failed::Insert(tx),
                 Reply::Status(tx, _) => Failed::Status(tx),
+                Reply::Probe(tx) => Failed::Probe(tx),
             })
             .collect();
         senders.extend(failed(per_job_errors.into_iter().map(|(j, _)| j).collect()));
@@ -304,6 +339,9 @@ fn commit_group(conn: &mut Connection, jobs: Vec<Job>) -> GroupResult {
             Job::Status { reply, .. } => {
                 let _ = reply.send(Err(e));
             }
+            Job::Probe(reply) => {
+                let _ = reply.send(Err(e));
+            }
         }
     }
     Ok(replies)
@@ -312,6 +350,7 @@ fn commit_group(conn: &mut Connection, jobs: Vec<Job>) -> GroupResult {
 enum Outcome {
     Insert(InsertOutcome),
     Status(StatusOutcome),
+    Probe,
 }
 
 fn replies_status(o: StatusOutcome) -> Option<Outcome> {
@@ -323,6 +362,7 @@ fn failed(jobs: Vec<Job>) -> Vec<Failed> {
         .map(|j| match j {
             Job::Insert(_, reply) => Failed::Insert(reply),
             Job::Status { reply, .. } => Failed::Status(reply),
+            Job::Probe(reply) => Failed::Probe(reply),
         })
         .collect()
 }

@@ -109,27 +109,41 @@ pub async fn status_list(
     Ok(resp)
 }
 
-/// `GET /healthz`: 200 when the database answers.
-#[utoipa::path(get, path = "/healthz", tag = "ops", responses((status = 200, description = "Healthy"), (status = 503, description = "Database unavailable")))]
+/// `GET /healthz`: 200 when the database answers reads and accepts a write
+/// (a probe row committed through the writer, within 3 s); 503 otherwise
+/// (read-only or full disk, a lock held by another process), so a load
+/// balancer stops sending work to an instance whose every write would fail.
+#[utoipa::path(get, path = "/healthz", tag = "ops", responses((status = 200, description = "Healthy"), (status = 503, description = "Database unavailable or not writable")))]
 pub async fn healthz(State(state): St) -> Response {
-    match state
+    let unavailable = |detail: &str| {
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "Unavailable",
+            detail.to_string(),
+        )
+        .into_response()
+    };
+    if let Err(e) = state
         .pool
         .with(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
     {
-        Ok(_) => (
+        tracing::error!(error = %e, "health check failed");
+        return unavailable("the database does not answer");
+    }
+    match tokio::time::timeout(std::time::Duration::from_secs(3), state.writer.probe()).await {
+        Ok(Ok(())) => (
             StatusCode::OK,
             axum::Json(serde_json::json!({"status": "ok"})),
         )
             .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "health check failed");
-            Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "Unavailable",
-                "the database does not answer",
-            )
-            .into_response()
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "health check: the database cannot be written");
+            unavailable("the database cannot be written")
+        }
+        Err(_) => {
+            tracing::error!("health check: a write did not commit within 3 s");
+            unavailable("the database does not accept writes in time")
         }
     }
 }
