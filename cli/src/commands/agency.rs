@@ -38,8 +38,11 @@ pub struct AddArgs {
     #[arg(long)]
     pub name_en: String,
     /// Make the first key P-256 instead of Ed25519.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "p384")]
     pub p256: bool,
+    /// Make the first key P-384 instead of Ed25519.
+    #[arg(long)]
+    pub p384: bool,
 }
 
 /// `elicence agency list`.
@@ -63,15 +66,20 @@ pub struct AddKeyArgs {
     #[arg(long)]
     pub code: String,
     /// P-256 instead of Ed25519.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "p384")]
     pub p256: bool,
+    /// P-384 instead of Ed25519.
+    #[arg(long)]
+    pub p384: bool,
     /// Stop signing with the agency's other keys now (they stay in the DID document).
     #[arg(long)]
     pub retire_others: bool,
 }
 
-fn alg(p256: bool) -> KeyAlgorithm {
-    if p256 {
+fn alg(p256: bool, p384: bool) -> KeyAlgorithm {
+    if p384 {
+        KeyAlgorithm::P384
+    } else if p256 {
         KeyAlgorithm::P256
     } else {
         KeyAlgorithm::Ed25519
@@ -92,7 +100,7 @@ pub fn run(c: &AgencyCommand) -> Result<ExitCode, CliError> {
                     code: &a.code,
                     name_th: &a.name_th,
                     name_en: &a.name_en,
-                    algorithm: alg(a.p256),
+                    algorithm: alg(a.p256, a.p384),
                 },
                 &admin::admin_actor(),
             )
@@ -133,7 +141,7 @@ pub fn run(c: &AgencyCommand) -> Result<ExitCode, CliError> {
                 &mut conn,
                 &master,
                 &a.code,
-                alg(a.p256),
+                alg(a.p256, a.p384),
                 now,
                 a.retire_others.then_some(now),
                 &admin::admin_actor(),
