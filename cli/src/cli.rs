@@ -85,8 +85,11 @@ pub struct GenerateArgs {
     #[arg(long, short, value_name = "FILE")]
     pub out: PathBuf,
     /// Make a P-256 key instead of Ed25519.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "p384")]
     pub p256: bool,
+    /// Make a P-384 key instead of Ed25519 (ecdsa-* suites with SHA-384, ES384 JWTs).
+    #[arg(long)]
+    pub p384: bool,
     /// Store the private key unencrypted (not recommended; for throwaway test keys).
     #[arg(long)]
     pub plaintext: bool,
@@ -165,16 +168,16 @@ pub enum Suite {
     /// Data Integrity, Ed25519 over RDFC-1.0 canonical N-Quads (the default for Ed25519 keys).
     #[value(name = "eddsa-rdfc-2022")]
     EddsaRdfc2022,
-    /// Data Integrity, ECDSA P-256 over RDFC-1.0 canonical N-Quads (the default for P-256 keys).
+    /// Data Integrity, ECDSA P-256 or P-384 over RDFC-1.0 canonical N-Quads (the default for ECDSA keys).
     #[value(name = "ecdsa-rdfc-2019")]
     EcdsaRdfc2019,
     /// Data Integrity, Ed25519 over JCS-canonical JSON.
     #[value(name = "eddsa-jcs-2022")]
     EddsaJcs2022,
-    /// Data Integrity, ECDSA P-256 over JCS-canonical JSON.
+    /// Data Integrity, ECDSA P-256 or P-384 over JCS-canonical JSON.
     #[value(name = "ecdsa-jcs-2019")]
     EcdsaJcs2019,
-    /// VC-JOSE-COSE compact JWS (`typ: vc+jwt`), EdDSA or ES256 by key type.
+    /// VC-JOSE-COSE compact JWS (`typ: vc+jwt`), EdDSA, ES256 or ES384 by key type.
     #[value(name = "jwt")]
     Jwt,
 }
@@ -195,7 +198,7 @@ pub struct IssueArgs {
     pub key: Option<PathBuf>,
     #[command(flatten)]
     pub remote: crate::commands::remote::RemoteIssueArgs,
-    /// Securing format (default: eddsa-rdfc-2022 for Ed25519 keys, ecdsa-rdfc-2019 for P-256).
+    /// Securing format (default: eddsa-rdfc-2022 for Ed25519 keys, ecdsa-rdfc-2019 for P-256 and P-384).
     #[arg(long, value_enum)]
     pub suite: Option<Suite>,
     /// The issuer's DID, when it is a did:web listing this key (default: the key's did:key).

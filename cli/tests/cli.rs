@@ -156,6 +156,9 @@ fn every_suite_issues_credentials_that_verify_and_fail_when_altered() {
         ("p256.pem", "ecdsa-jcs-2019"),
         ("ed25519.pem", "jwt"),
         ("p256.pem", "jwt"),
+        ("p384.pem", "ecdsa-rdfc-2019"),
+        ("p384.pem", "ecdsa-jcs-2019"),
+        ("p384.pem", "jwt"),
     ] {
         let out = dir.join(format!("{suite}-{key}.out"));
         let (code, _, err) = run(elicence()
@@ -204,9 +207,68 @@ fn a_suite_that_does_not_fit_the_key_is_a_usage_error() {
         .args(["--suite", "ecdsa-jcs-2019"]));
     assert_eq!(code, 2);
     assert!(
-        err.contains("ecdsa-jcs-2019") && err.contains("P-256"),
+        err.contains("ecdsa-jcs-2019") && err.contains("P-256") && err.contains("P-384"),
         "{err}"
     );
+    let (code, _, err) = run(elicence()
+        .arg("issue")
+        .arg(example_licence())
+        .arg("--key")
+        .arg(test_key("p384.pem"))
+        .args(["--suite", "eddsa-rdfc-2022"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("eddsa-rdfc-2022") && err.contains("P-384 key"),
+        "{err}"
+    );
+}
+
+#[test]
+fn p384_keys_are_generated_encrypted_and_sign_ecdsa_rdfc_2019_by_default() {
+    let dir = tempdir("p384");
+    let key = dir.join("agency.pem");
+    let (code, out, err) = run(elicence()
+        .env("ELICENCE_PASSPHRASE", "รหัสผ่าน P-384")
+        .args(["key", "generate", "--p384", "--json", "--out"])
+        .arg(&key));
+    assert_eq!(code, 0, "{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["algorithm"], "P-384");
+    assert!(summary["did"].as_str().unwrap().starts_with("did:key:z82"));
+    assert_eq!(summary["publicKeyJwk"]["crv"], "P-384");
+    let pem = std::fs::read_to_string(&key).unwrap();
+    assert!(pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+    // --p256 and --p384 together are a usage error
+    let (code, _, _) = run(elicence()
+        .args([
+            "key",
+            "generate",
+            "--p256",
+            "--p384",
+            "--plaintext",
+            "--out",
+        ])
+        .arg(dir.join("both.pem")));
+    assert_eq!(code, 2);
+
+    let signed = dir.join("licence.json");
+    let (code, _, err) = run(elicence()
+        .env("ELICENCE_PASSPHRASE", "รหัสผ่าน P-384")
+        .arg("issue")
+        .arg(example_licence())
+        .arg("--key")
+        .arg(&key)
+        .arg("--out")
+        .arg(&signed));
+    assert_eq!(code, 0, "{err}");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&signed).unwrap()).unwrap();
+    assert_eq!(doc["proof"]["cryptosuite"], "ecdsa-rdfc-2019");
+    assert_eq!(doc["issuer"]["id"], summary["did"]);
+    let (code, stdout, _) = run(elicence()
+        .args(["verify", "--json", "--now", NOW])
+        .arg(&signed));
+    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(report(&stdout)["verdict"], "valid");
 }
 
 fn typed_issue(extra: &[&str]) -> Command {
@@ -513,4 +575,51 @@ fn endless_inputs_fail_cleanly_instead_of_filling_memory() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("longer than 262144 bytes"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn agencies_get_p384_keys_with_agency_add_and_add_key() {
+    let dir = tempdir("agency-p384");
+    std::fs::write(dir.join("master.key"), "11".repeat(32)).unwrap();
+    let config = dir.join("issuer.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "listen = \"127.0.0.1:0\"\npublic_url = \"https://licence.example.go.th\"\ndatabase = \"{}\"\n[master_key]\nfile = \"{}\"\n",
+            dir.join("issuer.db").display(),
+            dir.join("master.key").display()
+        ),
+    )
+    .unwrap();
+    let agency = |args: &[&str]| {
+        run(elicence()
+            .arg("agency")
+            .args(args)
+            .arg("--config")
+            .arg(&config))
+    };
+    let (code, _, err) = agency(&[
+        "add",
+        "--code",
+        "dbd",
+        "--name-th",
+        "กรมพัฒนาธุรกิจการค้า",
+        "--name-en",
+        "DBD",
+        "--p384",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = agency(&["add-key", "--code", "dbd", "--p384"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, _) = agency(&["add-key", "--code", "dbd", "--p256", "--p384"]);
+    assert_eq!(code, 2);
+    let (code, out, err) = agency(&["list", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let list: Value = serde_json::from_str(&out).unwrap();
+    let keys = list[0]["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 2);
+    for k in keys {
+        assert_eq!(k["algorithm"], "P-384");
+        assert!(k["public_multikey"].as_str().unwrap().starts_with("z82"));
+    }
 }

@@ -16,7 +16,9 @@ use elicence_core::did;
 use elicence_core::jose;
 use elicence_core::keys::SigningKey;
 use elicence_core::licence::LicenceData;
-use elicence_core::proof::{self, Cryptosuite, ProofOptions};
+use elicence_core::proof::{
+    self, Canonicalization, Cryptosuite, HashAlgorithm, ProofEngine, ProofOptions,
+};
 use serde_json::{json, Value};
 
 /// Every vector is judged at this instant, so results never depend on the clock.
@@ -158,9 +160,20 @@ fn vectors_for(
     other_key_file: &str,
     alg_label: &str,
 ) -> Vec<Vector> {
+    vectors_in(format, format.dir(), key_file, other_key_file, alg_label)
+}
+
+/// The vectors of one format and key, in directory `dir`.
+fn vectors_in(
+    format: Format,
+    dir: &str,
+    key_file: &str,
+    other_key_file: &str,
+    alg_label: &str,
+) -> Vec<Vector> {
     let signer = key(key_file);
     let other = key(other_key_file);
-    let (dir, ext) = (format.dir(), format.ext());
+    let ext = format.ext();
     let credential = licence(
         &signer,
         "2026-01-01T00:00:00+07:00",
@@ -253,7 +266,95 @@ fn all_vectors() -> Vec<Vector> {
         "other-ed25519.pem",
         "Ed25519 (EdDSA)",
     ));
+    for suite in [Cryptosuite::EcdsaRdfc2019, Cryptosuite::EcdsaJcs2019] {
+        let dir = match suite {
+            Cryptosuite::EcdsaRdfc2019 => "ecdsa-rdfc-2019-p384",
+            _ => "ecdsa-jcs-2019-p384",
+        };
+        let format = Format::DataIntegrity(suite);
+        all.extend(vectors_in(
+            format,
+            dir,
+            "p384.pem",
+            "other-p384.pem",
+            "P-384",
+        ));
+        all.extend(p384_attacks(suite, dir));
+    }
     all
+}
+
+/// The P-384 attacks a verifier must refuse, each as a signed document:
+/// the proof claimed by a P-256 key, hash data made with SHA-256 instead of
+/// SHA-384, and a signature cut to 95 of its 96 bytes.
+fn p384_attacks(suite: Cryptosuite, dir: &str) -> Vec<Vector> {
+    let signer = key("p384.pem");
+    let credential = licence(
+        &signer,
+        "2026-01-01T00:00:00+07:00",
+        "2030-12-31T23:59:59+07:00",
+    );
+    let valid: Value =
+        serde_json::from_slice(&Format::DataIntegrity(suite).sign(&credential, &signer, &signer))
+            .unwrap();
+    let to_bytes = |doc: &Value| {
+        let mut text = serde_json::to_string_pretty(doc).unwrap();
+        text.push('\n');
+        text.into_bytes()
+    };
+    let with_signature = |sig: &[u8]| {
+        let mut doc = valid.clone();
+        doc["proof"]["proofValue"] = json!(format!("z{}", bs58::encode(sig).into_string()));
+        doc
+    };
+    let v = |name: &str, doc: &Value, description: &str| Vector {
+        path: format!("{dir}/{name}.json"),
+        content: to_bytes(doc),
+        failing_check: Some("proof"),
+        description: description.into(),
+    };
+
+    let mut p256_claimed = valid.clone();
+    p256_claimed["proof"]["verificationMethod"] = json!(did::did_key_verification_method(
+        &key("p256.pem").public_key()
+    ));
+
+    // What a signer that hashed by the P-256 rule would have signed.
+    let mut config = valid["proof"].clone();
+    let config_map = config.as_object_mut().unwrap();
+    config_map.remove("proofValue");
+    if suite.canonicalization() == Canonicalization::Rdfc {
+        config_map.insert("@context".into(), valid["@context"].clone());
+    }
+    let mut document = valid.clone();
+    document.as_object_mut().unwrap().remove("proof");
+    let sha256 = ProofEngine::shipped()
+        .signing_input(suite, HashAlgorithm::Sha256, &config, &document)
+        .unwrap();
+    let sha256_signed = with_signature(&signer.sign(&sha256.hash_data));
+
+    let value = valid["proof"]["proofValue"].as_str().unwrap();
+    let sig = bs58::decode(&value[1..]).into_vec().unwrap();
+    assert_eq!(sig.len(), 96);
+    let truncated = with_signature(&sig[..95]);
+
+    vec![
+        v(
+            "p256-key",
+            &p256_claimed,
+            "The valid P-384 proof with its verificationMethod swapped for the P-256 test key: a 96-byte signature is no P-256 signature.",
+        ),
+        v(
+            "sha256",
+            &sha256_signed,
+            "Signed with the P-384 test key over SHA-256 hashes (the P-256 rule) instead of SHA-384: the signature does not verify.",
+        ),
+        v(
+            "truncated-signature",
+            &truncated,
+            "The valid vector's signature cut to 95 of its 96 bytes: malformed.",
+        ),
+    ]
 }
 
 fn manifest(vectors: &[Vector]) -> Vec<u8> {

@@ -133,10 +133,7 @@ fn status_list(k: &Keys, url: &str, purpose: &str, set: usize) -> Value {
 }
 
 fn sign(doc: &Value, key: &SigningKey, vm: &str, created: &str) -> Value {
-    let suite = match key.algorithm() {
-        elicence_core::keys::KeyAlgorithm::Ed25519 => Cryptosuite::EddsaJcs2022,
-        elicence_core::keys::KeyAlgorithm::P256 => Cryptosuite::EcdsaJcs2019,
-    };
+    let suite = Cryptosuite::for_key(key.algorithm(), elicence_core::proof::Canonicalization::Jcs);
     proof::sign(doc, suite, key, &ProofOptions::new(vm, created)).unwrap()
 }
 

@@ -1,14 +1,14 @@
 //! `elicence verify --proof-only` over every signed W3C vector we support
 //! (eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019 and ecdsa-jcs-2019 on
-//! P-256, proof sets and chains): each verifies as published, and each
-//! fails with any single leaf value changed.
+//! P-256 and P-384, proof sets and chains): each verifies as published, and
+//! each fails with any single leaf value changed.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-const SIGNED: [&str; 10] = [
+const SIGNED: [&str; 13] = [
     "w3c-vc-di-eddsa/TestVectors/eddsa-rdfc-2022/signedDataInt.json",
     "w3c-vc-di-eddsa/TestVectors/eddsa-rdfc-2022/employ/signedDataInt.json",
     "w3c-vc-di-eddsa/TestVectors/eddsa-jcs-2022/signedJCS.json",
@@ -19,6 +19,9 @@ const SIGNED: [&str; 10] = [
     "w3c-vc-di-ecdsa/TestVectors/ecdsa-rdfc-2019-p256/signedECDSAP256.json",
     "w3c-vc-di-ecdsa/TestVectors/ecdsa-rdfc-2019-p256/employ/signedECDSAP256.json",
     "w3c-vc-di-ecdsa/TestVectors/ecdsa-jcs-2019-p256/signedJCSECDSAP256.json",
+    "w3c-vc-di-ecdsa/TestVectors/ecdsa-rdfc-2019-p384/signedECDSAP384.json",
+    "w3c-vc-di-ecdsa/TestVectors/ecdsa-rdfc-2019-p384/employ/signedECDSAP384.json",
+    "w3c-vc-di-ecdsa/TestVectors/ecdsa-jcs-2019-p384/signedJCSECDSAP384.json",
 ];
 
 fn shared(rel: &str) -> PathBuf {

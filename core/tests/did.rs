@@ -14,7 +14,12 @@ fn key(alg: KeyAlgorithm) -> PublicKey {
 
 #[test]
 fn did_key_round_trip() {
-    for alg in [KeyAlgorithm::Ed25519, KeyAlgorithm::P256] {
+    for alg in [
+        KeyAlgorithm::Ed25519,
+        KeyAlgorithm::P256,
+        #[cfg(feature = "p384")]
+        KeyAlgorithm::P384,
+    ] {
         let k = key(alg);
         let did = did_key(&k);
         let vm = did_key_verification_method(&k);
@@ -22,12 +27,19 @@ fn did_key_round_trip() {
         assert_eq!(resolve_did_key(&did).unwrap(), k);
         assert_eq!(resolve_did_key(&vm).unwrap(), k);
     }
-    // The W3C vector key.
+    // The W3C vector keys (vc-di-eddsa; vc-di-ecdsa P-384).
     let vm = "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2";
     assert_eq!(
         did_key_verification_method(&resolve_did_key(vm).unwrap()),
         vm
     );
+    #[cfg(feature = "p384")]
+    {
+        let vm = "did:key:z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ#z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ";
+        let k = resolve_did_key(vm).unwrap();
+        assert_eq!(k.algorithm(), KeyAlgorithm::P384);
+        assert_eq!(did_key_verification_method(&k), vm);
+    }
 }
 
 #[test]

@@ -25,15 +25,25 @@ fn signer(alg: KeyAlgorithm) -> (SigningKey, String) {
     (key, kid)
 }
 
+/// Every key algorithm of this build (P-384 with the `p384` feature).
+const ALGS: &[KeyAlgorithm] = &[
+    KeyAlgorithm::Ed25519,
+    KeyAlgorithm::P256,
+    #[cfg(feature = "p384")]
+    KeyAlgorithm::P384,
+];
+
 fn b64json(v: &Value) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).unwrap())
 }
 
 #[test]
-fn round_trip_with_both_algorithms() {
+fn round_trip_with_every_algorithm() {
     for (alg, jws_alg) in [
         (KeyAlgorithm::Ed25519, "EdDSA"),
         (KeyAlgorithm::P256, "ES256"),
+        #[cfg(feature = "p384")]
+        (KeyAlgorithm::P384, "ES384"),
     ] {
         let (key, kid) = signer(alg);
         let jwt = sign_vc_jwt(&credential(), &key, &kid).unwrap();
@@ -186,6 +196,49 @@ fn tampering_and_bad_tokens_are_rejected() {
     ));
 }
 
+/// ES384 belongs to P-384 keys only: relabelling either way is refused
+/// before any signature check, and a truncated ES384 signature is malformed.
+#[cfg(feature = "p384")]
+#[test]
+fn es384_is_bound_to_p384_keys() {
+    let r = OfflineResolver::new();
+    let relabel = |jwt: &str, alg: &str| {
+        let parts: Vec<&str> = jwt.split('.').collect();
+        let mut h: Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).unwrap()).unwrap();
+        h["alg"] = alg.into();
+        format!("{}.{}.{}", b64json(&h), parts[1], parts[2])
+    };
+    let (p384, kid) = signer(KeyAlgorithm::P384);
+    let jwt = sign_vc_jwt(&credential(), &p384, &kid).unwrap();
+    let sig = URL_SAFE_NO_PAD
+        .decode(jwt.rsplit('.').next().unwrap())
+        .unwrap();
+    assert_eq!(sig.len(), 96);
+    assert!(matches!(
+        verify_vc_jwt(&relabel(&jwt, "ES256"), &r),
+        Err(JoseError::AlgorithmMismatch {
+            key: KeyAlgorithm::P384,
+            ..
+        })
+    ));
+    let (p256, kid) = signer(KeyAlgorithm::P256);
+    let jwt256 = sign_vc_jwt(&credential(), &p256, &kid).unwrap();
+    assert!(matches!(
+        verify_vc_jwt(&relabel(&jwt256, "ES384"), &r),
+        Err(JoseError::AlgorithmMismatch {
+            key: KeyAlgorithm::P256,
+            ..
+        })
+    ));
+    let (head, _) = jwt.rsplit_once('.').unwrap();
+    let truncated = format!("{head}.{}", URL_SAFE_NO_PAD.encode(&sig[..95]));
+    assert!(matches!(
+        verify_vc_jwt(&truncated, &r),
+        Err(JoseError::MalformedSignature(_))
+    ));
+}
+
 #[test]
 fn did_web_kid_and_relative_kid() {
     let did = "did:web:licence.go.th:agencies:DBD";
@@ -214,11 +267,13 @@ fn did_web_kid_and_relative_kid() {
 #[cfg(not(target_arch = "wasm32"))]
 mod josekit_interop {
     use super::*;
+    #[cfg(feature = "p384")]
+    use josekit::jws::ES384;
     use josekit::jws::{self, EdDSA, JwsHeader, ES256};
 
     #[test]
     fn josekit_verifies_our_jwts() {
-        for alg in [KeyAlgorithm::Ed25519, KeyAlgorithm::P256] {
+        for &alg in ALGS {
             let (key, kid) = signer(alg);
             let jwt = sign_vc_jwt(&credential(), &key, &kid).unwrap();
             let pem = key.public_key().to_spki_pem();
@@ -228,6 +283,10 @@ mod josekit_interop {
                 }
                 KeyAlgorithm::P256 => {
                     jws::deserialize_compact(&jwt, &ES256.verifier_from_pem(&pem).unwrap())
+                }
+                #[cfg(feature = "p384")]
+                KeyAlgorithm::P384 => {
+                    jws::deserialize_compact(&jwt, &ES384.verifier_from_pem(&pem).unwrap())
                 }
             }
             .unwrap();
@@ -248,6 +307,10 @@ mod josekit_interop {
                 KeyAlgorithm::P256 => {
                     jws::deserialize_compact(&bad, &ES256.verifier_from_pem(&pem).unwrap())
                 }
+                #[cfg(feature = "p384")]
+                KeyAlgorithm::P384 => {
+                    jws::deserialize_compact(&bad, &ES384.verifier_from_pem(&pem).unwrap())
+                }
             };
             assert!(rejected.is_err());
         }
@@ -255,7 +318,7 @@ mod josekit_interop {
 
     #[test]
     fn we_verify_jwts_josekit_signed() {
-        for alg in [KeyAlgorithm::Ed25519, KeyAlgorithm::P256] {
+        for &alg in ALGS {
             let (key, kid) = signer(alg);
             let mut header = JwsHeader::new();
             header.set_token_type("vc+jwt");
@@ -274,6 +337,12 @@ mod josekit_interop {
                     &header,
                     &ES256.signer_from_pem(pem.as_bytes()).unwrap(),
                 ),
+                #[cfg(feature = "p384")]
+                KeyAlgorithm::P384 => jws::serialize_compact(
+                    &payload,
+                    &header,
+                    &ES384.signer_from_pem(pem.as_bytes()).unwrap(),
+                ),
             }
             .unwrap();
             let verified = verify_vc_jwt(&jwt, &OfflineResolver::new()).unwrap();
@@ -284,7 +353,7 @@ mod josekit_interop {
 
     #[test]
     fn josekit_reads_our_jwks() {
-        for alg in [KeyAlgorithm::Ed25519, KeyAlgorithm::P256] {
+        for &alg in ALGS {
             let (key, kid) = signer(alg);
             let jwt = sign_vc_jwt(&credential(), &key, &kid).unwrap();
             let jwk = josekit::jwk::Jwk::from_bytes(
@@ -297,6 +366,10 @@ mod josekit_interop {
                 }
                 KeyAlgorithm::P256 => {
                     jws::deserialize_compact(&jwt, &ES256.verifier_from_jwk(&jwk).unwrap())
+                }
+                #[cfg(feature = "p384")]
+                KeyAlgorithm::P384 => {
+                    jws::deserialize_compact(&jwt, &ES384.verifier_from_jwk(&jwk).unwrap())
                 }
             };
             assert!(ok.is_ok());
@@ -317,6 +390,12 @@ mod josekit_interop {
                     &header,
                     &ES256.signer_from_jwk(&private).unwrap(),
                 ),
+                #[cfg(feature = "p384")]
+                KeyAlgorithm::P384 => jws::serialize_compact(
+                    &payload,
+                    &header,
+                    &ES384.signer_from_jwk(&private).unwrap(),
+                ),
             }
             .unwrap();
             assert_eq!(
@@ -330,7 +409,7 @@ mod josekit_interop {
 
     #[test]
     fn openssl_reads_our_encrypted_pkcs8() {
-        for alg in [KeyAlgorithm::Ed25519, KeyAlgorithm::P256] {
+        for &alg in ALGS {
             let key = SigningKey::generate(alg, &mut OsRng);
             let pem = key
                 .to_encrypted_pkcs8_pem("รหัสผ่าน".as_bytes(), &mut OsRng)

@@ -3,14 +3,22 @@
 use elicence_core::keys::{KeyAlgorithm, KeyError, PublicKey, SigningKey};
 use rand_core::OsRng;
 
-const ALGS: [KeyAlgorithm; 2] = [KeyAlgorithm::Ed25519, KeyAlgorithm::P256];
+/// Every algorithm this build supports (P-384 only with the `p384` feature).
+fn algs() -> Vec<KeyAlgorithm> {
+    #[allow(unused_mut)]
+    let mut algs = vec![KeyAlgorithm::Ed25519, KeyAlgorithm::P256];
+    #[cfg(feature = "p384")]
+    algs.push(KeyAlgorithm::P384);
+    algs
+}
 
 #[test]
 fn algorithm_names_round_trip() {
-    for alg in ALGS {
+    for alg in algs() {
         assert_eq!(alg.to_string().parse::<KeyAlgorithm>().unwrap(), alg);
     }
     assert_eq!(KeyAlgorithm::P256.to_string(), "P-256");
+
     assert_eq!(
         "ed25519".parse::<KeyAlgorithm>().unwrap(),
         KeyAlgorithm::Ed25519
@@ -22,21 +30,21 @@ fn algorithm_names_round_trip() {
 }
 
 #[test]
-fn sign_and_verify_with_both_algorithms() {
-    for alg in ALGS {
+fn sign_and_verify_with_every_algorithm() {
+    for alg in algs() {
         let key = SigningKey::generate(alg, &mut OsRng);
         assert_eq!(key.algorithm(), alg);
         let public = key.public_key();
         let msg = "ใบอนุญาตประกอบธุรกิจ".as_bytes();
         let sig = key.sign(msg);
-        assert_eq!(sig.len(), 64);
+        assert_eq!(sig.len(), alg.signature_len());
         public.verify(msg, &sig).unwrap();
         assert_eq!(
             public.verify(b"other", &sig),
             Err(KeyError::SignatureMismatch)
         );
         assert!(matches!(
-            public.verify(msg, &sig[..63]),
+            public.verify(msg, &sig[..sig.len() - 1]),
             Err(KeyError::MalformedSignature { .. })
         ));
         let other = SigningKey::generate(alg, &mut OsRng).public_key();
@@ -58,6 +66,45 @@ fn p256_signatures_are_deterministic_and_low_s() {
     }
 }
 
+#[cfg(feature = "p384")]
+#[test]
+fn p384_signs_sha384_with_rfc6979_and_takes_96_byte_signatures() {
+    let key = SigningKey::generate(KeyAlgorithm::P384, &mut OsRng);
+    let msg = b"licence";
+    let sig = key.sign(msg);
+    assert_eq!(sig.len(), 96);
+    assert_eq!(sig, key.sign(msg), "RFC 6979 signatures are deterministic");
+    // The p384 crate, hashing with SHA-384, accepts it: ES384 / FIPS 186-5.
+    let SigningKey::P384(inner) = &key else {
+        panic!("not a P-384 key")
+    };
+    use p384::ecdsa::signature::Verifier as _;
+    let parsed = p384::ecdsa::Signature::from_slice(&sig).unwrap();
+    inner.verifying_key().verify(msg, &parsed).unwrap();
+    // A P-256-sized signature, or a P-384 signature of zeros, is malformed.
+    let public = key.public_key();
+    assert!(matches!(
+        public.verify(msg, &sig[..64]),
+        Err(KeyError::MalformedSignature {
+            algorithm: "P-384",
+            ..
+        })
+    ));
+    assert!(matches!(
+        public.verify(msg, &[0u8; 96]),
+        Err(KeyError::MalformedSignature { .. })
+    ));
+    // A P-384 signature never verifies under a P-256 key (wrong length).
+    let p256 = SigningKey::generate(KeyAlgorithm::P256, &mut OsRng).public_key();
+    assert!(matches!(
+        p256.verify(msg, &sig),
+        Err(KeyError::MalformedSignature {
+            algorithm: "P-256",
+            ..
+        })
+    ));
+}
+
 #[test]
 fn p256_verification_rejects_zero_r_or_s() {
     let key = SigningKey::generate(KeyAlgorithm::P256, &mut OsRng).public_key();
@@ -73,7 +120,10 @@ fn multikey_round_trip_and_prefixes() {
     let p = SigningKey::generate(KeyAlgorithm::P256, &mut OsRng);
     assert!(ed.public_key().to_multikey().starts_with("z6Mk"));
     assert!(p.public_key().to_multikey().starts_with("zDn"));
-    for key in [ed, p] {
+    for key in algs()
+        .into_iter()
+        .map(|a| SigningKey::generate(a, &mut OsRng))
+    {
         let mk = key.public_key().to_multikey();
         assert_eq!(PublicKey::from_multikey(&mk).unwrap(), key.public_key());
         let secret = key.to_secret_multikey();
@@ -116,13 +166,14 @@ fn bad_multikeys_are_rejected_with_clear_errors() {
         PublicKey::from_multikey("z"),
         Err(KeyError::InvalidBase58(_))
     ));
-    // P-384 public key: a multicodec we do not support.
+    // secp256k1-pub (0xe7): a multicodec we do not support.
+    let mut k1 = vec![0xe7, 0x01, 0x02];
+    k1.extend_from_slice(&[0x11; 32]);
     assert_eq!(
-        PublicKey::from_multikey(
-            "z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ"
-        ),
-        Err(KeyError::UnsupportedMulticodec("8124".into()))
+        PublicKey::from_multikey(&format!("z{}", bs58::encode(&k1).into_string())),
+        Err(KeyError::UnsupportedMulticodec("e701".into()))
     );
+
     // Right prefix, truncated key.
     let mk = SigningKey::generate(KeyAlgorithm::Ed25519, &mut OsRng)
         .public_key()
@@ -154,7 +205,7 @@ fn bad_multikeys_are_rejected_with_clear_errors() {
 
 #[test]
 fn jwk_round_trip() {
-    for alg in ALGS {
+    for alg in algs() {
         let key = SigningKey::generate(alg, &mut OsRng);
         let jwk = key.public_key().to_jwk();
         assert!(jwk.get("d").is_none(), "public JWK must not carry d");
@@ -199,6 +250,10 @@ fn bad_jwks_are_rejected() {
         json!({"kty": "OKP", "crv": "Ed25519", "x": "!!!"}),
         json!({"kty": "OKP", "crv": "Ed25519", "x": "AAAA"}),
         json!({"kty": "EC", "crv": "P-256", "x": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "y": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}),
+        // P-384 with P-256-sized coordinates, and a point not on the curve.
+        json!({"kty": "EC", "crv": "P-384", "x": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "y": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}),
+        json!({"kty": "EC", "crv": "P-384", "x": "A".repeat(64), "y": "A".repeat(64)}),
+        json!({"kty": "EC", "crv": "P-521", "x": "AA", "y": "AA"}),
     ];
     for jwk in cases {
         assert!(PublicKey::from_jwk(&jwk).is_err(), "{jwk}");
@@ -216,7 +271,7 @@ fn bad_jwks_are_rejected() {
 
 #[test]
 fn pkcs8_and_spki_pem_round_trip() {
-    for alg in ALGS {
+    for alg in algs() {
         let key = SigningKey::generate(alg, &mut OsRng);
         let pem = key.to_pkcs8_pem();
         assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
@@ -230,7 +285,7 @@ fn pkcs8_and_spki_pem_round_trip() {
 
 #[test]
 fn encrypted_pkcs8_round_trip_and_errors() {
-    for alg in ALGS {
+    for alg in algs() {
         let key = SigningKey::generate(alg, &mut OsRng);
         let pem = key
             .to_encrypted_pkcs8_pem(b"correct horse", &mut OsRng)
@@ -294,7 +349,7 @@ fn malformed_and_unsupported_pem_are_rejected() {
 
 #[test]
 fn debug_output_never_shows_the_secret() {
-    for alg in ALGS {
+    for alg in algs() {
         let key = SigningKey::generate(alg, &mut OsRng);
         let debug = format!("{key:?}");
         assert!(debug.contains(&key.public_key().to_multikey()));
@@ -308,12 +363,18 @@ fn debug_output_never_shows_the_secret() {
 }
 
 /// Keys written by OpenSSL 3.0 (`genpkey`, `pkcs8 -topk8 -v2 aes-256-cbc`,
-/// `pkcs8 -topk8 -scrypt`, `ec`), passphrase "ทดสอบ pw": we must read them all.
+/// `pkcs8 -topk8 -scrypt`, `ec`, `pkey -pubout`; P-384 with
+/// `-pkeyopt ec_paramgen_curve:P-384`), passphrase "ทดสอบ pw": we must read
+/// them all.
 mod openssl_written {
     pub const ED25519_PBKDF2: &str = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIGbMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAgK6gPYTPd9qwICCAAw\nDAYIKoZIhvcNAgkFADAdBglghkgBZQMEASoEED0O1xlAABxZJavIsXE+oLcEQIkc\nf1lcARYgoIcMAZAyocD5Gl/we+Nvfhx3JpGi7vkH1y/N8NDkhukYF0l7UGqQlHP3\nNWll5muoNUJZp4Rskx0=\n-----END ENCRYPTED PRIVATE KEY-----\n";
     pub const P256_SCRYPT: &str = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIHkME8GCSqGSIb3DQEFDTBCMCEGCSsGAQQB2kcECzAUBAhpqvGTNayH0gICQAAC\nAQgCAQEwHQYJYIZIAWUDBAEqBBApcCplRQjKbCcp/KPmvgUdBIGQppA3u39FoFRJ\nTcVUYxrOk82nGi9xXllNQNWTkoOB2tb5lPPy8LwYv54aK5TQk3uIprsfi3WMaOLl\ntdLY7cP97JGiztOX4IF93kQHDIimh/ad/TVTMS45NrplG6j2EXIsHLqE398x9v+P\nU9Ph2ZdaYXO5Fi6/AgyOfZzObZwxAz6bLTYDswM2csf7sDnvzIen\n-----END ENCRYPTED PRIVATE KEY-----\n";
     pub const P256_SEC1: &str = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEILfRiDQ29+pQhP8ivdeL+d5snb6wLgNp5TSwbl2nDZVEoAoGCCqGSM49\nAwEHoUQDQgAEFKYiyDwKrIw7DPD/iQiVPAbRFmw5OAIy75Qq6g+SBY7JbE+Mih8l\n8Co+I4ECSFSeGxALkw6W4n7IBoWJyMH/sA==\n-----END EC PRIVATE KEY-----\n";
     pub const ED25519_SPKI: &str = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAjdRnUBim3omZQX7cEfG8+qslITRUB6YfVGXKTWjn7UU=\n-----END PUBLIC KEY-----\n";
+    pub const P384_PLAIN: &str = "-----BEGIN PRIVATE KEY-----\nMIG2AgEAMBAGByqGSM49AgEGBSuBBAAiBIGeMIGbAgEBBDDQ5KIhyAE2hrCcw84g\ntwd+A86G0GdJFEKL6gzHPsFGHJBe69evRw9t7k+gS9zj9YuhZANiAAQm6EwCnTHC\nEDM7FwPUipO8hXEANGCZZGFs5g0ch9X5GJvMbz6zyxyWRlMr7SZsl4NoGmzNiPUZ\nxyg0vX8reLqxkPcTU46X5DBFupQA5z+WI2Nwc3GtVX9fcCx2YODXR0g=\n-----END PRIVATE KEY-----\n";
+    pub const P384_SCRYPT: &str = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBFDBPBgkqhkiG9w0BBQ0wQjAhBgkrBgEEAdpHBAswFAQISfDmDaNRvqQCAkAA\nAgEIAgEBMB0GCWCGSAFlAwQBKgQQKbavUYlnpSBGDbsbclAJvgSBwJJocK9st9ah\nJp8m16DQWm5TFjWbB6PPDEXC98zOzSQFAQ82oX5wYm2/wPMyJclE8nnrKJUnVqf8\n5bMTMNUQT/xr9MwcjWfxm5JvYs/jstlfDj28SVYuTXvKmHjys7YaeGHzG3IvT4v+\nOsWyfuPI17sQVo3+uxnKkyAMtEEcf1a3XqI/2l1qVjTaMxsMZzCe34PmIBiTbt4/\nNTQtFNXZCCT6wttcnvjFv6czZFC1ZF+lhwACjE+yTtxchMllw8RVLw==\n-----END ENCRYPTED PRIVATE KEY-----\n";
+    pub const P384_SEC1: &str = "-----BEGIN EC PRIVATE KEY-----\nMIGkAgEBBDDQ5KIhyAE2hrCcw84gtwd+A86G0GdJFEKL6gzHPsFGHJBe69evRw9t\n7k+gS9zj9YugBwYFK4EEACKhZANiAAQm6EwCnTHCEDM7FwPUipO8hXEANGCZZGFs\n5g0ch9X5GJvMbz6zyxyWRlMr7SZsl4NoGmzNiPUZxyg0vX8reLqxkPcTU46X5DBF\nupQA5z+WI2Nwc3GtVX9fcCx2YODXR0g=\n-----END EC PRIVATE KEY-----\n";
+    pub const P384_SPKI: &str = "-----BEGIN PUBLIC KEY-----\nMHYwEAYHKoZIzj0CAQYFK4EEACIDYgAEJuhMAp0xwhAzOxcD1IqTvIVxADRgmWRh\nbOYNHIfV+RibzG8+s8sclkZTK+0mbJeDaBpszYj1GccoNL1/K3i6sZD3E1OOl+Qw\nRbqUAOc/liNjcHNxrVV/X3AsdmDg10dI\n-----END PUBLIC KEY-----\n";
     pub const P256_SPKI: &str = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEFKYiyDwKrIw7DPD/iQiVPAbRFmw5\nOAIy75Qq6g+SBY7JbE+Mih8l8Co+I4ECSFSeGxALkw6W4n7IBoWJyMH/sA==\n-----END PUBLIC KEY-----\n";
 }
 
@@ -339,4 +400,133 @@ fn reads_keys_written_by_openssl() {
         SigningKey::from_pkcs8_pem(ED25519_PBKDF2, Some(b"nope")).unwrap_err(),
         KeyError::WrongPassphrase
     );
+}
+
+#[cfg(feature = "p384")]
+#[test]
+fn reads_p384_keys_written_by_openssl_and_writes_the_same_bytes() {
+    use openssl_written::*;
+    let pw = "ทดสอบ pw".as_bytes();
+    let plain = SigningKey::from_pkcs8_pem(P384_PLAIN, None).unwrap();
+    assert_eq!(plain.algorithm(), KeyAlgorithm::P384);
+    let public = PublicKey::from_spki_pem(P384_SPKI).unwrap();
+    assert_eq!(plain.public_key(), public);
+    let encrypted = SigningKey::from_pkcs8_pem(P384_SCRYPT, Some(pw)).unwrap();
+    assert_eq!(encrypted.public_key(), public);
+    let sec1 = SigningKey::from_pkcs8_pem(P384_SEC1, None).unwrap();
+    assert_eq!(sec1.public_key(), public);
+    assert_eq!(
+        SigningKey::from_pkcs8_pem(P384_SCRYPT, Some(b"nope")).unwrap_err(),
+        KeyError::WrongPassphrase
+    );
+    // Our PKCS#8 and SPKI encodings are byte-identical to OpenSSL's.
+    assert_eq!(plain.to_pkcs8_pem().as_str(), P384_PLAIN);
+    assert_eq!(public.to_spki_pem(), P384_SPKI);
+}
+
+/// The W3C vc-di-ecdsa P-384 key pair.
+const W3C_P384_SECRET: &str =
+    "z2fanyY7zgwNpZGxX5fXXibvScNaUWNprHU9dKx7qpVj7mws9J8LLt4mDB5TyH2GLHWkUc";
+const W3C_P384_PUBLIC: &str =
+    "z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ";
+
+#[cfg(feature = "p384")]
+#[test]
+fn p384_names_multikeys_and_jwks() {
+    assert_eq!(KeyAlgorithm::P384.to_string(), "P-384");
+    for name in ["P-384", "p384", "secp384r1"] {
+        assert_eq!(name.parse::<KeyAlgorithm>().unwrap(), KeyAlgorithm::P384);
+    }
+    // The W3C key pair: secret and public Multikeys agree and round trip.
+    let key = SigningKey::from_secret_multikey(W3C_P384_SECRET).unwrap();
+    assert_eq!(key.algorithm(), KeyAlgorithm::P384);
+    assert_eq!(key.public_key().to_multikey(), W3C_P384_PUBLIC);
+    assert_eq!(key.to_secret_multikey().as_str(), W3C_P384_SECRET);
+    // multicodec p384-pub (0x1201) as a varint, then a 49-byte compressed point.
+    let raw = bs58::decode(&W3C_P384_PUBLIC[1..]).into_vec().unwrap();
+    assert_eq!(&raw[..2], &[0x81, 0x24]);
+    assert_eq!(raw.len(), 2 + 49);
+    // JWK: EC / P-384 with 48-byte coordinates (64 base64url characters).
+    let jwk = key.public_key().to_jwk();
+    assert_eq!(jwk["kty"], "EC");
+    assert_eq!(jwk["crv"], "P-384");
+    assert_eq!(jwk["x"].as_str().unwrap().len(), 64);
+    assert_eq!(jwk["y"].as_str().unwrap().len(), 64);
+    let private: serde_json::Value = serde_json::from_str(&key.to_private_jwk()).unwrap();
+    assert_eq!(private["d"].as_str().unwrap().len(), 64);
+}
+
+#[cfg(feature = "p384")]
+#[test]
+fn bad_p384_multikeys_are_rejected_with_clear_errors() {
+    let multikey = |bytes: &[u8]| format!("z{}", bs58::encode(bytes).into_string());
+    // A P-384 point must be compressed (49 bytes), as Multikey requires.
+    let PublicKey::P384(inner) = PublicKey::from_multikey(W3C_P384_PUBLIC).unwrap() else {
+        panic!("not a P-384 key")
+    };
+    let mut uncompressed = vec![0x81, 0x24];
+    uncompressed.extend_from_slice(inner.to_encoded_point(false).as_bytes());
+    assert_eq!(
+        PublicKey::from_multikey(&multikey(&uncompressed)),
+        Err(KeyError::WrongKeyLength {
+            algorithm: "P-384 (compressed)",
+            expected: 49,
+            actual: 97
+        })
+    );
+    // A P-384 "point" that is not on the curve.
+    let mut bad = vec![0x81, 0x24, 0x02];
+    bad.extend_from_slice(&[0xff; 48]);
+    assert_eq!(
+        PublicKey::from_multikey(&multikey(&bad)),
+        Err(KeyError::InvalidKey("P-384"))
+    );
+    // A P-384 secret scalar of P-256 size.
+    let mut short = vec![0x87, 0x26];
+    short.extend_from_slice(&[0x11; 32]);
+    assert!(matches!(
+        SigningKey::from_secret_multikey(&multikey(&short)),
+        Err(KeyError::WrongKeyLength {
+            expected: 48,
+            actual: 32,
+            ..
+        })
+    ));
+}
+
+/// Without the `p384` feature (the browser inspector's build) P-384 keys in
+/// every form are refused with one clear error, never mistaken for another
+/// key type.
+#[cfg(not(feature = "p384"))]
+#[test]
+fn builds_without_p384_refuse_p384_keys_clearly() {
+    let not_built = KeyError::NotInThisBuild("P-384");
+    assert_eq!("P-384".parse::<KeyAlgorithm>(), Err(not_built.clone()));
+    assert_eq!(
+        PublicKey::from_multikey(W3C_P384_PUBLIC),
+        Err(not_built.clone())
+    );
+    assert_eq!(
+        SigningKey::from_secret_multikey(W3C_P384_SECRET).unwrap_err(),
+        not_built
+    );
+    let jwk = serde_json::json!({"kty": "EC", "crv": "P-384", "x": "A", "y": "A"});
+    assert_eq!(PublicKey::from_jwk(&jwk), Err(not_built.clone()));
+    assert_eq!(
+        PublicKey::from_spki_pem(openssl_written::P384_SPKI),
+        Err(not_built.clone())
+    );
+    assert_eq!(
+        SigningKey::from_pkcs8_pem(openssl_written::P384_PLAIN, None).unwrap_err(),
+        not_built
+    );
+    let pw = "ทดสอบ pw".as_bytes();
+    assert_eq!(
+        SigningKey::from_pkcs8_pem(openssl_written::P384_SCRYPT, Some(pw)).unwrap_err(),
+        not_built
+    );
+    assert!(matches!(
+        SigningKey::from_pkcs8_pem(openssl_written::P384_SEC1, None),
+        Err(KeyError::InvalidKey(_))
+    ));
 }

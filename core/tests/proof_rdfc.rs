@@ -24,6 +24,10 @@ fn signer(alg: KeyAlgorithm) -> (SigningKey, String) {
         KeyAlgorithm::P256 => {
             SigningKey::P256(p256::ecdsa::SigningKey::from_slice(&[5; 32]).unwrap())
         }
+        #[cfg(feature = "p384")]
+        KeyAlgorithm::P384 => {
+            SigningKey::P384(p384::ecdsa::SigningKey::from_slice(&[6; 48]).unwrap())
+        }
     };
     let vm = did_key_verification_method(&key.public_key());
     (key, vm)

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use elicence_core::jcs;
-use elicence_core::keys::KeyAlgorithm;
 use elicence_core::licence::LicenceData;
 use elicence_core::proof::{self, Cryptosuite, ProofOptions};
 use serde_json::{json, Map, Value};
@@ -117,9 +116,8 @@ fn sign(
     now: OffsetDateTime,
     input: Input,
 ) -> Result<Value, IssueError> {
-    let alg = suite.key_algorithm();
     let key = agency
-        .current_key(now, alg)
+        .current_key_for(now, suite)
         .ok_or(IssueError::NoKey(suite.name()))?;
     let options = ProofOptions::new(key.verification_method.clone(), format_time(now));
     // Whatever the suite, sign only a document whose JSON says exactly what
@@ -465,9 +463,7 @@ pub async fn issue_credential(
             "Bitstring Status List entries need a VC 2.0 credential",
         ));
     }
-    if suite.key_algorithm() == KeyAlgorithm::P256
-        && agency.current_key(now, KeyAlgorithm::P256).is_none()
-    {
+    if agency.current_key_for(now, suite).is_none() {
         return Err(IssueError::NoKey(suite.name()));
     }
     let signed = sign(agency, &credential, suite, now, Input::Credential)?;

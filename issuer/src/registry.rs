@@ -20,6 +20,7 @@ use elicence_core::did::{
     did_key, did_key_verification_method, did_web_document, did_web_url, OfflineResolver,
 };
 use elicence_core::keys::{KeyAlgorithm, PublicKey, SigningKey};
+use elicence_core::proof::Cryptosuite;
 use rusqlite::{params, Connection};
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
@@ -158,6 +159,15 @@ impl Agency {
         self.keys
             .iter()
             .filter(|k| k.valid_at(now) && k.signing.algorithm() == alg)
+            .max_by_key(|k| k.not_before)
+    }
+
+    /// The newest key valid at `now` that can sign `suite`: for the ECDSA
+    /// suites a P-256 or a P-384 key, whichever was added last.
+    pub fn current_key_for(&self, now: OffsetDateTime, suite: Cryptosuite) -> Option<&AgencyKey> {
+        self.keys
+            .iter()
+            .filter(|k| k.valid_at(now) && suite.supports(k.signing.algorithm()))
             .max_by_key(|k| k.not_before)
     }
 }

@@ -5,7 +5,7 @@
 
 use elicence_core::keys::SigningKey;
 use elicence_core::licence::check_contexts;
-use elicence_core::proof::{self, Cryptosuite, ProofError, ProofOptions};
+use elicence_core::proof::{self, Canonicalization, Cryptosuite, ProofError, ProofOptions};
 use serde_json::{json, Map, Value};
 use time::format_description::well_known::Rfc3339;
 
@@ -130,10 +130,7 @@ pub fn present(
         "verifiableCredential".into(),
         Value::Array(credentials.iter().map(Presented::to_value).collect()),
     );
-    let suite = match holder_key.algorithm() {
-        elicence_core::keys::KeyAlgorithm::Ed25519 => Cryptosuite::EddsaJcs2022,
-        elicence_core::keys::KeyAlgorithm::P256 => Cryptosuite::EcdsaJcs2019,
-    };
+    let suite = Cryptosuite::for_key(holder_key.algorithm(), Canonicalization::Jcs);
     let mut options = ProofOptions::new(
         elicence_core::did::did_key_verification_method(&public),
         created,

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use elicence_core::did::{resolve_did_key, OfflineResolver};
-use elicence_core::keys::PublicKey;
+use elicence_core::keys::{KeyError, PublicKey};
 use elicence_core::licence::model::BilingualText;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -225,8 +225,14 @@ fn agency_windows(agency: &Agency) -> Result<Vec<KeyWindow>, TrustListError> {
         if fragment.is_empty() || !agency.dids.iter().any(|d| d == did) {
             return Err(bad("the key is not under one of the agency's DIDs".into()));
         }
-        let public_key =
-            PublicKey::from_multikey(&key.public_key_multibase).map_err(|e| bad(e.to_string()))?;
+        let public_key = match PublicKey::from_multikey(&key.public_key_multibase) {
+            Ok(k) => k,
+            // A key type this build leaves out (P-384 in the browser
+            // inspector): the rest of the list stays usable; what that key
+            // signed finds no key and fails closed.
+            Err(KeyError::NotInThisBuild(_)) => continue,
+            Err(e) => return Err(bad(e.to_string())),
+        };
         if did.starts_with("did:key:") {
             let embedded = resolve_did_key(&key.id).map_err(|e| bad(e.to_string()))?;
             if embedded != public_key {

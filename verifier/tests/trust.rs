@@ -331,6 +331,73 @@ fn key_windows_are_judged_at_signing_time_and_compromise_overrides_them() {
     assert_eq!(r.verdict, Verdict::Invalid);
 }
 
+/// An agency may hold a P-384 key (ecdsa-rdfc-2019 / ecdsa-jcs-2019 with
+/// SHA-384). With P-384 in the build its licences verify like any other;
+/// without it (the browser inspector) the trust list still opens, its other
+/// keys still verify, and what the P-384 key signed fails closed.
+#[test]
+fn trust_lists_may_hold_p384_agency_keys() {
+    // The P-384 test key of test-vectors/keys, as a second DIW key.
+    let pem = std::fs::read_to_string(dir().join("../keys/p384.pem")).unwrap();
+    let multikey = "z82LkqXY6t2bCsBd6mgghYCwDWcZr6hiG7YN1uBTqCmxsuBFrhNgUj1fD5Gw3AhZpNJtGis";
+    let diw = "did:web:licence.diw.example.go.th";
+    let vm = format!("{diw}#{multikey}");
+    let b = bundle_with_agencies(|a| {
+        a[0]["keys"].as_array_mut().unwrap().push(json!({
+            "id": vm, "publicKeyMultibase": multikey, "validFrom": "2025-06-01T00:00:00Z",
+        }))
+    });
+    let ed25519_signed = read("licences/valid.json");
+    let r = verify_with_bundle(&ed25519_signed, &b, time(NOW), &TrustPolicy::default());
+    assert_eq!(r.verdict, Verdict::Valid, "{r:#?}");
+
+    // The licence as DIW signs it with the P-384 key.
+    let mut unsigned = json_of("licences/valid.json");
+    unsigned.as_object_mut().unwrap().remove("proof");
+    for suite in [Cryptosuite::EcdsaRdfc2019, Cryptosuite::EcdsaJcs2019] {
+        let signed = {
+            #[cfg(feature = "p384")]
+            {
+                let key = SigningKey::from_pkcs8_pem(&pem, None).unwrap();
+                assert_eq!(key.public_key().to_multikey(), multikey);
+                proof::sign(
+                    &unsigned,
+                    suite,
+                    &key,
+                    &ProofOptions::new(&vm, "2026-01-01T00:00:00Z"),
+                )
+                .unwrap()
+            }
+            #[cfg(not(feature = "p384"))]
+            {
+                // This build cannot sign with P-384: a proof naming the key
+                // stands in; whatever it holds, it must fail closed.
+                let _ = &pem;
+                let mut v = unsigned.clone();
+                v["proof"] = json!({
+                    "type": "DataIntegrityProof", "cryptosuite": suite.name(),
+                    "created": "2026-01-01T00:00:00Z", "verificationMethod": vm,
+                    "proofPurpose": "assertionMethod", "proofValue": "z2",
+                });
+                v
+            }
+        };
+        let r = verify_with_bundle(
+            &serde_json::to_vec(&signed).unwrap(),
+            &b,
+            time(NOW),
+            &TrustPolicy::default(),
+        );
+        #[cfg(feature = "p384")]
+        assert_eq!(r.verdict, Verdict::Valid, "{suite}: {r:#?}");
+        #[cfg(not(feature = "p384"))]
+        {
+            assert_eq!(check(&r, CheckCode::Proof), Outcome::Fail, "{r:#?}");
+            assert_eq!(r.verdict, Verdict::Invalid);
+        }
+    }
+}
+
 #[test]
 fn a_vc_jwt_key_window_is_judged_at_its_iat() {
     // A licence in force since 2019 (an old paper licence, digitised), secured

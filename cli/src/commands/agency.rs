@@ -39,13 +39,16 @@ pub struct AddArgs {
     #[arg(long)]
     pub name_en: String,
     /// Make the first key P-256 instead of Ed25519.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "p384")]
     pub p256: bool,
     /// Identify the agency by the did:key of its one signing key instead of a
     /// did:web under the service (verifiable with no DID document; the key can
     /// never be rotated).
     #[arg(long)]
     pub did_key: bool,
+    /// Make the first key P-384 instead of Ed25519.
+    #[arg(long)]
+    pub p384: bool,
 }
 
 /// `elicence agency list`.
@@ -69,15 +72,20 @@ pub struct AddKeyArgs {
     #[arg(long)]
     pub code: String,
     /// P-256 instead of Ed25519.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "p384")]
     pub p256: bool,
+    /// P-384 instead of Ed25519.
+    #[arg(long)]
+    pub p384: bool,
     /// Stop signing with the agency's other keys now (they stay in the DID document).
     #[arg(long)]
     pub retire_others: bool,
 }
 
-fn alg(p256: bool) -> KeyAlgorithm {
-    if p256 {
+fn alg(p256: bool, p384: bool) -> KeyAlgorithm {
+    if p384 {
+        KeyAlgorithm::P384
+    } else if p256 {
         KeyAlgorithm::P256
     } else {
         KeyAlgorithm::Ed25519
@@ -98,7 +106,7 @@ pub fn run(c: &AgencyCommand) -> Result<ExitCode, CliError> {
                     code: &a.code,
                     name_th: &a.name_th,
                     name_en: &a.name_en,
-                    algorithm: alg(a.p256),
+                    algorithm: alg(a.p256, a.p384),
                     did_method: if a.did_key {
                         DidMethod::Key
                     } else {
@@ -144,7 +152,7 @@ pub fn run(c: &AgencyCommand) -> Result<ExitCode, CliError> {
                 &mut conn,
                 &master,
                 &a.code,
-                alg(a.p256),
+                alg(a.p256, a.p384),
                 now,
                 a.retire_others.then_some(now),
                 &admin::admin_actor(),

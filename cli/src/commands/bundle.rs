@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use elicence_core::did;
 use elicence_core::json::{self, Limits};
-use elicence_core::keys::{KeyAlgorithm, SigningKey};
-use elicence_core::proof::{self, Cryptosuite, ProofOptions};
+use elicence_core::keys::SigningKey;
+use elicence_core::proof::{self, Canonicalization, Cryptosuite, ProofOptions};
 use elicence_verifier::bundle::{unsigned_bundle, unsigned_trust_list, BundleParts};
 use elicence_verifier::{TrustAnchor, TrustBundle};
 use serde_json::{json, Value};
@@ -42,10 +42,7 @@ pub(crate) fn parse_time(flag: &str, s: &str) -> Result<OffsetDateTime, CliError
 
 /// Signs a root credential with the root's did:key (JCS suite by key type).
 fn sign_root(doc: &Value, key: &SigningKey, created: &str) -> Result<Value, CliError> {
-    let suite = match key.algorithm() {
-        KeyAlgorithm::Ed25519 => Cryptosuite::EddsaJcs2022,
-        KeyAlgorithm::P256 => Cryptosuite::EcdsaJcs2019,
-    };
+    let suite = Cryptosuite::for_key(key.algorithm(), Canonicalization::Jcs);
     let vm = did::did_key_verification_method(&key.public_key());
     Ok(proof::sign(
         doc,

@@ -25,7 +25,7 @@ pub fn issue(a: &IssueArgs) -> Result<ExitCode, CliError> {
     let public = key.public_key();
     let suite = a.suite.unwrap_or(match public.algorithm() {
         KeyAlgorithm::Ed25519 => Suite::EddsaRdfc2022,
-        KeyAlgorithm::P256 => Suite::EcdsaRdfc2019,
+        KeyAlgorithm::P256 | KeyAlgorithm::P384 => Suite::EcdsaRdfc2019,
     });
 
     let (issuer_did, verification_method) = match &a.issuer_did {
@@ -145,12 +145,17 @@ fn sign(
         Suite::EddsaJcs2022 => Cryptosuite::EddsaJcs2022,
         Suite::EcdsaJcs2019 => Cryptosuite::EcdsaJcs2019,
     };
-    if cryptosuite.key_algorithm() != key.algorithm() {
+    if !cryptosuite.supports(key.algorithm()) {
         return Err(CliError::Usage(format!(
-            "{} needs a {} key, but the key is {}",
+            "{} cannot sign with a {} key (use a {} key{})",
             cryptosuite.name(),
+            key.algorithm(),
             cryptosuite.key_algorithm(),
-            key.algorithm()
+            if cryptosuite.supports(KeyAlgorithm::P384) {
+                " or a P-384 key"
+            } else {
+                ""
+            }
         )));
     }
     let options = ProofOptions::new(verification_method, created.text);

@@ -13,7 +13,9 @@ use crate::error::CliError;
 use crate::{io, passphrase};
 
 pub fn generate(a: &GenerateArgs) -> Result<ExitCode, CliError> {
-    let alg = if a.p256 {
+    let alg = if a.p384 {
+        KeyAlgorithm::P384
+    } else if a.p256 {
         KeyAlgorithm::P256
     } else {
         KeyAlgorithm::Ed25519

@@ -1,4 +1,5 @@
-//! `did:key` (W3C CCG did:key v0.7) for Multikey-encoded Ed25519 and P-256 keys.
+//! `did:key` (W3C CCG did:key v0.7) for Multikey-encoded Ed25519, P-256 and
+//! P-384 keys (`did:key:z6Mk…`, `did:key:zDn…`, `did:key:z82…`).
 
 use super::DidError;
 use crate::keys::PublicKey;

@@ -1,9 +1,10 @@
 //! VC-JOSE-COSE 2.0 `vc+jwt`: a credential secured as a compact JWS whose
 //! payload is the unsecured credential itself.
 //!
-//! Protected header: `{"alg":"EdDSA"|"ES256","typ":"vc+jwt","cty":"vc","kid":…}`;
+//! Protected header: `{"alg":"EdDSA"|"ES256"|"ES384","typ":"vc+jwt","cty":"vc","kid":…}`;
 //! signing input: `BASE64URL(header) "." BASE64URL(payload)` (RFC 7515), no
-//! padding. ES256 signatures are `r||s` (64 bytes) over SHA-256.
+//! padding. ES256 signatures are `r||s` (64 bytes) over SHA-256, ES384 (P-384
+//! keys, `p384` feature) `r||s` (96 bytes) over SHA-384 (RFC 7518 §3.4).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -49,7 +50,7 @@ pub enum JoseError {
     #[error("unsigned JWT (`alg: none`) rejected")]
     AlgorithmNone,
     /// `alg` is missing or not one we implement.
-    #[error("unsupported JWS algorithm `{0}` (supported: EdDSA, ES256)")]
+    #[error("unsupported JWS algorithm `{0}` (supported: EdDSA, ES256, ES384)")]
     UnsupportedAlgorithm(String),
     /// `alg` does not match the resolved key's type.
     #[error("JWS algorithm {alg} cannot be used with a {key} key")]
@@ -105,6 +106,8 @@ fn jws_alg(alg: KeyAlgorithm) -> &'static str {
     match alg {
         KeyAlgorithm::Ed25519 => "EdDSA",
         KeyAlgorithm::P256 => "ES256",
+        #[cfg(feature = "p384")]
+        KeyAlgorithm::P384 => "ES384",
     }
 }
 
@@ -210,6 +213,8 @@ pub fn verify_vc_jwt(jwt: &str, resolver: &dyn KeyResolver) -> Result<VerifiedJw
     let expected_key = match alg {
         "EdDSA" | "Ed25519" => KeyAlgorithm::Ed25519,
         "ES256" => KeyAlgorithm::P256,
+        #[cfg(feature = "p384")]
+        "ES384" => KeyAlgorithm::P384,
         a if a.eq_ignore_ascii_case("none") => return Err(JoseError::AlgorithmNone),
         other => return Err(JoseError::UnsupportedAlgorithm(other.to_string())),
     };

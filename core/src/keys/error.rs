@@ -4,7 +4,7 @@
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum KeyError {
     /// The algorithm name is not one we support.
-    #[error("unsupported key algorithm `{0}` (supported: Ed25519, P-256)")]
+    #[error("unsupported key algorithm `{0}` (supported: Ed25519, P-256, P-384)")]
     UnsupportedAlgorithm(String),
     /// A Multikey string is not base58btc multibase (must start with `z`).
     #[error("multikey `{0}` is not base58btc multibase (it must start with `z`)")]
@@ -60,6 +60,10 @@ pub enum KeyError {
         /// What is wrong with the signature.
         reason: String,
     },
+    /// The key type is known but this build was compiled without it (P-384
+    /// without the `p384` feature, as in the browser inspector).
+    #[error("{0} keys are not supported by this build (compiled without the `p384` feature)")]
+    NotInThisBuild(&'static str),
     /// The signature does not verify under this key.
     #[error("signature does not match the message and key")]
     SignatureMismatch,

@@ -1,5 +1,5 @@
-//! JSON Web Key (RFC 7517/8037) forms: `OKP`/`Ed25519` and `EC`/`P-256`, for
-//! exchange with JOSE tooling.
+//! JSON Web Key (RFC 7517/8037) forms: `OKP`/`Ed25519`, `EC`/`P-256` and
+//! `EC`/`P-384`, for exchange with JOSE tooling.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -35,6 +35,8 @@ fn coordinate<const N: usize>(jwk: &Value, name: &str) -> Result<Zeroizing<[u8; 
 enum JwkKind {
     Ed25519,
     P256,
+    #[cfg(feature = "p384")]
+    P384,
 }
 
 fn kind(jwk: &Value) -> Result<JwkKind, KeyError> {
@@ -46,6 +48,10 @@ fn kind(jwk: &Value) -> Result<JwkKind, KeyError> {
     match (kty, crv) {
         ("OKP", "Ed25519") => Ok(JwkKind::Ed25519),
         ("EC", "P-256") => Ok(JwkKind::P256),
+        #[cfg(feature = "p384")]
+        ("EC", "P-384") => Ok(JwkKind::P384),
+        #[cfg(not(feature = "p384"))]
+        ("EC", "P-384") => Err(KeyError::NotInThisBuild("P-384")),
         _ => Err(KeyError::UnsupportedAlgorithm(format!(
             "JWK kty={kty} crv={crv}"
         ))),
@@ -54,7 +60,7 @@ fn kind(jwk: &Value) -> Result<JwkKind, KeyError> {
 
 impl PublicKey {
     /// The public JWK: `{"kty":"OKP","crv":"Ed25519","x"}` or
-    /// `{"kty":"EC","crv":"P-256","x","y"}`.
+    /// `{"kty":"EC","crv":"P-256"|"P-384","x","y"}`.
     pub fn to_jwk(&self) -> Value {
         match self {
             PublicKey::Ed25519(k) => {
@@ -66,6 +72,13 @@ impl PublicKey {
                 let x = point.x().map(|x| b64(x)).unwrap_or_default();
                 let y = point.y().map(|y| b64(y)).unwrap_or_default();
                 json!({"kty": "EC", "crv": "P-256", "x": x, "y": y})
+            }
+            #[cfg(feature = "p384")]
+            PublicKey::P384(k) => {
+                let point = k.to_encoded_point(false);
+                let x = point.x().map(|x| b64(x)).unwrap_or_default();
+                let y = point.y().map(|y| b64(y)).unwrap_or_default();
+                json!({"kty": "EC", "crv": "P-384", "x": x, "y": y})
             }
         }
     }
@@ -89,6 +102,16 @@ impl PublicKey {
                     .map(PublicKey::P256)
                     .map_err(|_| KeyError::InvalidKey("P-256"))
             }
+            #[cfg(feature = "p384")]
+            JwkKind::P384 => {
+                let x = coordinate::<48>(jwk, "x")?;
+                let y = coordinate::<48>(jwk, "y")?;
+                let point =
+                    p384::EncodedPoint::from_affine_coordinates((&*x).into(), (&*y).into(), false);
+                p384::ecdsa::VerifyingKey::from_encoded_point(&point)
+                    .map(PublicKey::P384)
+                    .map_err(|_| KeyError::InvalidKey("P-384"))
+            }
         }
     }
 }
@@ -101,6 +124,8 @@ impl SigningKey {
         let d = Zeroizing::new(match self {
             SigningKey::Ed25519(k) => b64(Zeroizing::new(k.to_bytes()).as_ref()),
             SigningKey::P256(k) => b64(Zeroizing::new(k.to_bytes()).as_ref()),
+            #[cfg(feature = "p384")]
+            SigningKey::P384(k) => b64(Zeroizing::new(k.to_bytes()).as_ref()),
         });
         let public = self.public_key().to_jwk();
         let field = |name: &str| {
@@ -122,6 +147,13 @@ impl SigningKey {
                 field("y"),
                 d.as_str()
             ),
+            #[cfg(feature = "p384")]
+            SigningKey::P384(_) => format!(
+                r#"{{"kty":"EC","crv":"P-384","x":"{}","y":"{}","d":"{}"}}"#,
+                field("x"),
+                field("y"),
+                d.as_str()
+            ),
         })
     }
 
@@ -137,6 +169,14 @@ impl SigningKey {
                 SigningKey::P256(
                     p256::ecdsa::SigningKey::from_slice(d.as_ref())
                         .map_err(|_| KeyError::InvalidKey("P-256"))?,
+                )
+            }
+            #[cfg(feature = "p384")]
+            JwkKind::P384 => {
+                let d = coordinate::<48>(jwk, "d")?;
+                SigningKey::P384(
+                    p384::ecdsa::SigningKey::from_slice(d.as_ref())
+                        .map_err(|_| KeyError::InvalidKey("P-384"))?,
                 )
             }
         };

@@ -14,6 +14,10 @@ const P256_PUB: [u8; 2] = [0x80, 0x24];
 const ED25519_PRIV: [u8; 2] = [0x80, 0x26];
 /// Multicodec `p256-priv` (0x1306) as an unsigned varint.
 const P256_PRIV: [u8; 2] = [0x86, 0x26];
+/// Multicodec `p384-pub` (0x1201) as an unsigned varint: Multikeys `z82…`.
+const P384_PUB: [u8; 2] = [0x81, 0x24];
+/// Multicodec `p384-priv` (0x1307) as an unsigned varint.
+const P384_PRIV: [u8; 2] = [0x87, 0x26];
 
 fn encode(prefix: [u8; 2], key: &[u8]) -> String {
     let mut bytes = Vec::with_capacity(2 + key.len());
@@ -59,15 +63,18 @@ fn fixed<const N: usize>(bytes: &[u8], algorithm: &'static str) -> Result<[u8; N
 
 impl PublicKey {
     /// The Multikey form: `z6Mk…` for Ed25519, `zDna…` for P-256 (33-byte
-    /// compressed point).
+    /// compressed point), `z82…` for P-384 (49-byte compressed point).
     pub fn to_multikey(&self) -> String {
         match self {
             PublicKey::Ed25519(k) => encode(ED25519_PUB, k.as_bytes()),
             PublicKey::P256(k) => encode(P256_PUB, k.to_encoded_point(true).as_bytes()),
+            #[cfg(feature = "p384")]
+            PublicKey::P384(k) => encode(P384_PUB, k.to_encoded_point(true).as_bytes()),
         }
     }
 
-    /// Parses a public Multikey string (`ed25519-pub` or `p256-pub`).
+    /// Parses a public Multikey string (`ed25519-pub`, `p256-pub` or
+    /// `p384-pub`; an ECDSA point must be compressed, as Multikey requires).
     pub fn from_multikey(s: &str) -> Result<PublicKey, KeyError> {
         let (prefix, key) = decode(s)?;
         match prefix {
@@ -89,6 +96,21 @@ impl PublicKey {
                     .map(PublicKey::P256)
                     .map_err(|_| KeyError::InvalidKey("P-256"))
             }
+            #[cfg(feature = "p384")]
+            P384_PUB => {
+                if key.len() != 49 {
+                    return Err(KeyError::WrongKeyLength {
+                        algorithm: "P-384 (compressed)",
+                        expected: 49,
+                        actual: key.len(),
+                    });
+                }
+                p384::ecdsa::VerifyingKey::from_sec1_bytes(&key)
+                    .map(PublicKey::P384)
+                    .map_err(|_| KeyError::InvalidKey("P-384"))
+            }
+            #[cfg(not(feature = "p384"))]
+            P384_PUB => Err(KeyError::NotInThisBuild("P-384")),
             other => Err(KeyError::UnsupportedMulticodec(hex_prefix(other))),
         }
     }
@@ -99,8 +121,9 @@ fn hex_prefix(p: [u8; 2]) -> String {
 }
 
 impl SigningKey {
-    /// Parses a secret Multikey (`ed25519-priv` 32-byte seed or `p256-priv`
-    /// 32-byte scalar), the format of the W3C test-vector key pairs.
+    /// Parses a secret Multikey (`ed25519-priv` 32-byte seed, `p256-priv`
+    /// 32-byte or `p384-priv` 48-byte scalar), the format of the W3C
+    /// test-vector key pairs.
     pub fn from_secret_multikey(s: &str) -> Result<SigningKey, KeyError> {
         let (prefix, key) = decode(s)?;
         match prefix {
@@ -122,6 +145,21 @@ impl SigningKey {
                     .map(SigningKey::P256)
                     .map_err(|_| KeyError::InvalidKey("P-256"))
             }
+            #[cfg(feature = "p384")]
+            P384_PRIV => {
+                if key.len() != 48 {
+                    return Err(KeyError::WrongKeyLength {
+                        algorithm: "P-384",
+                        expected: 48,
+                        actual: key.len(),
+                    });
+                }
+                p384::ecdsa::SigningKey::from_slice(&key)
+                    .map(SigningKey::P384)
+                    .map_err(|_| KeyError::InvalidKey("P-384"))
+            }
+            #[cfg(not(feature = "p384"))]
+            P384_PRIV => Err(KeyError::NotInThisBuild("P-384")),
             other => Err(KeyError::UnsupportedMulticodec(hex_prefix(other))),
         }
     }
@@ -136,6 +174,11 @@ impl SigningKey {
             SigningKey::P256(k) => {
                 let scalar = Zeroizing::new(k.to_bytes());
                 Zeroizing::new(encode_secret(P256_PRIV, scalar.as_ref()))
+            }
+            #[cfg(feature = "p384")]
+            SigningKey::P384(k) => {
+                let scalar = Zeroizing::new(k.to_bytes());
+                Zeroizing::new(encode_secret(P384_PRIV, scalar.as_ref()))
             }
         }
     }

@@ -26,6 +26,7 @@ pub const SCRYPT_P: u32 = 1;
 const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
 
 /// DER prefix of a PKCS#8 v1 Ed25519 key (RFC 8410 §7), followed by the 32-byte seed.
 const ED25519_PKCS8_PREFIX: [u8; 16] = [
@@ -39,6 +40,17 @@ const P256_PKCS8_PREFIX: [u8; 36] = [
     0x01, 0x01, 0x04, 0x20,
 ];
 const P256_PKCS8_MIDDLE: [u8; 5] = [0xa1, 0x44, 0x03, 0x42, 0x00];
+/// DER prefix of a PKCS#8 P-384 key wrapping an RFC 5915 ECPrivateKey, followed
+/// by the 48-byte scalar, [`P384_PKCS8_MIDDLE`] and the 97-byte public point
+/// (the layout `openssl pkcs8 -topk8 -nocrypt` writes).
+#[cfg(feature = "p384")]
+const P384_PKCS8_PREFIX: [u8; 35] = [
+    0x30, 0x81, 0xb6, 0x02, 0x01, 0x00, 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02,
+    0x01, 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22, 0x04, 0x81, 0x9e, 0x30, 0x81, 0x9b, 0x02, 0x01,
+    0x01, 0x04, 0x30,
+];
+#[cfg(feature = "p384")]
+const P384_PKCS8_MIDDLE: [u8; 5] = [0xa1, 0x64, 0x03, 0x62, 0x00];
 /// DER prefix of an Ed25519 SubjectPublicKeyInfo, followed by the 32-byte key.
 const ED25519_SPKI_PREFIX: [u8; 12] = [
     0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
@@ -47,6 +59,12 @@ const ED25519_SPKI_PREFIX: [u8; 12] = [
 const P256_SPKI_PREFIX: [u8; 26] = [
     0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a,
     0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+];
+/// DER prefix of a P-384 SubjectPublicKeyInfo, followed by the 97-byte point.
+#[cfg(feature = "p384")]
+const P384_SPKI_PREFIX: [u8; 23] = [
+    0x30, 0x76, 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x05, 0x2b,
+    0x81, 0x04, 0x00, 0x22, 0x03, 0x62, 0x00,
 ];
 
 /// Wraps DER in PEM armour with 64-column base64 lines (RFC 7468).
@@ -70,7 +88,7 @@ fn pem_armor(label: &str, der: &[u8]) -> Zeroizing<String> {
 impl SigningKey {
     /// The unencrypted PKCS#8 DER encoding (secret).
     pub fn to_pkcs8_der(&self) -> Zeroizing<Vec<u8>> {
-        let mut der = Zeroizing::new(Vec::with_capacity(138));
+        let mut der = Zeroizing::new(Vec::with_capacity(185));
         match self {
             SigningKey::Ed25519(k) => {
                 der.extend_from_slice(&ED25519_PKCS8_PREFIX);
@@ -80,6 +98,13 @@ impl SigningKey {
                 der.extend_from_slice(&P256_PKCS8_PREFIX);
                 der.extend_from_slice(Zeroizing::new(k.to_bytes()).as_ref());
                 der.extend_from_slice(&P256_PKCS8_MIDDLE);
+                der.extend_from_slice(k.verifying_key().to_encoded_point(false).as_bytes());
+            }
+            #[cfg(feature = "p384")]
+            SigningKey::P384(k) => {
+                der.extend_from_slice(&P384_PKCS8_PREFIX);
+                der.extend_from_slice(Zeroizing::new(k.to_bytes()).as_ref());
+                der.extend_from_slice(&P384_PKCS8_MIDDLE);
                 der.extend_from_slice(k.verifying_key().to_encoded_point(false).as_bytes());
             }
         }
@@ -126,7 +151,7 @@ impl SigningKey {
 
     /// Reads a private key from PEM: `PRIVATE KEY` (PKCS#8), `ENCRYPTED
     /// PRIVATE KEY` (PKCS#8 PBES2, needs `passphrase`) or `EC PRIVATE KEY`
-    /// (SEC1, P-256 only). A passphrase given for a plaintext key is ignored.
+    /// (SEC1, P-256 or P-384). A passphrase given for a plaintext key is ignored.
     pub fn from_pkcs8_pem(pem: &str, passphrase: Option<&[u8]>) -> Result<SigningKey, KeyError> {
         let (label, doc) = SecretDocument::from_pem(pem.trim())
             .map_err(|e| KeyError::MalformedPem(e.to_string()))?;
@@ -153,14 +178,12 @@ impl SigningKey {
                     other => other,
                 })
             }
-            "EC PRIVATE KEY" => p256::SecretKey::from_sec1_der(doc.as_bytes())
-                .map(|k| SigningKey::P256(k.into()))
-                .map_err(|_| KeyError::InvalidKey("P-256 (SEC1)")),
+            "EC PRIVATE KEY" => from_sec1_der(doc.as_bytes()),
             other => Err(KeyError::UnsupportedPemLabel(other.to_string())),
         }
     }
 
-    /// Reads an unencrypted PKCS#8 DER private key (Ed25519 or P-256).
+    /// Reads an unencrypted PKCS#8 DER private key (Ed25519, P-256 or P-384).
     pub fn from_pkcs8_der(der: &[u8]) -> Result<SigningKey, KeyError> {
         let info = pkcs8::PrivateKeyInfo::try_from(der)
             .map_err(|e| KeyError::InvalidDer(e.to_string()))?;
@@ -171,12 +194,34 @@ impl SigningKey {
             KeyAlgorithm::P256 => p256::ecdsa::SigningKey::from_pkcs8_der(der)
                 .map(SigningKey::P256)
                 .map_err(|_| KeyError::InvalidKey("P-256")),
+            #[cfg(feature = "p384")]
+            KeyAlgorithm::P384 => p384::ecdsa::SigningKey::from_pkcs8_der(der)
+                .map(SigningKey::P384)
+                .map_err(|_| KeyError::InvalidKey("P-384")),
         }
     }
 }
 
+/// A SEC1 `EC PRIVATE KEY` (RFC 5915), as `openssl ec` writes it: the curve
+/// is told by the scalar's length (32 bytes P-256, 48 bytes P-384) and, when
+/// present, checked against the named-curve parameter by the curve's parser.
+fn from_sec1_der(der: &[u8]) -> Result<SigningKey, KeyError> {
+    if let Ok(key) = p256::SecretKey::from_sec1_der(der) {
+        return Ok(SigningKey::P256(key.into()));
+    }
+    #[cfg(feature = "p384")]
+    if let Ok(key) = p384::SecretKey::from_sec1_der(der) {
+        return Ok(SigningKey::P384(key.into()));
+    }
+    #[cfg(feature = "p384")]
+    let expected = "EC (SEC1, P-256 or P-384)";
+    #[cfg(not(feature = "p384"))]
+    let expected = "EC (SEC1, P-256; this build has no P-384)";
+    Err(KeyError::InvalidKey(expected))
+}
+
 impl PublicKey {
-    /// The SubjectPublicKeyInfo DER encoding (P-256 as an uncompressed point).
+    /// The SubjectPublicKeyInfo DER encoding (ECDSA keys as an uncompressed point).
     pub fn to_spki_der(&self) -> Vec<u8> {
         let mut der = Vec::with_capacity(91);
         match self {
@@ -188,6 +233,11 @@ impl PublicKey {
                 der.extend_from_slice(&P256_SPKI_PREFIX);
                 der.extend_from_slice(k.to_encoded_point(false).as_bytes());
             }
+            #[cfg(feature = "p384")]
+            PublicKey::P384(k) => {
+                der.extend_from_slice(&P384_SPKI_PREFIX);
+                der.extend_from_slice(k.to_encoded_point(false).as_bytes());
+            }
         }
         der
     }
@@ -197,7 +247,7 @@ impl PublicKey {
         pem_armor("PUBLIC KEY", &self.to_spki_der()).to_string()
     }
 
-    /// Reads an SPKI PEM public key (Ed25519 or P-256).
+    /// Reads an SPKI PEM public key (Ed25519, P-256 or P-384).
     pub fn from_spki_pem(pem: &str) -> Result<PublicKey, KeyError> {
         let (label, doc) = pkcs8::der::Document::from_pem(pem.trim())
             .map_err(|e| KeyError::MalformedPem(e.to_string()))?;
@@ -207,7 +257,7 @@ impl PublicKey {
         PublicKey::from_spki_der(doc.as_bytes())
     }
 
-    /// Reads an SPKI DER public key (Ed25519 or P-256).
+    /// Reads an SPKI DER public key (Ed25519, P-256 or P-384).
     pub fn from_spki_der(der: &[u8]) -> Result<PublicKey, KeyError> {
         let info = pkcs8::SubjectPublicKeyInfoRef::try_from(der)
             .map_err(|e| KeyError::InvalidDer(e.to_string()))?;
@@ -218,6 +268,10 @@ impl PublicKey {
             KeyAlgorithm::P256 => p256::ecdsa::VerifyingKey::from_public_key_der(der)
                 .map(PublicKey::P256)
                 .map_err(|_| KeyError::InvalidKey("P-256")),
+            #[cfg(feature = "p384")]
+            KeyAlgorithm::P384 => p384::ecdsa::VerifyingKey::from_public_key_der(der)
+                .map(PublicKey::P384)
+                .map_err(|_| KeyError::InvalidKey("P-384")),
         }
     }
 }
@@ -226,6 +280,8 @@ impl PublicKey {
 enum KeyAlgorithm {
     Ed25519,
     P256,
+    #[cfg(feature = "p384")]
+    P384,
 }
 
 /// Which of our key types an algorithm identifier names; `container` goes
@@ -246,8 +302,12 @@ fn key_algorithm(
     let curve = algorithm
         .parameters_oid()
         .map_err(|_| KeyError::InvalidDer("EC key without a named curve".into()))?;
-    if curve != OID_P256 {
-        return Err(KeyError::UnsupportedAlgorithm(format!("EC curve {curve}")));
+    match curve {
+        OID_P256 => Ok(KeyAlgorithm::P256),
+        #[cfg(feature = "p384")]
+        OID_P384 => Ok(KeyAlgorithm::P384),
+        #[cfg(not(feature = "p384"))]
+        OID_P384 => Err(KeyError::NotInThisBuild("P-384")),
+        _ => Err(KeyError::UnsupportedAlgorithm(format!("EC curve {curve}"))),
     }
-    Ok(KeyAlgorithm::P256)
 }

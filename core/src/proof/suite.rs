@@ -14,13 +14,15 @@ use crate::keys::KeyAlgorithm;
 pub enum Cryptosuite {
     /// `eddsa-jcs-2022` (W3C vc-di-eddsa §3.3): JCS, SHA-256, Ed25519.
     EddsaJcs2022,
-    /// `ecdsa-jcs-2019` (W3C vc-di-ecdsa §3.4): JCS, SHA-256, ECDSA P-256.
+    /// `ecdsa-jcs-2019` (W3C vc-di-ecdsa 1.0 §3.3): JCS, then SHA-256 and ECDSA
+    /// P-256, or SHA-384 and ECDSA P-384.
     EcdsaJcs2019,
     /// `eddsa-rdfc-2022` (W3C vc-di-eddsa §3.2): JSON-LD toRdf over pinned
     /// contexts, RDFC-1.0, SHA-256, Ed25519.
     EddsaRdfc2022,
-    /// `ecdsa-rdfc-2019` (W3C vc-di-ecdsa §3.3): JSON-LD toRdf over pinned
-    /// contexts, RDFC-1.0, SHA-256, ECDSA P-256.
+    /// `ecdsa-rdfc-2019` (W3C vc-di-ecdsa 1.0 §3.2): JSON-LD toRdf over pinned
+    /// contexts, RDFC-1.0, then SHA-256 and ECDSA P-256, or SHA-384 (also
+    /// inside RDFC-1.0) and ECDSA P-384.
     EcdsaRdfc2019,
 }
 
@@ -38,7 +40,7 @@ pub enum Canonicalization {
 /// (and, for RDFC suites, inside RDFC-1.0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HashAlgorithm {
-    /// SHA-256 (Ed25519 and P-256 suites).
+    /// SHA-256 (Ed25519, and ECDSA with P-256 keys).
     Sha256,
     /// SHA-384 (ECDSA suites with P-384 keys).
     Sha384,
@@ -85,7 +87,9 @@ impl Cryptosuite {
         }
     }
 
-    /// The key algorithm this suite signs with.
+    /// The suite's usual key algorithm, for callers that create a key for
+    /// it: Ed25519 for the EdDSA suites, P-256 for the ECDSA suites (which
+    /// also take P-384: see [`Cryptosuite::supports`]).
     pub fn key_algorithm(self) -> KeyAlgorithm {
         match self {
             Cryptosuite::EddsaJcs2022 | Cryptosuite::EddsaRdfc2022 => KeyAlgorithm::Ed25519,
@@ -93,9 +97,27 @@ impl Cryptosuite {
         }
     }
 
-    /// Whether a key of algorithm `alg` may create or verify this suite's proofs.
+    /// Whether a key of algorithm `alg` may create or verify this suite's
+    /// proofs: Ed25519 for the EdDSA suites; P-256 or P-384 for the ECDSA
+    /// suites (vc-di-ecdsa §2.1: both curves, each with its own hash).
     pub fn supports(self, alg: KeyAlgorithm) -> bool {
-        self.key_algorithm() == alg
+        match self {
+            Cryptosuite::EddsaJcs2022 | Cryptosuite::EddsaRdfc2022 => alg == KeyAlgorithm::Ed25519,
+            Cryptosuite::EcdsaJcs2019 | Cryptosuite::EcdsaRdfc2019 => is_ecdsa(alg),
+        }
+    }
+
+    /// The suite of `canonicalization` that signs with a key of algorithm
+    /// `alg`: an EdDSA suite for Ed25519, an ECDSA suite for P-256 and
+    /// P-384. Lets callers pick a suite without matching on key types (which
+    /// vary with the `p384` feature).
+    pub fn for_key(alg: KeyAlgorithm, canonicalization: Canonicalization) -> Cryptosuite {
+        match (is_ecdsa(alg), canonicalization) {
+            (false, Canonicalization::Jcs) => Cryptosuite::EddsaJcs2022,
+            (false, Canonicalization::Rdfc) => Cryptosuite::EddsaRdfc2022,
+            (true, Canonicalization::Jcs) => Cryptosuite::EcdsaJcs2019,
+            (true, Canonicalization::Rdfc) => Cryptosuite::EcdsaRdfc2019,
+        }
     }
 
     /// The suite's canonicalization.
@@ -106,11 +128,16 @@ impl Cryptosuite {
         }
     }
 
-    /// The hash used with a key of algorithm `alg` (ECDSA suites hash with the
-    /// curve's matching SHA-2: SHA-256 for P-256, SHA-384 for P-384).
+    /// The hash used with a key of algorithm `alg`: SHA-256, except SHA-384
+    /// for P-384 keys. vc-di-ecdsa 1.0 (REC) §3.2.4 and §3.3.4: "One must use
+    /// the hash algorithm appropriate in security level to the curve used,
+    /// i.e., for curve P-256 one uses SHA-256 and for curve P-384 one uses
+    /// SHA-384"; §3.2.3 asks the same of RDFC-1.0's internal hash.
     pub fn hash_algorithm(self, alg: KeyAlgorithm) -> HashAlgorithm {
         match alg {
             KeyAlgorithm::Ed25519 | KeyAlgorithm::P256 => HashAlgorithm::Sha256,
+            #[cfg(feature = "p384")]
+            KeyAlgorithm::P384 => HashAlgorithm::Sha384,
         }
     }
 
@@ -135,6 +162,16 @@ impl Cryptosuite {
             canonical_proof_config,
             canonical_document,
         )
+    }
+}
+
+/// Whether `alg` is an ECDSA curve (P-256 or P-384).
+fn is_ecdsa(alg: KeyAlgorithm) -> bool {
+    match alg {
+        KeyAlgorithm::Ed25519 => false,
+        KeyAlgorithm::P256 => true,
+        #[cfg(feature = "p384")]
+        KeyAlgorithm::P384 => true,
     }
 }
 
