@@ -581,6 +581,12 @@ fn endless_inputs_fail_cleanly_instead_of_filling_memory() {
 fn agencies_get_p384_keys_with_agency_add_and_add_key() {
     let dir = tempdir("agency-p384");
     std::fs::write(dir.join("master.key"), "11".repeat(32)).unwrap();
+    // The master key file must be private (the CLI refuses one others can read).
+    std::fs::set_permissions(
+        dir.join("master.key"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
     let config = dir.join("issuer.toml");
     std::fs::write(
         &config,
