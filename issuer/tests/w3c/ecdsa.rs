@@ -37,7 +37,7 @@ fn multikey(key_type: &str) -> Result<LocalKey, String> {
     } else {
         "p384KeyPair.json"
     };
-    let pair = shared_vector(&format!("w3c-vc-di-ecdsa/TestVectors/{file}"));
+    let pair = shared_vector(&format!("w3c-vc-di-ecdsa/TestVectors/{file}"))?;
     let secret = pair["secretKeyMultibase"].as_str().unwrap_or_default();
     let key =
         LocalKey::from_secret_multibase(secret).map_err(|e| format!("{key_type} test key: {e}"))?;

@@ -300,13 +300,13 @@ pub fn fixture(suite: &str, path: &str) -> Value {
 
 /// The shared W3C test vectors beside the checkout (`ELICENCE_SHARED_VECTORS`
 /// or `<workspace>/../shared/vectors`).
-pub fn shared_vector(path: &str) -> Value {
+pub fn shared_vector(path: &str) -> Result<Value, String> {
     let base = std::env::var_os("ELICENCE_SHARED_VECTORS")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"));
     let file = base.join(path);
-    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+    let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))
 }
 
 /// `new Date().toISOString()` without milliseconds: `YYYY-MM-DDTHH:MM:SSZ`.
