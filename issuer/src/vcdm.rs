@@ -180,8 +180,12 @@ pub fn prepare(credential: &mut Value, did: &str, now: &str) -> Result<Version, 
     let from = date(from_key, map.get(from_key))?;
     let until = date(until_key, map.get(until_key))?;
     if let (Some(from), Some(until)) = (from, until) {
-        if until <= from {
-            return Err(err(until_key, format!("must be later than {from_key}")));
+        // VCDM 2.0 §4.9: validFrom is "the same or earlier" than validUntil.
+        if until < from {
+            return Err(err(
+                until_key,
+                format!("must not be earlier than {from_key}"),
+            ));
         }
     }
     for name in [
@@ -226,9 +230,13 @@ pub fn prepare(credential: &mut Value, did: &str, now: &str) -> Result<Version, 
     Ok(version)
 }
 
-/// A caller's own `credentialStatus`: one or more well-formed
-/// `BitstringStatusListEntry` objects (Bitstring Status List §2.1). Whether
-/// it names a list the service manages is judged elsewhere (`reserved.rs`).
+/// A caller's own `credentialStatus` (VCDM 2.0 §4.10): one or more objects,
+/// each with a `type` (a string or strings) and, if present, an `id` that is
+/// a single URL. A `BitstringStatusListEntry` must be well formed as
+/// Bitstring Status List §2.1 says; entries of other status mechanisms are
+/// the caller's own data, signed as given (our verifier reports them as not
+/// checked). Whether an entry names a list the service manages is judged
+/// elsewhere (`reserved.rs`).
 fn check_status_entries(status: &Value) -> Result<(), VcdmError> {
     use elicence_core::status::{StatusError, StatusListEntry};
     let items: Vec<(String, &Value)> = match status {
@@ -243,14 +251,33 @@ fn check_status_entries(status: &Value) -> Result<(), VcdmError> {
         one => vec![("credentialStatus".to_string(), one)],
     };
     for (at, entry) in items {
+        let object = entry
+            .as_object()
+            .ok_or_else(|| err(at.clone(), "must be an object"))?;
+        let types: Vec<&str> = match object.get("type") {
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(a)) if !a.is_empty() && a.iter().all(Value::is_string) => {
+                a.iter().filter_map(Value::as_str).collect()
+            }
+            _ => {
+                return Err(err(
+                    format!("{at}.type"),
+                    "is required (a string or strings)",
+                ))
+            }
+        };
+        if !types.contains(&"BitstringStatusListEntry") {
+            match object.get("id") {
+                None => {}
+                Some(Value::String(s)) if is_url(s) => {}
+                Some(_) => return Err(err(format!("{at}.id"), "must be a single URL")),
+            }
+            continue;
+        }
         StatusListEntry::from_value(entry).map_err(|e| match e {
             StatusError::MalformedEntry { field, reason } if field != "credentialStatus" => {
                 err(format!("{at}.{field}"), reason)
             }
-            StatusError::UnsupportedEntryType(t) => err(
-                format!("{at}.type"),
-                format!("{t}: only BitstringStatusListEntry is supported"),
-            ),
             StatusError::UnsupportedPurpose(p) => err(
                 format!("{at}.statusPurpose"),
                 format!("unsupported statusPurpose `{p}`"),
@@ -426,8 +453,16 @@ mod tests {
                 "credentialStatus.statusListIndex",
             ),
             (
-                json!({"credentialStatus": [{"type": "StatusList2021Entry"}]}),
+                json!({"credentialStatus": [{"id": "did:example:s"}]}),
                 "credentialStatus[0].type",
+            ),
+            (
+                json!({"credentialStatus": {"type": "ExampleStatus", "id": ["https://a", "https://b"]}}),
+                "credentialStatus.id",
+            ),
+            (
+                json!({"credentialStatus": {"type": 2}}),
+                "credentialStatus.type",
             ),
             (json!({"id": "not a url"}), "id"),
             (
@@ -464,6 +499,31 @@ mod tests {
             let e = prepare(&mut c, DID, "2026-01-01T00:00:00Z").unwrap_err();
             assert_eq!(e.path, path, "{patch}: {e}");
         }
+    }
+
+    #[test]
+    fn other_status_mechanisms_are_kept_as_the_callers_data() {
+        let mut c = base();
+        c["@context"] = json!(["https://www.w3.org/ns/credentials/v2",
+            {"CredentialStatusList2017": "https://example.org/examples#CredentialStatusList2017"}]);
+        let entry = json!({"type": "CredentialStatusList2017"});
+        c["credentialStatus"] = entry.clone();
+        assert_eq!(
+            prepare(&mut c, DID, "2026-01-01T00:00:00Z"),
+            Ok(Version::V2)
+        );
+        assert_eq!(c["credentialStatus"], entry);
+    }
+
+    #[test]
+    fn valid_until_may_equal_valid_from() {
+        let mut c = base();
+        c["validFrom"] = json!("2026-01-01T00:00:00Z");
+        c["validUntil"] = json!("2026-01-01T00:00:00Z");
+        assert_eq!(
+            prepare(&mut c, DID, "2026-01-01T00:00:00Z"),
+            Ok(Version::V2)
+        );
     }
 
     #[test]

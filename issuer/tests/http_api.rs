@@ -664,3 +664,89 @@ fn the_browser_inspector_is_served_under_inspect() {
     let plain = common::start("");
     assert_eq!(plain.get("/inspect/", &[]).status, 404);
 }
+
+/// `/credentials/verify` judges who issued, for what purpose and where:
+/// a valid signature by a key the issuer does not control, a proof made for
+/// another purpose, domain or challenge, or a context out of order is not
+/// verified (400 with the spec's error name).
+#[test]
+fn credential_verification_checks_issuer_purpose_binding_and_context() {
+    let svc = start("");
+    let key = elicence_core::keys::SigningKey::generate(
+        elicence_core::keys::KeyAlgorithm::Ed25519,
+        &mut rand_core::OsRng,
+    );
+    let did = elicence_core::did::did_key(&key.public_key());
+    let vm = elicence_core::did::did_key_verification_method(&key.public_key());
+    let sign = |issuer: &str, context: Value, purpose: &str, domain: Option<&str>| {
+        let vc = json!({
+            "@context": context,
+            "type": ["VerifiableCredential"],
+            "issuer": issuer,
+            "credentialSubject": {"id": "did:example:subject"},
+        });
+        let mut opts = proof::ProofOptions::new(vm.clone(), "2026-01-01T00:00:00Z");
+        opts.proof_purpose = purpose.into();
+        opts.domain = domain.map(str::to_string);
+        opts.challenge = domain.map(|_| "c-1".to_string());
+        proof::sign(&vc, proof::Cryptosuite::EddsaRdfc2022, &key, &opts).unwrap()
+    };
+    let v2 = json!(["https://www.w3.org/ns/credentials/v2"]);
+    let verify = |vc: &Value, options: Value| {
+        svc.post_json(
+            "/credentials/verify",
+            None,
+            &json!({"verifiableCredential": vc, "options": options}),
+        )
+    };
+    let own = sign(&did, v2.clone(), "assertionMethod", None);
+    assert_eq!(verify(&own, json!({})).status, 200);
+    // The same key signing for someone else proves nothing about them.
+    let forged = sign("did:example:bank", v2.clone(), "assertionMethod", None);
+    let p = verify(&forged, json!({})).problem(400);
+    assert_eq!(p["verified"], false);
+    assert_eq!(p["errors"][0]["name"], "PROOF_VERIFICATION_ERROR");
+    // Purpose: what the caller expects, assertionMethod by default.
+    let auth = sign(&did, v2.clone(), "authentication", Some("bank.example"));
+    verify(&auth, json!({})).problem(400);
+    assert_eq!(
+        verify(
+            &auth,
+            json!({"expectedProofPurpose": "authentication", "domain": "bank.example", "challenge": "c-1"})
+        )
+        .status,
+        200
+    );
+    verify(&own, json!({"expectedProofPurpose": "authentication"})).problem(400);
+    // Domain and challenge must be the ones the verifier asks for.
+    for options in [
+        json!({"expectedProofPurpose": "authentication", "domain": "other.example"}),
+        json!({"expectedProofPurpose": "authentication", "challenge": "c-2"}),
+        json!({"domain": "bank.example"}),
+    ] {
+        verify(&auth, options).problem(400);
+    }
+    verify(&own, json!({"domain": 7})).problem(400);
+    // The base context comes first, in credentials and presentations.
+    let late = sign(
+        &did,
+        json!([{"Example": "https://example.org/#Example"}, "https://www.w3.org/ns/credentials/v2"]),
+        "assertionMethod",
+        None,
+    );
+    let p = verify(&late, json!({})).problem(400);
+    assert_eq!(p["errors"][0]["name"], "MALFORMED_VALUE_ERROR");
+    let vp = json!({
+        "@context": [{"Example": "https://example.org/#Example"}, "https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+    });
+    let mut opts = proof::ProofOptions::new(vm.clone(), "2026-01-01T00:00:00Z");
+    opts.proof_purpose = "authentication".into();
+    let vp = proof::sign(&vp, proof::Cryptosuite::EddsaRdfc2022, &key, &opts).unwrap();
+    svc.post_json(
+        "/presentations/verify",
+        None,
+        &json!({"verifiablePresentation": vp}),
+    )
+    .problem(400);
+}

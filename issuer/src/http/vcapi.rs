@@ -104,16 +104,109 @@ fn date_of(v: &Value, key: &str) -> Option<OffsetDateTime> {
         .and_then(|s| OffsetDateTime::parse(s, &Rfc3339).ok())
 }
 
+/// The VC API verification options we honour: `expectedProofPurpose`
+/// (default `assertionMethod` for credentials), `domain` and `challenge`
+/// (the proof must state them). `checks` and other options are accepted and
+/// ignored: every check we know is always run.
+struct VerifyOptions {
+    expected_purpose: String,
+    domain: Option<String>,
+    challenge: Option<String>,
+}
+
+impl VerifyOptions {
+    fn parse(options: Option<&Value>, default_purpose: &str) -> Result<VerifyOptions, Problem> {
+        let string = |key: &str| -> Result<Option<String>, Problem> {
+            match options.and_then(|o| o.get(key)) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(Problem::bad_request(format!(
+                    "options.{key} must be a string"
+                ))),
+            }
+        };
+        if let Some(o) = options {
+            if !o.is_object() && !o.is_null() {
+                return Err(Problem::bad_request("`options` must be an object"));
+            }
+        }
+        Ok(VerifyOptions {
+            expected_purpose: string("expectedProofPurpose")?
+                .unwrap_or_else(|| default_purpose.to_string()),
+            domain: string("domain")?,
+            challenge: string("challenge")?,
+        })
+    }
+}
+
+/// `now` as an XML Schema dateTime with its fraction of a second.
+fn precise_time(now: OffsetDateTime) -> String {
+    now.to_offset(time::UtcOffset::UTC)
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| format_time(now))
+}
+
+/// VCDM 2.0 §4.3: the first `@context` is the base context (VC 2.0, or
+/// VC 1.1 for 1.1 documents).
+fn has_base_context(doc: &Value) -> bool {
+    let first = match doc.get("@context") {
+        Some(Value::Array(items)) => items.first(),
+        Some(v @ Value::String(_)) => Some(v),
+        _ => None,
+    };
+    first.and_then(Value::as_str).is_some_and(|c| {
+        c == elicence_core::licence::context::VC_V2_CONTEXT_URL
+            || c == elicence_core::licence::context::VC_V1_CONTEXT_URL
+    })
+}
+
+/// The proof binding checks of `options.domain` and `options.challenge`
+/// (Data Integrity §4.3: a proof whose domain or challenge differs from the
+/// expected one does not verify).
+fn binding_errors(doc: &Value, options: &VerifyOptions) -> Vec<Value> {
+    let proofs: Vec<&Value> = match doc.get("proof") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(p) => vec![p],
+        None => Vec::new(),
+    };
+    let mut errors = Vec::new();
+    for (key, expected) in [
+        ("domain", &options.domain),
+        ("challenge", &options.challenge),
+    ] {
+        let Some(expected) = expected else { continue };
+        let matches = proofs.iter().all(|p| match p.get(key) {
+            Some(Value::String(s)) => s == expected,
+            Some(Value::Array(a)) => key == "domain" && a.iter().any(|d| d == expected.as_str()),
+            _ => false,
+        });
+        if !matches {
+            errors.push(error(
+                "PROOF_VERIFICATION_ERROR",
+                format!("the proof's {key} does not match options.{key}"),
+            ));
+        }
+    }
+    errors
+}
+
 /// Verifies one credential (embedded proof or enveloped vc+jwt): proof,
 /// validity period, and status where the status list is this service's.
-fn verify_credential(state: &AppState, vc: &Value, now: OffsetDateTime) -> Outcome {
+fn verify_credential(
+    state: &AppState,
+    vc: &Value,
+    now: OffsetDateTime,
+    options: &VerifyOptions,
+) -> Outcome {
     let mut out = Outcome {
         checks: Vec::new(),
         warnings: Vec::new(),
         errors: Vec::new(),
     };
     let resolver = state.registry.resolver();
-    let now_s = format_time(now);
+    // To the nanosecond: a proof that `expires` this second has expired
+    // once any part of the second has passed.
+    let now_s = precise_time(now);
     let envelope = vc
         .get("type")
         .is_some_and(|t| t == "EnvelopedVerifiableCredential");
@@ -143,13 +236,39 @@ fn verify_credential(state: &AppState, vc: &Value, now: OffsetDateTime) -> Outco
             },
         }
     } else {
+        if !has_base_context(vc) {
+            out.errors.push(error(
+                "MALFORMED_VALUE_ERROR",
+                "the first @context must be https://www.w3.org/ns/credentials/v2 (or the VC 1.1 context)",
+            ));
+            return out;
+        }
+        let binding = binding_errors(vc, options);
+        if !binding.is_empty() {
+            out.errors.extend(binding);
+            return out;
+        }
         match proof::verify(
             vc,
             resolver.as_ref(),
-            elicence_core::did::ASSERTION_METHOD,
+            &options.expected_purpose,
             Some(&now_s),
         ) {
-            Ok(_) => {
+            Ok(proofs) => {
+                // The issuer must control a key that signed it: a valid
+                // signature by someone else proves nothing about the issuer.
+                let issuer = match vc.get("issuer") {
+                    Some(Value::String(s)) => Some(s.as_str()),
+                    Some(Value::Object(o)) => o.get("id").and_then(Value::as_str),
+                    _ => None,
+                };
+                if !proofs.iter().any(|p| Some(p.controller.as_str()) == issuer) {
+                    out.errors.push(error(
+                        "PROOF_VERIFICATION_ERROR",
+                        "no proof is by a key the issuer controls",
+                    ));
+                    return out;
+                }
                 out.checks.push("proof");
                 vc.clone()
             }
@@ -322,10 +441,12 @@ pub async fn verify_credential_endpoint(
         .get("verifiableCredential")
         .filter(|v| v.is_object())
         .ok_or_else(|| Problem::bad_request("`verifiableCredential` (an object) is required"))?;
+    let options = VerifyOptions::parse(req.get("options"), elicence_core::did::ASSERTION_METHOD)?;
     Ok(result_response(verify_credential(
         &state,
         vc,
         OffsetDateTime::now_utc(),
+        &options,
     )))
 }
 
@@ -344,7 +465,12 @@ pub async fn verify_presentation(
         .get("verifiablePresentation")
         .filter(|v| v.is_object())
         .ok_or_else(|| Problem::bad_request("`verifiablePresentation` (an object) is required"))?;
-    let options = req.get("options").cloned().unwrap_or(json!({}));
+    let options = VerifyOptions::parse(req.get("options"), AUTHENTICATION)?;
+    let credential_options = VerifyOptions {
+        expected_purpose: elicence_core::did::ASSERTION_METHOD.to_string(),
+        domain: None,
+        challenge: None,
+    };
     let is_vp = match vp.get("type") {
         Some(Value::String(s)) => s == "VerifiablePresentation",
         Some(Value::Array(a)) => a.iter().any(|t| t == "VerifiablePresentation"),
@@ -359,39 +485,23 @@ pub async fn verify_presentation(
     let mut errors = Vec::new();
     refresh_registry(&state)?;
     let resolver = state.registry.resolver();
-    match proof::verify(
-        vp,
-        resolver.as_ref(),
-        AUTHENTICATION,
-        Some(&format_time(now)),
-    ) {
-        Ok(_) => {}
-        Err(e) => errors.push(error(e.spec_code(), e.to_string())),
-    }
-    let proof_obj = match vp.get("proof") {
-        Some(Value::Array(a)) => a.first().cloned(),
-        other => other.cloned(),
-    }
-    .unwrap_or(json!({}));
-    for key in ["challenge", "domain"] {
-        if let Some(expected) = options.get(key) {
-            let expected = expected
-                .as_str()
-                .ok_or_else(|| Problem::bad_request(format!("options.{key} must be a string")))?;
-            let found = proof_obj.get(key);
-            let matches = match found {
-                Some(Value::String(s)) => s == expected,
-                Some(Value::Array(a)) => a.iter().any(|d| d == expected),
-                _ => false,
-            };
-            if !matches {
-                errors.push(error(
-                    "PROOF_VERIFICATION_ERROR",
-                    format!("the proof's {key} does not match options.{key}"),
-                ));
-            }
+    if !has_base_context(vp) {
+        errors.push(error(
+            "MALFORMED_VALUE_ERROR",
+            "the first @context must be https://www.w3.org/ns/credentials/v2 (or the VC 1.1 context)",
+        ));
+    } else {
+        match proof::verify(
+            vp,
+            resolver.as_ref(),
+            &options.expected_purpose,
+            Some(&precise_time(now)),
+        ) {
+            Ok(_) => {}
+            Err(e) => errors.push(error(e.spec_code(), e.to_string())),
         }
     }
+    errors.extend(binding_errors(vp, &options));
     let credentials: Vec<Value> = match vp.get("verifiableCredential") {
         None => Vec::new(),
         Some(Value::Array(a)) => a.clone(),
@@ -399,7 +509,7 @@ pub async fn verify_presentation(
     };
     let mut credential_results = Vec::new();
     for vc in &credentials {
-        let o = verify_credential(&state, vc, now);
+        let o = verify_credential(&state, vc, now, &credential_options);
         let ok = o.errors.is_empty();
         if !ok {
             errors.push(error(
