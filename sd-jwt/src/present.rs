@@ -10,7 +10,7 @@ use crate::disclosure::{sha256_b64, ClaimPath};
 use crate::error::SdJwtError;
 use crate::jws;
 use crate::process;
-use crate::verify::{holder_key, inspect, KB_JWT_TYPE};
+use crate::verify::{holder_key, inspect, Inspected, KB_JWT_TYPE};
 
 /// What the verifier asked the holder to sign over.
 #[derive(Debug, Clone)]
@@ -42,7 +42,11 @@ pub fn present(
                 .into(),
         ));
     }
-    let (payload, processed, disclosures) = inspect(issued)?;
+    let Inspected {
+        payload,
+        processed,
+        disclosures,
+    } = inspect(issued)?;
     let mut chosen = vec![false; disclosures.len()];
     for (path, index) in &processed.disclosed {
         if keep(path) {

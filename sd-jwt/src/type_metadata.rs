@@ -101,13 +101,17 @@ pub fn type_metadata(base: &str, info: &LicenceTypeInfo) -> TypeMetadata {
             }
         })
     };
-    let name_with_short = |name: &str| match &info.short_name {
-        Some(short) if !name.contains(short.as_str()) => format!("{name} ({short})"),
+    // The printed form's short name (ร.ง.๔) is Thai: added to the Thai name
+    // when it does not already say it.
+    let name_with_short = |locale: &str, name: &str| match &info.short_name {
+        Some(short) if locale == "th" && !name.contains(short.as_str()) => {
+            format!("{name} ({short})")
+        }
         _ => name.to_owned(),
     };
     let mut display = Vec::new();
     for (locale, name) in [("th", &info.name.th), ("en", &info.name.en)] {
-        let mut d = json!({"locale": locale, "name": name_with_short(name)});
+        let mut d = json!({"locale": locale, "name": name_with_short(locale, name)});
         if let Some(description) = describe(locale) {
             d["description"] = Value::String(description);
         }

@@ -271,11 +271,27 @@ fn verify_key_binding(
     })
 }
 
+/// An SD-JWT as its holder sees it, signature not checked: for a wallet
+/// listing what it could disclose, never for trusting it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inspected {
+    /// The signed payload as issued.
+    pub payload: Map<String, Value>,
+    /// The claims rebuilt from every Disclosure, and where each went.
+    pub processed: Processed,
+    /// The Disclosures, decoded, in their issued order.
+    pub disclosures: Vec<Disclosure>,
+}
+
 /// Decodes every Disclosure of an SD-JWT the holder received, with where
 /// each one goes, without checking the issuer's signature.
-pub fn inspect(text: &str) -> Result<(Map<String, Value>, Processed, Vec<Disclosure>), SdJwtError> {
+pub fn inspect(text: &str) -> Result<Inspected, SdJwtError> {
     let compact = process::split(text)?;
     let payload = process::unverified_payload(compact.jwt)?;
     let (processed, disclosures) = process::process(&payload, &compact.disclosures)?;
-    Ok((payload, processed, disclosures))
+    Ok(Inspected {
+        payload,
+        processed,
+        disclosures,
+    })
 }
