@@ -159,7 +159,7 @@ pub fn verify(
     let key_binding = match (&compact.kb_jwt, &options.key_binding) {
         (None, KeyBinding::Required { .. }) => return Err(SdJwtError::MissingKeyBinding),
         (None, KeyBinding::IfPresent) => None,
-        (Some(kb), policy) => Some(verify_key_binding(
+        (Some(kb), policy) => Some(check_key_binding(
             kb,
             compact.without_kb,
             &jwt.payload,
@@ -221,7 +221,13 @@ fn kb_string(payload: &Map<String, Value>, claim: &str) -> Result<String, SdJwtE
     }
 }
 
-fn verify_key_binding(
+/// Verifies a Key Binding JWT `kb` appended to `without_kb` (the SD-JWT up
+/// to and including its last `~`) whose verified Issuer-signed payload is
+/// `issuer_payload`: `typ: kb+jwt`, signed with `cnf.jwk`, `sd_hash` over
+/// `without_kb`, `iat` not in the future and, when required, the nonce,
+/// audience and age. [`verify`] calls it; a verifier reporting each of
+/// these as its own check may call it directly.
+pub fn check_key_binding(
     kb: &str,
     without_kb: &str,
     issuer_payload: &Map<String, Value>,

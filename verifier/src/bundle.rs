@@ -12,8 +12,8 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::catalogue::{Catalogue, CatalogueError};
-pub use crate::status::StatusSnapshot;
-use crate::status::{verify_list_credential, StatusError};
+use crate::status::{verify_list_credential, verify_status_list_token, StatusError};
+pub use crate::status::{StatusSnapshot, TokenStatusSnapshot};
 use crate::trust::{TrustList, TrustListError, TRUST_LIST_TYPE};
 
 /// `type` of the bundle credential (besides `VerifiableCredential`).
@@ -59,6 +59,8 @@ pub struct TrustBundle {
     pub contexts: Vec<PinnedContext>,
     /// Status list snapshots.
     pub status_lists: Vec<StatusSnapshot>,
+    /// Token Status List snapshots (for SD-JWT VC licences).
+    pub token_status_lists: Vec<TokenStatusSnapshot>,
     pub(crate) resolver: OfflineResolver,
 }
 
@@ -273,6 +275,14 @@ impl TrustBundle {
                 .collect::<Result<_, _>>()?,
             Some(_) => return Err(shape("statusLists must be an array")),
         };
+        let token_status_lists = match subject.get("tokenStatusLists") {
+            None => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|s| token_snapshot(s, &trust_list, &resolver))
+                .collect::<Result<_, _>>()?,
+            Some(_) => return Err(shape("tokenStatusLists must be an array")),
+        };
         Ok(TrustBundle {
             version,
             root_did: root.to_owned(),
@@ -282,8 +292,14 @@ impl TrustBundle {
             catalogue,
             contexts,
             status_lists,
+            token_status_lists,
             resolver,
         })
+    }
+
+    /// The snapshot of the Token Status List at `uri`, if the bundle has one.
+    pub fn token_status_list(&self, uri: &str) -> Option<&TokenStatusSnapshot> {
+        self.token_status_lists.iter().find(|s| s.uri == uri)
     }
 
     /// The snapshot of the status list at `url`, if the bundle has one.
@@ -370,6 +386,44 @@ fn snapshot(
     })
 }
 
+fn token_snapshot(
+    item: &Value,
+    trust: &TrustList,
+    resolver: &OfflineResolver,
+) -> Result<TokenStatusSnapshot, BundleError> {
+    let uri = item
+        .get("uri")
+        .and_then(Value::as_str)
+        .ok_or_else(|| shape("each token status list needs a uri"))?;
+    let err = |reason: String| BundleError::StatusList {
+        url: uri.to_owned(),
+        reason,
+    };
+    let fetched_at = date(item, "fetchedAt")?.ok_or_else(|| err("missing fetchedAt".into()))?;
+    let token = item
+        .get("token")
+        .and_then(Value::as_str)
+        .ok_or_else(|| err("missing token (the Status List Token as fetched)".into()))?;
+    // Checked like a credential; whether it is in force is judged at each
+    // verification, against that verification's clock.
+    let snapshot = verify_status_list_token(token, uri, None, resolver, None, fetched_at).map_err(
+        |e| match e {
+            crate::status::ListError::Proof(reason) => BundleError::Signature {
+                what: format!("token status list {uri}"),
+                reason,
+            },
+            other => err(other.to_string()),
+        },
+    )?;
+    if trust.agency_for_did(&snapshot.issuer).is_none() {
+        return Err(err(format!(
+            "issuer {} is not in the trust list",
+            snapshot.issuer
+        )));
+    }
+    Ok(snapshot)
+}
+
 /// What goes into a bundle; [`unsigned_bundle`] turns it into the credential
 /// the root then signs.
 #[derive(Debug, Clone)]
@@ -388,6 +442,9 @@ pub struct BundleParts {
     pub catalogue: Value,
     /// Status list credentials, each with its URL and fetch time (RFC 3339).
     pub status_lists: Vec<(String, String, Value)>,
+    /// Token Status Lists (`statuslist+jwt`), each with its URI and fetch
+    /// time (RFC 3339); left out of the bundle when empty.
+    pub token_status_lists: Vec<(String, String, String)>,
 }
 
 /// The unsigned bundle credential, pinning every context elicence ships.
@@ -413,17 +470,22 @@ pub fn unsigned_bundle(parts: &BundleParts) -> Value {
     if let Some(u) = &parts.valid_until {
         doc.insert("validUntil".into(), json!(u));
     }
-    doc.insert(
-        "credentialSubject".into(),
-        json!({
-            "type": BUNDLE_TYPE,
-            "bundleVersion": parts.version,
-            "trustList": parts.trust_list,
-            "catalogue": parts.catalogue,
-            "contexts": contexts,
-            "statusLists": status,
-        }),
-    );
+    let mut subject = json!({
+        "type": BUNDLE_TYPE,
+        "bundleVersion": parts.version,
+        "trustList": parts.trust_list,
+        "catalogue": parts.catalogue,
+        "contexts": contexts,
+        "statusLists": status,
+    });
+    if !parts.token_status_lists.is_empty() {
+        subject["tokenStatusLists"] = parts
+            .token_status_lists
+            .iter()
+            .map(|(uri, fetched, token)| json!({"uri": uri, "fetchedAt": fetched, "token": token}))
+            .collect();
+    }
+    doc.insert("credentialSubject".into(), subject);
     Value::Object(doc)
 }
 

@@ -12,7 +12,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::bundle::TrustBundle;
 use crate::report::{Check, CheckCode, Outcome, Report, SecuredFormat, Text};
-use crate::status::StatusSnapshot;
+use crate::status::{StatusSnapshot, TokenStatusSnapshot};
 
 /// What the caller decides about how to verify without a trust bundle.
 #[derive(Debug, Clone)]
@@ -59,8 +59,11 @@ pub struct StatusOptions {
     /// [`crate::status::verify_list_credential`]; with a bundle, these are
     /// preferred over the bundle's snapshots of the same URL.
     pub lists: Vec<StatusSnapshot>,
-    /// A list whose `validFrom` is older than this cannot show a recent
-    /// revocation: the status is unknown.
+    /// Token Status Lists the caller fetched or holds, each accepted by
+    /// [`crate::status::verify_status_list_token`] (for SD-JWT VC licences).
+    pub token_lists: Vec<TokenStatusSnapshot>,
+    /// A list whose `validFrom` (Token Status List: `iat`) is older than
+    /// this cannot show a recent revocation: the status is unknown.
     pub max_age: Duration,
 }
 
@@ -70,6 +73,7 @@ impl Default for StatusOptions {
         StatusOptions {
             check: true,
             lists: Vec::new(),
+            token_lists: Vec::new(),
             max_age: Duration::days(7),
         }
     }
@@ -97,6 +101,10 @@ pub struct TrustPolicy {
     /// [`crate::status::verify_list_credential`] with the bundle's resolver;
     /// preferred over the bundle's snapshots of the same URL.
     pub status_lists: Vec<StatusSnapshot>,
+    /// Token Status Lists fetched by the caller (`--online`), each accepted
+    /// by [`crate::status::verify_status_list_token`] with the bundle's
+    /// resolver; preferred over the bundle's snapshots of the same URI.
+    pub token_status_lists: Vec<TokenStatusSnapshot>,
 }
 
 impl Default for TrustPolicy {
@@ -107,6 +115,7 @@ impl Default for TrustPolicy {
             presentation: None,
             check_status: true,
             status_lists: Vec::new(),
+            token_status_lists: Vec::new(),
         }
     }
 }
@@ -184,6 +193,8 @@ pub(crate) struct Ctx<'a> {
 pub(crate) enum Secured {
     Json(Value),
     Jwt(String),
+    /// An SD-JWT VC, with or without a Key Binding JWT.
+    SdJwt(String),
 }
 
 impl Ctx<'_> {
@@ -204,6 +215,7 @@ impl Ctx<'_> {
             Some(Secured::Json(doc)) if has_type(&doc, "VerifiablePresentation") => {
                 crate::presentation::verify_presentation(self, doc)
             }
+            Some(Secured::SdJwt(text)) => crate::sd_jwt::verify_sd_jwt(self, run, &text),
             Some(secured) => {
                 let shaped = match secured {
                     Secured::Json(doc) => run.credential_shape(doc).map(Secured::Json),
@@ -232,6 +244,7 @@ impl Ctx<'_> {
                 }
                 None => return run.finish(None, self.credential_order()),
             },
+            Secured::SdJwt(text) => return crate::sd_jwt::verify_sd_jwt(self, run, &text),
         };
         // Only signed content is worth judging, and only when its JSON says
         // exactly what was signed: otherwise every later check would judge
@@ -386,6 +399,7 @@ impl Run {
             credential,
             credentials: Vec::new(),
             consumed_challenge: None,
+            disclosed: Vec::new(),
         }
     }
 
@@ -418,6 +432,8 @@ impl Run {
             }
         } else if text.starts_with("LC1:") {
             self.qr(text)
+        } else if crate::sd_jwt::looks_like_sd_jwt(text) {
+            Some(Secured::SdJwt(text.to_owned()))
         } else if text.split('.').count() == 3 && !text.contains(char::is_whitespace) {
             Some(Secured::Jwt(text.to_owned()))
         } else {
@@ -425,8 +441,8 @@ impl Run {
                 CheckCode::Format,
                 Outcome::Fail,
                 Text::new(
-                    "The input is neither a JSON credential or presentation, a vc+jwt, nor an elicence QR payload.",
-                    "ข้อมูลไม่ใช่ใบรับรองหรือการแสดงใบรับรองแบบ JSON, vc+jwt หรือข้อมูล QR ของ elicence",
+                    "The input is neither a JSON credential or presentation, a vc+jwt, an SD-JWT VC, nor an elicence QR payload.",
+                    "ข้อมูลไม่ใช่ใบรับรองหรือการแสดงใบรับรองแบบ JSON, vc+jwt, SD-JWT VC หรือข้อมูล QR ของ elicence",
                 ),
             );
             None
