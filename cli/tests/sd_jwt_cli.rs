@@ -374,3 +374,127 @@ fn usage_errors_are_clear() {
     assert_eq!(code, 2);
     assert!(err.contains("one SD-JWT VC at a time"), "{err}");
 }
+
+/// A tiny HTTP server on 127.0.0.1 answering each path with a fixed body
+/// (404 otherwise): an agency's did:web and Token Status List, as mirrored.
+fn mirror(routes: Vec<(String, Vec<u8>)>) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let origin = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 8192];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buf[..n]).to_string();
+            let path = request.split_whitespace().nth(1).unwrap_or("/").to_owned();
+            let body = routes
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, b)| b.clone());
+            let (status, body) = match body {
+                Some(b) => ("200 OK", b),
+                None => ("404 Not Found", Vec::new()),
+            };
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(head.as_bytes());
+            let _ = s.write_all(&body);
+        }
+    });
+    origin
+}
+
+#[test]
+fn verify_online_fetches_the_did_document_and_the_token_status_list() {
+    const DIW: &str = "did:web:licence.diw.example.go.th";
+    const DIW_TOKENS: &str = "https://licence.diw.example.go.th/status/tokens/1";
+    let dir = tempdir("online");
+    let (_, jwk) = holder(&dir);
+    let diw = SigningKey::from_pkcs8_pem(
+        &std::fs::read_to_string(repo("test-vectors/keys/ed25519.pem")).unwrap(),
+        None,
+    )
+    .unwrap();
+    let kid = format!("{DIW}#{}", diw.public_key().to_multikey());
+    let issue_at = |index: &str, name: &str| {
+        let out = dir.join(name);
+        let (code, _, err) = run(elicence()
+            .arg("issue")
+            .arg(repo("test-vectors/licence-data.json"))
+            .arg("--key")
+            .arg(repo("test-vectors/keys/ed25519.pem"))
+            .args([
+                "--issuer-did",
+                DIW,
+                "--suite",
+                "sd-jwt",
+                "--created",
+                "2026-01-01T00:00:00Z",
+            ])
+            .args([
+                "--status-uri",
+                DIW_TOKENS,
+                "--status-index",
+                index,
+                "--holder-jwk",
+            ])
+            .arg(&jwk)
+            .arg("--out")
+            .arg(&out));
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let clear = issue_at("1", "clear.sd-jwt");
+    let revoked = issue_at("2", "revoked.sd-jwt");
+    let document = elicence_core::did::did_web_document(DIW, &[diw.public_key()]).unwrap();
+    let mut list = StatusList::new(1, 64).unwrap();
+    list.set(2, TokenStatus::Invalid).unwrap();
+    let at = |s: &str| OffsetDateTime::parse(s, &Rfc3339).unwrap().unix_timestamp();
+    let token = StatusListToken {
+        uri: DIW_TOKENS.into(),
+        issuer: Some("https://licence.diw.example.go.th".into()),
+        issued_at: at("2026-05-31T12:00:00Z"),
+        expires_at: Some(at("2026-06-02T00:00:00Z")),
+        ttl: Some(300),
+        list,
+    }
+    .sign(&diw, &kid);
+    let origin = mirror(vec![
+        (
+            "/.well-known/did.json".into(),
+            serde_json::to_vec(&document).unwrap(),
+        ),
+        ("/status/tokens/1".into(), token.into_bytes()),
+    ]);
+    let online = |input: &Path| {
+        run(elicence()
+            .arg("verify")
+            .arg(input)
+            .args(["--online", "--via", &origin, "--now", NOW, "--lang", "en"]))
+    };
+    let (code, out, err) = online(&clear);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("Not revoked or suspended"), "{out}");
+    let (code, out, _) = online(&revoked);
+    assert_eq!(code, 1);
+    assert!(out.contains("REVOKED"), "{out}");
+    // Offline, without the did:web document: cannot decide.
+    let (code, out, _) = run(elicence().arg("verify").arg(&clear).args(["--now", NOW]));
+    assert_eq!(code, 1);
+    assert!(out.starts_with("CANNOT DECIDE"), "{out}");
+    // A mirror without the list: the status stays unknown, never "clear".
+    let empty = mirror(vec![(
+        "/.well-known/did.json".into(),
+        serde_json::to_vec(&document).unwrap(),
+    )]);
+    let (code, out, err) = run(elicence()
+        .arg("verify")
+        .arg(&clear)
+        .args(["--online", "--via", &empty, "--now", NOW, "--lang", "en"]));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("CANNOT DECIDE"), "{out}");
+    assert!(err.contains("status stays unknown"), "{err}");
+}
