@@ -1,7 +1,10 @@
 //! The verifier module: open a trust bundle once, then verify any number of
 //! licences against it, all offline.
 
-use elicence_verifier::{verify_with_bundle, Report, TrustAnchor, TrustBundle, TrustPolicy};
+use elicence_sd_jwt::type_metadata::{licence_type_code, VCT_BASE};
+use elicence_verifier::{
+    verify_with_bundle, Report, SecuredFormat, TrustAnchor, TrustBundle, TrustPolicy,
+};
 use serde::Serialize;
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
@@ -104,8 +107,9 @@ impl Inspector {
         to_json(&summary)
     }
 
-    /// Verifies a licence offline at `now_ms`: a JSON credential, a `vc+jwt`
-    /// or an `LC1:` QR payload, as UTF-8 bytes. Returns JSON
+    /// Verifies a licence offline at `now_ms`: a JSON credential, a `vc+jwt`,
+    /// an SD-JWT VC (`dc+sd-jwt`, with or without a Key Binding JWT) or an
+    /// `LC1:` QR payload, as UTF-8 bytes. Returns JSON
     /// `{"report": …, "licenceType": …}`: the verifier's full bilingual report
     /// and, when the licence's type is in the bundle's catalogue, the
     /// catalogue's official name for it (never the credential's own claim).
@@ -143,11 +147,20 @@ impl Inspector {
 
 impl Inspector {
     fn outcome(&self, report: Report, payloads: Option<&[String]>) -> Result<String, JsError> {
-        let licence_type = report
-            .credential
-            .as_ref()
-            .and_then(|c| c.pointer("/credentialSubject/licenceType/code"))
-            .and_then(Value::as_str)
+        // A W3C licence names its type in the subject; an SD-JWT VC in `vct`.
+        let code = match &report.format {
+            Some(SecuredFormat::SdJwtVc { vct, .. }) => {
+                licence_type_code(VCT_BASE, vct).map(str::to_owned)
+            }
+            _ => report
+                .credential
+                .as_ref()
+                .and_then(|c| c.pointer("/credentialSubject/licenceType/code"))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        };
+        let licence_type = code
+            .as_deref()
             .and_then(|code| self.bundle.catalogue.get(code))
             .map(|t| {
                 serde_json::json!({
