@@ -89,7 +89,8 @@ fn main() {
         issued_at: now,
     };
     let presented = present(&issued, &|_| true, Some(&kb)).unwrap();
-    let resolver = |_: &serde_json::Map<String, Value>, _: &serde_json::Map<String, Value>| Ok(public);
+    let resolver =
+        |_: &serde_json::Map<String, Value>, _: &serde_json::Map<String, Value>| Ok(public);
     let plain = VerifyOptions::new(now);
     let mut with_kb = VerifyOptions::new(now);
     with_kb.key_binding = KeyBinding::Required {
@@ -103,7 +104,11 @@ fn main() {
         &mut || {
             black_box(issuer.sign(black_box(&signing_input)));
         },
-        &mut || public.verify(black_box(&signing_input), &raw_signature).unwrap(),
+        &mut || {
+            public
+                .verify(black_box(&signing_input), &raw_signature)
+                .unwrap()
+        },
         &mut || {
             black_box(issue_licence(black_box(&lic), &options, &issuer, &mut OsRng).unwrap());
         },
@@ -133,5 +138,9 @@ fn main() {
     };
     row("issue (claims, 9 Disclosures, sign)", t[2], t[0]);
     row("verify as issued (signature, 9 Disclosures)", t[3], t[1]);
-    row("verify presentation + KB-JWT (vs 2 raw verifies)", t[4], t[1] * 2);
+    row(
+        "verify presentation + KB-JWT (vs 2 raw verifies)",
+        t[4],
+        t[1] * 2,
+    );
 }

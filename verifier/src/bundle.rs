@@ -12,8 +12,10 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::catalogue::{Catalogue, CatalogueError};
-use crate::status::{verify_list_credential, verify_status_list_token, StatusError};
-pub use crate::status::{StatusSnapshot, TokenStatusSnapshot};
+pub use crate::status::StatusSnapshot;
+#[cfg(feature = "sd-jwt")]
+pub use crate::status::TokenStatusSnapshot;
+use crate::status::{verify_list_credential, StatusError};
 use crate::trust::{TrustList, TrustListError, TRUST_LIST_TYPE};
 
 /// `type` of the bundle credential (besides `VerifiableCredential`).
@@ -59,7 +61,9 @@ pub struct TrustBundle {
     pub contexts: Vec<PinnedContext>,
     /// Status list snapshots.
     pub status_lists: Vec<StatusSnapshot>,
-    /// Token Status List snapshots (for SD-JWT VC licences).
+    /// Token Status List snapshots (for SD-JWT VC licences). A build
+    /// without the `sd-jwt` feature never reads them, so it does not open them.
+    #[cfg(feature = "sd-jwt")]
     pub token_status_lists: Vec<TokenStatusSnapshot>,
     pub(crate) resolver: OfflineResolver,
 }
@@ -275,6 +279,7 @@ impl TrustBundle {
                 .collect::<Result<_, _>>()?,
             Some(_) => return Err(shape("statusLists must be an array")),
         };
+        #[cfg(feature = "sd-jwt")]
         let token_status_lists = match subject.get("tokenStatusLists") {
             None => Vec::new(),
             Some(Value::Array(items)) => items
@@ -292,12 +297,14 @@ impl TrustBundle {
             catalogue,
             contexts,
             status_lists,
+            #[cfg(feature = "sd-jwt")]
             token_status_lists,
             resolver,
         })
     }
 
     /// The snapshot of the Token Status List at `uri`, if the bundle has one.
+    #[cfg(feature = "sd-jwt")]
     pub fn token_status_list(&self, uri: &str) -> Option<&TokenStatusSnapshot> {
         self.token_status_lists.iter().find(|s| s.uri == uri)
     }
@@ -386,6 +393,7 @@ fn snapshot(
     })
 }
 
+#[cfg(feature = "sd-jwt")]
 fn token_snapshot(
     item: &Value,
     trust: &TrustList,
@@ -406,15 +414,15 @@ fn token_snapshot(
         .ok_or_else(|| err("missing token (the Status List Token as fetched)".into()))?;
     // Checked like a credential; whether it is in force is judged at each
     // verification, against that verification's clock.
-    let snapshot = verify_status_list_token(token, uri, None, resolver, None, fetched_at).map_err(
-        |e| match e {
-            crate::status::ListError::Proof(reason) => BundleError::Signature {
-                what: format!("token status list {uri}"),
-                reason,
-            },
-            other => err(other.to_string()),
-        },
-    )?;
+    let snapshot =
+        crate::status::verify_status_list_token(token, uri, None, resolver, None, fetched_at)
+            .map_err(|e| match e {
+                crate::status::ListError::Proof(reason) => BundleError::Signature {
+                    what: format!("token status list {uri}"),
+                    reason,
+                },
+                other => err(other.to_string()),
+            })?;
     if trust.agency_for_did(&snapshot.issuer).is_none() {
         return Err(err(format!(
             "issuer {} is not in the trust list",

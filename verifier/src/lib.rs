@@ -15,6 +15,7 @@ pub mod catalogue;
 mod checks;
 pub mod presentation;
 pub mod report;
+#[cfg(feature = "sd-jwt")]
 mod sd_jwt;
 pub mod status;
 pub mod trust;

@@ -29,15 +29,6 @@ use crate::trusted::{age, stamp};
 /// A Key Binding JWT answering a verifier's challenge must be this recent.
 pub const KEY_BINDING_MAX_AGE: Duration = Duration::minutes(10);
 
-/// Whether `text` is shaped like an SD-JWT: no whitespace, a `~`, and a
-/// compact JWS before the first `~`.
-pub(crate) fn looks_like_sd_jwt(text: &str) -> bool {
-    !text.contains(char::is_whitespace)
-        && text
-            .split_once('~')
-            .is_some_and(|(jwt, _)| jwt.split('.').count() == 3)
-}
-
 fn order(ctx: &Ctx<'_>) -> &'static [CheckCode] {
     match ctx.mode {
         Mode::Basic { .. } => &CheckCode::SD_JWT_WITHOUT_BUNDLE,

@@ -7,11 +7,15 @@
 //! The bitstring codec is `elicence_core::status`; this module reads the
 //! entry and list credential members the verifier needs.
 
-use elicence_core::did::{KeyResolver, OfflineResolver, ASSERTION_METHOD};
+use elicence_core::did::OfflineResolver;
+#[cfg(feature = "sd-jwt")]
+use elicence_core::did::{KeyResolver, ASSERTION_METHOD};
 use elicence_core::licence::check_contexts;
 use elicence_core::proof;
 use elicence_core::status::Bitstring;
+#[cfg(feature = "sd-jwt")]
 use elicence_sd_jwt::status_list::{StatusListError, StatusListToken, UnverifiedStatusList};
+#[cfg(feature = "sd-jwt")]
 use elicence_sd_jwt::vc::did_for_issuer;
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
@@ -284,6 +288,7 @@ pub enum ListError {
     #[error("it expired on {0}")]
     Expired(String),
     /// A Token Status List that is malformed, expired or from the future.
+    #[cfg(feature = "sd-jwt")]
     #[error("{0}")]
     Token(StatusListError),
 }
@@ -399,6 +404,7 @@ pub fn encode_list(bits: &[u8]) -> String {
     }
 }
 
+#[cfg(feature = "sd-jwt")]
 /// A Token Status List (IETF, `statuslist+jwt`) a verifier may rely on: a
 /// Status List Token that passed [`verify_status_list_token`], for SD-JWT VC
 /// licences whose `status.status_list` names it.
@@ -416,6 +422,7 @@ pub struct TokenStatusSnapshot {
     pub jwt: String,
 }
 
+#[cfg(feature = "sd-jwt")]
 impl TokenStatusSnapshot {
     /// The instant the list is as of (its signed `iat`).
     pub fn issued_at(&self) -> Option<OffsetDateTime> {
@@ -430,6 +437,7 @@ impl TokenStatusSnapshot {
     }
 }
 
+#[cfg(feature = "sd-jwt")]
 /// Checks a Status List Token like any credential: its `kid` resolves
 /// offline (the trust bundle's agency keys, or DID documents the caller
 /// holds) to a key authorised for `assertionMethod`, that key's DID is

@@ -3,6 +3,7 @@
 //! issue, status comes from Token Status Lists checked like credentials,
 //! and the Key Binding JWT answers the verifier's challenge. Fixtures: the
 //! keys and bundle of test-vectors/trust; licences are issued here.
+#![cfg(feature = "sd-jwt")]
 
 use std::path::{Path, PathBuf};
 

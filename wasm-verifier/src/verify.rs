@@ -1,10 +1,9 @@
 //! The verifier module: open a trust bundle once, then verify any number of
 //! licences against it, all offline.
 
-use elicence_sd_jwt::type_metadata::{licence_type_code, VCT_BASE};
-use elicence_verifier::{
-    verify_with_bundle, Report, SecuredFormat, TrustAnchor, TrustBundle, TrustPolicy,
-};
+#[cfg(feature = "sd-jwt")]
+use elicence_verifier::SecuredFormat;
+use elicence_verifier::{verify_with_bundle, Report, TrustAnchor, TrustBundle, TrustPolicy};
 use serde::Serialize;
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
@@ -149,8 +148,13 @@ impl Inspector {
     fn outcome(&self, report: Report, payloads: Option<&[String]>) -> Result<String, JsError> {
         // A W3C licence names its type in the subject; an SD-JWT VC in `vct`.
         let code = match &report.format {
+            #[cfg(feature = "sd-jwt")]
             Some(SecuredFormat::SdJwtVc { vct, .. }) => {
-                licence_type_code(VCT_BASE, vct).map(str::to_owned)
+                elicence_sd_jwt::type_metadata::licence_type_code(
+                    elicence_sd_jwt::type_metadata::VCT_BASE,
+                    vct,
+                )
+                .map(str::to_owned)
             }
             _ => report
                 .credential
