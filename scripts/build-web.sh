@@ -80,7 +80,7 @@ build_module() { # features, output name
     mv "$wasm.opt" "$wasm"
   fi
 }
-build_module verify elicence_verify
+build_module verify,sd-jwt elicence_verify
 build_module verify,qr elicence_inspector
 
 cp wasm-verifier/web/index.html wasm-verifier/web/app.js wasm-verifier/web/style.css \

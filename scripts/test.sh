@@ -21,6 +21,9 @@ trap 'rm -f "$log"' EXIT
 # ssi's serde_json features never reach core's tests (see Cargo.toml).
 cargo test --locked 2>&1 | tee "$log"
 cargo test --locked -p elicence-interop 2>&1 | tee -a "$log"
+echo "== SD-JWT VC interop with sd-jwt-js (interop/js, pinned by package-lock.json)"
+(cd interop/js && npm ci --no-audit --no-fund --silent && node --test) 2>&1 | tee -a "$log"
 # One closing line for the whole workspace (cargo's last line is a doc-test
-# binary, often with 0 tests, which says nothing about the run).
-awk '/^test result:/ { p += $4; f += $6 } END { printf "tests: %d passed, %d failed\n", p, f; exit (p == 0 || f > 0) }' "$log"
+# binary, often with 0 tests, which says nothing about the run; node's
+# runner closes with "# pass N" / "# fail N").
+awk '/^test result:/ { p += $4; f += $6 } /^# pass / { p += $3 } /^# fail / { f += $3 } END { printf "tests: %d passed, %d failed\n", p, f; exit (p == 0 || f > 0) }' "$log"

@@ -21,7 +21,7 @@ pub enum Command {
     Key(KeyCommand),
     /// Sign a licence as a verifiable credential.
     Issue(Box<IssueArgs>),
-    /// Verify a credential (JSON or vc+jwt) or a presentation offline and explain the result.
+    /// Verify a credential (JSON, vc+jwt or SD-JWT VC) or a presentation offline and explain the result.
     Verify(VerifyArgs),
     /// Build, check and refresh the signed offline trust bundle.
     #[command(subcommand)]
@@ -180,6 +180,10 @@ pub enum Suite {
     /// VC-JOSE-COSE compact JWS (`typ: vc+jwt`), EdDSA, ES256 or ES384 by key type.
     #[value(name = "jwt")]
     Jwt,
+    /// SD-JWT VC (`typ: dc+sd-jwt`) for wallets: every licence field selectively
+    /// disclosable; ES256 (P-256, as HAIP requires) or EdDSA by key type.
+    #[value(name = "sd-jwt", alias = "dc+sd-jwt")]
+    SdJwt,
 }
 
 /// `elicence issue`.
@@ -199,8 +203,10 @@ pub struct IssueArgs {
     #[command(flatten)]
     pub remote: crate::commands::remote::RemoteIssueArgs,
     /// Securing format (default: eddsa-rdfc-2022 for Ed25519 keys, ecdsa-rdfc-2019 for P-256 and P-384).
-    #[arg(long, value_enum)]
+    #[arg(long, visible_alias = "format", value_enum)]
     pub suite: Option<Suite>,
+    #[command(flatten)]
+    pub sd_jwt: SdJwtIssueArgs,
     /// The issuer's DID, when it is a did:web listing this key (default: the key's did:key).
     #[arg(long, value_name = "DID")]
     pub issuer_did: Option<String>,
@@ -214,6 +220,50 @@ pub struct IssueArgs {
     pub licence: LicenceFlags,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
+}
+
+/// SD-JWT VC issuance (`--suite sd-jwt`).
+#[derive(Debug, Args, Default)]
+pub struct SdJwtIssueArgs {
+    /// The holder's public key as a JWK file (its wallet key): the licence is
+    /// bound to it (`cnf.jwk`) and only it can make Key Binding JWTs.
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "SD-JWT VC",
+        conflicts_with = "holder_key"
+    )]
+    pub holder_jwk: Option<PathBuf>,
+    /// The holder's key as a PEM file (public or private; only the public half is used).
+    #[arg(long, value_name = "FILE", help_heading = "SD-JWT VC")]
+    pub holder_key: Option<PathBuf>,
+    /// The Token Status List (statuslist+jwt) URI this licence's status is published in.
+    #[arg(
+        long,
+        value_name = "URI",
+        help_heading = "SD-JWT VC",
+        requires = "status_index"
+    )]
+    pub status_uri: Option<String>,
+    /// The licence's index in that list.
+    #[arg(
+        long,
+        value_name = "N",
+        help_heading = "SD-JWT VC",
+        requires = "status_uri"
+    )]
+    pub status_index: Option<u64>,
+    /// The licence catalogue: puts the type metadata's integrity (`vct#integrity`) in the licence.
+    #[arg(long, value_name = "FILE", help_heading = "SD-JWT VC")]
+    pub catalogue: Option<PathBuf>,
+    /// Decoy digests per disclosable level, so a reader cannot count withheld claims.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        help_heading = "SD-JWT VC"
+    )]
+    pub decoys: usize,
 }
 
 /// The licence given field by field, for scripts that do not write JSON.
@@ -284,7 +334,7 @@ pub enum Lang {
 /// `elicence verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The credential (JSON, vc+jwt or an `LC1:` QR payload); `-` or nothing for stdin.
+    /// The credential (JSON, vc+jwt, SD-JWT VC or an `LC1:` QR payload); `-` or nothing for stdin.
     #[arg(value_name = "FILE", default_value = "-")]
     pub input: PathBuf,
     /// Read the credential from the QR code(s) in this photo (PNG or JPEG) instead;
@@ -377,6 +427,10 @@ pub struct BundleBuildArgs {
     /// A status list credential as fetched from its issuer (repeatable).
     #[arg(long, value_name = "FILE")]
     pub status_list: Vec<PathBuf>,
+    /// A Token Status List (statuslist+jwt, for SD-JWT VC licences) as
+    /// fetched from its issuer (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub token_status_list: Vec<PathBuf>,
     /// When the status lists were fetched (RFC 3339; default now).
     #[arg(long, value_name = "DATETIME")]
     pub fetched_at: Option<String>,
@@ -444,18 +498,26 @@ pub struct BundleRefreshArgs {
 /// `elicence present`.
 #[derive(Debug, Args)]
 pub struct PresentArgs {
-    /// Licence credentials to present (JSON or vc+jwt files).
+    /// Licence credentials to present (JSON or vc+jwt files), or one SD-JWT VC.
     #[arg(value_name = "CREDENTIAL", required = true)]
     pub credentials: Vec<PathBuf>,
-    /// The business's own key (its did:key is the licences' subject).
+    /// The business's own key (its did:key is the licences' subject; for an
+    /// SD-JWT VC, the holder key it is bound to, for the Key Binding JWT).
     #[arg(long, short, value_name = "FILE")]
-    pub key: PathBuf,
-    /// The challenge the verifier gave.
-    #[arg(long, value_name = "TEXT")]
-    pub challenge: String,
-    /// The verifier's domain.
-    #[arg(long, value_name = "DOMAIN")]
-    pub domain: String,
+    pub key: Option<PathBuf>,
+    /// The challenge the verifier gave (SD-JWT VC: the KB-JWT `nonce`).
+    #[arg(long, visible_alias = "nonce", value_name = "TEXT")]
+    pub challenge: Option<String>,
+    /// The verifier's domain (SD-JWT VC: the KB-JWT `aud`).
+    #[arg(long, visible_alias = "aud", value_name = "DOMAIN")]
+    pub domain: Option<String>,
+    /// SD-JWT VC: the claims to disclose, comma-separated or repeated
+    /// (licenceNumber, licenceIri, businessDid, juristicPersonId, legalName,
+    /// premisesAddress, permittedActivities, permittedActivities[0],
+    /// conditions, conditions[1], or all; licenceType, validity, issuer and
+    /// status are always shown).
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub disclose: Vec<String>,
     /// Signing time (RFC 3339; default now). For reproducible outputs.
     #[arg(long, value_name = "DATETIME")]
     pub created: Option<String>,

@@ -177,6 +177,7 @@ fn bundle_for(k: &Keys, root: &SigningKey) -> Value {
                 status_list(k, SUSPENSION_LIST, "suspension", 8),
             ),
         ],
+        token_status_lists: Vec::new(),
     };
     root_signed(&unsigned_bundle(&parts), root)
 }

@@ -13,6 +13,8 @@ use time::OffsetDateTime;
 
 use crate::catalogue::{Catalogue, CatalogueError};
 pub use crate::status::StatusSnapshot;
+#[cfg(feature = "sd-jwt")]
+pub use crate::status::TokenStatusSnapshot;
 use crate::status::{verify_list_credential, StatusError};
 use crate::trust::{TrustList, TrustListError, TRUST_LIST_TYPE};
 
@@ -59,6 +61,10 @@ pub struct TrustBundle {
     pub contexts: Vec<PinnedContext>,
     /// Status list snapshots.
     pub status_lists: Vec<StatusSnapshot>,
+    /// Token Status List snapshots (for SD-JWT VC licences). A build
+    /// without the `sd-jwt` feature never reads them, so it does not open them.
+    #[cfg(feature = "sd-jwt")]
+    pub token_status_lists: Vec<TokenStatusSnapshot>,
     pub(crate) resolver: OfflineResolver,
 }
 
@@ -273,6 +279,15 @@ impl TrustBundle {
                 .collect::<Result<_, _>>()?,
             Some(_) => return Err(shape("statusLists must be an array")),
         };
+        #[cfg(feature = "sd-jwt")]
+        let token_status_lists = match subject.get("tokenStatusLists") {
+            None => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|s| token_snapshot(s, &trust_list, &resolver))
+                .collect::<Result<_, _>>()?,
+            Some(_) => return Err(shape("tokenStatusLists must be an array")),
+        };
         Ok(TrustBundle {
             version,
             root_did: root.to_owned(),
@@ -282,8 +297,16 @@ impl TrustBundle {
             catalogue,
             contexts,
             status_lists,
+            #[cfg(feature = "sd-jwt")]
+            token_status_lists,
             resolver,
         })
+    }
+
+    /// The snapshot of the Token Status List at `uri`, if the bundle has one.
+    #[cfg(feature = "sd-jwt")]
+    pub fn token_status_list(&self, uri: &str) -> Option<&TokenStatusSnapshot> {
+        self.token_status_lists.iter().find(|s| s.uri == uri)
     }
 
     /// The snapshot of the status list at `url`, if the bundle has one.
@@ -370,6 +393,45 @@ fn snapshot(
     })
 }
 
+#[cfg(feature = "sd-jwt")]
+fn token_snapshot(
+    item: &Value,
+    trust: &TrustList,
+    resolver: &OfflineResolver,
+) -> Result<TokenStatusSnapshot, BundleError> {
+    let uri = item
+        .get("uri")
+        .and_then(Value::as_str)
+        .ok_or_else(|| shape("each token status list needs a uri"))?;
+    let err = |reason: String| BundleError::StatusList {
+        url: uri.to_owned(),
+        reason,
+    };
+    let fetched_at = date(item, "fetchedAt")?.ok_or_else(|| err("missing fetchedAt".into()))?;
+    let token = item
+        .get("token")
+        .and_then(Value::as_str)
+        .ok_or_else(|| err("missing token (the Status List Token as fetched)".into()))?;
+    // Checked like a credential; whether it is in force is judged at each
+    // verification, against that verification's clock.
+    let snapshot =
+        crate::status::verify_status_list_token(token, uri, None, resolver, None, fetched_at)
+            .map_err(|e| match e {
+                crate::status::ListError::Proof(reason) => BundleError::Signature {
+                    what: format!("token status list {uri}"),
+                    reason,
+                },
+                other => err(other.to_string()),
+            })?;
+    if trust.agency_for_did(&snapshot.issuer).is_none() {
+        return Err(err(format!(
+            "issuer {} is not in the trust list",
+            snapshot.issuer
+        )));
+    }
+    Ok(snapshot)
+}
+
 /// What goes into a bundle; [`unsigned_bundle`] turns it into the credential
 /// the root then signs.
 #[derive(Debug, Clone)]
@@ -388,6 +450,9 @@ pub struct BundleParts {
     pub catalogue: Value,
     /// Status list credentials, each with its URL and fetch time (RFC 3339).
     pub status_lists: Vec<(String, String, Value)>,
+    /// Token Status Lists (`statuslist+jwt`), each with its URI and fetch
+    /// time (RFC 3339); left out of the bundle when empty.
+    pub token_status_lists: Vec<(String, String, String)>,
 }
 
 /// The unsigned bundle credential, pinning every context elicence ships.
@@ -413,17 +478,22 @@ pub fn unsigned_bundle(parts: &BundleParts) -> Value {
     if let Some(u) = &parts.valid_until {
         doc.insert("validUntil".into(), json!(u));
     }
-    doc.insert(
-        "credentialSubject".into(),
-        json!({
-            "type": BUNDLE_TYPE,
-            "bundleVersion": parts.version,
-            "trustList": parts.trust_list,
-            "catalogue": parts.catalogue,
-            "contexts": contexts,
-            "statusLists": status,
-        }),
-    );
+    let mut subject = json!({
+        "type": BUNDLE_TYPE,
+        "bundleVersion": parts.version,
+        "trustList": parts.trust_list,
+        "catalogue": parts.catalogue,
+        "contexts": contexts,
+        "statusLists": status,
+    });
+    if !parts.token_status_lists.is_empty() {
+        subject["tokenStatusLists"] = parts
+            .token_status_lists
+            .iter()
+            .map(|(uri, fetched, token)| json!({"uri": uri, "fetchedAt": fetched, "token": token}))
+            .collect();
+    }
+    doc.insert("credentialSubject".into(), subject);
     Value::Object(doc)
 }
 

@@ -15,6 +15,8 @@ pub mod catalogue;
 mod checks;
 pub mod presentation;
 pub mod report;
+#[cfg(feature = "sd-jwt")]
+mod sd_jwt;
 pub mod status;
 pub mod trust;
 mod trusted;
@@ -23,4 +25,4 @@ pub use bundle::{BundleError, TrustAnchor, TrustBundle};
 pub use checks::{
     verify, verify_with_bundle, Policy, PresentationRequest, StatusOptions, TrustPolicy,
 };
-pub use report::{Check, CheckCode, Outcome, Report, SecuredFormat, Text, Verdict};
+pub use report::{Check, CheckCode, DisclosedClaim, Outcome, Report, SecuredFormat, Text, Verdict};

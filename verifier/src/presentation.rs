@@ -469,6 +469,8 @@ fn holder_binding(run: &mut Run, vp: &Value, holder: &str) {
         let subject = match item {
             Secured::Json(v) => subject_id(v),
             Secured::Jwt(jwt) => jwt_payload(jwt).and_then(|v| subject_id(&v)),
+            // Never embedded: an SD-JWT VC binds its holder with a KB-JWT.
+            Secured::SdJwt(_) => None,
         };
         if subject.as_deref() != Some(holder) {
             let who = subject.unwrap_or_else(|| "nobody (no credentialSubject.id)".into());

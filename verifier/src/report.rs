@@ -105,6 +105,40 @@ impl CheckCode {
         CheckCode::SubjectSchema,
     ];
 
+    /// The checks of an SD-JWT VC verified without a trust bundle, in report
+    /// order: the Key Binding JWT is judged by `holder-binding` (signed with
+    /// the credential's `cnf` key over what was presented), `challenge`
+    /// (its nonce) and `domain` (its audience).
+    pub const SD_JWT_WITHOUT_BUNDLE: [CheckCode; 9] = [
+        CheckCode::Format,
+        CheckCode::Proof,
+        CheckCode::HolderBinding,
+        CheckCode::Challenge,
+        CheckCode::Domain,
+        CheckCode::IssuerKey,
+        CheckCode::Validity,
+        CheckCode::Status,
+        CheckCode::LicenceData,
+    ];
+
+    /// The checks of an SD-JWT VC verified with a trust bundle, in report order.
+    pub const SD_JWT_WITH_BUNDLE: [CheckCode; 14] = [
+        CheckCode::TrustBundle,
+        CheckCode::Format,
+        CheckCode::Proof,
+        CheckCode::HolderBinding,
+        CheckCode::Challenge,
+        CheckCode::Domain,
+        CheckCode::IssuerKey,
+        CheckCode::IssuerTrusted,
+        CheckCode::KeyWindow,
+        CheckCode::IssuerAuthorised,
+        CheckCode::Validity,
+        CheckCode::Status,
+        CheckCode::LicenceData,
+        CheckCode::SubjectSchema,
+    ];
+
     /// The checks of a presentation itself (each credential in it gets its own report).
     pub const PRESENTATION: [CheckCode; 7] = [
         CheckCode::Format,
@@ -214,6 +248,28 @@ pub enum SecuredFormat {
         /// The JOSE `alg`.
         alg: String,
     },
+    /// An SD-JWT VC (`dc+sd-jwt`), possibly with a Key Binding JWT.
+    SdJwtVc {
+        /// The JOSE `alg` of the Issuer-signed JWT.
+        alg: String,
+        /// The `vct` (credential type).
+        vct: String,
+        /// How many Disclosures the holder presented.
+        disclosures: usize,
+        /// Whether a Key Binding JWT was appended.
+        key_binding: bool,
+    },
+}
+
+/// One claim a holder disclosed from an SD-JWT VC, for the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DisclosedClaim {
+    /// Where it sits, e.g. `licensee.juristicPersonId` or `conditions[0]`.
+    pub path: String,
+    /// What it is, in both languages (from the licence type's claim metadata).
+    pub label: Text,
+    /// The value, exactly as disclosed.
+    pub value: serde_json::Value,
 }
 
 /// The whole verification result.
@@ -245,6 +301,10 @@ pub struct Report {
     /// set of seen challenges so the same presentation cannot be replayed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consumed_challenge: Option<String>,
+    /// SD-JWT VC only: the claims the holder disclosed, each labelled; the
+    /// rest were withheld (and `credential` holds the same, as JSON).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub disclosed: Vec<DisclosedClaim>,
 }
 
 impl Report {

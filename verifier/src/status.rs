@@ -8,9 +8,15 @@
 //! entry and list credential members the verifier needs.
 
 use elicence_core::did::OfflineResolver;
+#[cfg(feature = "sd-jwt")]
+use elicence_core::did::{KeyResolver, ASSERTION_METHOD};
 use elicence_core::licence::check_contexts;
 use elicence_core::proof;
 use elicence_core::status::Bitstring;
+#[cfg(feature = "sd-jwt")]
+use elicence_sd_jwt::status_list::{StatusListError, StatusListToken, UnverifiedStatusList};
+#[cfg(feature = "sd-jwt")]
+use elicence_sd_jwt::vc::did_for_issuer;
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -281,6 +287,10 @@ pub enum ListError {
     /// `now` is after its `validUntil`: a replayed old list.
     #[error("it expired on {0}")]
     Expired(String),
+    /// A Token Status List that is malformed, expired or from the future.
+    #[cfg(feature = "sd-jwt")]
+    #[error("{0}")]
+    Token(StatusListError),
 }
 
 /// Checks a status list credential as strictly as a licence: contexts
@@ -392,6 +402,99 @@ pub fn encode_list(bits: &[u8]) -> String {
         // cannot be decoded either, so an empty encoding fails closed.
         Err(_) => String::new(),
     }
+}
+
+#[cfg(feature = "sd-jwt")]
+/// A Token Status List (IETF, `statuslist+jwt`) a verifier may rely on: a
+/// Status List Token that passed [`verify_status_list_token`], for SD-JWT VC
+/// licences whose `status.status_list` names it.
+#[derive(Debug, Clone)]
+pub struct TokenStatusSnapshot {
+    /// The token's URI (`sub`): what Referenced Tokens name.
+    pub uri: String,
+    /// The DID of the agency whose key signed it.
+    pub issuer: String,
+    /// The verified token: list, `iat`, `exp`, `ttl`, `iss`.
+    pub token: StatusListToken,
+    /// When it was fetched (informational: freshness is judged by its `iat`).
+    pub fetched_at: OffsetDateTime,
+    /// The token as fetched, to put in a bundle again.
+    pub jwt: String,
+}
+
+#[cfg(feature = "sd-jwt")]
+impl TokenStatusSnapshot {
+    /// The instant the list is as of (its signed `iat`).
+    pub fn issued_at(&self) -> Option<OffsetDateTime> {
+        OffsetDateTime::from_unix_timestamp(self.token.issued_at).ok()
+    }
+
+    /// After this the list is never used (its signed `exp`).
+    pub fn expires_at(&self) -> Option<OffsetDateTime> {
+        self.token
+            .expires_at
+            .and_then(|e| OffsetDateTime::from_unix_timestamp(e).ok())
+    }
+}
+
+#[cfg(feature = "sd-jwt")]
+/// Checks a Status List Token like any credential: its `kid` resolves
+/// offline (the trust bundle's agency keys, or DID documents the caller
+/// holds) to a key authorised for `assertionMethod`, that key's DID is
+/// `expected_issuer` when given (the credential's issuer), the token's own
+/// `iss`, if any, names that same DID, `sub` is `uri`, and, when `now` is
+/// given, it is in force (not expired, not from the future).
+pub fn verify_status_list_token(
+    jwt: &str,
+    uri: &str,
+    expected_issuer: Option<&str>,
+    resolver: &OfflineResolver,
+    now: Option<OffsetDateTime>,
+    fetched_at: OffsetDateTime,
+) -> Result<TokenStatusSnapshot, ListError> {
+    let jwt = jwt.trim();
+    let unverified = UnverifiedStatusList::decode(jwt).map_err(ListError::Token)?;
+    let kid = unverified
+        .kid()
+        .ok_or_else(|| ListError::Proof("the Status List Token has no `kid`".into()))?;
+    let resolved = resolver
+        .resolve(kid)
+        .map_err(|e| ListError::Proof(e.to_string()))?;
+    if !resolved.allows(ASSERTION_METHOD) {
+        return Err(ListError::Proof(format!(
+            "{kid} is not authorised for assertionMethod"
+        )));
+    }
+    if let Some(expected) = expected_issuer.filter(|e| *e != resolved.controller) {
+        return Err(ListError::WrongIssuer {
+            expected: expected.to_owned(),
+            found: resolved.controller,
+        });
+    }
+    if let Some(iss) = unverified.issuer() {
+        if did_for_issuer(iss).as_deref() != Some(resolved.controller.as_str()) {
+            return Err(ListError::SignedByOther {
+                signer: resolved.controller,
+                issuer: iss.to_owned(),
+            });
+        }
+    }
+    let token = unverified
+        .verify(&resolved.public_key, uri, None, now)
+        .map_err(|e| match e {
+            StatusListError::WrongSubject { expected, found } => {
+                ListError::WrongUrl { expected, found }
+            }
+            StatusListError::Token(sig) => ListError::Proof(sig.to_string()),
+            other => ListError::Token(other),
+        })?;
+    Ok(TokenStatusSnapshot {
+        uri: uri.to_owned(),
+        issuer: resolved.controller,
+        token,
+        fetched_at,
+        jwt: jwt.to_owned(),
+    })
 }
 
 #[cfg(test)]

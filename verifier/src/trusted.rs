@@ -17,12 +17,12 @@ use crate::trust::Agency;
 /// Signatures dated further in the future than this are not believed.
 const CLOCK_SKEW: Duration = Duration::minutes(5);
 
-fn stamp(t: OffsetDateTime) -> String {
+pub(crate) fn stamp(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
 }
 
 /// "3 days", "5 hours": how old a snapshot is, for people.
-fn age(d: Duration) -> (String, String) {
+pub(crate) fn age(d: Duration) -> (String, String) {
     if d.whole_days() >= 1 {
         let (days, hours) = (d.whole_days(), d.whole_hours() % 24);
         (
@@ -236,7 +236,18 @@ impl Run {
         agency: &Agency,
         credential: &Value,
     ) {
-        let Some(code) = licence_type_code(credential) else {
+        self.issuer_authorised_for(bundle, agency, licence_type_code(credential));
+    }
+
+    /// Whether `agency` may issue the licence type `code` (none: the
+    /// credential names no type, so nobody may have issued it).
+    pub(crate) fn issuer_authorised_for(
+        &mut self,
+        bundle: &TrustBundle,
+        agency: &Agency,
+        code: Option<&str>,
+    ) {
+        let Some(code) = code else {
             return self.push(
                 CheckCode::IssuerAuthorised,
                 Outcome::Fail,

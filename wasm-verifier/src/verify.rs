@@ -1,6 +1,8 @@
 //! The verifier module: open a trust bundle once, then verify any number of
 //! licences against it, all offline.
 
+#[cfg(feature = "sd-jwt")]
+use elicence_verifier::SecuredFormat;
 use elicence_verifier::{verify_with_bundle, Report, TrustAnchor, TrustBundle, TrustPolicy};
 use serde::Serialize;
 use serde_json::Value;
@@ -104,8 +106,9 @@ impl Inspector {
         to_json(&summary)
     }
 
-    /// Verifies a licence offline at `now_ms`: a JSON credential, a `vc+jwt`
-    /// or an `LC1:` QR payload, as UTF-8 bytes. Returns JSON
+    /// Verifies a licence offline at `now_ms`: a JSON credential, a `vc+jwt`,
+    /// an SD-JWT VC (`dc+sd-jwt`, with or without a Key Binding JWT) or an
+    /// `LC1:` QR payload, as UTF-8 bytes. Returns JSON
     /// `{"report": …, "licenceType": …}`: the verifier's full bilingual report
     /// and, when the licence's type is in the bundle's catalogue, the
     /// catalogue's official name for it (never the credential's own claim).
@@ -143,11 +146,25 @@ impl Inspector {
 
 impl Inspector {
     fn outcome(&self, report: Report, payloads: Option<&[String]>) -> Result<String, JsError> {
-        let licence_type = report
-            .credential
-            .as_ref()
-            .and_then(|c| c.pointer("/credentialSubject/licenceType/code"))
-            .and_then(Value::as_str)
+        // A W3C licence names its type in the subject; an SD-JWT VC in `vct`.
+        let code = match &report.format {
+            #[cfg(feature = "sd-jwt")]
+            Some(SecuredFormat::SdJwtVc { vct, .. }) => {
+                elicence_sd_jwt::type_metadata::licence_type_code(
+                    elicence_sd_jwt::type_metadata::VCT_BASE,
+                    vct,
+                )
+                .map(str::to_owned)
+            }
+            _ => report
+                .credential
+                .as_ref()
+                .and_then(|c| c.pointer("/credentialSubject/licenceType/code"))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        };
+        let licence_type = code
+            .as_deref()
             .and_then(|code| self.bundle.catalogue.get(code))
             .map(|t| {
                 serde_json::json!({

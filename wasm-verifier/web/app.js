@@ -16,7 +16,7 @@ const SCAN_INTERVAL_MS = 120;
 const T = {
   th: {
     title: 'ตรวจใบอนุญาต', scan: 'สแกน QR บนใบอนุญาต', upload: 'เลือกรูปถ่าย', paste: 'วางข้อความ',
-    pasteLabel: 'ข้อความจาก QR (LC1:…), vc+jwt หรือ JSON', verify: 'ตรวจสอบ', aim: 'เล็ง QR ให้อยู่ในกรอบ',
+    pasteLabel: 'ข้อความจาก QR (LC1:…), vc+jwt, SD-JWT VC หรือ JSON', verify: 'ตรวจสอบ', aim: 'เล็ง QR ให้อยู่ในกรอบ',
     stop: 'หยุดสแกน', allChecks: 'ผลการตรวจทุกข้อ', again: 'ตรวจใบถัดไป',
     privacy: 'ตรวจบนเครื่องนี้เท่านั้น ไม่มีข้อมูลส่งออกจากเครื่อง',
     valid: 'ใช้ได้', invalid: 'ใช้ไม่ได้', 'cannot-decide': 'ยังสรุปไม่ได้',
@@ -39,7 +39,7 @@ const T = {
   },
   en: {
     title: 'Licence inspector', scan: 'Scan the licence QR code', upload: 'Choose a photo', paste: 'Paste text',
-    pasteLabel: 'QR text (LC1:…), vc+jwt or JSON', verify: 'Verify', aim: 'Hold the QR code inside the frame',
+    pasteLabel: 'QR text (LC1:…), vc+jwt, SD-JWT VC or JSON', verify: 'Verify', aim: 'Hold the QR code inside the frame',
     stop: 'Stop scanning', allChecks: 'Every check', again: 'Check the next licence',
     privacy: 'Checked on this device only; nothing leaves it',
     valid: 'VALID', invalid: 'INVALID', 'cannot-decide': 'CANNOT DECIDE',
@@ -75,6 +75,7 @@ const state = {
   engine: null, inspectorModule: null, // the wasm glue in use; the compiled inspector module
   ready: null, bundleJustDownloaded: false, // startup (prepare()); first visit: no refresh needed
   bundleStored: null, // first visit: the downloaded bundle being put in Cache Storage
+  engineFiles: null, sdJwtInspector: null, // the module's files; the verifier module for SD-JWT VCs
 };
 
 const t = (key) => T[state.lang][key];
@@ -205,12 +206,12 @@ function renderBundle() {
 }
 
 // ---------- verification (pure, offline) ----------
-function verifyBytes(bytes) {
-  if (!state.inspector) { setStatus(t('noBundle'), true); return; }
+function verifyBytes(bytes, inspector = state.inspector) {
+  if (!inspector) { setStatus(t('noBundle'), true); return; }
   stopRefresh();
   state.busy = true;
   try {
-    const out = JSON.parse(state.inspector.verify(bytes, Date.now()));
+    const out = JSON.parse(inspector.verify(bytes, Date.now()));
     state.last = out;
     renderResult(out);
   } catch (e) {
@@ -220,16 +221,47 @@ function verifyBytes(bytes) {
     state.busy = false;
   }
 }
+// An SD-JWT VC (wallet licence, docs/sd-jwt.md): `<JWT>~<Disclosure>~…`.
+function looksLikeSdJwt(text) {
+  return !/\s/.test(text) && text.includes('~') && text.split('~')[0].split('.').length === 3;
+}
 // A code read (or text pasted) before the verifier and the bundle are ready
 // waits for them: the camera opens while the module is still downloading.
 async function verifyText(text) {
-  const bytes = new TextEncoder().encode(text.trim());
+  const trimmed = text.trim();
+  const bytes = new TextEncoder().encode(trimmed);
   if (!state.inspector) {
     setStatus(t('loading'));
     if (!(await state.ready)) return; // startup has said why
     setStatus('');
   }
+  // The QR module (browsers without BarcodeDetector) leaves SD-JWT VCs out to
+  // stay within its size budget; the verifier module reads them, so it is
+  // loaded, with the same trust bundle, the first time one comes.
+  if (looksLikeSdJwt(trimmed) && state.engineFiles !== VERIFY_FILES) {
+    try {
+      verifyBytes(bytes, await sdJwtInspector());
+    } catch (e) {
+      setStatus(t('noEngine') + (e && e.message ? e.message : e), true);
+    }
+    return;
+  }
   verifyBytes(bytes);
+}
+function sdJwtInspector() {
+  if (!state.sdJwtInspector) {
+    state.sdJwtInspector = (async () => {
+      const glue = await import('./pkg/elicence_verify.js');
+      await glue.default();
+      const bytes = (await cachedBundle())
+        || new Uint8Array(await (await fetch('bundle.json', { cache: 'no-cache' })).arrayBuffer());
+      const inspector = glue.open_bundle(bytes, state.anchor.rootDid, highestVersion());
+      keepForOffline(VERIFY_FILES);
+      return inspector;
+    })();
+    state.sdJwtInspector.catch(() => { state.sdJwtInspector = null; });
+  }
+  return state.sdJwtInspector;
 }
 
 // ---------- QR decoding: BarcodeDetector when the browser has one, else wasm in a worker ----------
@@ -523,7 +555,10 @@ function renderDetails(out) {
   $('caution').hidden = !cred || !unconfirmed;
   if (!cred) { dl.hidden = true; return; }
   dl.hidden = false;
-  const s = cred.credentialSubject || {};
+  // A W3C licence keeps its fields in credentialSubject; an SD-JWT VC at the
+  // top level, only those the holder disclosed, with NumericDate validity.
+  const sdJwt = typeof cred.vct === 'string';
+  const s = sdJwt ? cred : (cred.credentialSubject || {});
   let type = out.licenceType ? pick(out.licenceType.name) : pick(s.licenceType && s.licenceType.title);
   const short = out.licenceType && out.licenceType.shortName;
   if (short && !type.includes(short)) type += ` (${short})`;
@@ -533,8 +568,9 @@ function renderDetails(out) {
   row('holder', pick(licensee.legalName));
   row('juristic', licensee.juristicPersonId);
   row('premises', pick(s.premises && s.premises.address));
-  const from = cred.validFrom || cred.issuanceDate;
-  const until = cred.validUntil || cred.expirationDate;
+  const seconds = (n) => (typeof n === 'number' ? new Date(n * 1000).toISOString() : undefined);
+  const from = sdJwt ? seconds(cred.nbf) : (cred.validFrom || cred.issuanceDate);
+  const until = sdJwt ? seconds(cred.exp) : (cred.validUntil || cred.expirationDate);
   if (from || until) row('validity', `${formatDate(from)} ${t('to')} ${until ? formatDate(until) : '—'}`);
   const issuer = out.report.issuer_name ? pick(out.report.issuer_name) : `${out.report.issuer || ''} (${t('notRecognised')})`;
   row(out.report.issuer_name ? 'issuer' : 'issuerClaimed', issuer, out.report.issuer_name ? '' : 'bad');
@@ -601,6 +637,7 @@ async function prepare() {
   let engineFiles;
   try {
     engineFiles = await loadEngine(native);
+    state.engineFiles = engineFiles;
     state.anchor = await anchor;
   } catch (e) {
     startupFailed(t('noEngine') + (e && e.message ? e.message : e));

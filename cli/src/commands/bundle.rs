@@ -85,6 +85,28 @@ fn seal(
 /// default freshness limit, are reported: offline checks of licences on them
 /// become "cannot decide" until the bundle is refreshed.
 fn check_status_lists(bundle: &TrustBundle, at: OffsetDateTime) -> Result<(), CliError> {
+    for snap in &bundle.token_status_lists {
+        let uri = &snap.uri;
+        match (snap.issued_at(), snap.expires_at()) {
+            (Some(from), _) if from > at + time::Duration::minutes(5) => {
+                return Err(CliError::Usage(format!(
+                    "token status list {uri}: it is issued in the future ({}); refusing to bundle it",
+                    stamp(from)
+                )))
+            }
+            (_, Some(until)) if until <= at => {
+                return Err(CliError::Usage(format!(
+                    "token status list {uri}: it expired on {}; an expired list could hide a revocation, refusing to bundle it (fetch a fresh one)",
+                    stamp(until)
+                )))
+            }
+            (_, Some(until)) if bundle.valid_until.is_none_or(|b| until < b) => eprintln!(
+                "warning: token status list {uri} expires on {}, before the bundle does: after that, licences on it are \"cannot decide\" offline until the bundle is refreshed",
+                stamp(until)
+            ),
+            _ => {}
+        }
+    }
     for snap in &bundle.status_lists {
         let url = &snap.list.url;
         let Some(from) = snap.valid_from else {
@@ -165,6 +187,22 @@ pub fn build(a: &BundleBuildArgs) -> Result<ExitCode, CliError> {
             .to_owned();
         status_lists.push((url, fetched_at.clone(), cred));
     }
+    let mut token_status_lists = Vec::new();
+    for path in &a.token_status_list {
+        let token = String::from_utf8(io::read_input(path)?)
+            .map_err(|_| CliError::Usage(format!("{}: not UTF-8 text", path.display())))?
+            .trim()
+            .to_owned();
+        // The URI is the token's own `sub`; its signature, issuer and
+        // subject are checked when the sealed bundle is re-opened.
+        let uri = token_subject(&token).ok_or_else(|| {
+            CliError::Usage(format!(
+                "{}: not a Status List Token (statuslist+jwt) with a `sub`",
+                path.display()
+            ))
+        })?;
+        token_status_lists.push((uri, fetched_at.clone(), token));
+    }
     let parts = BundleParts {
         root_did,
         version: a.version,
@@ -173,10 +211,18 @@ pub fn build(a: &BundleBuildArgs) -> Result<ExitCode, CliError> {
         trust_list,
         catalogue,
         status_lists,
+        token_status_lists,
     };
     let bytes = seal(&parts, &key, &created, lists_at)?;
     io::write_output(a.out.as_deref(), &bytes)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `sub` of a Status List Token, read without verifying it.
+fn token_subject(token: &str) -> Option<String> {
+    elicence_sd_jwt::status_list::UnverifiedStatusList::decode(token).ok()?;
+    let payload = elicence_sd_jwt::process::unverified_payload(token).ok()?;
+    payload.get("sub")?.as_str().map(str::to_owned)
 }
 
 fn open(path: &Path, root: &str, min_version: u64) -> Result<(Vec<u8>, TrustBundle), CliError> {
@@ -233,6 +279,18 @@ pub fn verify(a: &BundleVerifyArgs) -> Result<ExitCode, CliError> {
                    "expired": s.valid_until.is_some_and(|u| now > u)})
         })
         .collect();
+    let token_lists: Vec<Value> = bundle
+        .token_status_lists
+        .iter()
+        .map(|s| {
+            json!({"uri": s.uri, "issuer": s.issuer, "bits": s.token.list.bits(),
+                   "entries": s.token.list.len(), "fetchedAt": stamp(s.fetched_at),
+                   "issuedAt": s.issued_at().map(stamp), "expiresAt": s.expires_at().map(stamp),
+                   "ttl": s.token.ttl,
+                   "ageHours": s.issued_at().map(|f| (now - f).whole_hours()),
+                   "expired": s.expires_at().is_some_and(|u| now >= u)})
+        })
+        .collect();
     let agencies: Vec<Value> = bundle
         .trust_list
         .agencies
@@ -251,6 +309,7 @@ pub fn verify(a: &BundleVerifyArgs) -> Result<ExitCode, CliError> {
         "agencies": agencies,
         "contexts": bundle.contexts.len(),
         "statusLists": lists,
+        "tokenStatusLists": token_lists,
     });
     let text = if a.json {
         to_bytes(&summary)
@@ -297,6 +356,21 @@ pub fn verify(a: &BundleVerifyArgs) -> Result<ExitCode, CliError> {
                 stamp(s.fetched_at),
             ));
         }
+        for s in &bundle.token_status_lists {
+            let issued = s.issued_at().map(stamp).unwrap_or_default();
+            let expiry = match s.expires_at() {
+                Some(u) if now >= u => format!(", expired {}: not used", stamp(u)),
+                Some(u) => format!(", valid until {}", stamp(u)),
+                None => String::new(),
+            };
+            out.push_str(&format!(
+                "  token status list {} ({} bits, {} entries), as of {issued}{expiry}; fetched {}\n",
+                s.uri,
+                s.token.list.bits(),
+                s.token.list.len(),
+                stamp(s.fetched_at),
+            ));
+        }
         out.into_bytes()
     };
     io::write_output(None, &text)?;
@@ -328,6 +402,12 @@ pub fn refresh(a: &BundleRefreshArgs) -> Result<ExitCode, CliError> {
         eprintln!("fetched {url}");
         status_lists.push((url, fetched_at.clone(), cred));
     }
+    let mut token_status_lists = Vec::new();
+    for snap in &old.token_status_lists {
+        let token = super::online::fetch_status_list_token(&snap.uri)?;
+        eprintln!("fetched {}", snap.uri);
+        token_status_lists.push((snap.uri.clone(), fetched_at.clone(), token));
+    }
     let valid_until = match &a.valid_until {
         Some(u) => {
             parse_time("--valid-until", u)?;
@@ -350,6 +430,7 @@ pub fn refresh(a: &BundleRefreshArgs) -> Result<ExitCode, CliError> {
         trust_list: subject["trustList"].clone(),
         catalogue: subject["catalogue"].clone(),
         status_lists,
+        token_status_lists,
     };
     if parts.version <= old.version {
         return Err(CliError::Usage(format!(

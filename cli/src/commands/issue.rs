@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use elicence_core::did;
 use elicence_core::jose;
-use elicence_core::keys::{KeyAlgorithm, SigningKey};
+use elicence_core::keys::{KeyAlgorithm, PublicKey, SigningKey};
 use elicence_core::licence::{self, LicenceData};
 use elicence_core::proof::{self, Cryptosuite, ProofOptions};
 use serde_json::{json, Map, Value};
@@ -13,7 +13,12 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::load_key;
-use crate::cli::{IssueArgs, LicenceFlags, Suite};
+use elicence_sd_jwt::licence::{issue_licence, LicenceVcOptions};
+use elicence_sd_jwt::type_metadata::{catalogue_type_metadata, vct_for, VCT_BASE};
+use elicence_sd_jwt::StatusReference;
+use rand_core::OsRng;
+
+use crate::cli::{IssueArgs, LicenceFlags, SdJwtIssueArgs, Suite};
 use crate::error::CliError;
 use crate::io;
 
@@ -53,6 +58,32 @@ pub fn issue(a: &IssueArgs) -> Result<ExitCode, CliError> {
         }
     };
 
+    let created = match &a.created {
+        Some(c) => Created {
+            at: OffsetDateTime::parse(c, &Rfc3339).map_err(|_| {
+                CliError::Usage(format!("--created {c:?} is not an RFC 3339 date-time"))
+            })?,
+            text: c.clone(),
+        },
+        None => Created::now(),
+    };
+    if suite == Suite::SdJwt {
+        if a.credential.is_some() {
+            return Err(CliError::Usage(
+                "--suite sd-jwt issues licence data (LICENCE_JSON or the licence flags), not a whole --credential".into(),
+            ));
+        }
+        let credential = licence_credential(a, &issuer_did)?;
+        let output = sd_jwt(a, &credential, &key, &verification_method, created.at)?;
+        io::write_output(a.out.as_deref(), output.as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if has_sd_jwt_flag(a) {
+        return Err(CliError::Usage(
+            "--holder-jwk, --holder-key, --status-uri, --catalogue and --decoys are for --suite sd-jwt".into(),
+        ));
+    }
+
     let credential = match &a.credential {
         Some(path) => {
             if has_any_flag(&a.licence) {
@@ -65,15 +96,6 @@ pub fn issue(a: &IssueArgs) -> Result<ExitCode, CliError> {
         None => licence_credential(a, &issuer_did)?,
     };
 
-    let created = match &a.created {
-        Some(c) => Created {
-            at: OffsetDateTime::parse(c, &Rfc3339).map_err(|_| {
-                CliError::Usage(format!("--created {c:?} is not an RFC 3339 date-time"))
-            })?,
-            text: c.clone(),
-        },
-        None => Created::now(),
-    };
     let output = sign(&credential, suite, &key, &verification_method, created)?;
     io::write_output(a.out.as_deref(), output.as_bytes())?;
     Ok(ExitCode::SUCCESS)
@@ -126,6 +148,93 @@ fn given_credential(path: &Path, issuer_did: &str) -> Result<Value, CliError> {
     }
 }
 
+fn has_sd_jwt_flag(a: &IssueArgs) -> bool {
+    let s = &a.sd_jwt;
+    s.holder_jwk.is_some()
+        || s.holder_key.is_some()
+        || s.status_uri.is_some()
+        || s.catalogue.is_some()
+        || s.decoys > 0
+}
+
+/// The holder's public key from `--holder-jwk` (a JWK) or `--holder-key` (PEM).
+fn holder_key(a: &SdJwtIssueArgs) -> Result<Option<PublicKey>, CliError> {
+    if let Some(path) = &a.holder_jwk {
+        let jwk = io::read_json(path)?;
+        let key = PublicKey::from_jwk(&jwk)
+            .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
+        return Ok(Some(key));
+    }
+    if let Some(path) = &a.holder_key {
+        let pem = String::from_utf8(io::read_input(path)?)
+            .map_err(|_| CliError::Usage(format!("{}: not a PEM text file", path.display())))?;
+        if pem.contains("ENCRYPTED PRIVATE KEY") {
+            return Err(CliError::Usage(format!(
+                "{}: give the holder's public key (elicence key export --format pem, or --holder-jwk), not its encrypted private key",
+                path.display()
+            )));
+        }
+        let key = PublicKey::from_spki_pem(&pem)
+            .or_else(|_| SigningKey::from_pkcs8_pem(&pem, None).map(|k| k.public_key()))
+            .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
+        return Ok(Some(key));
+    }
+    Ok(None)
+}
+
+/// The licence as an SD-JWT VC (docs/sd-jwt.md), ending with a newline.
+fn sd_jwt(
+    a: &IssueArgs,
+    credential: &Value,
+    key: &SigningKey,
+    kid: &str,
+    issued_at: OffsetDateTime,
+) -> Result<String, CliError> {
+    let licence = licence::BusinessLicence::from_credential(credential)?;
+    let vct_integrity = match &a.sd_jwt.catalogue {
+        Some(path) => {
+            let catalogue = io::read_json(path)?;
+            let all = catalogue_type_metadata(VCT_BASE, &catalogue)
+                .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
+            let vct = vct_for(VCT_BASE, &licence.licence_type_code);
+            let found = all.into_iter().find(|m| m.vct == vct).ok_or_else(|| {
+                CliError::Usage(format!(
+                    "{}: the catalogue has no licence type {:?}",
+                    path.display(),
+                    licence.licence_type_code
+                ))
+            })?;
+            Some(found.integrity)
+        }
+        None => None,
+    };
+    let options = LicenceVcOptions {
+        vct_base: VCT_BASE.into(),
+        vct_integrity,
+        kid: kid.to_owned(),
+        issued_at,
+        holder_key: holder_key(&a.sd_jwt)?,
+        status: match (&a.sd_jwt.status_uri, a.sd_jwt.status_index) {
+            (Some(uri), Some(idx)) => Some(StatusReference {
+                idx,
+                uri: uri.clone(),
+            }),
+            _ => None,
+        },
+        decoys: a.sd_jwt.decoys,
+    };
+    if options.holder_key.is_none() {
+        eprintln!(
+            "warning: no --holder-jwk/--holder-key: the licence is bound to no holder key, so no presentation of it can prove who presents it"
+        );
+    }
+    let issued = issue_licence(&licence, &options, key, &mut OsRng)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let mut text = issued.serialize();
+    text.push('\n');
+    Ok(text)
+}
+
 /// Signs with the requested securing format; JSON outputs end with a newline.
 fn sign(
     credential: &Value,
@@ -139,6 +248,11 @@ fn sign(
             let mut jwt = jose::sign_vc_jwt_at(credential, key, verification_method, created.at)?;
             jwt.push('\n');
             return Ok(jwt);
+        }
+        Suite::SdJwt => {
+            return Err(CliError::Usage(
+                "internal: SD-JWT VCs are issued by sd_jwt()".into(),
+            ))
         }
         Suite::EddsaRdfc2022 => Cryptosuite::EddsaRdfc2022,
         Suite::EcdsaRdfc2019 => Cryptosuite::EcdsaRdfc2019,

@@ -7,7 +7,11 @@ use std::time::Duration as StdDuration;
 
 use elicence_core::did::{did_web_url, OfflineResolver};
 use elicence_core::json::{self, Limits};
-use elicence_verifier::status::{verify_list_credential, StatusEntry, StatusSnapshot};
+use elicence_sd_jwt::vc::did_for_issuer;
+use elicence_verifier::status::{
+    verify_list_credential, verify_status_list_token, StatusEntry, StatusSnapshot,
+    TokenStatusSnapshot,
+};
 use serde_json::Value;
 use time::OffsetDateTime;
 
@@ -39,9 +43,9 @@ pub(crate) fn rewrite(url: &str, via: Option<&str>) -> String {
     }
 }
 
-/// GETs a JSON document: HTTPS only (loopback HTTP allowed), no redirects,
-/// a 30 s timeout, a size limit, strict JSON.
-pub(crate) fn fetch_json(url: &str, what: &str) -> Result<Value, CliError> {
+/// GETs a document: HTTPS only (loopback HTTP allowed), no redirects, a
+/// 30 s timeout, a size limit.
+fn fetch_bytes(url: &str, what: &str, accept: &str) -> Result<Vec<u8>, CliError> {
     if !fetchable(url) {
         return Err(CliError::Usage(format!(
             "{what} {url}: only https:// URLs are fetched (plain http only to this machine)"
@@ -55,10 +59,7 @@ pub(crate) fn fetch_json(url: &str, what: &str) -> Result<Value, CliError> {
         .into();
     let mut response = agent
         .get(url)
-        .header(
-            "Accept",
-            "application/vc, application/vc+ld+json, application/json",
-        )
+        .header("Accept", accept)
         .call()
         .map_err(|e| CliError::Usage(format!("{what} {url}: {e}")))?;
     if response.status() != 200 {
@@ -67,12 +68,21 @@ pub(crate) fn fetch_json(url: &str, what: &str) -> Result<Value, CliError> {
             response.status()
         )));
     }
-    let body = response
+    response
         .body_mut()
         .with_config()
         .limit(MAX_FETCH_BYTES)
         .read_to_vec()
-        .map_err(|e| CliError::Usage(format!("{what} {url}: {e}")))?;
+        .map_err(|e| CliError::Usage(format!("{what} {url}: {e}")))
+}
+
+/// GETs a JSON document (see [`fetch_bytes`]), parsed strictly.
+pub(crate) fn fetch_json(url: &str, what: &str) -> Result<Value, CliError> {
+    let body = fetch_bytes(
+        url,
+        what,
+        "application/vc, application/vc+ld+json, application/json",
+    )?;
     json::parse_strict_with_limits(
         &body,
         Limits {
@@ -81,6 +91,47 @@ pub(crate) fn fetch_json(url: &str, what: &str) -> Result<Value, CliError> {
         },
     )
     .map_err(|e| CliError::Usage(format!("{what} {url}: {e}")))
+}
+
+/// GETs a Status List Token (`application/statuslist+jwt`) as text.
+pub(crate) fn fetch_status_list_token(url: &str) -> Result<String, CliError> {
+    let body = fetch_bytes(url, "token status list", "application/statuslist+jwt")?;
+    String::from_utf8(body)
+        .map(|t| t.trim().to_owned())
+        .map_err(|_| CliError::Usage(format!("token status list {url}: not UTF-8 text")))
+}
+
+/// Fetches and checks the Token Status List an SD-JWT VC names, as of
+/// `now`: signed by the credential's issuer (resolved by `resolver`), its
+/// `sub` the URI named, in force. Failures are reported on stderr and the
+/// list left out, so the verifier says "status unknown" (never "clear").
+pub(crate) fn token_status_list_for(
+    payload: &Value,
+    resolver: &OfflineResolver,
+    via: Option<&str>,
+    now: OffsetDateTime,
+) -> Vec<TokenStatusSnapshot> {
+    let Some(uri) = payload
+        .pointer("/status/status_list/uri")
+        .and_then(Value::as_str)
+    else {
+        return Vec::new();
+    };
+    let issuer = payload
+        .get("iss")
+        .and_then(Value::as_str)
+        .and_then(did_for_issuer);
+    let fetched = fetch_status_list_token(&rewrite(uri, via)).and_then(|token| {
+        verify_status_list_token(&token, uri, issuer.as_deref(), resolver, Some(now), now)
+            .map_err(|e| CliError::Usage(format!("token status list {uri}: {e}")))
+    });
+    match fetched {
+        Ok(snapshot) => vec![snapshot],
+        Err(e) => {
+            eprintln!("elicence: {e}; its status stays unknown");
+            Vec::new()
+        }
+    }
 }
 
 /// Adds the DID document of a did:web `did` to `resolver`, fetched (through

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use elicence_core::did::OfflineResolver;
 use std::collections::BTreeSet;
 
-use elicence_verifier::status::StatusSnapshot;
+use elicence_verifier::status::{StatusSnapshot, TokenStatusSnapshot};
 use elicence_verifier::{
     Outcome, Policy, PresentationRequest, Report, StatusOptions, TrustPolicy, Verdict,
 };
@@ -95,7 +95,29 @@ pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
     let mut reports = Vec::new();
     for input in &inputs {
         let mut status_lists = Vec::new();
+        let mut token_lists = Vec::new();
         if a.online {
+            if let Some(payload) = sd_jwt_payload(input) {
+                let resolver = match &bundle {
+                    Some(b) => b.resolver().clone(),
+                    None => {
+                        let did = payload
+                            .get("iss")
+                            .and_then(Value::as_str)
+                            .and_then(elicence_sd_jwt::vc::did_for_issuer);
+                        if let Some(did) = did {
+                            super::online::add_did_web(&mut resolver, &did, a.via.as_deref())?;
+                        }
+                        resolver.clone()
+                    }
+                };
+                token_lists.extend(super::online::token_status_list_for(
+                    &payload,
+                    &resolver,
+                    a.via.as_deref(),
+                    now,
+                ));
+            }
             for credential in credentials_in(input) {
                 let resolver = match &bundle {
                     Some(b) => b.resolver().clone(),
@@ -121,7 +143,7 @@ pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
             bundle.as_ref(),
             &resolver,
             presentation.clone(),
-            status_lists,
+            (status_lists, token_lists),
         ));
     }
     for report in &reports {
@@ -162,7 +184,7 @@ fn verify_one(
     bundle: Option<&elicence_verifier::TrustBundle>,
     resolver: &OfflineResolver,
     presentation: Option<PresentationRequest>,
-    status_lists: Vec<StatusSnapshot>,
+    (status_lists, token_lists): (Vec<StatusSnapshot>, Vec<TokenStatusSnapshot>),
 ) -> Report {
     let max_age = Duration::hours(i64::from(a.trust.max_status_age));
     match bundle {
@@ -172,6 +194,7 @@ fn verify_one(
                 presentation,
                 check_status: !a.no_status,
                 status_lists,
+                token_status_lists: token_lists,
             };
             elicence_verifier::verify_with_bundle(input, bundle, now, &policy)
         }
@@ -184,12 +207,26 @@ fn verify_one(
                 status: StatusOptions {
                     check: !a.no_status,
                     lists: status_lists,
+                    token_lists,
                     max_age,
                 },
             };
             elicence_verifier::verify(input, &policy)
         }
     }
+}
+
+/// The Issuer-signed payload of an SD-JWT VC input, read without verifying
+/// anything (to know which status list and DID document to fetch).
+fn sd_jwt_payload(input: &[u8]) -> Option<Value> {
+    let text = std::str::from_utf8(input).ok()?.trim();
+    let (jwt, _) = text.split_once('~')?;
+    if jwt.split('.').count() != 3 || text.contains(char::is_whitespace) {
+        return None;
+    }
+    elicence_sd_jwt::process::unverified_payload(jwt)
+        .ok()
+        .map(Value::Object)
 }
 
 /// The credentials an input carries, read without verifying anything (to
@@ -295,6 +332,35 @@ fn human_one(report: &Report, lang: Lang) -> String {
     }
     if let Some(holder) = &report.holder {
         out.push_str(&format!("holder: {holder}\n"));
+    }
+    if !report.disclosed.is_empty() {
+        match lang {
+            Lang::En => out.push_str("disclosed claims:\n"),
+            Lang::Th => out.push_str("ข้อมูลที่เปิดเผย:\n"),
+            Lang::Both => out.push_str("disclosed claims / ข้อมูลที่เปิดเผย:\n"),
+        }
+        for claim in &report.disclosed {
+            let value = match &claim.value {
+                Value::String(s) => s.clone(),
+                Value::Object(m) => m
+                    .iter()
+                    .map(|(k, v)| {
+                        format!(
+                            "{k}: {}",
+                            v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                other => other.to_string(),
+            };
+            let label = match lang {
+                Lang::En => claim.label.en.clone(),
+                Lang::Th => claim.label.th.clone(),
+                Lang::Both => format!("{} / {}", claim.label.en, claim.label.th),
+            };
+            out.push_str(&format!("  {label} ({}): {value}\n", claim.path));
+        }
     }
     for check in &report.checks {
         let mark = match check.outcome {
