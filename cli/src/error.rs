@@ -37,6 +37,9 @@ pub enum CliError {
     /// A QR image could not be drawn or read.
     #[error("QR image: {0}")]
     QrImage(#[from] elicence_qr_image::QrImageError),
+    /// The licence could not be rendered (HTML page or PDF).
+    #[error("render: {0}")]
+    Render(#[from] elicence_render::RenderError),
     /// A JSON input is malformed.
     #[error("{path}: {message}")]
     Json {

@@ -8,6 +8,8 @@ mod online;
 mod present;
 mod qr;
 pub mod remote;
+mod pdf_sign;
+mod pdf_verify;
 mod render;
 pub mod serve;
 pub mod status;

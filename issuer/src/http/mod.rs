@@ -5,7 +5,7 @@ pub mod auth;
 pub mod body;
 pub mod licences;
 pub mod negotiate;
-pub mod page;
+pub mod pdf;
 pub mod problem;
 pub mod public;
 pub mod vcapi;
