@@ -229,7 +229,9 @@ pub fn qr_side_mm(version: u16, quiet_zone: u32) -> f64 {
 }
 
 fn bilingual(th: &str, en: Option<&str>) -> FieldValue {
-    let en = en.filter(|en| !en.is_empty() && *en != th).map(str::to_owned);
+    let en = en
+        .filter(|en| !en.is_empty() && *en != th)
+        .map(str::to_owned);
     FieldValue::Bilingual {
         th: th.to_owned(),
         en,
@@ -247,8 +249,7 @@ pub fn credential_json(credential: &Secured) -> Result<Value, RenderError> {
             let bytes = URL_SAFE_NO_PAD
                 .decode(payload)
                 .map_err(|_| bad("is not base64url"))?;
-            elicence_core::json::parse_strict(&bytes)
-                .map_err(|e| bad(&format!("is not JSON: {e}")))
+            elicence_core::json::parse_strict(&bytes).map_err(|e| bad(&format!("is not JSON: {e}")))
         }
     }
 }
@@ -256,10 +257,14 @@ pub fn credential_json(credential: &Secured) -> Result<Value, RenderError> {
 /// The License Access URL of a credential: its licence IRI in URI form with `#d=` digest.
 fn access_link(credential: &Secured, doc: &Value) -> Result<String, RenderError> {
     let id = doc.get("id").and_then(Value::as_str).ok_or_else(|| {
-        RenderError::NotALicence("the credential has no \"id\": it is not an elicence licence".into())
+        RenderError::NotALicence(
+            "the credential has no \"id\": it is not an elicence licence".into(),
+        )
     })?;
     let iri = LicenceIri::parse(id).map_err(|e| {
-        RenderError::NotALicence(format!("the credential id {id:?} is not a licence IRI: {e}"))
+        RenderError::NotALicence(format!(
+            "the credential id {id:?} is not a licence IRI: {e}"
+        ))
     })?;
     Ok(qr::access_link(&iri.to_uri(), credential)?)
 }

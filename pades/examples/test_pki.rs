@@ -9,7 +9,10 @@ use elicence_pades::testing::{LocalTsa, TestPki};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let dir = std::path::PathBuf::from(args.first().ok_or("usage: test_pki DIR [DID] [--serve-tsa SECONDS]")?);
+    let dir = std::path::PathBuf::from(
+        args.first()
+            .ok_or("usage: test_pki DIR [DID] [--serve-tsa SECONDS]")?,
+    );
     let did = args.get(1).filter(|a| !a.starts_with("--")).cloned();
     let serve = args
         .iter()

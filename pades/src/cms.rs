@@ -7,8 +7,7 @@
 use cms::cert::IssuerAndSerialNumber;
 use cms::content_info::{CmsVersion, ContentInfo};
 use cms::signed_data::{
-    CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo,
-    SignerInfos,
+    CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
 };
 use der::asn1::{OctetString, SetOfVec};
 use der::{Any, Decode, Encode, Sequence};
@@ -76,7 +75,9 @@ pub fn signing_certificate_v2(cert: &Certificate) -> Result<SigningCertificateV2
             hash_algorithm: None,
             cert_hash: OctetString::new(Sha256::digest(&der).to_vec()).map_err(PadesError::der)?,
             issuer_serial: Some(IssuerSerial {
-                issuer: vec![GeneralName::DirectoryName(cert.tbs_certificate.issuer.clone())],
+                issuer: vec![GeneralName::DirectoryName(
+                    cert.tbs_certificate.issuer.clone(),
+                )],
                 serial_number: cert.tbs_certificate.serial_number.clone(),
             }),
         }],
@@ -119,7 +120,10 @@ pub fn build_signed_data(
         .ok_or_else(|| PadesError::Certificate("no signing certificate".into()))?;
     let mut signed_attrs = SetOfVec::new();
     signed_attrs
-        .insert(attribute(ID_CONTENT_TYPE, Any::encode_from(&econtent_type).map_err(PadesError::der)?)?)
+        .insert(attribute(
+            ID_CONTENT_TYPE,
+            Any::encode_from(&econtent_type).map_err(PadesError::der)?,
+        )?)
         .map_err(PadesError::der)?;
     signed_attrs
         .insert(attribute(
@@ -174,7 +178,9 @@ pub fn build_signed_data(
             .map_err(PadesError::der)?;
     }
     let mut digest_algorithms = SetOfVec::new();
-    digest_algorithms.insert(sha256_alg()).map_err(PadesError::der)?;
+    digest_algorithms
+        .insert(sha256_alg())
+        .map_err(PadesError::der)?;
     let mut signer_infos = SetOfVec::new();
     signer_infos.insert(signer_info).map_err(PadesError::der)?;
     let econtent = match econtent {
@@ -185,7 +191,11 @@ pub fn build_signed_data(
         None => None,
     };
     let signed_data = SignedData {
-        version: if econtent_type == ID_DATA { CmsVersion::V1 } else { CmsVersion::V3 },
+        version: if econtent_type == ID_DATA {
+            CmsVersion::V1
+        } else {
+            CmsVersion::V3
+        },
         digest_algorithms,
         encap_content_info: EncapsulatedContentInfo {
             econtent_type,
@@ -206,7 +216,9 @@ pub fn parse_signed_data(der_bytes: &[u8]) -> Result<SignedData, PadesError> {
     let ci = ContentInfo::from_der(der_bytes)
         .map_err(|e| PadesError::Malformed(format!("the signature is not CMS: {e}")))?;
     if ci.content_type != ID_SIGNED_DATA {
-        return Err(PadesError::Malformed("the CMS content is not SignedData".into()));
+        return Err(PadesError::Malformed(
+            "the CMS content is not SignedData".into(),
+        ));
     }
     ci.content
         .decode_as::<SignedData>()

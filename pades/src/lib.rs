@@ -25,7 +25,9 @@ mod update;
 mod verify;
 
 pub use sign::{sign_pdf, PdfSigner, SignOptions};
-pub use verify::{p256_key_of as certificate_key, verify_pdf, CheckOutcome, PdfCheck, PdfSignatureReport};
+pub use verify::{
+    p256_key_of as certificate_key, verify_pdf, CheckOutcome, PdfCheck, PdfSignatureReport,
+};
 
 use der::{Decode as _, DecodePem as _};
 use x509_cert::Certificate;
@@ -73,7 +75,9 @@ pub fn read_certificates(bytes: &[u8]) -> Result<Vec<Certificate>, PadesError> {
     while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
         let end_marker = "-----END CERTIFICATE-----";
         let Some(end) = rest[start..].find(end_marker) else {
-            return Err(PadesError::Certificate("an unterminated PEM certificate".into()));
+            return Err(PadesError::Certificate(
+                "an unterminated PEM certificate".into(),
+            ));
         };
         let block = &rest[start..start + end + end_marker.len()];
         out.push(
@@ -83,7 +87,9 @@ pub fn read_certificates(bytes: &[u8]) -> Result<Vec<Certificate>, PadesError> {
         rest = &rest[start + end + end_marker.len()..];
     }
     if out.is_empty() {
-        return Err(PadesError::Certificate("no CERTIFICATE in the PEM file".into()));
+        return Err(PadesError::Certificate(
+            "no CERTIFICATE in the PEM file".into(),
+        ));
     }
     Ok(out)
 }

@@ -31,7 +31,13 @@ pub struct PdfSigner {
 impl std::fmt::Debug for PdfSigner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PdfSigner")
-            .field("subject", &self.chain.first().map(|c| c.tbs_certificate.subject.to_string()))
+            .field(
+                "subject",
+                &self
+                    .chain
+                    .first()
+                    .map(|c| c.tbs_certificate.subject.to_string()),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -59,7 +65,8 @@ pub struct SignOptions<'a> {
     /// Why, for a person (`/Reason`).
     pub reason: Option<String>,
     /// Gets an RFC 3161 token for the signature value (B-T); `None` for B-B.
-    pub time_stamper: Option<&'a dyn Fn(&[u8]) -> Result<cms::content_info::ContentInfo, PadesError>>,
+    pub time_stamper:
+        Option<&'a dyn Fn(&[u8]) -> Result<cms::content_info::ContentInfo, PadesError>>,
 }
 
 /// Bytes reserved for the CMS signature: the chain, the signature, and a
@@ -97,7 +104,10 @@ fn text_string(s: &str) -> Vec<u8> {
     out
 }
 
-fn resolve_dict(doc: &Document, obj: &Object) -> Result<(Option<ObjectId>, Dictionary), PadesError> {
+fn resolve_dict(
+    doc: &Document,
+    obj: &Object,
+) -> Result<(Option<ObjectId>, Dictionary), PadesError> {
     let (id, obj) = doc
         .dereference(obj)
         .map_err(|e| PadesError::Malformed(e.to_string()))?;
@@ -158,10 +168,15 @@ pub fn sign_pdf(
     let sig_id = update.allocate();
     let reserved = reserved_size(signer, options.time_stamper.is_some());
     let mut sig = Vec::new();
-    sig.extend_from_slice(b"<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M ");
+    sig.extend_from_slice(
+        b"<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M ",
+    );
     crate::update::write_object(
         &mut sig,
-        &Object::String(pdf_date(options.time).into_bytes(), lopdf::StringFormat::Literal),
+        &Object::String(
+            pdf_date(options.time).into_bytes(),
+            lopdf::StringFormat::Literal,
+        ),
     );
     if let Some(reason) = &options.reason {
         sig.extend_from_slice(b" /Reason ");
@@ -202,9 +217,15 @@ pub fn sign_pdf(
     let contents_end = contents_at + reserved * 2 + 2;
     let range = [0, contents_at, contents_end, out.len() - contents_end];
     let mut br = Vec::new();
-    let _ = write!(br, "/ByteRange [{} {} {} {}]", range[0], range[1], range[2], range[3]);
+    let _ = write!(
+        br,
+        "/ByteRange [{} {} {} {}]",
+        range[0], range[1], range[2], range[3]
+    );
     if br.len() > BYTE_RANGE_PLACEHOLDER.len() {
-        return Err(PadesError::Malformed("the document is too large to sign".into()));
+        return Err(PadesError::Malformed(
+            "the document is too large to sign".into(),
+        ));
     }
     // Pad inside the array so the byte offsets stay put.
     br.pop();
@@ -220,12 +241,13 @@ pub fn sign_pdf(
         key: &signer.key,
         chain: &signer.chain,
     };
-    let mut stamp = |signature: &[u8]| -> Result<Option<cms::content_info::ContentInfo>, PadesError> {
-        match options.time_stamper {
-            Some(ts) => ts(signature).map(Some),
-            None => Ok(None),
-        }
-    };
+    let mut stamp =
+        |signature: &[u8]| -> Result<Option<cms::content_info::ContentInfo>, PadesError> {
+            match options.time_stamper {
+                Some(ts) => ts(signature).map(Some),
+                None => Ok(None),
+            }
+        };
     let cms = sign_detached(&cms_signer, &digest, &mut stamp)?;
     if cms.len() > reserved {
         return Err(PadesError::Malformed(format!(

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cmpv2::status::{PkiStatus, PkiStatusInfo};
-use der::asn1::{GeneralizedTime, Int};
+use der::asn1::GeneralizedTime;
 use der::{Decode, Encode, EncodePem};
 use p256::ecdsa::{DerSignature, SigningKey};
 use p256::pkcs8::{EncodePrivateKey, LineEnding};
@@ -99,12 +99,20 @@ impl TestPki {
     /// A fresh PKI, certificates valid for `days` from now. `agency_did`
     /// goes in the agency certificate's subject alternative name (URI).
     pub fn generate(agency: &str, agency_did: Option<&str>, days: u64) -> Result<Self, PadesError> {
-        let validity = Validity::from_now(Duration::from_secs(days * 86_400)).map_err(PadesError::der)?;
+        let validity =
+            Validity::from_now(Duration::from_secs(days * 86_400)).map_err(PadesError::der)?;
         let root_key = new_key();
         let root_name = name("CN=elicence Test Root CA,O=elicence tests,C=TH")?;
         let root_cert = built(
-            CertificateBuilder::new(Profile::Root, serial()?, validity, root_name.clone(), spki(&root_key)?, &root_key)
-                .map_err(|e| PadesError::Certificate(e.to_string()))?,
+            CertificateBuilder::new(
+                Profile::Root,
+                serial()?,
+                validity,
+                root_name.clone(),
+                spki(&root_key)?,
+                &root_key,
+            )
+            .map_err(|e| PadesError::Certificate(e.to_string()))?,
         )?;
 
         let agency_key = new_key();
@@ -123,8 +131,10 @@ impl TestPki {
         .map_err(|e| PadesError::Certificate(e.to_string()))?;
         if let Some(did) = agency_did {
             let uri = der::asn1::Ia5String::new(did).map_err(PadesError::der)?;
-            b.add_extension(&SubjectAltName(vec![GeneralName::UniformResourceIdentifier(uri)]))
-                .map_err(|e| PadesError::Certificate(e.to_string()))?;
+            b.add_extension(&SubjectAltName(vec![
+                GeneralName::UniformResourceIdentifier(uri),
+            ]))
+            .map_err(|e| PadesError::Certificate(e.to_string()))?;
         }
         let agency_cert = built(b)?;
 
@@ -214,7 +224,13 @@ pub fn respond(request: &[u8], tsa: &Identity, serial_number: u64) -> Result<Vec
         chain: &chain,
     };
     let mut none = |_: &[u8]| Ok(None);
-    let mut token = build_signed_data(&signer_with_cert, ID_CT_TST_INFO, Some(&info_der), &digest, &mut none)?;
+    let mut token = build_signed_data(
+        &signer_with_cert,
+        ID_CT_TST_INFO,
+        Some(&info_der),
+        &digest,
+        &mut none,
+    )?;
     if !req.cert_req {
         // Without certReq the TSA's certificate is left out of the token.
         let mut sd = token

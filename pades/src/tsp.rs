@@ -35,7 +35,10 @@ pub fn request(data: &[u8], nonce: u64) -> Result<Vec<u8>, PadesError> {
 /// A non-negative INTEGER in its minimal (DER) encoding.
 pub fn int_from_u64(n: u64) -> Result<Int, PadesError> {
     let bytes = n.to_be_bytes();
-    let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len() - 1);
+    let first = bytes
+        .iter()
+        .position(|b| *b != 0)
+        .unwrap_or(bytes.len() - 1);
     let mut minimal = bytes[first..].to_vec();
     if minimal[0] & 0x80 != 0 {
         minimal.insert(0, 0);
@@ -61,7 +64,9 @@ pub fn tst_info(token: &ContentInfo) -> Result<TstInfo, PadesError> {
         .decode_as::<cms::signed_data::SignedData>()
         .map_err(|e| PadesError::TimeStamp(format!("the token is not SignedData: {e}")))?;
     if sd.encap_content_info.econtent_type != ID_CT_TST_INFO {
-        return Err(PadesError::TimeStamp("the token does not hold a TSTInfo".into()));
+        return Err(PadesError::TimeStamp(
+            "the token does not hold a TSTInfo".into(),
+        ));
     }
     let content = sd
         .encap_content_info
@@ -70,8 +75,7 @@ pub fn tst_info(token: &ContentInfo) -> Result<TstInfo, PadesError> {
     let octets = content
         .decode_as::<OctetString>()
         .map_err(|e| PadesError::TimeStamp(format!("TSTInfo wrapper: {e}")))?;
-    TstInfo::from_der(octets.as_bytes())
-        .map_err(|e| PadesError::TimeStamp(format!("TSTInfo: {e}")))
+    TstInfo::from_der(octets.as_bytes()).map_err(|e| PadesError::TimeStamp(format!("TSTInfo: {e}")))
 }
 
 /// True when the token's imprint is the SHA-256 of `data`.
@@ -83,9 +87,13 @@ pub fn imprint_matches(info: &TstInfo, data: &[u8]) -> bool {
 /// Reads a TSA's response to [`request`]`(data, nonce)`: granted, a token,
 /// for our imprint and nonce.
 pub fn parse_response(response: &[u8], data: &[u8], nonce: u64) -> Result<ContentInfo, PadesError> {
-    let resp = TimeStampResp::from_der(response)
-        .map_err(|e| PadesError::TimeStamp(format!("the TSA's answer is not a TimeStampResp: {e}")))?;
-    if !matches!(resp.status.status, PkiStatus::Accepted | PkiStatus::GrantedWithMods) {
+    let resp = TimeStampResp::from_der(response).map_err(|e| {
+        PadesError::TimeStamp(format!("the TSA's answer is not a TimeStampResp: {e}"))
+    })?;
+    if !matches!(
+        resp.status.status,
+        PkiStatus::Accepted | PkiStatus::GrantedWithMods
+    ) {
         return Err(PadesError::TimeStamp(format!(
             "the TSA refused the request ({:?})",
             resp.status.status
@@ -100,7 +108,9 @@ pub fn parse_response(response: &[u8], data: &[u8], nonce: u64) -> Result<Conten
     }
     let expected = int_from_u64(nonce)?;
     if info.nonce.as_ref() != Some(&expected) {
-        return Err(PadesError::TimeStamp("the token's nonce is not ours".into()));
+        return Err(PadesError::TimeStamp(
+            "the token's nonce is not ours".into(),
+        ));
     }
     Ok(token)
 }

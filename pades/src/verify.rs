@@ -121,10 +121,19 @@ impl PdfSignatureReport {
 const CHECKS: [(&str, (&str, &str)); 6] = [
     ("pdf-signature", ("PDF signature", "ลายมือชื่อดิจิทัลในไฟล์ PDF")),
     ("pdf-byte-range", ("Signed byte range", "ช่วงข้อมูลที่ลงลายมือชื่อ")),
-    ("pdf-unchanged", ("Unchanged since signing", "ไม่ถูกแก้ไขหลังลงลายมือชื่อ")),
+    (
+        "pdf-unchanged",
+        ("Unchanged since signing", "ไม่ถูกแก้ไขหลังลงลายมือชื่อ"),
+    ),
     ("pdf-cms", ("CMS signature (PAdES)", "ลายมือชื่อ CMS (PAdES)")),
-    ("pdf-certificate", ("Signer's certificate chain", "สายใบรับรองของผู้ลงลายมือชื่อ")),
-    ("pdf-time-stamp", ("Signature time-stamp", "การประทับรับรองเวลา")),
+    (
+        "pdf-certificate",
+        ("Signer's certificate chain", "สายใบรับรองของผู้ลงลายมือชื่อ"),
+    ),
+    (
+        "pdf-time-stamp",
+        ("Signature time-stamp", "การประทับรับรองเวลา"),
+    ),
 ];
 
 fn title(i: usize) -> (&'static str, &'static str) {
@@ -156,7 +165,10 @@ pub fn verify_pdf(pdf: &[u8], roots: &[Certificate], now: OffsetDateTime) -> Pdf
                 CHECKS[0].0,
                 title(0),
                 CheckOutcome::Fail,
-                s(format!("not a readable PDF: {e}"), format!("อ่านไฟล์ PDF ไม่ได้: {e}")),
+                s(
+                    format!("not a readable PDF: {e}"),
+                    format!("อ่านไฟล์ PDF ไม่ได้: {e}"),
+                ),
             );
             report.not_run(1);
             return report;
@@ -182,7 +194,10 @@ pub fn verify_pdf(pdf: &[u8], roots: &[Certificate], now: OffsetDateTime) -> Pdf
                 CHECKS[0].0,
                 title(0),
                 CheckOutcome::Fail,
-                s(format!("the signature cannot be read: {e}"), format!("อ่านลายมือชื่อไม่ได้: {e}")),
+                s(
+                    format!("the signature cannot be read: {e}"),
+                    format!("อ่านลายมือชื่อไม่ได้: {e}"),
+                ),
             );
             report.not_run(1);
             return report;
@@ -230,7 +245,9 @@ pub fn verify_pdf(pdf: &[u8], roots: &[Certificate], now: OffsetDateTime) -> Pdf
         title(1),
         CheckOutcome::Pass,
         s(
-            format!("covers all {signed_len} bytes of the signed revision except the signature itself"),
+            format!(
+                "covers all {signed_len} bytes of the signed revision except the signature itself"
+            ),
             format!("ครอบคลุมข้อมูลทั้ง {signed_len} ไบต์ของฉบับที่ลงลายมือชื่อ ยกเว้นตัวลายมือชื่อ"),
         ),
     );
@@ -241,7 +258,10 @@ pub fn verify_pdf(pdf: &[u8], roots: &[Certificate], now: OffsetDateTime) -> Pdf
             CHECKS[2].0,
             title(2),
             CheckOutcome::Pass,
-            s("nothing was added after signing", "ไม่มีการเพิ่มเติมหลังลงลายมือชื่อ"),
+            s(
+                "nothing was added after signing",
+                "ไม่มีการเพิ่มเติมหลังลงลายมือชื่อ",
+            ),
         ),
         Ok(Some(what)) => report.push(
             CHECKS[2].0,
@@ -333,7 +353,11 @@ pub fn verify_pdf(pdf: &[u8], roots: &[Certificate], now: OffsetDateTime) -> Pdf
         Some(Err(why)) => report.push(CHECKS[5].0, title(5), CheckOutcome::Fail, why),
     }
     if report.passed() {
-        report.level = Some(if report.time_stamped_at.is_some() { "B-T" } else { "B-B" });
+        report.level = Some(if report.time_stamped_at.is_some() {
+            "B-T"
+        } else {
+            "B-B"
+        });
     }
     report
 }
@@ -344,11 +368,21 @@ fn find_signature(doc: &Document) -> Result<Option<FoundSignature>, PadesError> 
     let Ok(form) = catalog.get(b"AcroForm") else {
         return Ok(None);
     };
-    let form = doc.dereference(form).map_err(bad)?.1.as_dict().map_err(bad)?;
+    let form = doc
+        .dereference(form)
+        .map_err(bad)?
+        .1
+        .as_dict()
+        .map_err(bad)?;
     let Ok(fields) = form.get(b"Fields") else {
         return Ok(None);
     };
-    let fields = doc.dereference(fields).map_err(bad)?.1.as_array().map_err(bad)?;
+    let fields = doc
+        .dereference(fields)
+        .map_err(bad)?
+        .1
+        .as_array()
+        .map_err(bad)?;
     let mut found = Vec::new();
     for f in fields {
         let field = doc.dereference(f).map_err(bad)?.1.as_dict().map_err(bad)?;
@@ -364,7 +398,11 @@ fn find_signature(doc: &Document) -> Result<Option<FoundSignature>, PadesError> 
             .iter()
             .map(|o| o.as_i64().map_err(bad))
             .collect::<Result<Vec<_>, _>>()?;
-        let contents = v.get(b"Contents").and_then(Object::as_str).map_err(bad)?.to_vec();
+        let contents = v
+            .get(b"Contents")
+            .and_then(Object::as_str)
+            .map_err(bad)?
+            .to_vec();
         let sub_filter = v
             .get(b"SubFilter")
             .and_then(Object::as_name)
@@ -410,7 +448,9 @@ fn check_byte_range(
         return Err(wrong("the byte range runs past the end of the file".into()));
     };
     if start != 0 || a >= b || b > pdf.len() {
-        return Err(wrong(format!("/ByteRange {r:?} does not start at 0 with a gap")));
+        return Err(wrong(format!(
+            "/ByteRange {r:?} does not start at 0 with a gap"
+        )));
     }
     if pdf[a] != b'<' || pdf[b - 1] != b'>' {
         return Err(wrong("the gap is not the signature's hex string".into()));
@@ -429,7 +469,9 @@ fn check_byte_range(
     let tail = &pdf[..end];
     let trimmed = tail.trim_ascii_end();
     if !trimmed.ends_with(b"%%EOF") {
-        return Err(wrong("the signed bytes do not end at the end of a revision".into()));
+        return Err(wrong(
+            "the signed bytes do not end at the end of a revision".into(),
+        ));
     }
     let mut h = Sha256::new();
     h.update(&pdf[..a]);
@@ -471,7 +513,11 @@ fn check_later_updates(
             )));
         }
     }
-    let root: Option<ObjectId> = signed.trailer.get(b"Root").and_then(Object::as_reference).ok();
+    let root: Option<ObjectId> = signed
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .ok();
     let mut added_dss = false;
     for (id, before) in &signed.objects {
         let Ok(after) = latest.get_object(*id) else {
@@ -529,10 +575,12 @@ struct SignedBy {
 
 /// The DER value at the start of `bytes`, without trailing padding.
 fn first_tlv(bytes: &[u8]) -> Result<&[u8], PadesError> {
-    let mut reader =
-        SliceReader::new(bytes).map_err(|e| PadesError::Malformed(e.to_string()))?;
-    let header = der::Header::decode(&mut reader).map_err(|e| PadesError::Malformed(e.to_string()))?;
-    let len = (header.encoded_len().map_err(|e| PadesError::Malformed(e.to_string()))?
+    let mut reader = SliceReader::new(bytes).map_err(|e| PadesError::Malformed(e.to_string()))?;
+    let header =
+        der::Header::decode(&mut reader).map_err(|e| PadesError::Malformed(e.to_string()))?;
+    let len = (header
+        .encoded_len()
+        .map_err(|e| PadesError::Malformed(e.to_string()))?
         + header.length)
         .map_err(|e| PadesError::Malformed(e.to_string()))?;
     let len = u32::from(len) as usize;
@@ -595,7 +643,9 @@ fn check_signer_info(
     if si.digest_alg.oid != ID_SHA256 {
         return Err("the digest is not SHA-256 (unsupported)".into());
     }
-    if si.signature_algorithm.oid != ECDSA_WITH_SHA256 && si.signature_algorithm.oid != ID_EC_PUBLIC_KEY {
+    if si.signature_algorithm.oid != ECDSA_WITH_SHA256
+        && si.signature_algorithm.oid != ID_EC_PUBLIC_KEY
+    {
         return Err(format!(
             "signature algorithm {} is not supported (ECDSA with SHA-256 only)",
             si.signature_algorithm.oid
@@ -640,7 +690,10 @@ fn check_cms(contents: &[u8], digest: &[u8]) -> Result<SignedBy, (String, String
     }
     let infos: Vec<&SignerInfo> = sd.signer_infos.0.iter().collect();
     let [si] = infos.as_slice() else {
-        return Err(fail(format!("{} signers; PAdES has exactly one", infos.len())));
+        return Err(fail(format!(
+            "{} signers; PAdES has exactly one",
+            infos.len()
+        )));
     };
     let certs = certificates(&sd);
     let cert = signer_certificate(si, &certs)
@@ -648,7 +701,11 @@ fn check_cms(contents: &[u8], digest: &[u8]) -> Result<SignedBy, (String, String
         .clone();
     check_signer_info(si, &cert, digest, ID_DATA).map_err(fail)?;
     // signing-certificate-v2 binds the certificate to the signature.
-    let attrs = si.signed_attrs.as_ref().map(|a| a.iter().collect::<Vec<_>>()).unwrap_or_default();
+    let attrs = si
+        .signed_attrs
+        .as_ref()
+        .map(|a| a.iter().collect::<Vec<_>>())
+        .unwrap_or_default();
     let scv2 = attrs
         .iter()
         .find(|a| a.oid == ID_AA_SIGNING_CERTIFICATE_V2)
@@ -660,7 +717,10 @@ fn check_cms(contents: &[u8], digest: &[u8]) -> Result<SignedBy, (String, String
         .certs
         .first()
         .ok_or_else(|| fail("signing-certificate-v2 names no certificate".into()))?;
-    let alg_ok = first.hash_algorithm.as_ref().is_none_or(|a| a.oid == ID_SHA256);
+    let alg_ok = first
+        .hash_algorithm
+        .as_ref()
+        .is_none_or(|a| a.oid == ID_SHA256);
     if !alg_ok || first.cert_hash.as_bytes() != Sha256::digest(&cert_der).as_slice() {
         return Err(fail(
             "signing-certificate-v2 names another certificate than the one given".into(),
@@ -684,10 +744,12 @@ fn check_cms(contents: &[u8], digest: &[u8]) -> Result<SignedBy, (String, String
 
 fn validity(cert: &Certificate) -> (OffsetDateTime, OffsetDateTime) {
     let v = &cert.tbs_certificate.validity;
-    let from = OffsetDateTime::from_unix_timestamp(v.not_before.to_unix_duration().as_secs() as i64)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    let until = OffsetDateTime::from_unix_timestamp(v.not_after.to_unix_duration().as_secs() as i64)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let from =
+        OffsetDateTime::from_unix_timestamp(v.not_before.to_unix_duration().as_secs() as i64)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let until =
+        OffsetDateTime::from_unix_timestamp(v.not_after.to_unix_duration().as_secs() as i64)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     (from, until)
 }
 
@@ -766,7 +828,10 @@ fn chain_to_root(
         }
         path.push(current.tbs_certificate.subject.to_string());
         let current_der = current.to_der().unwrap_or_default();
-        if roots.iter().any(|r| r.to_der().ok().as_deref() == Some(current_der.as_slice())) {
+        if roots
+            .iter()
+            .any(|r| r.to_der().ok().as_deref() == Some(current_der.as_slice()))
+        {
             return Ok(path);
         }
         let issuer = roots
@@ -818,11 +883,11 @@ fn check_time_stamp(
         .and_then(|c| c.decode_as::<OctetString>().ok())
         .ok_or_else(|| fail("the token has no TSTInfo".into()))?;
     let digest = Sha256::digest(econtent.as_bytes());
-    check_signer_info(si, &tsa, &digest, ID_CT_TST_INFO).map_err(|e| fail(format!("TSA signature: {e}")))?;
-    let gen_time = OffsetDateTime::from_unix_timestamp(
-        info.gen_time.to_unix_duration().as_secs() as i64,
-    )
-    .map_err(|e| fail(e.to_string()))?;
+    check_signer_info(si, &tsa, &digest, ID_CT_TST_INFO)
+        .map_err(|e| fail(format!("TSA signature: {e}")))?;
+    let gen_time =
+        OffsetDateTime::from_unix_timestamp(info.gen_time.to_unix_duration().as_secs() as i64)
+            .map_err(|e| fail(e.to_string()))?;
     chain_to_root(&tsa, &certs, roots, gen_time, Some(ID_KP_TIME_STAMPING))
         .map_err(|(en, th)| (format!("TSA: {en}"), th))?;
     Ok(gen_time)

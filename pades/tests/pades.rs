@@ -23,12 +23,7 @@ fn unsigned_pdf() -> Vec<u8> {
 }
 
 fn pki() -> TestPki {
-    TestPki::generate(
-        "Test Agency",
-        Some("did:web:licence.diw.example.go.th"),
-        30,
-    )
-    .unwrap()
+    TestPki::generate("Test Agency", Some("did:web:licence.diw.example.go.th"), 30).unwrap()
 }
 
 fn signer(pki: &TestPki) -> PdfSigner {
@@ -140,7 +135,11 @@ fn a_changed_byte_breaks_the_signature() {
 fn a_certificate_for_another_key_is_refused() {
     let pki = pki();
     let other = TestPki::generate("Other", None, 30).unwrap();
-    assert!(PdfSigner::new(other.agency.key.clone(), vec![pki.agency.certificate.clone()]).is_err());
+    assert!(PdfSigner::new(
+        other.agency.key.clone(),
+        vec![pki.agency.certificate.clone()]
+    )
+    .is_err());
 }
 
 fn startxref(pdf: &[u8]) -> usize {
@@ -199,8 +198,16 @@ fn a_credential_swapped_after_signing_is_refused() {
     );
     let swapped = append_update(&pdf, id, body.as_bytes());
     let report = verify_pdf(&swapped, &roots(&pki), OffsetDateTime::now_utc());
-    assert_eq!(outcome(&report, "pdf-unchanged"), CheckOutcome::Fail, "{:#?}", report.checks);
-    assert!(report.checks.iter().any(|c| c.reason_en.contains("EmbeddedFile")));
+    assert_eq!(
+        outcome(&report, "pdf-unchanged"),
+        CheckOutcome::Fail,
+        "{:#?}",
+        report.checks
+    );
+    assert!(report
+        .checks
+        .iter()
+        .any(|c| c.reason_en.contains("EmbeddedFile")));
 }
 
 #[test]
@@ -214,14 +221,19 @@ fn adding_validation_data_after_signing_is_allowed_nothing_else() {
         let text = String::from_utf8_lossy(&pdf).into_owned();
         let start = text.find(&format!("\n{} 0 obj", root.0)).unwrap();
         let obj = &text[start..];
-        obj[obj.find("<<").unwrap()..obj.find("endobj").unwrap()].trim().to_owned()
+        obj[obj.find("<<").unwrap()..obj.find("endobj").unwrap()]
+            .trim()
+            .to_owned()
     };
     let with_dss = format!("{}/DSS <<>>>>", &catalog_bytes[..catalog_bytes.len() - 2]);
     let updated = append_update(&pdf, root.0, with_dss.as_bytes());
     let report = verify_pdf(&updated, &roots(&pki), OffsetDateTime::now_utc());
     assert!(report.passed(), "{:#?}", report.checks);
     // Anything else changed in the catalog is not allowed.
-    let altered = format!("{}/OpenAction [3 0 R /Fit]>>", &catalog_bytes[..catalog_bytes.len() - 2]);
+    let altered = format!(
+        "{}/OpenAction [3 0 R /Fit]>>",
+        &catalog_bytes[..catalog_bytes.len() - 2]
+    );
     let updated = append_update(&pdf, root.0, altered.as_bytes());
     let report = verify_pdf(&updated, &roots(&pki), OffsetDateTime::now_utc());
     assert_eq!(outcome(&report, "pdf-unchanged"), CheckOutcome::Fail);

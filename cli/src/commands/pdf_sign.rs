@@ -36,14 +36,24 @@ pub fn sign_if_asked(a: &RenderArgs, pdf: Vec<u8>) -> Result<Vec<u8>, CliError> 
     };
     let options = SignOptions {
         time: OffsetDateTime::now_utc(),
-        reason: Some("ใบอนุญาตอิเล็กทรอนิกส์ออกโดยหน่วยงาน / Electronic licence issued by the agency".into()),
-        time_stamper: if a.tsa.is_some() { Some(&stamper) } else { None },
+        reason: Some(
+            "ใบอนุญาตอิเล็กทรอนิกส์ออกโดยหน่วยงาน / Electronic licence issued by the agency".into(),
+        ),
+        time_stamper: if a.tsa.is_some() {
+            Some(&stamper)
+        } else {
+            None
+        },
     };
     let signed = sign_pdf(&pdf, None, &signer, &options)
         .map_err(|e| CliError::Usage(format!("signing the PDF: {e}")))?;
     eprintln!(
         "PDF signed (PAdES {}) by {}",
-        if a.tsa.is_some() { "B-T, time-stamped" } else { "B-B" },
+        if a.tsa.is_some() {
+            "B-T, time-stamped"
+        } else {
+            "B-B"
+        },
         signer
             .chain
             .first()

@@ -70,7 +70,10 @@ pub fn verify_pdf(
                 code: "pdf-credential",
                 title: ("Embedded credential", "ข้อมูลรับรองที่แนบในไฟล์"),
                 outcome: CheckOutcome::Fail,
-                reason: (format!("the PDF cannot be read: {e}"), format!("อ่านไฟล์ PDF ไม่ได้: {e}")),
+                reason: (
+                    format!("the PDF cannot be read: {e}"),
+                    format!("อ่านไฟล์ PDF ไม่ได้: {e}"),
+                ),
             });
             None
         }
@@ -82,12 +85,19 @@ pub fn verify_pdf(
         lines.push(text_check(contents, primary));
         lines.push(signer_check(&signature, primary));
     }
-    let credential_valid = !reports.is_empty() && reports.iter().all(|(_, r)| r.verdict == Verdict::Valid);
+    let credential_valid =
+        !reports.is_empty() && reports.iter().all(|(_, r)| r.verdict == Verdict::Valid);
     let pdf_ok = signature.passed()
-        && lines.iter().all(|l| matches!(l.outcome, CheckOutcome::Pass | CheckOutcome::Warning));
+        && lines
+            .iter()
+            .all(|l| matches!(l.outcome, CheckOutcome::Pass | CheckOutcome::Warning));
     let verdict = if pdf_ok && credential_valid {
         Verdict::Valid
-    } else if pdf_ok && reports.iter().any(|(_, r)| r.verdict == Verdict::CannotDecide) {
+    } else if pdf_ok
+        && reports
+            .iter()
+            .any(|(_, r)| r.verdict == Verdict::CannotDecide)
+    {
         Verdict::CannotDecide
     } else {
         Verdict::Invalid
@@ -97,12 +107,28 @@ pub fn verify_pdf(
         let checks: Vec<Value> = signature
             .checks
             .iter()
-            .map(|c| check_json(c.code, (c.title_en, c.title_th), c.outcome, (&c.reason_en, &c.reason_th)))
-            .chain(lines.iter().map(|l| check_json(l.code, l.title, l.outcome, (&l.reason.0, &l.reason.1))))
+            .map(|c| {
+                check_json(
+                    c.code,
+                    (c.title_en, c.title_th),
+                    c.outcome,
+                    (&c.reason_en, &c.reason_th),
+                )
+            })
+            .chain(
+                lines
+                    .iter()
+                    .map(|l| check_json(l.code, l.title, l.outcome, (&l.reason.0, &l.reason.1))),
+            )
             .collect();
         let credentials: serde_json::Map<String, Value> = reports
             .iter()
-            .map(|(name, r)| ((*name).to_owned(), serde_json::to_value(r).unwrap_or(Value::Null)))
+            .map(|(name, r)| {
+                (
+                    (*name).to_owned(),
+                    serde_json::to_value(r).unwrap_or(Value::Null),
+                )
+            })
             .collect();
         let mut s = serde_json::to_string_pretty(&json!({
             "verdict": verdict,
@@ -153,8 +179,14 @@ type Forms = Vec<(&'static str, Vec<u8>)>;
 /// The credential files the PDF carries, and the form the page describes.
 fn embedded_credential(contents: &LicencePdf, lines: &mut Vec<Line>) -> Option<(Forms, Secured)> {
     let title = ("Embedded credential", "ข้อมูลรับรองที่แนบในไฟล์");
-    let json = contents.attachments.iter().find(|f| f.name == CREDENTIAL_JSON_NAME);
-    let jwt = contents.attachments.iter().find(|f| f.name == CREDENTIAL_JWT_NAME);
+    let json = contents
+        .attachments
+        .iter()
+        .find(|f| f.name == CREDENTIAL_JSON_NAME);
+    let jwt = contents
+        .attachments
+        .iter()
+        .find(|f| f.name == CREDENTIAL_JWT_NAME);
     let mut forms: Forms = Vec::new();
     let mut primary = None;
     if let Some(f) = json {
@@ -189,8 +221,14 @@ fn embedded_credential(contents: &LicencePdf, lines: &mut Vec<Line>) -> Option<(
                 title,
                 outcome: CheckOutcome::Pass,
                 reason: (
-                    format!("carries {}", forms.iter().map(|f| f.0).collect::<Vec<_>>().join(", ")),
-                    format!("แนบ {}", forms.iter().map(|f| f.0).collect::<Vec<_>>().join(", ")),
+                    format!(
+                        "carries {}",
+                        forms.iter().map(|f| f.0).collect::<Vec<_>>().join(", ")
+                    ),
+                    format!(
+                        "แนบ {}",
+                        forms.iter().map(|f| f.0).collect::<Vec<_>>().join(", ")
+                    ),
                 ),
             });
             Some((forms, primary))
@@ -201,7 +239,8 @@ fn embedded_credential(contents: &LicencePdf, lines: &mut Vec<Line>) -> Option<(
                 title,
                 outcome: CheckOutcome::Fail,
                 reason: (
-                    "the PDF carries no signed credential (credential.json or credential.vc.jwt)".into(),
+                    "the PDF carries no signed credential (credential.json or credential.vc.jwt)"
+                        .into(),
                     "ไฟล์ PDF ไม่มีข้อมูลรับรองที่ลงลายมือชื่อแนบอยู่".into(),
                 ),
             });
@@ -211,15 +250,24 @@ fn embedded_credential(contents: &LicencePdf, lines: &mut Vec<Line>) -> Option<(
 }
 
 fn text_check(contents: &LicencePdf, credential: &Secured) -> Line {
-    let title = ("Printed text matches the credential", "ข้อความในเอกสารตรงกับข้อมูลรับรอง");
+    let title = (
+        "Printed text matches the credential",
+        "ข้อความในเอกสารตรงกับข้อมูลรับรอง",
+    );
     match check_text(contents, credential) {
         Ok(()) => Line {
             code: "pdf-visible-text",
             title,
             outcome: CheckOutcome::Pass,
             reason: (
-                format!("the page shows exactly the licence in the credential ({} lines)", contents.lines.len()),
-                format!("เอกสารแสดงข้อมูลใบอนุญาตตรงตามข้อมูลรับรอง ({} บรรทัด)", contents.lines.len()),
+                format!(
+                    "the page shows exactly the licence in the credential ({} lines)",
+                    contents.lines.len()
+                ),
+                format!(
+                    "เอกสารแสดงข้อมูลใบอนุญาตตรงตามข้อมูลรับรอง ({} บรรทัด)",
+                    contents.lines.len()
+                ),
             ),
         },
         Err(why) => Line {
@@ -238,7 +286,10 @@ fn text_check(contents: &LicencePdf, credential: &Secured) -> Line {
 /// DID as a subjectAltName URI): a warning when not, since the X.509 and DID
 /// worlds are linked only by the agency's own statement.
 fn signer_check(signature: &PdfSignatureReport, credential: &Secured) -> Line {
-    let title = ("PDF signer is the credential's issuer", "ผู้ลงลายมือชื่อ PDF คือผู้ออกข้อมูลรับรอง");
+    let title = (
+        "PDF signer is the credential's issuer",
+        "ผู้ลงลายมือชื่อ PDF คือผู้ออกข้อมูลรับรอง",
+    );
     let issuer = elicence_render::credential_json(credential)
         .ok()
         .and_then(|doc| {
@@ -327,7 +378,11 @@ fn human(
         }
     };
     for c in &signature.checks {
-        push(c.outcome, (c.title_en, c.title_th), (&c.reason_en, &c.reason_th));
+        push(
+            c.outcome,
+            (c.title_en, c.title_th),
+            (&c.reason_en, &c.reason_th),
+        );
     }
     for l in lines {
         push(l.outcome, l.title, (&l.reason.0, &l.reason.1));

@@ -95,7 +95,15 @@ pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
     if let [only] = inputs.as_slice() {
         if super::pdf_verify::is_pdf(only) {
             let verify_credential = |credential: &[u8]| {
-                verify_one(a, credential, now, bundle.as_ref(), &resolver, None, Vec::new())
+                verify_one(
+                    a,
+                    credential,
+                    now,
+                    bundle.as_ref(),
+                    &resolver,
+                    None,
+                    Vec::new(),
+                )
             };
             return super::pdf_verify::verify_pdf(a, only, now, &verify_credential);
         }

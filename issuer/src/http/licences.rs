@@ -19,13 +19,13 @@ use crate::batch::{self, LineError, LineSplitter, RecordSplitter, RowResult, Sca
 use crate::http::auth::{self, Caller};
 use crate::http::body::{content_type, read_json, too_large};
 use crate::http::negotiate::{choose, Representation};
-use elicence_render::html::{licence_page, PageStatus};
 use crate::http::problem::Problem;
 use crate::issue::{self, IssueError, Issued};
 use crate::registry::Agency;
 use crate::server::AppState;
 use crate::store::StoredCredential;
 use crate::writer::{StatusAction, StatusOutcome};
+use elicence_render::html::{licence_page, PageStatus};
 
 type St = State<Arc<AppState>>;
 
@@ -408,7 +408,10 @@ pub async fn get_licence(
         let pdf = crate::http::pdf::licence_pdf(&state, &agency, &stored).await?;
         let mut resp = (StatusCode::OK, Body::from(pdf.as_ref().clone())).into_response();
         let h = resp.headers_mut();
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(rep.media_type()));
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(rep.media_type()),
+        );
         h.insert(header::VARY, HeaderValue::from_static("Accept"));
         return Ok(resp);
     }

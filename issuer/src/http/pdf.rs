@@ -32,9 +32,14 @@ const CACHE_ENTRIES: usize = 1024;
 
 /// Seals an agency's PDF signing key (PKCS#8 DER, ECDSA P-256) under the
 /// master key, for `[pdf_signing.CODE].sealed_key`.
-pub fn seal_pdf_key(master: &MasterKey, agency: &str, pkcs8_der: &[u8]) -> Result<Vec<u8>, IssuerError> {
-    p256::ecdsa::SigningKey::from_pkcs8_der(pkcs8_der)
-        .map_err(|_| IssuerError::InvalidAgency("the PDF signing key is not an ECDSA P-256 PKCS#8 key".into()))?;
+pub fn seal_pdf_key(
+    master: &MasterKey,
+    agency: &str,
+    pkcs8_der: &[u8],
+) -> Result<Vec<u8>, IssuerError> {
+    p256::ecdsa::SigningKey::from_pkcs8_der(pkcs8_der).map_err(|_| {
+        IssuerError::InvalidAgency("the PDF signing key is not an ECDSA P-256 PKCS#8 key".into())
+    })?;
     master.seal(agency, PDF_KEY_ID, pkcs8_der)
 }
 
@@ -75,9 +80,11 @@ fn signer_for(state: &AppState, agency: &Agency) -> Result<Arc<AgencySigner>, Pr
         ));
     };
     let pem = std::fs::read(&cfg.certificate).map_err(|e| config_error(&agency.code, e))?;
-    let chain = elicence_pades::read_certificates(&pem).map_err(|e| config_error(&agency.code, e))?;
+    let chain =
+        elicence_pades::read_certificates(&pem).map_err(|e| config_error(&agency.code, e))?;
     let sealed = std::fs::read(&cfg.sealed_key).map_err(|e| config_error(&agency.code, e))?;
-    let master = MasterKey::load(&state.config.master_key).map_err(|e| config_error(&agency.code, e))?;
+    let master =
+        MasterKey::load(&state.config.master_key).map_err(|e| config_error(&agency.code, e))?;
     let der = master
         .open(&agency.code, PDF_KEY_ID, &sealed)
         .map_err(|e| config_error(&agency.code, e))?;
@@ -124,8 +131,14 @@ pub async fn licence_pdf(
         };
         let options = SignOptions {
             time: now,
-            reason: Some("ใบอนุญาตอิเล็กทรอนิกส์ออกโดยหน่วยงาน / Electronic licence issued by the agency".into()),
-            time_stamper: if signer.tsa_url.is_some() { Some(&stamper) } else { None },
+            reason: Some(
+                "ใบอนุญาตอิเล็กทรอนิกส์ออกโดยหน่วยงาน / Electronic licence issued by the agency".into(),
+            ),
+            time_stamper: if signer.tsa_url.is_some() {
+                Some(&stamper)
+            } else {
+                None
+            },
         };
         sign_pdf(&unsigned, None, &signer.signer, &options).map_err(|e| match e {
             elicence_pades::PadesError::TimeStamp(why) => Problem::new(

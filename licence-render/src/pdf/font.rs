@@ -207,7 +207,10 @@ mod tests {
 
     #[test]
     fn mixed_text_is_split_into_script_runs() {
-        let runs: Vec<bool> = script_runs("ใบอนุญาต Licence 123 ก").iter().map(|r| r.2).collect();
+        let runs: Vec<bool> = script_runs("ใบอนุญาต Licence 123 ก")
+            .iter()
+            .map(|r| r.2)
+            .collect();
         assert_eq!(runs, vec![true, false, true]);
     }
 }

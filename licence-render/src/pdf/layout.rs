@@ -231,9 +231,7 @@ fn wrap(text: &str, style: Style, width: f32) -> Result<Vec<(String, Shaped)>, R
 fn breaks_between(prev: char, c: char) -> bool {
     let thai = |c: char| ('\u{0E01}'..='\u{0E5B}').contains(&c);
     let leading_vowel = |c: char| ('\u{0E40}'..='\u{0E44}').contains(&c);
-    let joins_previous = |c: char| {
-        matches!(c, '\u{0E30}'..='\u{0E3A}' | '\u{0E45}'..='\u{0E4E}')
-    };
+    let joins_previous = |c: char| matches!(c, '\u{0E30}'..='\u{0E3A}' | '\u{0E45}'..='\u{0E4E}');
     thai(prev) && thai(c) && !joins_previous(c) && !leading_vowel(prev)
 }
 
@@ -286,12 +284,7 @@ fn style(size: f32, weight: Weight, color: Rgb, part: Part) -> Style {
 }
 
 /// Thai line then, when present, the muted English line, for a value.
-fn value_lines(
-    flow: &mut Flow,
-    value: &FieldValue,
-    x: f32,
-    width: f32,
-) -> Result<(), RenderError> {
+fn value_lines(flow: &mut Flow, value: &FieldValue, x: f32, width: f32) -> Result<(), RenderError> {
     let th = style(BODY, Weight::Regular, INK, Part::Licence);
     let en = style(SMALL, Weight::Regular, MUTED, Part::Licence);
     match value {
@@ -308,7 +301,11 @@ fn value_lines(
                 let pages = flow.pages.len();
                 paragraph(flow, item, th, x + 6.0 * MM, width - 6.0 * MM, Align::Left)?;
                 // The number goes on the item's first line.
-                let y = if flow.pages.len() == pages { before } else { TOP };
+                let y = if flow.pages.len() == pages {
+                    before
+                } else {
+                    TOP
+                };
                 let number = format!("{}.", i + 1);
                 let shaped = shape(&number, Weight::Regular)?;
                 let w = shaped.width() * BODY / 1000.0;
@@ -333,7 +330,6 @@ fn value_lines(
     }
     Ok(())
 }
-
 
 /// Lays out the whole licence.
 pub(crate) fn layout(p: &PrintedLicence) -> Result<Vec<PageItems>, RenderError> {
@@ -391,9 +387,23 @@ pub(crate) fn layout(p: &PrintedLicence) -> Result<Vec<PageItems>, RenderError> 
         let top = flow.y;
         let page = flow.pages.len();
         let label = style(BODY, Weight::Bold, INK, Part::Licence);
-        paragraph(&mut flow, field.label_th, label, LEFT, LABEL_WIDTH - 4.0 * MM, Align::Left)?;
+        paragraph(
+            &mut flow,
+            field.label_th,
+            label,
+            LEFT,
+            LABEL_WIDTH - 4.0 * MM,
+            Align::Left,
+        )?;
         let label_en = style(SMALL, Weight::Regular, MUTED, Part::Licence);
-        paragraph(&mut flow, field.label_en, label_en, LEFT, LABEL_WIDTH - 4.0 * MM, Align::Left)?;
+        paragraph(
+            &mut flow,
+            field.label_en,
+            label_en,
+            LEFT,
+            LABEL_WIDTH - 4.0 * MM,
+            Align::Left,
+        )?;
         let label_bottom = flow.y;
         flow.y = top;
         value_lines(&mut flow, &field.value, value_x, value_width)?;
@@ -437,7 +447,14 @@ pub(crate) fn layout(p: &PrintedLicence) -> Result<Vec<PageItems>, RenderError> 
     });
     flow.y = qr_y + qr_side + 0.5 * MM;
     let caption = style(BODY * 0.5, Weight::Regular, MUTED, Part::Proof);
-    paragraph(&mut flow, p.qr_caption(), caption, qr_x, qr_side, Align::Center)?;
+    paragraph(
+        &mut flow,
+        p.qr_caption(),
+        caption,
+        qr_x,
+        qr_side,
+        Align::Center,
+    )?;
 
     let text_x = qr_x + qr_side + 6.0 * MM;
     let text_width = RIGHT - PROOF_PADDING - text_x;
@@ -446,7 +463,14 @@ pub(crate) fn layout(p: &PrintedLicence) -> Result<Vec<PageItems>, RenderError> 
     let how = style(BODY * 0.8, Weight::Bold, INK, Part::Proof);
     paragraph(&mut flow, how_th, how, text_x, text_width, Align::Left)?;
     let how_en_style = style(BODY * 0.76, Weight::Regular, MUTED, Part::Proof);
-    paragraph(&mut flow, how_en, how_en_style, text_x, text_width, Align::Left)?;
+    paragraph(
+        &mut flow,
+        how_en,
+        how_en_style,
+        text_x,
+        text_width,
+        Align::Left,
+    )?;
     flow.y += 1.5 * MM;
     let term = style(BODY * 0.7, Weight::Regular, MUTED, Part::Proof);
     let mono = style(BODY * 0.6, Weight::Regular, INK, Part::Proof);
@@ -459,7 +483,14 @@ pub(crate) fn layout(p: &PrintedLicence) -> Result<Vec<PageItems>, RenderError> 
         ("ผู้ลงนาม / Signed by", signed_by.as_str(), mono),
     ] {
         paragraph(&mut flow, label, term, text_x, text_width, Align::Left)?;
-        paragraph(&mut flow, value, value_style, text_x, text_width, Align::Left)?;
+        paragraph(
+            &mut flow,
+            value,
+            value_style,
+            text_x,
+            text_width,
+            Align::Left,
+        )?;
     }
     flow.y += 1.0 * MM;
     paragraph(
@@ -573,7 +604,11 @@ mod tests {
         let lines = wrap(text, style(), 120.0).unwrap();
         assert!(lines.len() > 1);
         assert_eq!(
-            lines.iter().map(|l| l.0.as_str()).collect::<Vec<_>>().join(" "),
+            lines
+                .iter()
+                .map(|l| l.0.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
             text
         );
     }
@@ -586,7 +621,11 @@ mod tests {
         assert_eq!(lines.iter().map(|l| l.0.as_str()).collect::<String>(), text);
         for (line, _) in &lines {
             let first = line.chars().next().unwrap();
-            assert!(!('\u{0E30}'..='\u{0E3A}').contains(&first) && !('\u{0E45}'..='\u{0E4E}').contains(&first), "{line}");
+            assert!(
+                !('\u{0E30}'..='\u{0E3A}').contains(&first)
+                    && !('\u{0E45}'..='\u{0E4E}').contains(&first),
+                "{line}"
+            );
             let last = line.chars().last().unwrap();
             assert!(!('\u{0E40}'..='\u{0E44}').contains(&last), "{line}");
         }

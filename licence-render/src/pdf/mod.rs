@@ -64,7 +64,8 @@ impl Attachment {
         Attachment {
             name: CREDENTIAL_JWT_NAME.into(),
             mime: "application/vc+jwt".into(),
-            description: "ข้อมูลรับรองใบอนุญาตในรูปแบบ vc+jwt / The signed licence credential as a vc+jwt".into(),
+            description:
+                "ข้อมูลรับรองใบอนุญาตในรูปแบบ vc+jwt / The signed licence credential as a vc+jwt".into(),
             bytes: jwt.as_bytes().to_vec(),
         }
     }

@@ -31,7 +31,11 @@ impl VisibleLine {
             return false;
         };
         match shape(&self.text, weight) {
-            Ok(shaped) => shaped.glyphs.iter().map(|g| g.gid).eq(self.cids.iter().copied()),
+            Ok(shaped) => shaped
+                .glyphs
+                .iter()
+                .map(|g| g.gid)
+                .eq(self.cids.iter().copied()),
             Err(_) => false,
         }
     }
@@ -70,7 +74,8 @@ fn text_string(bytes: &[u8]) -> String {
             .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
             .collect();
         String::from_utf16_lossy(&units)
-    } else if let Ok(s) = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)) {
+    } else if let Ok(s) = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+    {
         s.to_owned()
     } else {
         bytes.iter().map(|&b| char::from(b)).collect()
@@ -115,7 +120,11 @@ fn attachment(doc: &Document, spec: &Dictionary) -> Result<Attachment, RenderErr
         .and_then(Object::as_str)
         .map(text_string)
         .unwrap_or_default();
-    let ef = dict(doc, spec.get(b"EF").map_err(pdf_err("a file specification has no /EF"))?)?;
+    let ef = dict(
+        doc,
+        spec.get(b"EF")
+            .map_err(pdf_err("a file specification has no /EF"))?,
+    )?;
     let file = ef
         .get(b"UF")
         .or_else(|_| ef.get(b"F"))
@@ -195,9 +204,10 @@ fn lines(content: &Content) -> Vec<VisibleLine> {
                         .unwrap_or_default(),
                     _ => op.operands.iter().filter_map(|o| o.as_str().ok()).collect(),
                 };
-                let cids = strings
-                    .iter()
-                    .flat_map(|s| s.chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])));
+                let cids = strings.iter().flat_map(|s| {
+                    s.chunks(2)
+                        .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                });
                 match &mut current {
                     Some(line) => {
                         if line.weight.is_none() && line.cids.is_empty() {
@@ -249,13 +259,20 @@ impl std::fmt::Display for TextMismatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             TextMismatch::GlyphsDiffer { text } => {
-                write!(f, "the glyphs drawn for the line {text:?} are not that text")
+                write!(
+                    f,
+                    "the glyphs drawn for the line {text:?} are not that text"
+                )
             }
             TextMismatch::LinesDiffer { expected, found } => write!(
                 f,
                 "the page shows {} where the credential's licence reads {}",
-                found.as_deref().map_or("nothing".into(), |s| format!("{s:?}")),
-                expected.as_deref().map_or("nothing more".into(), |s| format!("{s:?}")),
+                found
+                    .as_deref()
+                    .map_or("nothing".into(), |s| format!("{s:?}")),
+                expected
+                    .as_deref()
+                    .map_or("nothing more".into(), |s| format!("{s:?}")),
             ),
         }
     }
@@ -280,7 +297,11 @@ pub fn check_text(pdf: &LicencePdf, credential: &Secured) -> Result<(), TextMism
             let Ok(expected) = expected_lines(credential, ec, link_qr) else {
                 continue;
             };
-            if expected.iter().map(String::as_str).eq(found.iter().copied()) {
+            if expected
+                .iter()
+                .map(String::as_str)
+                .eq(found.iter().copied())
+            {
                 return Ok(());
             }
             let same = expected

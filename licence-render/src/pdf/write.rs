@@ -11,9 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use md5::{Digest as _, Md5};
-use pdf_writer::types::{
-    AssociationKind, FontFlags, OutputIntentSubtype, SystemInfo, UnicodeCmap,
-};
+use pdf_writer::types::{AssociationKind, FontFlags, OutputIntentSubtype, SystemInfo, UnicodeCmap};
 use pdf_writer::{Content, Date, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use time::OffsetDateTime;
 
@@ -75,7 +73,8 @@ impl GlyphUse {
             // when the font's cmap maps one to it.
             let entry = self.glyphs.entry(g.gid).or_default();
             if entry.is_empty() {
-                *entry = own_char(line.weight, g.gid, cluster).unwrap_or_else(|| cluster.to_owned());
+                *entry =
+                    own_char(line.weight, g.gid, cluster).unwrap_or_else(|| cluster.to_owned());
             }
         }
     }
@@ -111,7 +110,10 @@ pub(crate) fn write_pdf(
     let info_id = refs.next();
     let acroform_id = refs.next();
     let field_id = refs.next();
-    let file_ids: Vec<(Ref, Ref)> = attachments.iter().map(|_| (refs.next(), refs.next())).collect();
+    let file_ids: Vec<(Ref, Ref)> = attachments
+        .iter()
+        .map(|_| (refs.next(), refs.next()))
+        .collect();
 
     let mut pdf = Pdf::new();
     let mut used: BTreeMap<Weight, GlyphUse> = BTreeMap::new();
@@ -158,8 +160,7 @@ pub(crate) fn write_pdf(
     // Metadata.
     let meta = DocumentMetadata::of(p, created);
     let xmp = xmp_packet(&meta);
-    pdf.metadata(xmp_id, xmp.as_bytes())
-        .pair(Name(b"Subtype"), Name(b"XML"));
+    pdf.metadata(xmp_id, xmp.as_bytes());
     let date = pdf_date(created);
     pdf.document_info(info_id)
         .title(TextStr(&meta.title))
@@ -301,7 +302,12 @@ fn page_content(
                 let quiet = 4.0 * module;
                 let side = matrix.width() as f32 * module;
                 c.set_fill_rgb(1.0, 1.0, 1.0)
-                    .rect(x - quiet, y(top + side + quiet), side + 2.0 * quiet, side + 2.0 * quiet)
+                    .rect(
+                        x - quiet,
+                        y(top + side + quiet),
+                        side + 2.0 * quiet,
+                        side + 2.0 * quiet,
+                    )
                     .fill_nonzero();
                 c.set_fill_rgb(0.0, 0.0, 0.0);
                 for (row, cells) in matrix.rows().enumerate() {
@@ -441,7 +447,9 @@ fn write_font(
     let bbox = face.global_bounding_box();
     let ascent = f32::from(face.ascender()) * scale;
     let descent = f32::from(face.descender()) * scale;
-    let cap_height = face.capital_height().map_or(ascent, |h| f32::from(h) * scale);
+    let cap_height = face
+        .capital_height()
+        .map_or(ascent, |h| f32::from(h) * scale);
     pdf.font_descriptor(descriptor_id)
         .name(base_font)
         .flags(FontFlags::SYMBOLIC)
@@ -461,7 +469,10 @@ fn write_font(
     let compressed = deflate(&subset);
     pdf.stream(file_id, &compressed)
         .filter(Filter::FlateDecode)
-        .pair(Name(b"Length1"), i32::try_from(subset.len()).unwrap_or(i32::MAX));
+        .pair(
+            Name(b"Length1"),
+            i32::try_from(subset.len()).unwrap_or(i32::MAX),
+        );
 
     let max = gids.iter().next_back().copied().unwrap_or(0);
     let mut map = vec![0u8; (usize::from(max) + 1) * 2];

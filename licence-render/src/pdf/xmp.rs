@@ -44,7 +44,12 @@ impl DocumentMetadata {
                 l.licensee_name.th,
                 l.licence_number
             ),
-            keywords: format!("{}; {}; {}", l.licence_type_code, l.licence_number, l.iri.as_str()),
+            keywords: format!(
+                "{}; {}; {}",
+                l.licence_type_code,
+                l.licence_number,
+                l.iri.as_str()
+            ),
             creator_tool: format!("elicence {}", env!("CARGO_PKG_VERSION")),
             producer: format!("elicence-render {} (pdf-writer)", env!("CARGO_PKG_VERSION")),
             identifier: l.iri.as_str().to_owned(),
