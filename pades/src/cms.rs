@@ -84,6 +84,9 @@ pub fn signing_certificate_v2(cert: &Certificate) -> Result<SigningCertificateV2
     })
 }
 
+/// Gets the RFC 3161 token for a signature value, or `None` for no time-stamp.
+pub type TimeStampHook<'a> = dyn FnMut(&[u8]) -> Result<Option<ContentInfo>, PadesError> + 'a;
+
 /// The signer: an ECDSA P-256 key and its certificate chain (signer first).
 pub struct CmsSigner<'a> {
     /// The private key.
@@ -98,7 +101,7 @@ pub struct CmsSigner<'a> {
 pub fn sign_detached(
     signer: &CmsSigner<'_>,
     message_digest: &[u8],
-    time_stamp: &mut dyn FnMut(&[u8]) -> Result<Option<ContentInfo>, PadesError>,
+    time_stamp: &mut TimeStampHook<'_>,
 ) -> Result<Vec<u8>, PadesError> {
     let ci = build_signed_data(signer, ID_DATA, None, message_digest, time_stamp)?;
     ci.to_der().map_err(PadesError::der)
@@ -112,7 +115,7 @@ pub fn build_signed_data(
     econtent_type: der::oid::ObjectIdentifier,
     econtent: Option<&[u8]>,
     message_digest: &[u8],
-    time_stamp: &mut dyn FnMut(&[u8]) -> Result<Option<ContentInfo>, PadesError>,
+    time_stamp: &mut TimeStampHook<'_>,
 ) -> Result<ContentInfo, PadesError> {
     let cert = signer
         .chain

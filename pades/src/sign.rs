@@ -58,6 +58,9 @@ impl PdfSigner {
     }
 }
 
+/// Obtains an RFC 3161 time-stamp token for a signature value.
+pub type TimeStamper = dyn Fn(&[u8]) -> Result<cms::content_info::ContentInfo, PadesError>;
+
 /// How to sign.
 pub struct SignOptions<'a> {
     /// The claimed signing time (`/M`).
@@ -65,8 +68,7 @@ pub struct SignOptions<'a> {
     /// Why, for a person (`/Reason`).
     pub reason: Option<String>,
     /// Gets an RFC 3161 token for the signature value (B-T); `None` for B-B.
-    pub time_stamper:
-        Option<&'a dyn Fn(&[u8]) -> Result<cms::content_info::ContentInfo, PadesError>>,
+    pub time_stamper: Option<&'a TimeStamper>,
 }
 
 /// Bytes reserved for the CMS signature: the chain, the signature, and a

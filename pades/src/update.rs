@@ -167,7 +167,7 @@ impl<'a> Update<'a> {
         let mut offsets = Vec::new();
         for (id, body) in &self.objects {
             offsets.push((*id, out.len()));
-            let _ = write!(out, "{} {} obj\n", id.0, id.1);
+            let _ = writeln!(out, "{} {} obj", id.0, id.1);
             out.extend_from_slice(body);
             out.extend_from_slice(b"\nendobj\n");
         }

@@ -314,7 +314,7 @@ fn signer_check(signature: &PdfSignatureReport, credential: &Secured) -> Line {
             _ => None,
         })
         .collect();
-    if !issuer.is_empty() && uris.iter().any(|u| *u == issuer) {
+    if !issuer.is_empty() && uris.contains(&issuer) {
         Line {
             code: "pdf-signer-issuer",
             title,

@@ -55,8 +55,11 @@ fn signers() -> &'static Signers {
     SIGNERS.get_or_init(Default::default)
 }
 
-fn cache() -> &'static Mutex<HashMap<[u8; 32], Arc<Vec<u8>>>> {
-    static CACHE: OnceLock<Mutex<HashMap<[u8; 32], Arc<Vec<u8>>>>> = OnceLock::new();
+/// Signed PDFs by SHA-256 of (agency, credential).
+type PdfCache = Mutex<HashMap<[u8; 32], Arc<Vec<u8>>>>;
+
+fn cache() -> &'static PdfCache {
+    static CACHE: OnceLock<PdfCache> = OnceLock::new();
     CACHE.get_or_init(Default::default)
 }
 
