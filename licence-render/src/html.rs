@@ -32,9 +32,18 @@ fn both(value: &FieldValue) -> Markup {
         FieldValue::List(items) => html! {
             ol lang="th" { @for item in items { li { (item) } } }
         },
-        FieldValue::Validity { th, en } => html! {
-            span.th lang="th" { (th) }
-            span.en lang="en" { (en) }
+        FieldValue::Validity {
+            from_th,
+            until_th,
+            from_en,
+            until_en,
+        } => html! {
+            span.th lang="th" {
+                "ตั้งแต่วันที่ " span.date { (from_th) } " ถึงวันที่ " span.date { (until_th) }
+            }
+            span.en lang="en" {
+                "From " span.date { (from_en) } " to " span.date { (until_en) }
+            }
         },
     }
 }

@@ -39,10 +39,14 @@ pub enum FieldValue {
     List(Vec<String>),
     /// The term, in the Buddhist Era (Thai) and the Gregorian calendar (English).
     Validity {
-        /// "ตั้งแต่วันที่ … ถึงวันที่ …".
-        th: String,
-        /// "From … to …".
-        en: String,
+        /// First day, Thai ("๑ มกราคม พ.ศ. ๒๕๖๙").
+        from_th: String,
+        /// Last day, Thai.
+        until_th: String,
+        /// First day, English ("1 January 2026").
+        from_en: String,
+        /// Last day, English.
+        until_en: String,
     },
 }
 
@@ -165,16 +169,10 @@ impl PrintedLicence {
             label_th: "ระยะเวลาอนุญาต",
             label_en: "Valid",
             value: FieldValue::Validity {
-                th: format!(
-                    "ตั้งแต่วันที่ {} ถึงวันที่ {}",
-                    thai_date(l.valid_from),
-                    thai_date(l.valid_until)
-                ),
-                en: format!(
-                    "From {} to {}",
-                    english_date(l.valid_from),
-                    english_date(l.valid_until)
-                ),
+                from_th: thai_date(l.valid_from),
+                until_th: thai_date(l.valid_until),
+                from_en: english_date(l.valid_from),
+                until_en: english_date(l.valid_until),
             },
         });
         rows
@@ -216,6 +214,21 @@ impl PrintedLicence {
             QrContent::Credential => "ใบอนุญาตที่ลงลายมือชื่อดิจิทัล · signed licence",
             QrContent::Link => "ลิงก์ใบอนุญาต · licence link",
         }
+    }
+}
+
+impl FieldValue {
+    /// The Thai and English lines of a term: "ตั้งแต่วันที่ … ถึงวันที่ …", "From … to …".
+    pub fn validity_lines(
+        from_th: &str,
+        until_th: &str,
+        from_en: &str,
+        until_en: &str,
+    ) -> (String, String) {
+        (
+            format!("ตั้งแต่วันที่ {from_th} ถึงวันที่ {until_th}"),
+            format!("From {from_en} to {until_en}"),
+        )
     }
 }
 

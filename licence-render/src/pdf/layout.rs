@@ -323,9 +323,15 @@ fn value_lines(flow: &mut Flow, value: &FieldValue, x: f32, width: f32) -> Resul
                 flow.y += 0.8 * MM;
             }
         }
-        FieldValue::Validity { th: t, en: e } => {
-            paragraph(flow, t, th, x, width, Align::Left)?;
-            paragraph(flow, e, en, x, width, Align::Left)?;
+        FieldValue::Validity {
+            from_th,
+            until_th,
+            from_en,
+            until_en,
+        } => {
+            let (t, e) = FieldValue::validity_lines(from_th, until_th, from_en, until_en);
+            paragraph(flow, &t, th, x, width, Align::Left)?;
+            paragraph(flow, &e, en, x, width, Align::Left)?;
         }
     }
     Ok(())
