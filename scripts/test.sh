@@ -14,6 +14,8 @@ echo "== browser inspector (wasm bindings in node, end to end in headless Chromi
 bash scripts/test-web.sh
 echo "== wasm size"
 bash scripts/wasm-size.sh
+echo "== PDF licence: pyHanko, pdftotext, PDF/A-3 checks (scripts/test-pdf.sh)"
+bash scripts/test-pdf.sh
 echo "== tests"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -358,6 +358,10 @@ pub struct VerifyArgs {
     pub lang: Lang,
     #[command(flatten)]
     pub trust: TrustArgs,
+    /// For a PDF licence: the trusted root certificates (PEM) its PAdES
+    /// signature and time-stamp must chain to. Also $ELICENCE_PDF_ROOTS.
+    #[arg(long, value_name = "PEM")]
+    pub pdf_roots: Vec<PathBuf>,
     /// For a presentation: the challenge this verifier issued.
     #[arg(long, value_name = "TEXT")]
     pub challenge: Option<String>,
@@ -617,9 +621,24 @@ pub struct RenderArgs {
     /// Directory for the outputs (created if missing); files are named after CREDENTIAL.
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
-    /// Also print the page to PDF with headless Chromium.
+    /// Also write the PDF/A-3 licence (drawn natively, the signed credential
+    /// embedded); signed by the agency with --sign-cert and --sign-key.
     #[arg(long)]
     pub pdf: bool,
+    /// With --pdf: the agency's X.509 signing certificate (PEM; the chain
+    /// may follow in the same file) for the PAdES signature.
+    #[arg(long, value_name = "PEM", requires_all = ["pdf", "sign_key"])]
+    pub sign_cert: Option<PathBuf>,
+    /// With --pdf: the private key of --sign-cert (PKCS#8 PEM, ECDSA P-256,
+    /// encrypted or not; the passphrase is asked for or read from --passphrase-file).
+    #[arg(long, value_name = "PEM", requires = "sign_cert")]
+    pub sign_key: Option<PathBuf>,
+    /// With --sign-cert: an RFC 3161 time-stamping authority's URL, for a
+    /// PAdES B-T signature (without it: B-B).
+    #[arg(long, value_name = "URL", requires = "sign_cert")]
+    pub tsa: Option<String>,
+    #[command(flatten)]
+    pub pass: PassphraseArgs,
     /// Also take a PNG picture of the page with headless Chromium.
     #[arg(long)]
     pub png: bool,

@@ -37,6 +37,9 @@ pub enum CliError {
     /// A QR image could not be drawn or read.
     #[error("QR image: {0}")]
     QrImage(#[from] elicence_qr_image::QrImageError),
+    /// The licence could not be rendered (HTML page or PDF).
+    #[error("render: {0}")]
+    Render(elicence_render::RenderError),
     /// A JSON input is malformed.
     #[error("{path}: {message}")]
     Json {
@@ -53,6 +56,19 @@ impl CliError {
         CliError::Io {
             path: path.into(),
             source,
+        }
+    }
+}
+
+impl From<elicence_render::RenderError> for CliError {
+    /// Licence data and QR faults keep their own kinds (and messages).
+    fn from(e: elicence_render::RenderError) -> Self {
+        use elicence_render::RenderError as R;
+        match e {
+            R::Licence(e) => CliError::Licence(e),
+            R::Qr(e) => CliError::Qr(e),
+            R::QrImage(e) => CliError::QrImage(e),
+            other => CliError::Render(other),
         }
     }
 }

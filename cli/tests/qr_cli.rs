@@ -548,7 +548,7 @@ fn render_pdf_without_chromium_says_how_to_get_it() {
         p(&vector("vc-jwt/valid.jwt")),
         "--out",
         p(&dir),
-        "--pdf",
+        "--png",
         "--chromium",
         "/nonexistent/chromium",
     ]);
@@ -558,14 +558,29 @@ fn render_pdf_without_chromium_says_how_to_get_it() {
     assert!(dir.join("valid.html").exists());
 }
 
-/// With Chromium installed (scripts/install-render-deps.sh), the PDF is one
-/// A4 page and the PNG picture of the page reads back to the credential.
-/// Without it, the command must say so clearly.
+/// The PDF is drawn natively (no browser): one A4 page.
 #[test]
-fn render_pdf_and_png_through_headless_chromium() {
+fn render_pdf_is_one_native_a4_page() {
+    let dir = tempdir("render-pdf");
+    let source = vector("eddsa-rdfc-2022/valid.json");
+    let (code, _, stderr) = elicence(&["render", p(&source), "--out", p(&dir), "--pdf"]);
+    assert_eq!(code, 0, "{stderr}");
+    let pdf = std::fs::read(dir.join("valid.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(text.contains("/Count 1"), "one page");
+    assert!(text.contains("/MediaBox [0 0 595.27"), "A4 media box");
+    assert!(text.contains("pdfaid:part>3<"), "PDF/A-3");
+}
+
+/// With Chromium installed (scripts/install-render-deps.sh), the PNG picture
+/// of the page reads back to the credential. Without it, the command must
+/// say so clearly.
+#[test]
+fn render_png_through_headless_chromium() {
     let dir = tempdir("render-chrome");
     let source = vector("eddsa-rdfc-2022/valid.json");
-    let (code, _, stderr) = elicence(&["render", p(&source), "--out", p(&dir), "--pdf", "--png"]);
+    let (code, _, stderr) = elicence(&["render", p(&source), "--out", p(&dir), "--png"]);
     let installed = [
         "chromium",
         "chromium-browser",
@@ -578,15 +593,10 @@ fn render_pdf_and_png_through_headless_chromium() {
             .is_some_and(|path| std::env::split_paths(&path).any(|d| d.join(name).is_file()))
     });
     if !installed {
-        assert_clear_error(code, &stderr, "need Chromium");
+        assert_clear_error(code, &stderr, "needs Chromium");
         return;
     }
     assert_eq!(code, 0, "{stderr}");
-    let pdf = std::fs::read(dir.join("valid.pdf")).unwrap();
-    assert!(pdf.starts_with(b"%PDF-"));
-    let text = String::from_utf8_lossy(&pdf);
-    assert!(text.contains("/Count 1"), "one page");
-    assert!(text.contains("/MediaBox [0 0 594.9"), "A4 media box");
     let (code, decoded, stderr) = elicence(&["qr", "decode", p(&dir.join("valid.png"))]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(decoded, std::fs::read(&source).unwrap());

@@ -56,6 +56,10 @@ pub struct Config {
     /// inspector folder must not expose it.
     #[serde(skip)]
     pub source: Option<PathBuf>,
+    /// Per agency (by code): the X.509 certificate and sealed key that sign
+    /// licence PDFs (PAdES), and the time-stamping authority to use.
+    #[serde(default)]
+    pub pdf_signing: std::collections::BTreeMap<String, PdfSigningConfig>,
 }
 
 /// Access to `/metrics`: its counts (credentials issued, status changes)
@@ -356,6 +360,21 @@ impl Config {
     pub fn origin(&self) -> &str {
         self.public_url.trim_end_matches('/')
     }
+}
+
+/// How an agency signs its licence PDFs (`[pdf_signing.CODE]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PdfSigningConfig {
+    /// The agency's signing certificate, PEM (its chain may follow in the file).
+    pub certificate: PathBuf,
+    /// The certificate's ECDSA P-256 private key (PKCS#8 DER) sealed under the
+    /// master key (`elicence agency seal-pdf-key`), never stored in clear.
+    pub sealed_key: PathBuf,
+    /// An RFC 3161 time-stamping authority's URL: signatures are PAdES B-T
+    /// with it, B-B without.
+    #[serde(default)]
+    pub tsa_url: Option<String>,
 }
 
 #[cfg(test)]

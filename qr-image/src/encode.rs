@@ -167,6 +167,36 @@ fn too_large(side_px: u64) -> QrImageError {
     }
 }
 
+/// The module grid of `payload` at level `ec` (the exact symbol [`render_svg`]
+/// and `render_png` draw), for callers that draw the code themselves, such as
+/// the PDF licence, which paints it as vector rectangles.
+pub fn qr_matrix(payload: &str, ec: EcLevel) -> Result<QrMatrix, QrImageError> {
+    let matrix = Matrix::encode(payload, ec)?;
+    Ok(QrMatrix {
+        width: matrix.width,
+        dark: matrix.dark,
+    })
+}
+
+/// A QR symbol's modules, without the quiet zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QrMatrix {
+    width: usize,
+    dark: Vec<bool>,
+}
+
+impl QrMatrix {
+    /// Modules per side.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Rows top to bottom, `true` = dark.
+    pub fn rows(&self) -> impl Iterator<Item = &[bool]> {
+        self.dark.chunks(self.width.max(1))
+    }
+}
+
 /// A square grid of modules, `true` = dark, row-major, without quiet zone.
 pub(crate) struct Matrix {
     pub(crate) width: usize,

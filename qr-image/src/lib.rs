@@ -21,5 +21,7 @@ pub use decode::decode_image;
 pub use decode::{decode_luma, MAX_DECODE_PIXELS};
 #[cfg(feature = "codecs")]
 pub use encode::render_png;
-pub use encode::{qr_version, render_svg, EcLevel, RenderOptions, MAX_RENDER_PIXELS};
+pub use encode::{
+    qr_matrix, qr_version, render_svg, EcLevel, QrMatrix, RenderOptions, MAX_RENDER_PIXELS,
+};
 pub use error::QrImageError;

@@ -21,6 +21,28 @@ pub enum AgencyCommand {
     List(ListArgs),
     /// Add a signing key (rotation): new credentials use it from --not-before on.
     AddKey(AddKeyArgs),
+    /// Seal an agency's PDF signing key (ECDSA P-256, PEM) under the master
+    /// key, for `[pdf_signing.CODE].sealed_key` (docs/pdf.md).
+    SealPdfKey(SealPdfKeyArgs),
+}
+
+/// `elicence agency seal-pdf-key`.
+#[derive(Debug, Args)]
+pub struct SealPdfKeyArgs {
+    /// The service configuration (its master key seals the key).
+    #[arg(long, value_name = "FILE")]
+    pub config: PathBuf,
+    /// Agency code the key belongs to (the sealed key opens only for it).
+    #[arg(long)]
+    pub code: String,
+    /// The private key of the agency's PDF signing certificate (PKCS#8 PEM, encrypted or not).
+    #[arg(long, value_name = "PEM")]
+    pub key: PathBuf,
+    #[command(flatten)]
+    pub pass: crate::cli::PassphraseArgs,
+    /// Where to write the sealed key (created with mode 0600 where supported).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 /// `elicence agency add`.
@@ -160,6 +182,35 @@ pub fn run(c: &AgencyCommand) -> Result<ExitCode, CliError> {
             .map_err(issuer_error)?;
             println!("{id}");
         }
+        AgencyCommand::SealPdfKey(a) => {
+            let config = elicence_issuer::Config::load(&a.config).map_err(issuer_error)?;
+            let master = MasterKey::load(&config.master_key).map_err(issuer_error)?;
+            let key = match super::load_key(&a.key, &a.pass)? {
+                elicence_core::keys::SigningKey::P256(k) => k,
+                _ => {
+                    return Err(CliError::Usage(format!(
+                        "{}: PDF signing keys are ECDSA P-256",
+                        a.key.display()
+                    )))
+                }
+            };
+            let der = p256::pkcs8::EncodePrivateKey::to_pkcs8_der(&key)
+                .map_err(|e| CliError::Usage(format!("{}: {e}", a.key.display())))?;
+            let sealed = elicence_issuer::http::pdf::seal_pdf_key(&master, &a.code, der.as_bytes())
+                .map_err(issuer_error)?;
+            write_private(&a.out, &sealed)?;
+            println!("{}", a.out.display());
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a secret file readable by its owner only (where the OS supports it).
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|e| CliError::io(path, e))?;
+    std::io::Write::write_all(&mut file, bytes).map_err(|e| CliError::io(path, e))
 }

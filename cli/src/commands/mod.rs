@@ -5,6 +5,8 @@ mod bundle;
 mod issue;
 mod key;
 mod online;
+mod pdf_sign;
+mod pdf_verify;
 mod present;
 mod qr;
 pub mod remote;

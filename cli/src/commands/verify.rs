@@ -92,6 +92,22 @@ pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
         }
         _ => None,
     };
+    if let [only] = inputs.as_slice() {
+        if super::pdf_verify::is_pdf(only) {
+            let verify_credential = |credential: &[u8]| {
+                verify_one(
+                    a,
+                    credential,
+                    now,
+                    bundle.as_ref(),
+                    &resolver,
+                    None,
+                    (Vec::new(), Vec::new()),
+                )
+            };
+            return super::pdf_verify::verify_pdf(a, only, now, &verify_credential);
+        }
+    }
     let mut reports = Vec::new();
     for input in &inputs {
         let mut status_lists = Vec::new();

@@ -19,13 +19,13 @@ use crate::batch::{self, LineError, LineSplitter, RecordSplitter, RowResult, Sca
 use crate::http::auth::{self, Caller};
 use crate::http::body::{content_type, read_json, too_large};
 use crate::http::negotiate::{choose, Representation};
-use crate::http::page::{self, Shown};
 use crate::http::problem::Problem;
 use crate::issue::{self, IssueError, Issued};
 use crate::registry::Agency;
 use crate::server::AppState;
 use crate::store::StoredCredential;
 use crate::writer::{StatusAction, StatusOutcome};
+use elicence_render::html::{licence_page, PageStatus};
 
 type St = State<Arc<AppState>>;
 
@@ -396,7 +396,7 @@ fn find(
 /// `GET /agencies/{code}/licences/{type}/{number}`: the License Access link.
 #[utoipa::path(get, path = "/agencies/{code}/licences/{type}/{number}", tag = "licences",
     params(("code" = String, Path, description = "Agency code"), ("type" = String, Path, description = "Licence type code"), ("number" = String, Path, description = "Licence number segment (`/` as `~`, space as `_`)")),
-    responses((status = 200, description = "text/html page, application/vc, application/json, application/ld+json or application/vc+jwt by Accept"),
+    responses((status = 200, description = "text/html page, application/vc, application/json, application/ld+json, application/vc+jwt or the signed PDF/A-3 licence (application/pdf) by Accept"),
         (status = 404, description = "No such licence"), (status = 406, description = "No acceptable representation")))]
 pub async fn get_licence(
     State(state): St,
@@ -410,21 +410,32 @@ pub async fn get_licence(
             StatusCode::NOT_ACCEPTABLE,
             "not-acceptable",
             "Not acceptable",
-            "available: text/html, application/vc, application/json, application/ld+json, application/vc+jwt",
+            "available: text/html, application/vc, application/json, application/ld+json, application/vc+jwt, application/pdf",
         )
     })?;
+    if rep == Representation::Pdf {
+        let pdf = crate::http::pdf::licence_pdf(&state, &agency, &stored).await?;
+        let mut resp = (StatusCode::OK, Body::from(pdf.as_ref().clone())).into_response();
+        let h = resp.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(rep.media_type()),
+        );
+        h.insert(header::VARY, HeaderValue::from_static("Accept"));
+        return Ok(resp);
+    }
     let body = match rep {
         Representation::Html => {
             let credential: Value =
                 serde_json::from_str(&stored.credential).map_err(|e| Problem::internal(&e))?;
             let shown = if stored.revoked {
-                Shown::Revoked
+                PageStatus::Revoked
             } else if stored.suspended {
-                Shown::Suspended
+                PageStatus::Suspended
             } else {
-                Shown::Active
+                PageStatus::Active
             };
-            page::render(&credential, shown)
+            licence_page(&credential, shown)
         }
         Representation::Jwt => {
             let mut credential: Value =

@@ -6,7 +6,7 @@ pub mod body;
 pub mod inspector;
 pub mod licences;
 pub mod negotiate;
-pub mod page;
+pub mod pdf;
 pub mod problem;
 pub mod public;
 pub mod vcapi;

@@ -15,6 +15,8 @@ pub enum Representation {
     JsonLd,
     /// The credential secured as `application/vc+jwt`.
     Jwt,
+    /// The PDF/A-3 licence signed by the agency (PAdES), the credential inside.
+    Pdf,
 }
 
 impl Representation {
@@ -26,16 +28,18 @@ impl Representation {
             Representation::Json => "application/json",
             Representation::JsonLd => "application/ld+json",
             Representation::Jwt => "application/vc+jwt",
+            Representation::Pdf => "application/pdf",
         }
     }
 }
 
-const OFFERED: [(&str, Representation); 5] = [
+const OFFERED: [(&str, Representation); 6] = [
     ("application/vc", Representation::Vc),
     ("application/json", Representation::Json),
     ("application/ld+json", Representation::JsonLd),
     ("application/vc+jwt", Representation::Jwt),
     ("text/html", Representation::Html),
+    ("application/pdf", Representation::Pdf),
 ];
 
 /// What a status list is offered as: the same signed JSON under each of the
