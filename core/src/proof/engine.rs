@@ -14,7 +14,7 @@ use super::{
     HashAlgorithm, ProofError, ProofOptions, VerifiedProof, DATA_INTEGRITY_PROOF,
 };
 use crate::did::KeyResolver;
-use crate::jsonld::{ContextLoader, Processor};
+use crate::jsonld::{CanonicalizeError, ContextLoader, Processor};
 use crate::keys::{KeyError, SigningKey};
 use crate::licence::context::{shipped_context, VC_V2_CONTEXT_URL};
 use crate::rdfc;
@@ -98,17 +98,17 @@ impl<L: ContextLoader> ProofEngine<L> {
                 .map(String::into_bytes)
                 .map_err(|e| ProofError::Canonicalization(e.to_string())),
             Canonicalization::Rdfc => {
-                let quads = self.jsonld.to_rdf(value)?;
-                let nquads = match hash {
-                    HashAlgorithm::Sha256 => rdfc::canonicalize(&quads)?,
-                    HashAlgorithm::Sha384 => {
-                        let options = rdfc::Options {
-                            hash: hash.rdfc(),
-                            max_work: rdfc::ComplexityLimit::DEFAULT,
-                        };
-                        rdfc::canonicalize_with(&quads, &options)?.nquads
-                    }
+                let options = rdfc::Options {
+                    hash: hash.rdfc(),
+                    max_work: rdfc::ComplexityLimit::DEFAULT,
                 };
+                let nquads = self
+                    .jsonld
+                    .canonicalize(value, &options)
+                    .map_err(|e| match e {
+                        CanonicalizeError::JsonLd(e) => ProofError::JsonLd(e),
+                        CanonicalizeError::Rdfc(e) => ProofError::Rdfc(e),
+                    })?;
                 Ok(nquads.into_bytes())
             }
         }

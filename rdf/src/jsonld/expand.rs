@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use super::context::{ActiveContext, ScopedContext, TermDef};
 use super::error::JsonLdError;
 use super::iri::{is_absolute_iri, is_keyword};
+use super::text::{lowercase, Text};
 
 /// A location in the input document, kept as a borrowed chain so that it
 /// costs nothing unless an error has to name it.
@@ -45,32 +46,34 @@ impl Path<'_> {
     }
 }
 
-/// An expanded element.
+/// An expanded element. Its strings borrow from the document (`'a`) or
+/// share the term definitions' (see [`Text`]), so expansion copies no text
+/// it does not have to build.
 #[derive(Debug, Clone)]
-pub(crate) enum Expanded {
-    Node(Box<NodeObj>),
-    Value(Box<ValueObj>),
-    List(Vec<Expanded>, Option<String>),
+pub(crate) enum Expanded<'a> {
+    Node(Box<NodeObj<'a>>),
+    Value(ValueObj<'a>),
+    List(Vec<Expanded<'a>>, Option<&'a str>),
 }
 
 /// A node object, node reference or graph object.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct NodeObj {
-    pub id: Option<String>,
-    pub types: Vec<String>,
-    pub props: Vec<(String, Vec<Expanded>)>,
-    pub graph: Option<Vec<Expanded>>,
-    pub index: Option<String>,
+pub(crate) struct NodeObj<'a> {
+    pub id: Option<Text<'a>>,
+    pub types: Vec<Text<'a>>,
+    pub props: Vec<(Text<'a>, Vec<Expanded<'a>>)>,
+    pub graph: Option<Vec<Expanded<'a>>>,
+    pub index: Option<&'a str>,
 }
 
 /// A value object. `value` is a scalar, or any JSON when `type_` is `@json`.
 #[derive(Debug, Clone)]
-pub(crate) struct ValueObj {
-    pub value: Value,
-    pub type_: Option<String>,
-    pub language: Option<String>,
-    pub direction: Option<String>,
-    pub index: Option<String>,
+pub(crate) struct ValueObj<'a> {
+    pub value: &'a Value,
+    pub type_: Option<Text<'a>>,
+    pub language: Option<Text<'a>>,
+    pub direction: Option<&'static str>,
+    pub index: Option<&'a str>,
 }
 
 /// What expansion needs from the processor: applying (cached) contexts.
@@ -106,26 +109,26 @@ fn syntax(code: &'static str, at: &Path<'_>, detail: impl Into<String>) -> JsonL
 }
 
 #[derive(Default)]
-struct Builder {
-    id: Option<String>,
-    types: Vec<String>,
+struct Builder<'a> {
+    id: Option<Text<'a>>,
+    types: Vec<Text<'a>>,
     has_type: bool,
     type_was_array: bool,
-    value: Option<Value>,
-    language: Option<String>,
-    direction: Option<String>,
+    value: Option<&'a Value>,
+    language: Option<Text<'a>>,
+    direction: Option<&'static str>,
     has_direction: bool,
-    index: Option<String>,
-    list: Option<Vec<Expanded>>,
-    set: Option<Vec<Expanded>>,
-    graph: Option<Vec<Expanded>>,
-    props: Vec<(String, Vec<Expanded>)>,
+    index: Option<&'a str>,
+    list: Option<Vec<Expanded<'a>>>,
+    set: Option<Vec<Expanded<'a>>>,
+    graph: Option<Vec<Expanded<'a>>>,
+    props: Vec<(Text<'a>, Vec<Expanded<'a>>)>,
 }
 
-impl Builder {
+impl<'a> Builder<'a> {
     /// Entries are not merged here (two keys may alias the same IRI, which
     /// is rare): toRdf does not care and [`to_json`] merges them.
-    fn add_prop(&mut self, iri: String, items: Vec<Expanded>) {
+    fn add_prop(&mut self, iri: Text<'a>, items: Vec<Expanded<'a>>) {
         self.props.push((iri, items));
     }
 
@@ -142,11 +145,11 @@ impl Builder {
 
 impl Expander<'_> {
     /// Expands a whole document (including the top-level `@graph` unwrapping).
-    pub fn expand_document(
+    pub fn expand_document<'a>(
         &self,
         active: &Arc<ActiveContext>,
-        doc: &Value,
-    ) -> Result<Vec<Expanded>, JsonLdError> {
+        doc: &'a Value,
+    ) -> Result<Vec<Expanded<'a>>, JsonLdError> {
         let mut out = Vec::new();
         self.expand_element(active, None, doc, &Path::Root, &mut out)?;
         if !doc.is_array() && out.len() == 1 {
@@ -172,13 +175,13 @@ impl Expander<'_> {
         }
     }
 
-    fn expand_element(
+    fn expand_element<'a>(
         &self,
         active: &Arc<ActiveContext>,
         prop: Option<&str>,
-        elem: &Value,
+        elem: &'a Value,
         at: &Path<'_>,
-        out: &mut Vec<Expanded>,
+        out: &mut Vec<Expanded<'a>>,
     ) -> Result<(), JsonLdError> {
         match elem {
             Value::Null => Ok(()),
@@ -206,23 +209,26 @@ impl Expander<'_> {
                 let Some(prop) = prop.filter(|p| *p != "@graph") else {
                     return self.dropped(|| "free-floating scalar".to_owned(), at);
                 };
-                let mut ac = active.clone();
-                if let Some(sc) = ac.term(prop).and_then(|d| d.context.clone()) {
-                    ac = self.contexts.apply_scoped(&ac, &sc, true, true, at)?;
+                let def = active.term(prop);
+                match def.and_then(|d| d.context.as_ref()) {
+                    Some(sc) => {
+                        let ac = self.contexts.apply_scoped(active, sc, true, true, at)?;
+                        out.push(expand_scalar(&ac, ac.term(prop), scalar, at)?);
+                    }
+                    None => out.push(expand_scalar(active, def, scalar, at)?),
                 }
-                out.push(expand_scalar(&ac, prop, scalar, at)?);
                 Ok(())
             }
         }
     }
 
-    fn expand_map(
+    fn expand_map<'a>(
         &self,
         active: &Arc<ActiveContext>,
         prop: Option<&str>,
-        map: &Map<String, Value>,
+        map: &'a Map<String, Value>,
         at: &Path<'_>,
-        out: &mut Vec<Expanded>,
+        out: &mut Vec<Expanded<'a>>,
     ) -> Result<(), JsonLdError> {
         let mut ac = active.clone();
         let prop_scoped = prop
@@ -280,7 +286,10 @@ impl Expander<'_> {
             }
         }
 
-        let mut b = Builder::default();
+        let mut b = Builder {
+            props: Vec::with_capacity(map.len()),
+            ..Builder::default()
+        };
         let mut seen: u32 = 0;
         for (key, value) in map {
             if key == "@context" {
@@ -330,13 +339,13 @@ impl Expander<'_> {
             let was_array = value.is_array();
             let mut items = Vec::new();
             if def.and_then(|d| d.type_mapping.as_deref()) == Some("@json") {
-                items.push(Expanded::Value(Box::new(ValueObj {
-                    value: value.clone(),
-                    type_: Some("@json".to_owned()),
+                items.push(Expanded::Value(ValueObj {
+                    value,
+                    type_: Some(Text::Doc("@json")),
                     language: None,
                     direction: None,
                     index: None,
-                })));
+                }));
             } else if container.language && value.is_object() {
                 expand_language_map(&ac, value, def, &kp, &mut items)?;
             } else if (container.index || container.id || container.type_) && value.is_object() {
@@ -380,16 +389,16 @@ impl Expander<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn expand_keyword(
+    fn expand_keyword<'a>(
         &self,
         ac: &Arc<ActiveContext>,
         type_scoped: &Arc<ActiveContext>,
         prop: Option<&str>,
         keyword: &str,
-        value: &Value,
+        value: &'a Value,
         json_input: bool,
         kp: &Path<'_>,
-        b: &mut Builder,
+        b: &mut Builder<'a>,
     ) -> Result<(), JsonLdError> {
         match keyword {
             "@id" => {
@@ -402,7 +411,7 @@ impl Expander<'_> {
                 b.id = Some(id);
             }
             "@type" => {
-                let values: Vec<&str> = match value {
+                let values: Vec<&'a str> = match value {
                     Value::String(s) => vec![s.as_str()],
                     Value::Array(a) => {
                         b.type_was_array = true;
@@ -447,7 +456,7 @@ impl Expander<'_> {
                         "@value must be a scalar or null",
                     ));
                 }
-                b.value = Some(value.clone());
+                b.value = Some(value);
             }
             "@language" => {
                 let s = value.as_str().ok_or_else(|| {
@@ -457,12 +466,13 @@ impl Expander<'_> {
                         "@language must be a string",
                     )
                 })?;
-                b.language = Some(s.to_lowercase());
+                b.language = Some(lowercase(s));
             }
             "@direction" => {
                 b.has_direction = true;
                 b.direction = match value {
-                    Value::String(s) if s == "ltr" || s == "rtl" => Some(s.clone()),
+                    Value::String(s) if s == "ltr" => Some("ltr"),
+                    Value::String(s) if s == "rtl" => Some("rtl"),
                     Value::Null => None,
                     _ => {
                         return Err(syntax(
@@ -477,7 +487,7 @@ impl Expander<'_> {
                 let s = value
                     .as_str()
                     .ok_or_else(|| syntax("invalid @index value", kp, "@index must be a string"))?;
-                b.index = Some(s.to_owned());
+                b.index = Some(s);
             }
             "@list" => {
                 if matches!(prop, None | Some("@graph")) {
@@ -504,12 +514,12 @@ impl Expander<'_> {
         Ok(())
     }
 
-    fn finish(
+    fn finish<'a>(
         &self,
-        b: Builder,
+        b: Builder<'a>,
         prop: Option<&str>,
         at: &Path<'_>,
-        out: &mut Vec<Expanded>,
+        out: &mut Vec<Expanded<'a>>,
     ) -> Result<(), JsonLdError> {
         let free_floating = matches!(prop, None | Some("@graph"));
         if let Some(value) = b.value {
@@ -569,13 +579,13 @@ impl Expander<'_> {
             if free_floating {
                 return self.dropped(|| "free-floating value".to_owned(), at);
             }
-            out.push(Expanded::Value(Box::new(ValueObj {
+            out.push(Expanded::Value(ValueObj {
                 value,
                 type_,
                 language: b.language,
                 direction: b.direction,
                 index: b.index,
-            })));
+            }));
             return Ok(());
         }
         let only_index = b.id.is_none()
@@ -657,14 +667,14 @@ fn keyword_slot(k: &str) -> u32 {
     }
 }
 
-/// Value Expansion (API 5.3.2) of a scalar under `prop`.
-fn expand_scalar(
+/// Value Expansion (API 5.3.2) of a scalar under a property whose
+/// definition in `ac` is `def`.
+fn expand_scalar<'a>(
     ac: &ActiveContext,
-    prop: &str,
-    v: &Value,
+    def: Option<&Arc<TermDef>>,
+    v: &'a Value,
     at: &Path<'_>,
-) -> Result<Expanded, JsonLdError> {
-    let def = ac.term(prop);
+) -> Result<Expanded<'a>, JsonLdError> {
     let tm = def.and_then(|d| d.type_mapping.as_deref());
     if let Value::String(s) = v {
         let id = match tm {
@@ -681,49 +691,52 @@ fn expand_scalar(
         }
     }
     let mut vo = ValueObj {
-        value: v.clone(),
+        value: v,
         type_: None,
         language: None,
         direction: None,
         index: None,
     };
-    match tm {
-        Some(t) if !matches!(t, "@id" | "@vocab" | "@none") => vo.type_ = Some(t.to_owned()),
+    match def.and_then(|d| d.type_mapping.as_ref()) {
+        Some(t) if !matches!(&**t, "@id" | "@vocab" | "@none") => {
+            vo.type_ = Some(Text::Shared(t.clone()))
+        }
         _ if v.is_string() => {
             vo.language = match def.and_then(|d| d.language.as_ref()) {
                 Some(l) => l.clone(),
                 None => ac.language.clone(),
-            };
-            vo.direction = match def.and_then(|d| d.direction.as_ref()) {
-                Some(d) => d.clone(),
-                None => ac.direction.clone(),
+            }
+            .map(Text::Shared);
+            vo.direction = match def.and_then(|d| d.direction) {
+                Some(d) => d,
+                None => ac.direction,
             };
         }
         _ => {}
     }
-    Ok(Expanded::Value(Box::new(vo)))
+    Ok(Expanded::Value(vo))
 }
 
-fn expand_language_map(
+fn expand_language_map<'a>(
     ac: &ActiveContext,
-    value: &Value,
+    value: &'a Value,
     def: Option<&Arc<TermDef>>,
     at: &Path<'_>,
-    out: &mut Vec<Expanded>,
+    out: &mut Vec<Expanded<'a>>,
 ) -> Result<(), JsonLdError> {
     let Some(map) = value.as_object() else {
         return Ok(());
     };
-    let direction = match def.and_then(|d| d.direction.as_ref()) {
-        Some(d) => d.clone(),
-        None => ac.direction.clone(),
+    let direction = match def.and_then(|d| d.direction) {
+        Some(d) => d,
+        None => ac.direction,
     };
     for (lang, v) in map {
         let lp = Path::Key(at, lang);
         let language = if ac.expand_iri(lang, false, true).as_deref() == Some("@none") {
             None
         } else {
-            Some(lang.to_lowercase())
+            Some(lowercase(lang))
         };
         let items: &[Value] = match v {
             Value::Array(a) => a,
@@ -732,13 +745,13 @@ fn expand_language_map(
         for item in items {
             match item {
                 Value::Null => {}
-                Value::String(_) => out.push(Expanded::Value(Box::new(ValueObj {
-                    value: item.clone(),
+                Value::String(_) => out.push(Expanded::Value(ValueObj {
+                    value: item,
                     type_: None,
                     language: language.clone(),
-                    direction: direction.clone(),
+                    direction,
                     index: None,
-                }))),
+                })),
                 _ => {
                     return Err(syntax(
                         "invalid language map value",
@@ -753,57 +766,57 @@ fn expand_language_map(
 }
 
 /// The expanded form as JSON (what the JSON-LD `expand()` API returns).
-pub(crate) fn to_json(items: &[Expanded]) -> Value {
+pub(crate) fn to_json(items: &[Expanded<'_>]) -> Value {
     Value::Array(items.iter().map(item_to_json).collect())
 }
 
-fn item_to_json(e: &Expanded) -> Value {
+fn item_to_json(e: &Expanded<'_>) -> Value {
     let mut m = Map::new();
     match e {
         Expanded::Node(n) => {
             if let Some(id) = &n.id {
-                m.insert("@id".into(), Value::String(id.clone()));
+                m.insert("@id".into(), Value::from(&**id));
             }
             if !n.types.is_empty() {
                 m.insert(
                     "@type".into(),
-                    Value::Array(n.types.iter().cloned().map(Value::String).collect()),
+                    Value::Array(n.types.iter().map(|t| Value::from(&**t)).collect()),
                 );
             }
             for (p, items) in &n.props {
-                match m.get_mut(p) {
+                match m.get_mut(&**p) {
                     Some(Value::Array(existing)) => existing.extend(items.iter().map(item_to_json)),
                     _ => {
-                        m.insert(p.clone(), to_json(items));
+                        m.insert(p.to_string(), to_json(items));
                     }
                 }
             }
             if let Some(g) = &n.graph {
                 m.insert("@graph".into(), to_json(g));
             }
-            if let Some(i) = &n.index {
-                m.insert("@index".into(), Value::String(i.clone()));
+            if let Some(i) = n.index {
+                m.insert("@index".into(), Value::from(i));
             }
         }
         Expanded::Value(v) => {
             m.insert("@value".into(), v.value.clone());
             if let Some(t) = &v.type_ {
-                m.insert("@type".into(), Value::String(t.clone()));
+                m.insert("@type".into(), Value::from(&**t));
             }
             if let Some(l) = &v.language {
-                m.insert("@language".into(), Value::String(l.clone()));
+                m.insert("@language".into(), Value::from(&**l));
             }
-            if let Some(d) = &v.direction {
-                m.insert("@direction".into(), Value::String(d.clone()));
+            if let Some(d) = v.direction {
+                m.insert("@direction".into(), Value::from(d));
             }
-            if let Some(i) = &v.index {
-                m.insert("@index".into(), Value::String(i.clone()));
+            if let Some(i) = v.index {
+                m.insert("@index".into(), Value::from(i));
             }
         }
         Expanded::List(items, index) => {
             m.insert("@list".into(), to_json(items));
             if let Some(i) = index {
-                m.insert("@index".into(), Value::String(i.clone()));
+                m.insert("@index".into(), Value::from(*i));
             }
         }
     }

@@ -18,9 +18,11 @@ mod error;
 mod expand;
 mod iri;
 mod json;
+mod text;
 mod to_rdf;
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::Value;
@@ -28,7 +30,10 @@ use serde_json::Value;
 pub use error::JsonLdError;
 
 use crate::model::Quad;
-use context::{process_context, ActiveContext, ProcessFlags, RemoteContexts, ScopedContext};
+use crate::rdfc::{self, RdfcError};
+use context::{
+    process_context, ActiveContext, ProcessFlags, RemoteContexts, ScopedContext, TermHasher,
+};
 use expand::{ContextSource, Expander, Path};
 
 /// Source of pinned context documents.
@@ -63,12 +68,29 @@ enum SourceKey {
     },
 }
 
+/// Keys of the caches are pinned URLs and internal ids, never chosen by a
+/// document, so the fast term-table hash is safe here too.
+type FastHash = BuildHasherDefault<TermHasher>;
+
 #[derive(Default)]
 struct Cache {
     /// Parsed `@context` values of loaded documents, with a stable id.
-    documents: HashMap<String, (u64, Arc<Value>)>,
+    documents: HashMap<String, (u64, Arc<Value>), FastHash>,
     /// (active context id, applied context) -> resulting active context.
-    processed: HashMap<(u64, SourceKey), Arc<ActiveContext>>,
+    processed: HashMap<(u64, SourceKey), Arc<ActiveContext>, FastHash>,
+}
+
+/// Why [`Processor::canonicalize`] failed: the document does not denote a
+/// dataset we can derive (JSON-LD), or the dataset cannot be canonicalized
+/// within the work budget (RDFC-1.0).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CanonicalizeError {
+    /// JSON-LD expansion or toRdf failed.
+    #[error(transparent)]
+    JsonLd(#[from] JsonLdError),
+    /// RDFC-1.0 failed.
+    #[error(transparent)]
+    Rdfc(#[from] RdfcError),
 }
 
 /// A reusable JSON-LD processor: holds the context loader and the cache of
@@ -121,7 +143,28 @@ impl<L: ContextLoader> Processor<L> {
     /// nodes labelled `b0`, `b1`, ... in document order.
     pub fn to_rdf(&self, document: &Value) -> Result<Vec<Quad>, JsonLdError> {
         let items = self.expander().expand_document(&self.initial, document)?;
-        to_rdf::RdfWriter::new(self.safe_mode).write_document(items)
+        let dataset = to_rdf::RdfWriter::new(self.safe_mode).write_document(&items)?;
+        Ok(dataset.to_quads())
+    }
+
+    /// toRdf then RDFC-1.0: the canonical N-Quads of the dataset the
+    /// document denotes, byte for byte what [`Processor::to_rdf`] followed
+    /// by [`rdfc::canonicalize_with`] gives, without building owned
+    /// [`Quad`]s in between (every IRI and string is borrowed from the
+    /// document or shared with the contexts on the way). This is what the
+    /// Data Integrity `*-rdfc-*` suites sign and verify.
+    pub fn canonicalize(
+        &self,
+        document: &Value,
+        options: &rdfc::Options,
+    ) -> Result<String, CanonicalizeError> {
+        let items = self.expander().expand_document(&self.initial, document)?;
+        let dataset = to_rdf::RdfWriter::new(self.safe_mode).write_document(&items)?;
+        Ok(rdfc::canonicalize_numbered(
+            &dataset.quads,
+            dataset.blank_nodes,
+            options,
+        )?)
     }
 
     fn expander(&self) -> Expander<'_> {
@@ -185,6 +228,15 @@ impl<L: ContextLoader> RemoteContexts for Processor<L> {
         url: &str,
         stack: &mut Vec<String>,
     ) -> Result<Arc<ActiveContext>, JsonLdError> {
+        // Every document applies its context URLs: one lock for the lookup.
+        if active.cacheable {
+            let cache = self.lock();
+            if let Some((doc_id, _)) = cache.documents.get(url) {
+                if let Some(hit) = cache.processed.get(&(active.id, SourceKey::Url(*doc_id))) {
+                    return Ok(hit.clone());
+                }
+            }
+        }
         let (doc_id, ctx) = self.load(url)?;
         let key = SourceKey::Url(doc_id);
         if let Some(hit) = self.cached(active, key) {
@@ -203,7 +255,9 @@ impl<L: ContextLoader> RemoteContexts for Processor<L> {
             propagate: true,
             source_cacheable: true,
         };
-        let result = process_context(self, active, &ctx, Some(url), flags, stack, url);
+        let result = process_context(self, active, &ctx, Some(url), flags, stack, &|| {
+            url.to_owned()
+        });
         stack.pop();
         let result = result?;
         self.remember(active, key, &result);
@@ -235,7 +289,7 @@ impl<L: ContextLoader> ContextSource for Processor<L> {
             propagate,
             source_cacheable: scoped.cacheable,
         };
-        let origin = format!("scoped context applied at {}", at.render());
+        let origin = || format!("scoped context applied at {}", at.render());
         let result = process_context(
             self,
             active,
@@ -262,15 +316,14 @@ impl<L: ContextLoader> ContextSource for Processor<L> {
             propagate: true,
             source_cacheable: false,
         };
-        let base = self.initial.base.clone();
         process_context(
             self,
             active,
             local,
-            base.as_deref(),
+            self.initial.base.as_deref(),
             flags,
             &mut Vec::new(),
-            &at.render(),
+            &|| at.render(),
         )
     }
 }
