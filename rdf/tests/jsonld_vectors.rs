@@ -466,6 +466,69 @@ fn canonicalize_agrees_with_to_rdf_then_rdfc_on_many_look_alike_blank_nodes() {
     );
 }
 
+/// A verifier's view of a secured document (its top level without `proof`,
+/// `@context` swapped) canonicalizes as the edited copy would.
+#[test]
+fn canonicalize_entries_equals_canonicalize_of_the_same_object() {
+    let signed = read_json(&format!("{EDDSA}/eddsa-rdfc-2022/signedDataInt.json"));
+    let map = signed.as_object().unwrap();
+    let view = |context: &Value| -> (Vec<(&str, &Value)>, Value) {
+        let entries: Vec<(&str, &Value)> = map
+            .iter()
+            .filter(|(k, _)| k.as_str() != "proof")
+            .map(|(k, v)| (k.as_str(), v))
+            .collect();
+        let mut copy = map.clone();
+        copy.remove("proof");
+        copy.insert("@context".into(), context.clone());
+        (entries, Value::Object(copy))
+    };
+    let options = Options::default();
+    // The document's own context: the W3C canonical document.
+    let processor = Processor::new(Pinned::new()).with_safe_mode(true);
+    let (entries, copy) = view(&map["@context"]);
+    let via_entries = processor.canonicalize_entries(&entries, &options).unwrap();
+    assert_eq!(
+        via_entries,
+        processor.canonicalize(&copy, &options).unwrap()
+    );
+    assert_eq!(
+        via_entries,
+        read(&format!("{EDDSA}/eddsa-rdfc-2022/canonDocDataInt.txt"))
+    );
+    // Another context swapped in (without the examples context, so terms
+    // drop without safe mode): the view reads the swapped one.
+    let lenient = Processor::new(Pinned::new());
+    let v2_only = json!(["https://www.w3.org/ns/credentials/v2"]);
+    let (mut swapped, copy) = view(&v2_only);
+    for entry in swapped.iter_mut().filter(|(k, _)| *k == "@context") {
+        entry.1 = &v2_only;
+    }
+    let via_entries = lenient.canonicalize_entries(&swapped, &options).unwrap();
+    assert_eq!(via_entries, lenient.canonicalize(&copy, &options).unwrap());
+    assert_ne!(
+        via_entries,
+        read(&format!("{EDDSA}/eddsa-rdfc-2022/canonDocDataInt.txt"))
+    );
+
+    // Keys must be distinct, also past the small-list scan.
+    let name = json!("x");
+    let mut twice = entries.clone();
+    twice.push(("name", &name));
+    twice.push(("name", &name));
+    let mut many: Vec<(String, Value)> = (0..40).map(|i| (format!("k{i}"), json!(i))).collect();
+    many.push(("k7".into(), json!(0)));
+    let many: Vec<(&str, &Value)> = many.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    for bad in [&twice, &many] {
+        match processor.canonicalize_entries(bad, &options) {
+            Err(CanonicalizeError::JsonLd(JsonLdError::Syntax { code, .. })) => {
+                assert_eq!(code, "duplicate entry")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
 #[test]
 fn canonicalize_reports_json_ld_and_rdfc_errors() {
     let processor = Processor::new(Pinned::new()).with_safe_mode(true);

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use super::context::{ActiveContext, ScopedContext, TermDef};
 use super::error::JsonLdError;
 use super::iri::{is_absolute_iri, is_keyword};
+use super::object::Object;
 use super::text::{lowercase, Text};
 
 /// A location in the input document, kept as a borrowed chain so that it
@@ -152,16 +153,23 @@ impl Expander<'_> {
     ) -> Result<Vec<Expanded<'a>>, JsonLdError> {
         let mut out = Vec::new();
         self.expand_element(active, None, doc, &Path::Root, &mut out)?;
-        if !doc.is_array() && out.len() == 1 {
-            if let Some(Expanded::Node(n)) = out.first_mut() {
-                if n.id.is_none() && n.types.is_empty() && n.props.is_empty() && n.index.is_none() {
-                    if let Some(g) = n.graph.take() {
-                        return Ok(g);
-                    }
-                }
-            }
+        if doc.is_array() {
+            return Ok(out);
         }
-        Ok(out)
+        Ok(unwrap_top_level_graph(out))
+    }
+
+    /// Expands the document whose top level is the object made of `entries`
+    /// (see [`Object::Entries`]).
+    pub fn expand_document_entries<'a>(
+        &self,
+        active: &Arc<ActiveContext>,
+        entries: &'a [(&'a str, &'a Value)],
+    ) -> Result<Vec<Expanded<'a>>, JsonLdError> {
+        let mut out = Vec::new();
+        let top = Object::Entries(entries);
+        self.expand_map(active, None, top, &Path::Root, &mut out)?;
+        Ok(unwrap_top_level_graph(out))
     }
 
     fn dropped(&self, what: impl FnOnce() -> String, at: &Path<'_>) -> Result<(), JsonLdError> {
@@ -204,7 +212,7 @@ impl Expander<'_> {
                 }
                 Ok(())
             }
-            Value::Object(map) => self.expand_map(active, prop, map, at, out),
+            Value::Object(map) => self.expand_map(active, prop, Object::Map(map), at, out),
             scalar => {
                 let Some(prop) = prop.filter(|p| *p != "@graph") else {
                     return self.dropped(|| "free-floating scalar".to_owned(), at);
@@ -226,7 +234,7 @@ impl Expander<'_> {
         &self,
         active: &Arc<ActiveContext>,
         prop: Option<&str>,
-        map: &'a Map<String, Value>,
+        map: Object<'a>,
         at: &Path<'_>,
         out: &mut Vec<Expanded<'a>>,
     ) -> Result<(), JsonLdError> {
@@ -258,16 +266,16 @@ impl Expander<'_> {
         }
         // Steps 10-12: type-scoped contexts and input type.
         let type_scoped = ac.clone();
-        let mut type_keys: Vec<&String> = map
+        let mut type_keys: Vec<&str> = map
             .keys()
             .filter(|k| type_scoped.keyword_of(k) == Some("@type"))
             .collect();
         type_keys.sort();
         let mut json_input = false;
         for (n, key) in type_keys.iter().enumerate() {
-            let mut terms: Vec<&str> = match &map[*key] {
-                Value::String(s) => vec![s.as_str()],
-                Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+            let mut terms: Vec<&str> = match map.get(key) {
+                Some(Value::String(s)) => vec![s.as_str()],
+                Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
                 _ => Vec::new(),
             };
             if n == 0 {
@@ -291,7 +299,7 @@ impl Expander<'_> {
             ..Builder::default()
         };
         let mut seen: u32 = 0;
-        for (key, value) in map {
+        for (key, value) in map.iter() {
             if key == "@context" {
                 continue;
             }
@@ -646,6 +654,20 @@ impl Expander<'_> {
         })));
         Ok(())
     }
+}
+
+/// A top-level object that is only `@graph` stands for its contents.
+fn unwrap_top_level_graph(mut out: Vec<Expanded<'_>>) -> Vec<Expanded<'_>> {
+    if out.len() == 1 {
+        if let Some(Expanded::Node(n)) = out.first_mut() {
+            if n.id.is_none() && n.types.is_empty() && n.props.is_empty() && n.index.is_none() {
+                if let Some(g) = n.graph.take() {
+                    return g;
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Slot of a keyword in the colliding-keywords bit set.

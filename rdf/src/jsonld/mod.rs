@@ -18,6 +18,7 @@ mod error;
 mod expand;
 mod iri;
 mod json;
+mod object;
 mod text;
 mod to_rdf;
 
@@ -159,7 +160,39 @@ impl<L: ContextLoader> Processor<L> {
         options: &rdfc::Options,
     ) -> Result<String, CanonicalizeError> {
         let items = self.expander().expand_document(&self.initial, document)?;
-        let dataset = to_rdf::RdfWriter::new(self.safe_mode).write_document(&items)?;
+        self.canonicalize_expanded(&items, options)
+    }
+
+    /// [`Processor::canonicalize`] of the document whose top level is the
+    /// JSON object made of `entries`, in that order. This is how a Data
+    /// Integrity verifier canonicalizes a secured document without its
+    /// `proof` (or with the proof's `@context`) without copying it. Keys must
+    /// be distinct ([`JsonLdError::Syntax`] `duplicate entry` otherwise).
+    pub fn canonicalize_entries(
+        &self,
+        entries: &[(&str, &Value)],
+        options: &rdfc::Options,
+    ) -> Result<String, CanonicalizeError> {
+        if let Some(key) = duplicate_key(entries) {
+            return Err(JsonLdError::syntax(
+                "duplicate entry",
+                expand::Path::Key(&expand::Path::Root, key).render(),
+                "an object cannot have the same key twice",
+            )
+            .into());
+        }
+        let items = self
+            .expander()
+            .expand_document_entries(&self.initial, entries)?;
+        self.canonicalize_expanded(&items, options)
+    }
+
+    fn canonicalize_expanded(
+        &self,
+        items: &[expand::Expanded<'_>],
+        options: &rdfc::Options,
+    ) -> Result<String, CanonicalizeError> {
+        let dataset = to_rdf::RdfWriter::new(self.safe_mode).write_document(items)?;
         Ok(rdfc::canonicalize_numbered(
             &dataset.quads,
             dataset.blank_nodes,
@@ -326,6 +359,21 @@ impl<L: ContextLoader> ContextSource for Processor<L> {
             &|| at.render(),
         )
     }
+}
+
+/// A key that `entries` holds twice, if any (in O(n log n): the entries may
+/// come from a hostile document).
+fn duplicate_key<'e>(entries: &[(&'e str, &Value)]) -> Option<&'e str> {
+    if entries.len() <= 16 {
+        let (i, _) = entries
+            .iter()
+            .enumerate()
+            .find(|(i, (key, _))| entries[..*i].iter().any(|(k, _)| k == key))?;
+        return Some(entries[i].0);
+    }
+    let mut keys: Vec<&str> = entries.iter().map(|(k, _)| *k).collect();
+    keys.sort_unstable();
+    keys.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
 }
 
 /// toRdf of one document with a throw-away processor. Prefer a long-lived
