@@ -243,6 +243,34 @@ impl ActiveContext {
                 return def.iri.clone().map(Text::Shared);
             }
         }
+        self.expand_iri_not_term(value, document_relative, vocab)
+    }
+
+    /// [`ActiveContext::expand_iri`] of a key (vocabulary-relative) and the
+    /// key's term definition: expansion needs both for every key of a
+    /// document, and one hash lookup instead of two is measurably faster.
+    pub fn expand_key<'v>(&self, key: &'v str) -> (Option<Text<'v>>, Option<&Arc<TermDef>>) {
+        if is_keyword(key) {
+            return (Some(Text::Doc(key)), None);
+        }
+        if has_keyword_form(key) {
+            return (None, None);
+        }
+        match self.terms.get(key) {
+            // A keyword alias or a vocabulary mapping: the IRI mapping either way.
+            Some(def) => (def.iri.clone().map(Text::Shared), Some(def)),
+            None => (self.expand_iri_not_term(key, false, true), None),
+        }
+    }
+
+    /// The rest of IRI expansion for a value that is neither a keyword nor
+    /// a term of this context (or a term, when not vocabulary-relative).
+    fn expand_iri_not_term<'v>(
+        &self,
+        value: &'v str,
+        document_relative: bool,
+        vocab: bool,
+    ) -> Option<Text<'v>> {
         if let Some(i) = value.get(1..).and_then(|s| s.find(':')).map(|i| i + 1) {
             let (prefix, suffix) = (&value[..i], &value[i + 1..]);
             if prefix == "_" || suffix.starts_with("//") {

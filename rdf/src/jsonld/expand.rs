@@ -1,6 +1,7 @@
 //! The JSON-LD 1.1 Expansion algorithm (API section 5.1), producing a typed
 //! tree instead of JSON so toRdf can walk it without re-parsing keywords.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -191,16 +192,29 @@ impl Expander<'_> {
         at: &Path<'_>,
         out: &mut Vec<Expanded<'a>>,
     ) -> Result<(), JsonLdError> {
+        self.expand_element_with(active, prop, Lookup::Unknown, elem, at, out)
+    }
+
+    /// [`Expander::expand_element`] when the caller may already know the
+    /// definition of `prop` in `active` (`def`).
+    fn expand_element_with<'a>(
+        &self,
+        active: &Arc<ActiveContext>,
+        prop: Option<&str>,
+        def: Lookup<'_>,
+        elem: &'a Value,
+        at: &Path<'_>,
+        out: &mut Vec<Expanded<'a>>,
+    ) -> Result<(), JsonLdError> {
         match elem {
             Value::Null => Ok(()),
             Value::Array(items) => {
-                let list_container = prop
-                    .and_then(|p| active.term(p))
-                    .is_some_and(|d| d.container.list);
+                let def = def.resolve(active, prop);
+                let list_container = def.is_some_and(|d| d.container.list);
                 for (i, item) in items.iter().enumerate() {
                     let p = Path::Index(at, i);
                     let before = out.len();
-                    self.expand_element(active, prop, item, &p, out)?;
+                    self.expand_element_with(active, prop, Lookup::Known(def), item, &p, out)?;
                     if list_container
                         && (item.is_array()
                             || out[before..]
@@ -217,7 +231,7 @@ impl Expander<'_> {
                 let Some(prop) = prop.filter(|p| *p != "@graph") else {
                     return self.dropped(|| "free-floating scalar".to_owned(), at);
                 };
-                let def = active.term(prop);
+                let def = def.resolve(active, Some(prop));
                 match def.and_then(|d| d.context.as_ref()) {
                     Some(sc) => {
                         let ac = self.contexts.apply_scoped(active, sc, true, true, at)?;
@@ -238,31 +252,34 @@ impl Expander<'_> {
         at: &Path<'_>,
         out: &mut Vec<Expanded<'a>>,
     ) -> Result<(), JsonLdError> {
-        let mut ac = active.clone();
+        // Borrowed until a context is applied: every node object would
+        // otherwise pay atomic reference counting for nothing.
+        let mut ac: Cow<'_, Arc<ActiveContext>> = Cow::Borrowed(active);
         let prop_scoped = prop
-            .and_then(|p| ac.term(p))
-            .and_then(|d| d.context.clone());
+            .and_then(|p| active.term(p))
+            .and_then(|d| d.context.as_ref());
         // Step 7: type-scoped contexts do not propagate into new node objects.
-        if let Some(prev) = &ac.previous {
+        if let Some(prev) = &active.previous {
             let mut revert = true;
             for k in map.keys() {
-                match ac.keyword_of(k) {
+                match active.keyword_of(k) {
                     Some("@value") => revert = false,
                     Some("@id") if map.len() == 1 => revert = false,
                     _ => {}
                 }
             }
             if revert {
-                ac = prev.clone();
+                ac = Cow::Borrowed(prev);
             }
         }
         if let Some(sc) = prop_scoped {
-            ac = self.contexts.apply_scoped(&ac, &sc, true, true, at)?;
+            ac = Cow::Owned(self.contexts.apply_scoped(&ac, sc, true, true, at)?);
         }
         if let Some(local) = map.get("@context") {
-            ac = self
-                .contexts
-                .apply_inline(&ac, local, &Path::Key(at, "@context"))?;
+            ac = Cow::Owned(
+                self.contexts
+                    .apply_inline(&ac, local, &Path::Key(at, "@context"))?,
+            );
         }
         // Steps 10-12: type-scoped contexts and input type.
         let type_scoped = ac.clone();
@@ -287,9 +304,9 @@ impl Expander<'_> {
             }
             terms.sort_unstable();
             for t in terms {
-                if let Some(sc) = type_scoped.term(t).and_then(|d| d.context.clone()) {
+                if let Some(sc) = type_scoped.term(t).and_then(|d| d.context.as_ref()) {
                     let kp = Path::Key(at, key);
-                    ac = self.contexts.apply_scoped(&ac, &sc, false, false, &kp)?;
+                    ac = Cow::Owned(self.contexts.apply_scoped(&ac, sc, false, false, &kp)?);
                 }
             }
         }
@@ -304,7 +321,7 @@ impl Expander<'_> {
                 continue;
             }
             let kp = Path::Key(at, key);
-            let expanded = ac.expand_iri(key, false, true);
+            let (expanded, def) = ac.expand_key(key);
             let Some(expanded) = expanded.filter(|e| is_keyword(e) || e.contains(':')) else {
                 self.dropped(|| format!("undefined term `{key}`"), &kp)?;
                 continue;
@@ -331,7 +348,7 @@ impl Expander<'_> {
                 )?;
                 continue;
             }
-            let def: Option<&Arc<TermDef>> = ac.term(key);
+            let def: Option<&Arc<TermDef>> = def;
             if let Some(d) = def {
                 if d.reverse {
                     return Err(unsupported("@reverse", &kp));
@@ -362,7 +379,14 @@ impl Expander<'_> {
                 if value.is_null() {
                     continue;
                 }
-                self.expand_element(&ac, Some(key), value, &kp, &mut items)?;
+                self.expand_element_with(
+                    &ac,
+                    Some(key),
+                    Lookup::Known(def),
+                    value,
+                    &kp,
+                    &mut items,
+                )?;
                 if !was_array && items.is_empty() {
                     continue;
                 }
@@ -653,6 +677,24 @@ impl Expander<'_> {
             index: b.index,
         })));
         Ok(())
+    }
+}
+
+/// The definition of the property an element is the value of, in the
+/// context the element is expanded with, when the caller looked it up
+/// already (each lookup of a document's keys is a hash and a compare).
+#[derive(Clone, Copy)]
+enum Lookup<'d> {
+    Unknown,
+    Known(Option<&'d Arc<TermDef>>),
+}
+
+impl<'d> Lookup<'d> {
+    fn resolve(self, active: &'d ActiveContext, prop: Option<&str>) -> Option<&'d Arc<TermDef>> {
+        match self {
+            Lookup::Known(def) => def,
+            Lookup::Unknown => prop.and_then(|p| active.term(p)),
+        }
     }
 }
 

@@ -27,6 +27,8 @@ impl<'a> Object<'a> {
     /// The value of `key`.
     pub(crate) fn get(self, key: &str) -> Option<&'a Value> {
         match self {
+            // Hashing the key (SipHash) costs more than a look at a few.
+            Object::Map(m) if m.len() <= 8 => m.iter().find(|(k, _)| *k == key).map(|(_, v)| v),
             Object::Map(m) => m.get(key),
             Object::Entries(e) => e.iter().find(|(k, _)| *k == key).map(|(_, v)| *v),
         }

@@ -81,7 +81,7 @@ pub(crate) struct RdfWriter<'t> {
 impl<'t> RdfWriter<'t> {
     pub fn new(safe_mode: bool) -> Self {
         RdfWriter {
-            quads: Vec::with_capacity(32),
+            quads: Vec::with_capacity(64),
             labels: HashMap::new(),
             next: 0,
             safe_mode,
