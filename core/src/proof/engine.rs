@@ -207,12 +207,14 @@ impl<L: ContextLoader> ProofEngine<L> {
         let injected = injected_context(doc.get("@context"));
         let context = injected.as_ref().or_else(|| doc.get("@context"));
 
-        let proof = proof_options(suite, options);
-        let mut config = proof.clone();
-        if let Some(context) = context {
-            config.insert("@context".into(), context.clone());
-        }
-        let config = Value::Object(config);
+        let mut proof = proof_options(suite, options);
+        // The proof configuration: the proof with the document's @context,
+        // read in place.
+        let config: Vec<(&str, &Value)> = proof
+            .iter()
+            .map(|(k, v)| (k.as_str(), v))
+            .chain(context.map(|c| ("@context", c)))
+            .collect();
 
         // The common case (no existing proofs, context as is) canonicalizes
         // the input without copying it.
@@ -223,13 +225,16 @@ impl<L: ContextLoader> ProofEngine<L> {
         {
             let chained = chained_proofs(&existing, &options.previous_proof)?;
             let covered = covered_entries(doc, injected.as_ref(), chained.as_ref());
-            let config: Vec<(&str, &Value)> = match &config {
-                Value::Object(m) => m.iter().map(|(k, v)| (k.as_str(), v)).collect(),
-                _ => Vec::new(),
-            };
             self.signing_input_entries(suite, hash, &config, &covered)?
         } else {
-            self.signing_input(suite, hash, &config, unsecured)?
+            let canonical_proof_config = self.canonicalize_entries(suite, hash, &config)?;
+            let canonical_document = self.canonicalize(suite, hash, unsecured)?;
+            let hash_data = combine(hash, &canonical_proof_config, &canonical_document);
+            SigningInput {
+                canonical_proof_config,
+                canonical_document,
+                hash_data,
+            }
         };
         let signature = key.sign(&input.hash_data);
         let mut proof_value = String::with_capacity(90);
@@ -239,10 +244,9 @@ impl<L: ContextLoader> ProofEngine<L> {
 
         // JCS suites state the @context in the proof (vc-di-eddsa §3.3.1);
         // RDFC suites add it to the proof configuration only (§3.2.1).
-        let mut proof = match (suite.canonicalization(), config) {
-            (Canonicalization::Jcs, Value::Object(config)) => config,
-            _ => proof,
-        };
+        if let (Canonicalization::Jcs, Some(context)) = (suite.canonicalization(), context) {
+            proof.insert("@context".into(), context.clone());
+        }
         proof.insert("proofValue".into(), proof_value);
 
         let mut secured = doc.clone();
