@@ -1,8 +1,9 @@
 //! eddsa-rdfc-2022 sign/verify of the reference licence credential (built by
 //! `LicenceData::to_credential` from a realistic Thai fixture), against raw
-//! ed25519-dalek over the same canonical bytes, with the JSON-LD and RDFC
-//! stages timed apart. Prints times, signatures per second and ratios
-//! (goal: >= 10,000 signs/s and >= 8,000 verifies/s per core).
+//! ed25519-dalek over the same canonical bytes and over the 64 bytes the
+//! suite actually signs, with the JSON-LD and RDFC stages timed apart.
+//! Prints times, signatures per second and ratios (goals: >= 10,000
+//! signs/s and >= 8,000 verifies/s per core; issue 18: >= 0.7 of raw).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -105,6 +106,13 @@ fn benches(c: &mut Criterion) {
     g.bench_function("rdfc canonicalize (document)", |b| {
         b.iter(|| rdfc::canonicalize(black_box(&quads)).unwrap())
     });
+    g.bench_function("jsonld+rdfc canonicalize, direct (document)", |b| {
+        b.iter(|| {
+            f.jsonld
+                .canonicalize(black_box(&f.unsigned), &rdfc::Options::default())
+                .unwrap()
+        })
+    });
     g.bench_function("sign", |b| b.iter(|| f.sign()));
     g.bench_function("verify", |b| b.iter(|| f.verify()));
     g.finish();
@@ -148,6 +156,8 @@ fn ratio_report(_: &mut Criterion) {
     let f = fixture();
     let verifying = f.dalek.verifying_key();
     let quads = f.jsonld.to_rdf(&f.unsigned).unwrap();
+    let signed_64 = [0x5au8; 64];
+    let sig_64 = f.dalek.sign(&signed_64);
     let t = interleaved(&mut [
         &mut || {
             black_box(f.dalek.sign(black_box(&f.canonical)));
@@ -166,7 +176,17 @@ fn ratio_report(_: &mut Criterion) {
             black_box(rdfc::canonicalize(black_box(&quads)).unwrap());
         },
         &mut || {
-            black_box(f.dalek.sign(black_box(&[0x5a; 64])));
+            black_box(f.dalek.sign(black_box(&signed_64)));
+        },
+        &mut || {
+            black_box(verifying.verify_strict(black_box(&signed_64), &sig_64)).unwrap();
+        },
+        &mut || {
+            black_box(
+                f.jsonld
+                    .canonicalize(black_box(&f.unsigned), &rdfc::Options::default())
+                    .unwrap(),
+            );
         },
     ]);
     let json_bytes = serde_json::to_string(&f.unsigned).unwrap().len();
@@ -176,17 +196,25 @@ fn ratio_report(_: &mut Criterion) {
         f.canonical.len()
     );
     println!(
-        "{:<34} {:>10} {:>12} {:>12} {:>10}",
+        "{:<44} {:>10} {:>12} {:>12} {:>10}",
         "operation", "ours", "per second", "raw dalek", "raw/ours"
     );
     let rows = [
         ("eddsa-rdfc-2022 sign", t[2], Some(t[0])),
         ("eddsa-rdfc-2022 verify", t[3], Some(t[1])),
-        ("  jsonld toRdf (document)", t[4], None),
-        ("  rdfc canonicalize (document)", t[5], None),
-        ("raw ed25519-dalek sign", t[0], None),
+        (
+            "eddsa-rdfc-2022 sign (raw: the 64 signed B)",
+            t[2],
+            Some(t[6]),
+        ),
+        ("eddsa-rdfc-2022 verify (raw: the 64 B)", t[3], Some(t[7])),
+        ("  toRdf + RDFC-1.0, direct (what we sign)", t[8], None),
+        ("  jsonld toRdf to owned quads (document)", t[4], None),
+        ("  rdfc canonicalize of owned quads", t[5], None),
+        ("raw ed25519-dalek sign (canonical N-Quads)", t[0], None),
         ("raw ed25519-dalek sign (64 bytes)", t[6], None),
-        ("raw ed25519-dalek verify_strict", t[1], None),
+        ("raw ed25519-dalek verify_strict (N-Quads)", t[1], None),
+        ("raw ed25519-dalek verify_strict (64 bytes)", t[7], None),
     ];
     for (name, ours, raw) in rows {
         let raw_col = raw.map_or(String::new(), |r| format!("{:.1}µs", r.as_secs_f64() * 1e6));
@@ -194,7 +222,7 @@ fn ratio_report(_: &mut Criterion) {
             format!("{:.2}", r.as_secs_f64() / ours.as_secs_f64())
         });
         println!(
-            "{:<34} {:>8.1}µs {:>12.0} {:>12} {:>10}",
+            "{:<44} {:>8.1}µs {:>12.0} {:>12} {:>10}",
             name,
             ours.as_secs_f64() * 1e6,
             1.0 / ours.as_secs_f64(),

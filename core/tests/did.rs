@@ -230,3 +230,21 @@ fn resolver_reads_jwk_and_embedded_methods_and_rejects_foreign_controllers() {
     assert!(OfflineResolver::with_documents(vec![json!({"no": "id"})]).is_err());
     assert!(OfflineResolver::with_documents(vec![json!({"id": "did:web:bad host"})]).is_err());
 }
+
+/// The offline resolver names a did:key key by its canonical verification
+/// method (`did:key:X#X`), whether asked for the DID or the method.
+#[test]
+fn offline_did_key_resolution_names_the_canonical_verification_method() {
+    let resolver = OfflineResolver::new();
+    for alg in [KeyAlgorithm::Ed25519, KeyAlgorithm::P256] {
+        let k = key(alg);
+        let did = did_key(&k);
+        let vm = did_key_verification_method(&k);
+        for asked in [&did, &vm] {
+            let resolved = resolver.resolve(asked).unwrap();
+            assert_eq!(resolved.public_key, k);
+            assert_eq!(resolved.verification_method, vm);
+            assert_eq!(resolved.controller, did);
+        }
+    }
+}

@@ -240,3 +240,59 @@ fn the_shared_engine_is_built_once() {
     assert!(text.ends_with(" .\n"));
     assert!(text.contains("\"บริษัท ตัวอย่าง จำกัด\"@th"), "{text}");
 }
+
+/// RDFC verification reads the covered document in place (no copy): the
+/// chained proofs, and only they, are part of it.
+#[test]
+fn rdfc_proof_chains_cover_the_previous_proof() {
+    let credential = licence_support::sample_credential();
+    let (key, vm) = signer(KeyAlgorithm::Ed25519);
+    let mut first_options = ProofOptions::new(&vm, NOW);
+    first_options.id = Some("urn:uuid:5f0c0b7e-2222-4c1a-9f00-000000000001".into());
+    let first = proof::sign(
+        &credential,
+        Cryptosuite::EddsaRdfc2022,
+        &key,
+        &first_options,
+    )
+    .unwrap();
+    let mut chained_options = ProofOptions::new(&vm, NOW);
+    chained_options.previous_proof = vec![first_options.id.clone().unwrap()];
+    let chained = proof::sign(&first, Cryptosuite::EddsaRdfc2022, &key, &chained_options).unwrap();
+    assert_eq!(verify(&chained).unwrap().len(), 2);
+
+    // Another validly signed first proof in its place breaks the chain.
+    let mut other = first_options.clone();
+    other.created = "2025-06-02T09:00:00+07:00".into();
+    let other_first = proof::sign(&credential, Cryptosuite::EddsaRdfc2022, &key, &other).unwrap();
+    let mut swapped = chained.clone();
+    swapped["proof"][0] = other_first["proof"].clone();
+    assert_eq!(verify(&swapped), Err(ProofError::SignatureMismatch));
+    // So does a change to the document it covers.
+    let mut tampered = chained.clone();
+    tampered["credentialSubject"]["licenceNumber"] = "สน.2/2566".into();
+    assert_eq!(verify(&tampered), Err(ProofError::SignatureMismatch));
+}
+
+/// A proof stating its `@context` is checked over the document under that
+/// context, which must begin the document's own.
+#[test]
+fn a_proof_context_replaces_the_document_context_when_verifying() {
+    let credential = licence_support::sample_credential();
+    let signed = sign(&credential, Cryptosuite::EddsaRdfc2022).unwrap();
+    let mut stated = signed.clone();
+    stated["proof"]["@context"] = signed["@context"].clone();
+    assert_eq!(verify(&stated).unwrap().len(), 1);
+    // A shorter (prefix) context leaves the licence terms undefined: the
+    // covered document is read under it, and safe mode refuses.
+    let mut prefix = signed.clone();
+    prefix["proof"]["@context"] = json!([signed["@context"][0].clone()]);
+    assert!(matches!(
+        verify(&prefix),
+        Err(ProofError::JsonLd(JsonLdError::Dropped { .. }))
+    ));
+    // One that is not a prefix is a mismatch.
+    let mut foreign = signed.clone();
+    foreign["proof"]["@context"] = json!([DATA_INTEGRITY_V2_CONTEXT]);
+    assert_eq!(verify(&foreign), Err(ProofError::ContextMismatch));
+}

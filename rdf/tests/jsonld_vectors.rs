@@ -6,8 +6,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use elicence_rdf::jsonld::{to_rdf, ContextLoader, JsonLdError, Processor};
+use elicence_rdf::jsonld::{to_rdf, CanonicalizeError, ContextLoader, JsonLdError, Processor};
 use elicence_rdf::model::{Literal, Quad, Term, XSD_STRING};
+use elicence_rdf::rdfc::{self, ComplexityLimit, HashAlgorithm, Options};
 use serde_json::{json, Value};
 
 mod shared;
@@ -265,6 +266,28 @@ fn assert_dataset(doc: &Value, expected_nq: &str) {
         nquads(&ours),
         expected_nq
     );
+    assert_same_canonical_form(&Processor::new(Pinned::new()), doc);
+}
+
+/// `Processor::canonicalize` (toRdf straight into RDFC-1.0, nothing owned
+/// in between) gives exactly what `to_rdf` then `rdfc::canonicalize_with`
+/// gives, with SHA-256 and SHA-384; returns the SHA-256 form.
+fn assert_same_canonical_form(processor: &Processor<Pinned>, doc: &Value) -> String {
+    let quads = processor.to_rdf(doc).unwrap();
+    let mut sha256 = String::new();
+    for hash in [HashAlgorithm::Sha256, HashAlgorithm::Sha384] {
+        let options = Options {
+            hash,
+            max_work: ComplexityLimit::DEFAULT,
+        };
+        let two_steps = rdfc::canonicalize_with(&quads, &options).unwrap().nquads;
+        let direct = processor.canonicalize(doc, &options).unwrap();
+        assert_eq!(direct, two_steps, "{hash:?} canonical forms differ");
+        if hash == HashAlgorithm::Sha256 {
+            sha256 = direct;
+        }
+    }
+    sha256
 }
 
 // ---------- W3C Data Integrity vectors ----------
@@ -388,6 +411,147 @@ fn signed_credential_proof_is_a_named_graph() {
         .iter()
         .filter(|q| q.graph.is_some())
         .all(|q| matches!(q.graph, Some(Term::BlankNode(_)))));
+}
+
+/// The W3C vectors' canonical N-Quads, byte for byte, straight from JSON-LD.
+#[test]
+fn canonicalize_reproduces_the_w3c_canonical_documents() {
+    let processor = Processor::new(Pinned::new()).with_safe_mode(true);
+    let cases = [
+        (
+            format!("{EDDSA}/unsigned.json"),
+            format!("{EDDSA}/eddsa-rdfc-2022/canonDocDataInt.txt"),
+        ),
+        (
+            format!("{EDDSA}/eddsa-rdfc-2022/proofConfigDataInt.json"),
+            format!("{EDDSA}/eddsa-rdfc-2022/proofCanonDataInt.txt"),
+        ),
+        (
+            format!("{EDDSA}/employmentAuth.json"),
+            format!("{EDDSA}/eddsa-rdfc-2022/employ/canonDocDataInt.txt"),
+        ),
+        (
+            format!("{ECDSA}/ecdsa-rdfc-2019-p256/proofConfigECDSAP256.json"),
+            format!("{ECDSA}/ecdsa-rdfc-2019-p256/proofCanonECDSAP256.txt"),
+        ),
+    ];
+    for (input, canonical) in cases {
+        let got = processor
+            .canonicalize(&read_json(&input), &Options::default())
+            .unwrap();
+        assert_eq!(got, read(&canonical), "{input}");
+    }
+}
+
+/// Blank nodes past `b9` (whose labels sort as strings, `b10` < `b2`) and
+/// look-alike blank nodes that need Hash N-Degree Quads: the direct path
+/// numbers them without labels and must still agree with the two-step one.
+#[test]
+fn canonicalize_agrees_with_to_rdf_then_rdfc_on_many_look_alike_blank_nodes() {
+    let processor = Processor::new(Pinned::new());
+    let same = json!({"https://ex.org/#name": "x"});
+    let doc = json!({
+        "@context": {"@vocab": "https://ex.org/#", "steps": {"@container": "@list"}},
+        "@id": "urn:ex:1",
+        "steps": ["a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a"],
+        "parts": [same.clone(), same.clone(), same.clone(), {"name": "y"}, same.clone(), same],
+        "ring": {"@id": "_:r1", "next": {"@id": "_:r2", "next": {"@id": "_:r3", "next": {"@id": "_:r1"}}}}
+    });
+    let canonical = assert_same_canonical_form(&processor, &doc);
+    assert!(canonical.contains("_:c14n20 "), "{canonical}");
+    // Twice through the same processor: nothing carried over.
+    assert_eq!(
+        processor.canonicalize(&doc, &Options::default()).unwrap(),
+        canonical
+    );
+}
+
+/// A verifier's view of a secured document (its top level without `proof`,
+/// `@context` swapped) canonicalizes as the edited copy would.
+#[test]
+fn canonicalize_entries_equals_canonicalize_of_the_same_object() {
+    let signed = read_json(&format!("{EDDSA}/eddsa-rdfc-2022/signedDataInt.json"));
+    let map = signed.as_object().unwrap();
+    let view = |context: &Value| -> (Vec<(&str, &Value)>, Value) {
+        let entries: Vec<(&str, &Value)> = map
+            .iter()
+            .filter(|(k, _)| k.as_str() != "proof")
+            .map(|(k, v)| (k.as_str(), v))
+            .collect();
+        let mut copy = map.clone();
+        copy.remove("proof");
+        copy.insert("@context".into(), context.clone());
+        (entries, Value::Object(copy))
+    };
+    let options = Options::default();
+    // The document's own context: the W3C canonical document.
+    let processor = Processor::new(Pinned::new()).with_safe_mode(true);
+    let (entries, copy) = view(&map["@context"]);
+    let via_entries = processor.canonicalize_entries(&entries, &options).unwrap();
+    assert_eq!(
+        via_entries,
+        processor.canonicalize(&copy, &options).unwrap()
+    );
+    assert_eq!(
+        via_entries,
+        read(&format!("{EDDSA}/eddsa-rdfc-2022/canonDocDataInt.txt"))
+    );
+    // Another context swapped in (without the examples context, so terms
+    // drop without safe mode): the view reads the swapped one.
+    let lenient = Processor::new(Pinned::new());
+    let v2_only = json!(["https://www.w3.org/ns/credentials/v2"]);
+    let (mut swapped, copy) = view(&v2_only);
+    for entry in swapped.iter_mut().filter(|(k, _)| *k == "@context") {
+        entry.1 = &v2_only;
+    }
+    let via_entries = lenient.canonicalize_entries(&swapped, &options).unwrap();
+    assert_eq!(via_entries, lenient.canonicalize(&copy, &options).unwrap());
+    assert_ne!(
+        via_entries,
+        read(&format!("{EDDSA}/eddsa-rdfc-2022/canonDocDataInt.txt"))
+    );
+
+    // Keys must be distinct, also past the small-list scan.
+    let name = json!("x");
+    let mut twice = entries.clone();
+    twice.push(("name", &name));
+    twice.push(("name", &name));
+    let mut many: Vec<(String, Value)> = (0..40).map(|i| (format!("k{i}"), json!(i))).collect();
+    many.push(("k7".into(), json!(0)));
+    let many: Vec<(&str, &Value)> = many.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    for bad in [&twice, &many] {
+        match processor.canonicalize_entries(bad, &options) {
+            Err(CanonicalizeError::JsonLd(JsonLdError::Syntax { code, .. })) => {
+                assert_eq!(code, "duplicate entry")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn canonicalize_reports_json_ld_and_rdfc_errors() {
+    let processor = Processor::new(Pinned::new()).with_safe_mode(true);
+    let undefined =
+        json!({"@context": "https://www.w3.org/ns/credentials/v2", "id": "urn:x", "nme": "a"});
+    assert!(matches!(
+        processor.canonicalize(&undefined, &Options::default()),
+        Err(CanonicalizeError::JsonLd(JsonLdError::Dropped { .. }))
+    ));
+    // A chain of look-alike nodes with no Hash N-Degree Quads budget.
+    let tight = Options {
+        hash: HashAlgorithm::Sha256,
+        max_work: ComplexityLimit {
+            max_ndegree_calls: 0,
+            ..ComplexityLimit::DEFAULT
+        },
+    };
+    let twins = json!({"@context": {"@vocab": "https://ex.org/#"}, "@id": "urn:x",
+        "p": [{"q": "same"}, {"q": "same"}]});
+    assert!(matches!(
+        processor.canonicalize(&twins, &tight),
+        Err(CanonicalizeError::Rdfc(rdfc::RdfcError::TooComplex { .. }))
+    ));
 }
 
 #[test]

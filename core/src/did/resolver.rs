@@ -201,7 +201,10 @@ impl KeyResolver for OfflineResolver {
                 .split_once('#')
                 .map_or(verification_method, |(did, _)| did)
                 .to_string();
-            let multikey = public_key.to_multikey();
+            // The key's Multikey is the DID's own identifier (base58btc has
+            // one spelling per byte string, and resolve_did_key decoded it):
+            // no need to encode it again.
+            let multikey = &did["did:key:".len()..];
             Ok(ResolvedKey {
                 public_key,
                 verification_method: format!("{did}#{multikey}"),

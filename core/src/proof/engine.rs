@@ -9,12 +9,13 @@ use serde_json::{Map, Value};
 use super::base58;
 use super::suite::combine;
 use super::{
-    check_datetime, context_list, covered_document, datetime, existing_proofs, malformed,
-    optional_string, previous_proof_ids, string_member, Canonicalization, Cryptosuite,
-    HashAlgorithm, ProofError, ProofOptions, VerifiedProof, DATA_INTEGRITY_PROOF,
+    chained_proofs, check_datetime, context_list, covered_entries, datetime, entries_object,
+    existing_proofs, malformed, optional_string, previous_proof_ids, string_member,
+    Canonicalization, Cryptosuite, HashAlgorithm, ProofError, ProofOptions, VerifiedProof,
+    DATA_INTEGRITY_PROOF,
 };
 use crate::did::KeyResolver;
-use crate::jsonld::{ContextLoader, Processor};
+use crate::jsonld::{CanonicalizeError, ContextLoader, Processor};
 use crate::keys::{KeyError, SigningKey};
 use crate::licence::context::{shipped_context, VC_V2_CONTEXT_URL};
 use crate::rdfc;
@@ -75,12 +76,29 @@ impl ProofEngine<ShippedContexts> {
     }
 }
 
+/// The RDFC-1.0 settings of a suite: its hash, the default work budget.
+fn rdfc_options(hash: HashAlgorithm) -> rdfc::Options {
+    rdfc::Options {
+        hash: hash.rdfc(),
+        max_work: rdfc::ComplexityLimit::DEFAULT,
+    }
+}
+
+fn canonicalize_error(e: CanonicalizeError) -> ProofError {
+    match e {
+        CanonicalizeError::JsonLd(e) => ProofError::JsonLd(e),
+        CanonicalizeError::Rdfc(e) => ProofError::Rdfc(e),
+    }
+}
+
 impl<L: ContextLoader> ProofEngine<L> {
     /// An engine whose RDFC suites resolve contexts through `loader` only
     /// (e.g. the shipped contexts plus an agency's own pinned ones).
     pub fn new(loader: L) -> Self {
         ProofEngine {
-            jsonld: Processor::new(loader).with_safe_mode(true),
+            jsonld: Processor::new(loader)
+                .with_safe_mode(true)
+                .with_spelling_audit(true),
         }
     }
 
@@ -97,24 +115,53 @@ impl<L: ContextLoader> ProofEngine<L> {
             Canonicalization::Jcs => crate::jcs::canonicalize(value)
                 .map(String::into_bytes)
                 .map_err(|e| ProofError::Canonicalization(e.to_string())),
-            Canonicalization::Rdfc => {
-                // Checked: a document whose JSON spells its meaning in any
-                // form other than the canonical one is neither signed nor
-                // accepted (docs/verification.md, "One view of the truth").
-                let quads = self.jsonld.to_rdf_checked(value)?;
-                let nquads = match hash {
-                    HashAlgorithm::Sha256 => rdfc::canonicalize(&quads)?,
-                    HashAlgorithm::Sha384 => {
-                        let options = rdfc::Options {
-                            hash: hash.rdfc(),
-                            max_work: rdfc::ComplexityLimit::DEFAULT,
-                        };
-                        rdfc::canonicalize_with(&quads, &options)?.nquads
-                    }
-                };
-                Ok(nquads.into_bytes())
-            }
+            // Audited: a document whose JSON spells its meaning in any form
+            // other than the canonical one is neither signed nor accepted
+            // (docs/verification.md, "One view of the truth").
+            Canonicalization::Rdfc => self
+                .jsonld
+                .canonicalize(value, &rdfc_options(hash))
+                .map(String::into_bytes)
+                .map_err(canonicalize_error),
         }
+    }
+
+    /// [`ProofEngine::canonicalize`] of the JSON object made of `entries`:
+    /// RDFC suites read them where they are (a verifier canonicalizes the
+    /// secured document without its proof without copying it).
+    fn canonicalize_entries(
+        &self,
+        suite: Cryptosuite,
+        hash: HashAlgorithm,
+        entries: &[(&str, &Value)],
+    ) -> Result<Vec<u8>, ProofError> {
+        match suite.canonicalization() {
+            Canonicalization::Jcs => self.canonicalize(suite, hash, &entries_object(entries)),
+            Canonicalization::Rdfc => self
+                .jsonld
+                .canonicalize_entries(entries, &rdfc_options(hash))
+                .map(String::into_bytes)
+                .map_err(canonicalize_error),
+        }
+    }
+
+    /// [`ProofEngine::signing_input`] of a proof configuration and a
+    /// document given as top-level entries.
+    fn signing_input_entries(
+        &self,
+        suite: Cryptosuite,
+        hash: HashAlgorithm,
+        proof_config: &[(&str, &Value)],
+        document: &[(&str, &Value)],
+    ) -> Result<SigningInput, ProofError> {
+        let canonical_proof_config = self.canonicalize_entries(suite, hash, proof_config)?;
+        let canonical_document = self.canonicalize_entries(suite, hash, document)?;
+        let hash_data = combine(hash, &canonical_proof_config, &canonical_document);
+        Ok(SigningInput {
+            canonical_proof_config,
+            canonical_document,
+            hash_data,
+        })
     }
 
     /// Transformation and hashing of a proof configuration and the document
@@ -165,12 +212,14 @@ impl<L: ContextLoader> ProofEngine<L> {
         let injected = injected_context(doc.get("@context"));
         let context = injected.as_ref().or_else(|| doc.get("@context"));
 
-        let proof = proof_options(suite, options);
-        let mut config = proof.clone();
-        if let Some(context) = context {
-            config.insert("@context".into(), context.clone());
-        }
-        let config = Value::Object(config);
+        let mut proof = proof_options(suite, options);
+        // The proof configuration: the proof with the document's @context,
+        // read in place.
+        let config: Vec<(&str, &Value)> = proof
+            .iter()
+            .map(|(k, v)| (k.as_str(), v))
+            .chain(context.map(|c| ("@context", c)))
+            .collect();
 
         // The common case (no existing proofs, context as is) canonicalizes
         // the input without copying it.
@@ -179,13 +228,18 @@ impl<L: ContextLoader> ProofEngine<L> {
             || doc.contains_key("proof")
             || !options.previous_proof.is_empty()
         {
-            let mut covered = covered_document(doc, &existing, &options.previous_proof)?;
-            if let Some(context) = &injected {
-                covered.insert("@context".into(), context.clone());
-            }
-            self.signing_input(suite, hash, &config, &Value::Object(covered))?
+            let chained = chained_proofs(&existing, &options.previous_proof)?;
+            let covered = covered_entries(doc, injected.as_ref(), chained.as_ref());
+            self.signing_input_entries(suite, hash, &config, &covered)?
         } else {
-            self.signing_input(suite, hash, &config, unsecured)?
+            let canonical_proof_config = self.canonicalize_entries(suite, hash, &config)?;
+            let canonical_document = self.canonicalize(suite, hash, unsecured)?;
+            let hash_data = combine(hash, &canonical_proof_config, &canonical_document);
+            SigningInput {
+                canonical_proof_config,
+                canonical_document,
+                hash_data,
+            }
         };
         let signature = key.sign(&input.hash_data);
         let mut proof_value = String::with_capacity(90);
@@ -195,10 +249,9 @@ impl<L: ContextLoader> ProofEngine<L> {
 
         // JCS suites state the @context in the proof (vc-di-eddsa §3.3.1);
         // RDFC suites add it to the proof configuration only (§3.2.1).
-        let mut proof = match (suite.canonicalization(), config) {
-            (Canonicalization::Jcs, Value::Object(config)) => config,
-            _ => proof,
-        };
+        if let (Canonicalization::Jcs, Some(context)) = (suite.canonicalization(), context) {
+            proof.insert("@context".into(), context.clone());
+        }
         proof.insert("proofValue".into(), proof_value);
 
         let mut secured = doc.clone();
@@ -208,7 +261,7 @@ impl<L: ContextLoader> ProofEngine<L> {
         let value = if existing.is_empty() {
             Value::Object(proof)
         } else {
-            let mut all = existing;
+            let mut all: Vec<Value> = existing.into_iter().cloned().collect();
             all.push(Value::Object(proof));
             Value::Array(all)
         };
@@ -227,7 +280,11 @@ impl<L: ContextLoader> ProofEngine<L> {
             .as_object()
             .ok_or_else(|| ProofError::MalformedDocument("not a JSON object".into()))?;
         let proofs = existing_proofs(doc)?;
-        let covered = covered_document(doc, &proofs, &[])?;
+        let covered: Map<String, Value> = doc
+            .iter()
+            .filter(|(k, _)| k.as_str() != "proof")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         self.jsonld.check_spelling(&Value::Object(covered))?;
         for proof in &proofs {
             let Some(proof) = proof.as_object() else {
@@ -281,7 +338,7 @@ impl<L: ContextLoader> ProofEngine<L> {
     fn verify_one(
         &self,
         doc: &Map<String, Value>,
-        all_proofs: &[Value],
+        all_proofs: &[&Value],
         proof: &Value,
         resolver: &dyn KeyResolver,
         expected_purpose: &str,
@@ -332,15 +389,17 @@ impl<L: ContextLoader> ProofEngine<L> {
         optional_string(proof, "domain")?;
         optional_string(proof, "id")?;
 
-        let mut covered = covered_document(doc, all_proofs, &previous_proof_ids(proof)?)?;
-        if let Some(proof_context) = proof.get("@context") {
+        let chained = chained_proofs(all_proofs, &previous_proof_ids(proof)?)?;
+        let proof_context = proof.get("@context");
+        if let Some(proof_context) = proof_context {
             let doc_context = doc.get("@context").ok_or(ProofError::ContextMismatch)?;
             let expected = context_list(proof_context);
             if !context_list(doc_context).starts_with(expected) {
                 return Err(ProofError::ContextMismatch);
             }
-            covered.insert("@context".into(), proof_context.clone());
         }
+        // The covered document, read in place: no copy of the credential.
+        let covered = covered_entries(doc, proof_context, chained.as_ref());
 
         let resolved = resolver.resolve(verification_method)?;
         if !resolved.allows(purpose) {
@@ -367,25 +426,21 @@ impl<L: ContextLoader> ProofEngine<L> {
             ));
         }
 
-        let mut config: Map<String, Value> = proof
+        let rdfc = suite.canonicalization() == Canonicalization::Rdfc;
+        let mut config: Vec<(&str, &Value)> = proof
             .iter()
-            .filter(|(k, _)| k.as_str() != "proofValue")
-            .map(|(k, v)| (k.clone(), v.clone()))
+            .filter(|(k, _)| k.as_str() != "proofValue" && !(rdfc && k.as_str() == "@context"))
+            .map(|(k, v)| (k.as_str(), v))
             .collect();
-        if suite.canonicalization() == Canonicalization::Rdfc {
+        if rdfc {
             // RDFC proof configuration: proofConfig.@context =
             // unsecuredDocument.@context (vc-di-eddsa §3.2.5).
-            match covered.get("@context") {
-                Some(context) => config.insert("@context".into(), context.clone()),
-                None => config.remove("@context"),
-            };
+            if let Some(&(_, context)) = covered.iter().find(|(k, _)| *k == "@context") {
+                config.push(("@context", context));
+            }
         }
-        let input = self.signing_input(
-            suite,
-            suite.hash_algorithm(key_alg),
-            &Value::Object(config),
-            &Value::Object(covered),
-        )?;
+        let input =
+            self.signing_input_entries(suite, suite.hash_algorithm(key_alg), &config, &covered)?;
         resolved
             .public_key
             .verify(&input.hash_data, &signature)

@@ -94,42 +94,71 @@ fn check_datetime(field: &'static str, value: &str) -> Result<(), ProofError> {
 }
 
 /// The existing proofs of a document, as a list (object → one proof).
-fn existing_proofs(doc: &Map<String, Value>) -> Result<Vec<Value>, ProofError> {
+fn existing_proofs(doc: &Map<String, Value>) -> Result<Vec<&Value>, ProofError> {
     match doc.get("proof") {
         None => Ok(Vec::new()),
-        Some(p @ Value::Object(_)) => Ok(vec![p.clone()]),
-        Some(Value::Array(items)) if items.iter().all(Value::is_object) => Ok(items.clone()),
+        Some(p @ Value::Object(_)) => Ok(vec![p]),
+        Some(Value::Array(items)) if items.iter().all(Value::is_object) => {
+            Ok(items.iter().collect())
+        }
         Some(_) => Err(ProofError::MalformedDocument(
             "`proof` must be an object or an array of objects".into(),
         )),
     }
 }
 
-/// The document a proof covers: without `proof`, or, for a chained proof,
-/// with exactly the proofs named in its `previousProof` (Data Integrity §4.5).
-fn covered_document(
-    doc: &Map<String, Value>,
-    all_proofs: &[Value],
-    previous: &[String],
-) -> Result<Map<String, Value>, ProofError> {
-    // Copy without `proof` rather than clone-then-remove: proofs can be large.
-    let mut covered: Map<String, Value> = doc
-        .iter()
-        .filter(|(k, _)| k.as_str() != "proof")
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    if !previous.is_empty() {
-        let mut matching = Vec::with_capacity(previous.len());
-        for id in previous {
-            let found = all_proofs
-                .iter()
-                .find(|p| p.get("id").and_then(Value::as_str) == Some(id.as_str()))
-                .ok_or_else(|| ProofError::MissingPreviousProof(id.clone()))?;
-            matching.push(found.clone());
-        }
-        covered.insert("proof".into(), Value::Array(matching));
+/// The proofs a chained proof endorses (Data Integrity §4.5), as the
+/// `proof` array of the document it covers; `None` for a plain proof.
+fn chained_proofs(all_proofs: &[&Value], previous: &[String]) -> Result<Option<Value>, ProofError> {
+    if previous.is_empty() {
+        return Ok(None);
     }
-    Ok(covered)
+    let mut matching = Vec::with_capacity(previous.len());
+    for id in previous {
+        let found = all_proofs
+            .iter()
+            .find(|p| p.get("id").and_then(Value::as_str) == Some(id.as_str()))
+            .ok_or_else(|| ProofError::MissingPreviousProof(id.clone()))?;
+        matching.push((*found).clone());
+    }
+    Ok(Some(Value::Array(matching)))
+}
+
+/// The top-level entries of the document a proof covers: `doc` without
+/// `proof`, its `@context` replaced by `context` when given, and, for a
+/// chained proof, `proof` holding exactly the `chained` proofs. Borrowed
+/// from `doc`: RDFC suites canonicalize them without copying the document
+/// (JCS suites build the object with [`entries_object`]).
+fn covered_entries<'a>(
+    doc: &'a Map<String, Value>,
+    context: Option<&'a Value>,
+    chained: Option<&'a Value>,
+) -> Vec<(&'a str, &'a Value)> {
+    let mut entries: Vec<(&str, &Value)> = Vec::with_capacity(doc.len() + 1);
+    if let (Some(context), false) = (context, doc.contains_key("@context")) {
+        entries.push(("@context", context));
+    }
+    for (key, value) in doc {
+        match key.as_str() {
+            "proof" => {}
+            "@context" => entries.push(("@context", context.unwrap_or(value))),
+            key => entries.push((key, value)),
+        }
+    }
+    if let Some(chained) = chained {
+        entries.push(("proof", chained));
+    }
+    entries
+}
+
+/// The JSON object made of `entries`.
+fn entries_object(entries: &[(&str, &Value)]) -> Value {
+    Value::Object(
+        entries
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).clone()))
+            .collect(),
+    )
 }
 
 /// Adds a Data Integrity proof to `unsecured` (W3C "Add Proof") with the

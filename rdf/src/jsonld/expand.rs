@@ -1,6 +1,7 @@
 //! The JSON-LD 1.1 Expansion algorithm (API section 5.1), producing a typed
 //! tree instead of JSON so toRdf can walk it without re-parsing keywords.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -8,7 +9,9 @@ use serde_json::{Map, Value};
 use super::context::{ActiveContext, ScopedContext, TermDef};
 use super::error::JsonLdError;
 use super::iri::{is_absolute_iri, is_keyword};
+use super::object::Object;
 use super::spelling::{Audit, ObjectShape};
+use super::text::{lowercase, Text};
 
 /// A location in the input document, kept as a borrowed chain so that it
 /// costs nothing unless an error has to name it.
@@ -46,32 +49,34 @@ impl Path<'_> {
     }
 }
 
-/// An expanded element.
+/// An expanded element. Its strings borrow from the document (`'a`) or
+/// share the term definitions' (see [`Text`]), so expansion copies no text
+/// it does not have to build.
 #[derive(Debug, Clone)]
-pub(crate) enum Expanded {
-    Node(Box<NodeObj>),
-    Value(Box<ValueObj>),
-    List(Vec<Expanded>, Option<String>),
+pub(crate) enum Expanded<'a> {
+    Node(Box<NodeObj<'a>>),
+    Value(ValueObj<'a>),
+    List(Vec<Expanded<'a>>, Option<&'a str>),
 }
 
 /// A node object, node reference or graph object.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct NodeObj {
-    pub id: Option<String>,
-    pub types: Vec<String>,
-    pub props: Vec<(String, Vec<Expanded>)>,
-    pub graph: Option<Vec<Expanded>>,
-    pub index: Option<String>,
+pub(crate) struct NodeObj<'a> {
+    pub id: Option<Text<'a>>,
+    pub types: Vec<Text<'a>>,
+    pub props: Vec<(Text<'a>, Vec<Expanded<'a>>)>,
+    pub graph: Option<Vec<Expanded<'a>>>,
+    pub index: Option<&'a str>,
 }
 
 /// A value object. `value` is a scalar, or any JSON when `type_` is `@json`.
 #[derive(Debug, Clone)]
-pub(crate) struct ValueObj {
-    pub value: Value,
-    pub type_: Option<String>,
-    pub language: Option<String>,
-    pub direction: Option<String>,
-    pub index: Option<String>,
+pub(crate) struct ValueObj<'a> {
+    pub value: &'a Value,
+    pub type_: Option<Text<'a>>,
+    pub language: Option<Text<'a>>,
+    pub direction: Option<&'static str>,
+    pub index: Option<&'a str>,
 }
 
 /// What expansion needs from the processor: applying (cached) contexts.
@@ -109,26 +114,26 @@ fn syntax(code: &'static str, at: &Path<'_>, detail: impl Into<String>) -> JsonL
 }
 
 #[derive(Default)]
-struct Builder {
-    id: Option<String>,
-    types: Vec<String>,
+struct Builder<'a> {
+    id: Option<Text<'a>>,
+    types: Vec<Text<'a>>,
     has_type: bool,
     type_was_array: bool,
-    value: Option<Value>,
-    language: Option<String>,
-    direction: Option<String>,
+    value: Option<&'a Value>,
+    language: Option<Text<'a>>,
+    direction: Option<&'static str>,
     has_direction: bool,
-    index: Option<String>,
-    list: Option<Vec<Expanded>>,
-    set: Option<Vec<Expanded>>,
-    graph: Option<Vec<Expanded>>,
-    props: Vec<(String, Vec<Expanded>)>,
+    index: Option<&'a str>,
+    list: Option<Vec<Expanded<'a>>>,
+    set: Option<Vec<Expanded<'a>>>,
+    graph: Option<Vec<Expanded<'a>>>,
+    props: Vec<(Text<'a>, Vec<Expanded<'a>>)>,
 }
 
-impl Builder {
+impl<'a> Builder<'a> {
     /// Entries are not merged here (two keys may alias the same IRI, which
     /// is rare): toRdf does not care and [`to_json`] merges them.
-    fn add_prop(&mut self, iri: String, items: Vec<Expanded>) {
+    fn add_prop(&mut self, iri: Text<'a>, items: Vec<Expanded<'a>>) {
         self.props.push((iri, items));
     }
 
@@ -145,23 +150,30 @@ impl Builder {
 
 impl Expander<'_> {
     /// Expands a whole document (including the top-level `@graph` unwrapping).
-    pub fn expand_document(
+    pub fn expand_document<'a>(
         &self,
         active: &Arc<ActiveContext>,
-        doc: &Value,
-    ) -> Result<Vec<Expanded>, JsonLdError> {
+        doc: &'a Value,
+    ) -> Result<Vec<Expanded<'a>>, JsonLdError> {
         let mut out = Vec::new();
         self.expand_element(active, None, doc, &Path::Root, &mut out)?;
-        if !doc.is_array() && out.len() == 1 {
-            if let Some(Expanded::Node(n)) = out.first_mut() {
-                if n.id.is_none() && n.types.is_empty() && n.props.is_empty() && n.index.is_none() {
-                    if let Some(g) = n.graph.take() {
-                        return Ok(g);
-                    }
-                }
-            }
+        if doc.is_array() {
+            return Ok(out);
         }
-        Ok(out)
+        Ok(unwrap_top_level_graph(out))
+    }
+
+    /// Expands the document whose top level is the object made of `entries`
+    /// (see [`Object::Entries`]).
+    pub fn expand_document_entries<'a>(
+        &self,
+        active: &Arc<ActiveContext>,
+        entries: &'a [(&'a str, &'a Value)],
+    ) -> Result<Vec<Expanded<'a>>, JsonLdError> {
+        let mut out = Vec::new();
+        let top = Object::Entries(entries);
+        self.expand_map(active, None, top, &Path::Root, &mut out)?;
+        Ok(unwrap_top_level_graph(out))
     }
 
     fn dropped(&self, what: impl FnOnce() -> String, at: &Path<'_>) -> Result<(), JsonLdError> {
@@ -175,24 +187,37 @@ impl Expander<'_> {
         }
     }
 
-    fn expand_element(
+    fn expand_element<'a>(
         &self,
         active: &Arc<ActiveContext>,
         prop: Option<&str>,
-        elem: &Value,
+        elem: &'a Value,
         at: &Path<'_>,
-        out: &mut Vec<Expanded>,
+        out: &mut Vec<Expanded<'a>>,
+    ) -> Result<(), JsonLdError> {
+        self.expand_element_with(active, prop, Lookup::Unknown, elem, at, out)
+    }
+
+    /// [`Expander::expand_element`] when the caller may already know the
+    /// definition of `prop` in `active` (`def`).
+    fn expand_element_with<'a>(
+        &self,
+        active: &Arc<ActiveContext>,
+        prop: Option<&str>,
+        def: Lookup<'_>,
+        elem: &'a Value,
+        at: &Path<'_>,
+        out: &mut Vec<Expanded<'a>>,
     ) -> Result<(), JsonLdError> {
         match elem {
             Value::Null => Ok(()),
             Value::Array(items) => {
-                let list_container = prop
-                    .and_then(|p| active.term(p))
-                    .is_some_and(|d| d.container.list);
+                let def = def.resolve(active, prop);
+                let list_container = def.is_some_and(|d| d.container.list);
                 for (i, item) in items.iter().enumerate() {
                     let p = Path::Index(at, i);
                     let before = out.len();
-                    self.expand_element(active, prop, item, &p, out)?;
+                    self.expand_element_with(active, prop, Lookup::Known(def), item, &p, out)?;
                     if list_container
                         && (item.is_array()
                             || out[before..]
@@ -204,70 +229,81 @@ impl Expander<'_> {
                 }
                 Ok(())
             }
-            Value::Object(map) => self.expand_map(active, prop, map, at, out),
+            Value::Object(map) => self.expand_map(active, prop, Object::Map(map), at, out),
             scalar => {
                 let Some(prop) = prop.filter(|p| *p != "@graph") else {
                     return self.dropped(|| "free-floating scalar".to_owned(), at);
                 };
-                let mut ac = active.clone();
-                if let Some(sc) = ac.term(prop).and_then(|d| d.context.clone()) {
-                    ac = self.contexts.apply_scoped(&ac, &sc, true, true, at)?;
+                let def = def.resolve(active, Some(prop));
+                match def.and_then(|d| d.context.as_ref()) {
+                    Some(sc) => {
+                        let ac = self.contexts.apply_scoped(active, sc, true, true, at)?;
+                        if let Some(audit) = self.audit {
+                            audit.coerced_scalar(&ac, prop, scalar, at)?;
+                        }
+                        out.push(expand_scalar(&ac, ac.term(prop), scalar, at)?);
+                    }
+                    None => {
+                        if let Some(audit) = self.audit {
+                            audit.coerced_scalar(active, prop, scalar, at)?;
+                        }
+                        out.push(expand_scalar(active, def, scalar, at)?)
+                    }
                 }
-                if let Some(audit) = self.audit {
-                    audit.coerced_scalar(&ac, prop, scalar, at)?;
-                }
-                out.push(expand_scalar(&ac, prop, scalar, at)?);
                 Ok(())
             }
         }
     }
 
-    fn expand_map(
+    fn expand_map<'a>(
         &self,
         active: &Arc<ActiveContext>,
         prop: Option<&str>,
-        map: &Map<String, Value>,
+        map: Object<'a>,
         at: &Path<'_>,
-        out: &mut Vec<Expanded>,
+        out: &mut Vec<Expanded<'a>>,
     ) -> Result<(), JsonLdError> {
-        let mut ac = active.clone();
+        // Borrowed until a context is applied: every node object would
+        // otherwise pay atomic reference counting for nothing.
+        let mut ac: Cow<'_, Arc<ActiveContext>> = Cow::Borrowed(active);
         let prop_scoped = prop
-            .and_then(|p| ac.term(p))
-            .and_then(|d| d.context.clone());
+            .and_then(|p| active.term(p))
+            .and_then(|d| d.context.as_ref());
         // Step 7: type-scoped contexts do not propagate into new node objects.
-        if let Some(prev) = &ac.previous {
+        if let Some(prev) = &active.previous {
             let mut revert = true;
             for k in map.keys() {
-                match ac.keyword_of(k) {
+                match active.keyword_of(k) {
                     Some("@value") => revert = false,
                     Some("@id") if map.len() == 1 => revert = false,
                     _ => {}
                 }
             }
             if revert {
-                ac = prev.clone();
+                ac = Cow::Borrowed(prev);
             }
         }
         if let Some(sc) = prop_scoped {
-            ac = self.contexts.apply_scoped(&ac, &sc, true, true, at)?;
+            ac = Cow::Owned(self.contexts.apply_scoped(&ac, sc, true, true, at)?);
         }
         if let Some(local) = map.get("@context") {
-            ac = self
-                .contexts
-                .apply_inline(&ac, local, &Path::Key(at, "@context"))?;
+            ac = Cow::Owned(
+                self.contexts
+                    .apply_inline(&ac, local, &Path::Key(at, "@context"))?,
+            );
         }
         // Steps 10-12: type-scoped contexts and input type.
         let type_scoped = ac.clone();
-        let mut type_keys: Vec<&String> = map
+        let mut type_keys: Vec<&str> = map
             .keys()
             .filter(|k| type_scoped.keyword_of(k) == Some("@type"))
             .collect();
         type_keys.sort();
         let mut json_input = false;
         for (n, key) in type_keys.iter().enumerate() {
-            let mut terms: Vec<&str> = match &map[*key] {
-                Value::String(s) => vec![s.as_str()],
-                Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+            let mut terms: Vec<&str> = match map.get(key) {
+                Some(Value::String(s)) => vec![s.as_str()],
+                Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
                 _ => Vec::new(),
             };
             if n == 0 {
@@ -279,21 +315,24 @@ impl Expander<'_> {
             }
             terms.sort_unstable();
             for t in terms {
-                if let Some(sc) = type_scoped.term(t).and_then(|d| d.context.clone()) {
+                if let Some(sc) = type_scoped.term(t).and_then(|d| d.context.as_ref()) {
                     let kp = Path::Key(at, key);
-                    ac = self.contexts.apply_scoped(&ac, &sc, false, false, &kp)?;
+                    ac = Cow::Owned(self.contexts.apply_scoped(&ac, sc, false, false, &kp)?);
                 }
             }
         }
 
-        let mut b = Builder::default();
+        let mut b = Builder {
+            props: Vec::with_capacity(map.len()),
+            ..Builder::default()
+        };
         let mut seen: u32 = 0;
-        for (key, value) in map {
+        for (key, value) in map.iter() {
             if key == "@context" {
                 continue;
             }
             let kp = Path::Key(at, key);
-            let expanded = ac.expand_iri(key, false, true);
+            let (expanded, def) = ac.expand_key(key);
             let Some(expanded) = expanded.filter(|e| is_keyword(e) || e.contains(':')) else {
                 self.dropped(|| format!("undefined term `{key}`"), &kp)?;
                 continue;
@@ -323,7 +362,7 @@ impl Expander<'_> {
                 )?;
                 continue;
             }
-            let def: Option<&Arc<TermDef>> = ac.term(key);
+            let def: Option<&Arc<TermDef>> = def;
             if let Some(d) = def {
                 if d.reverse {
                     return Err(unsupported("@reverse", &kp));
@@ -339,13 +378,13 @@ impl Expander<'_> {
             let was_array = value.is_array();
             let mut items = Vec::new();
             if def.and_then(|d| d.type_mapping.as_deref()) == Some("@json") {
-                items.push(Expanded::Value(Box::new(ValueObj {
-                    value: value.clone(),
-                    type_: Some("@json".to_owned()),
+                items.push(Expanded::Value(ValueObj {
+                    value,
+                    type_: Some(Text::Doc("@json")),
                     language: None,
                     direction: None,
                     index: None,
-                })));
+                }));
             } else if container.language && value.is_object() {
                 expand_language_map(&ac, value, def, &kp, &mut items)?;
             } else if (container.index || container.id || container.type_) && value.is_object() {
@@ -354,7 +393,14 @@ impl Expander<'_> {
                 if value.is_null() {
                     continue;
                 }
-                self.expand_element(&ac, Some(key), value, &kp, &mut items)?;
+                self.expand_element_with(
+                    &ac,
+                    Some(key),
+                    Lookup::Known(def),
+                    value,
+                    &kp,
+                    &mut items,
+                )?;
                 if !was_array && items.is_empty() {
                     continue;
                 }
@@ -393,7 +439,7 @@ impl Expander<'_> {
         let start = out.len();
         self.finish(b, prop, at, out)?;
         let value = match out.get(start) {
-            Some(Expanded::Value(v)) if is_value => Some(&**v),
+            Some(Expanded::Value(v)) if is_value => Some(v),
             _ => None,
         };
         let shape = ObjectShape {
@@ -405,16 +451,16 @@ impl Expander<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn expand_keyword(
+    fn expand_keyword<'a>(
         &self,
         ac: &Arc<ActiveContext>,
         type_scoped: &Arc<ActiveContext>,
         prop: Option<&str>,
         keyword: &str,
-        value: &Value,
+        value: &'a Value,
         json_input: bool,
         kp: &Path<'_>,
-        b: &mut Builder,
+        b: &mut Builder<'a>,
     ) -> Result<(), JsonLdError> {
         match keyword {
             "@id" => {
@@ -427,7 +473,7 @@ impl Expander<'_> {
                 b.id = Some(id);
             }
             "@type" => {
-                let values: Vec<&str> = match value {
+                let values: Vec<&'a str> = match value {
                     Value::String(s) => vec![s.as_str()],
                     Value::Array(a) => {
                         b.type_was_array = true;
@@ -472,7 +518,7 @@ impl Expander<'_> {
                         "@value must be a scalar or null",
                     ));
                 }
-                b.value = Some(value.clone());
+                b.value = Some(value);
             }
             "@language" => {
                 let s = value.as_str().ok_or_else(|| {
@@ -482,12 +528,13 @@ impl Expander<'_> {
                         "@language must be a string",
                     )
                 })?;
-                b.language = Some(s.to_lowercase());
+                b.language = Some(lowercase(s));
             }
             "@direction" => {
                 b.has_direction = true;
                 b.direction = match value {
-                    Value::String(s) if s == "ltr" || s == "rtl" => Some(s.clone()),
+                    Value::String(s) if s == "ltr" => Some("ltr"),
+                    Value::String(s) if s == "rtl" => Some("rtl"),
                     Value::Null => None,
                     _ => {
                         return Err(syntax(
@@ -502,7 +549,7 @@ impl Expander<'_> {
                 let s = value
                     .as_str()
                     .ok_or_else(|| syntax("invalid @index value", kp, "@index must be a string"))?;
-                b.index = Some(s.to_owned());
+                b.index = Some(s);
             }
             "@list" => {
                 if matches!(prop, None | Some("@graph")) {
@@ -529,12 +576,12 @@ impl Expander<'_> {
         Ok(())
     }
 
-    fn finish(
+    fn finish<'a>(
         &self,
-        b: Builder,
+        b: Builder<'a>,
         prop: Option<&str>,
         at: &Path<'_>,
-        out: &mut Vec<Expanded>,
+        out: &mut Vec<Expanded<'a>>,
     ) -> Result<(), JsonLdError> {
         let free_floating = matches!(prop, None | Some("@graph"));
         if let Some(value) = b.value {
@@ -594,13 +641,13 @@ impl Expander<'_> {
             if free_floating {
                 return self.dropped(|| "free-floating value".to_owned(), at);
             }
-            out.push(Expanded::Value(Box::new(ValueObj {
+            out.push(Expanded::Value(ValueObj {
                 value,
                 type_,
                 language: b.language,
                 direction: b.direction,
                 index: b.index,
-            })));
+            }));
             return Ok(());
         }
         let only_index = b.id.is_none()
@@ -663,6 +710,38 @@ impl Expander<'_> {
     }
 }
 
+/// The definition of the property an element is the value of, in the
+/// context the element is expanded with, when the caller looked it up
+/// already (each lookup of a document's keys is a hash and a compare).
+#[derive(Clone, Copy)]
+enum Lookup<'d> {
+    Unknown,
+    Known(Option<&'d Arc<TermDef>>),
+}
+
+impl<'d> Lookup<'d> {
+    fn resolve(self, active: &'d ActiveContext, prop: Option<&str>) -> Option<&'d Arc<TermDef>> {
+        match self {
+            Lookup::Known(def) => def,
+            Lookup::Unknown => prop.and_then(|p| active.term(p)),
+        }
+    }
+}
+
+/// A top-level object that is only `@graph` stands for its contents.
+fn unwrap_top_level_graph(mut out: Vec<Expanded<'_>>) -> Vec<Expanded<'_>> {
+    if out.len() == 1 {
+        if let Some(Expanded::Node(n)) = out.first_mut() {
+            if n.id.is_none() && n.types.is_empty() && n.props.is_empty() && n.index.is_none() {
+                if let Some(g) = n.graph.take() {
+                    return g;
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Slot of a keyword in the colliding-keywords bit set.
 fn keyword_slot(k: &str) -> u32 {
     match k {
@@ -682,14 +761,14 @@ fn keyword_slot(k: &str) -> u32 {
     }
 }
 
-/// Value Expansion (API 5.3.2) of a scalar under `prop`.
-pub(crate) fn expand_scalar(
+/// Value Expansion (API 5.3.2) of a scalar under a property whose
+/// definition in `ac` is `def`.
+pub(crate) fn expand_scalar<'a>(
     ac: &ActiveContext,
-    prop: &str,
-    v: &Value,
+    def: Option<&Arc<TermDef>>,
+    v: &'a Value,
     at: &Path<'_>,
-) -> Result<Expanded, JsonLdError> {
-    let def = ac.term(prop);
+) -> Result<Expanded<'a>, JsonLdError> {
     let tm = def.and_then(|d| d.type_mapping.as_deref());
     if let Value::String(s) = v {
         let id = match tm {
@@ -706,49 +785,52 @@ pub(crate) fn expand_scalar(
         }
     }
     let mut vo = ValueObj {
-        value: v.clone(),
+        value: v,
         type_: None,
         language: None,
         direction: None,
         index: None,
     };
-    match tm {
-        Some(t) if !matches!(t, "@id" | "@vocab" | "@none") => vo.type_ = Some(t.to_owned()),
+    match def.and_then(|d| d.type_mapping.as_ref()) {
+        Some(t) if !matches!(&**t, "@id" | "@vocab" | "@none") => {
+            vo.type_ = Some(Text::Shared(t.clone()))
+        }
         _ if v.is_string() => {
             vo.language = match def.and_then(|d| d.language.as_ref()) {
                 Some(l) => l.clone(),
                 None => ac.language.clone(),
-            };
-            vo.direction = match def.and_then(|d| d.direction.as_ref()) {
-                Some(d) => d.clone(),
-                None => ac.direction.clone(),
+            }
+            .map(Text::Shared);
+            vo.direction = match def.and_then(|d| d.direction) {
+                Some(d) => d,
+                None => ac.direction,
             };
         }
         _ => {}
     }
-    Ok(Expanded::Value(Box::new(vo)))
+    Ok(Expanded::Value(vo))
 }
 
-fn expand_language_map(
+fn expand_language_map<'a>(
     ac: &ActiveContext,
-    value: &Value,
+    value: &'a Value,
     def: Option<&Arc<TermDef>>,
     at: &Path<'_>,
-    out: &mut Vec<Expanded>,
+    out: &mut Vec<Expanded<'a>>,
 ) -> Result<(), JsonLdError> {
     let Some(map) = value.as_object() else {
         return Ok(());
     };
-    let direction = match def.and_then(|d| d.direction.as_ref()) {
-        Some(d) => d.clone(),
-        None => ac.direction.clone(),
+    let direction = match def.and_then(|d| d.direction) {
+        Some(d) => d,
+        None => ac.direction,
     };
     for (lang, v) in map {
         let lp = Path::Key(at, lang);
         let language = if ac.expand_iri(lang, false, true).as_deref() == Some("@none") {
             None
         } else {
-            Some(lang.to_lowercase())
+            Some(lowercase(lang))
         };
         let items: &[Value] = match v {
             Value::Array(a) => a,
@@ -757,13 +839,13 @@ fn expand_language_map(
         for item in items {
             match item {
                 Value::Null => {}
-                Value::String(_) => out.push(Expanded::Value(Box::new(ValueObj {
-                    value: item.clone(),
+                Value::String(_) => out.push(Expanded::Value(ValueObj {
+                    value: item,
                     type_: None,
                     language: language.clone(),
-                    direction: direction.clone(),
+                    direction,
                     index: None,
-                }))),
+                })),
                 _ => {
                     return Err(syntax(
                         "invalid language map value",
@@ -778,57 +860,57 @@ fn expand_language_map(
 }
 
 /// The expanded form as JSON (what the JSON-LD `expand()` API returns).
-pub(crate) fn to_json(items: &[Expanded]) -> Value {
+pub(crate) fn to_json(items: &[Expanded<'_>]) -> Value {
     Value::Array(items.iter().map(item_to_json).collect())
 }
 
-fn item_to_json(e: &Expanded) -> Value {
+fn item_to_json(e: &Expanded<'_>) -> Value {
     let mut m = Map::new();
     match e {
         Expanded::Node(n) => {
             if let Some(id) = &n.id {
-                m.insert("@id".into(), Value::String(id.clone()));
+                m.insert("@id".into(), Value::from(&**id));
             }
             if !n.types.is_empty() {
                 m.insert(
                     "@type".into(),
-                    Value::Array(n.types.iter().cloned().map(Value::String).collect()),
+                    Value::Array(n.types.iter().map(|t| Value::from(&**t)).collect()),
                 );
             }
             for (p, items) in &n.props {
-                match m.get_mut(p) {
+                match m.get_mut(&**p) {
                     Some(Value::Array(existing)) => existing.extend(items.iter().map(item_to_json)),
                     _ => {
-                        m.insert(p.clone(), to_json(items));
+                        m.insert(p.to_string(), to_json(items));
                     }
                 }
             }
             if let Some(g) = &n.graph {
                 m.insert("@graph".into(), to_json(g));
             }
-            if let Some(i) = &n.index {
-                m.insert("@index".into(), Value::String(i.clone()));
+            if let Some(i) = n.index {
+                m.insert("@index".into(), Value::from(i));
             }
         }
         Expanded::Value(v) => {
             m.insert("@value".into(), v.value.clone());
             if let Some(t) = &v.type_ {
-                m.insert("@type".into(), Value::String(t.clone()));
+                m.insert("@type".into(), Value::from(&**t));
             }
             if let Some(l) = &v.language {
-                m.insert("@language".into(), Value::String(l.clone()));
+                m.insert("@language".into(), Value::from(&**l));
             }
-            if let Some(d) = &v.direction {
-                m.insert("@direction".into(), Value::String(d.clone()));
+            if let Some(d) = v.direction {
+                m.insert("@direction".into(), Value::from(d));
             }
-            if let Some(i) = &v.index {
-                m.insert("@index".into(), Value::String(i.clone()));
+            if let Some(i) = v.index {
+                m.insert("@index".into(), Value::from(i));
             }
         }
         Expanded::List(items, index) => {
             m.insert("@list".into(), to_json(items));
             if let Some(i) = index {
-                m.insert("@index".into(), Value::String(i.clone()));
+                m.insert("@index".into(), Value::from(*i));
             }
         }
     }

@@ -3,38 +3,40 @@
 
 /// All JSON-LD 1.1 keywords.
 pub(crate) fn is_keyword(s: &str) -> bool {
-    matches!(
-        s,
-        "@base"
-            | "@container"
-            | "@context"
-            | "@default"
-            | "@direction"
-            | "@embed"
-            | "@explicit"
-            | "@graph"
-            | "@id"
-            | "@import"
-            | "@included"
-            | "@index"
-            | "@json"
-            | "@language"
-            | "@list"
-            | "@nest"
-            | "@none"
-            | "@omitDefault"
-            | "@prefix"
-            | "@preserve"
-            | "@protected"
-            | "@propagate"
-            | "@requireAll"
-            | "@reverse"
-            | "@set"
-            | "@type"
-            | "@value"
-            | "@version"
-            | "@vocab"
-    )
+    // Asked of every key and IRI of a document, most of which are not.
+    s.starts_with('@')
+        && matches!(
+            s,
+            "@base"
+                | "@container"
+                | "@context"
+                | "@default"
+                | "@direction"
+                | "@embed"
+                | "@explicit"
+                | "@graph"
+                | "@id"
+                | "@import"
+                | "@included"
+                | "@index"
+                | "@json"
+                | "@language"
+                | "@list"
+                | "@nest"
+                | "@none"
+                | "@omitDefault"
+                | "@prefix"
+                | "@preserve"
+                | "@protected"
+                | "@propagate"
+                | "@requireAll"
+                | "@reverse"
+                | "@set"
+                | "@type"
+                | "@value"
+                | "@version"
+                | "@vocab"
+        )
 }
 
 /// `@` followed by one or more ASCII letters: reserved for future keywords,

@@ -18,10 +18,13 @@ mod error;
 mod expand;
 mod iri;
 mod json;
+mod object;
 mod spelling;
+mod text;
 mod to_rdf;
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::Value;
@@ -29,7 +32,10 @@ use serde_json::Value;
 pub use error::JsonLdError;
 
 use crate::model::Quad;
-use context::{process_context, ActiveContext, ProcessFlags, RemoteContexts, ScopedContext};
+use crate::rdfc::{self, RdfcError};
+use context::{
+    process_context, ActiveContext, ProcessFlags, RemoteContexts, ScopedContext, TermHasher,
+};
 use expand::{ContextSource, Expander, Path};
 
 /// Source of pinned context documents.
@@ -64,12 +70,29 @@ enum SourceKey {
     },
 }
 
+/// Keys of the caches are pinned URLs and internal ids, never chosen by a
+/// document, so the fast term-table hash is safe here too.
+type FastHash = BuildHasherDefault<TermHasher>;
+
 #[derive(Default)]
 struct Cache {
     /// Parsed `@context` values of loaded documents, with a stable id.
-    documents: HashMap<String, (u64, Arc<Value>)>,
+    documents: HashMap<String, (u64, Arc<Value>), FastHash>,
     /// (active context id, applied context) -> resulting active context.
-    processed: HashMap<(u64, SourceKey), Arc<ActiveContext>>,
+    processed: HashMap<(u64, SourceKey), Arc<ActiveContext>, FastHash>,
+}
+
+/// Why [`Processor::canonicalize`] failed: the document does not denote a
+/// dataset we can derive (JSON-LD), or the dataset cannot be canonicalized
+/// within the work budget (RDFC-1.0).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CanonicalizeError {
+    /// JSON-LD expansion or toRdf failed.
+    #[error(transparent)]
+    JsonLd(#[from] JsonLdError),
+    /// RDFC-1.0 failed.
+    #[error(transparent)]
+    Rdfc(#[from] RdfcError),
 }
 
 /// A reusable JSON-LD processor: holds the context loader and the cache of
@@ -81,6 +104,7 @@ pub struct Processor<L> {
     initial: Arc<ActiveContext>,
     cache: Mutex<Cache>,
     inverses: spelling::SharedInverses,
+    audit_spelling: bool,
 }
 
 impl<L: ContextLoader> Processor<L> {
@@ -93,6 +117,7 @@ impl<L: ContextLoader> Processor<L> {
             initial: Arc::new(ActiveContext::initial(None)),
             cache: Mutex::new(Cache::default()),
             inverses: Default::default(),
+            audit_spelling: false,
         }
     }
 
@@ -113,6 +138,16 @@ impl<L: ContextLoader> Processor<L> {
         self
     }
 
+    /// With the audit on, [`Processor::canonicalize`] and
+    /// [`Processor::canonicalize_entries`] also refuse any document that
+    /// fails [`Processor::check_spelling`], in the same expansion (and in
+    /// safe mode): what a Data Integrity engine wants, so the signed dataset
+    /// and the JSON a reader sees cannot disagree.
+    pub fn with_spelling_audit(mut self, on: bool) -> Self {
+        self.audit_spelling = on;
+        self
+    }
+
     /// JSON-LD 1.1 expansion; returns the expanded document (an array).
     pub fn expand(&self, document: &Value) -> Result<Value, JsonLdError> {
         let items = self.expander().expand_document(&self.initial, document)?;
@@ -124,7 +159,73 @@ impl<L: ContextLoader> Processor<L> {
     /// nodes labelled `b0`, `b1`, ... in document order.
     pub fn to_rdf(&self, document: &Value) -> Result<Vec<Quad>, JsonLdError> {
         let items = self.expander().expand_document(&self.initial, document)?;
-        to_rdf::RdfWriter::new(self.safe_mode).write_document(items)
+        let dataset = to_rdf::RdfWriter::new(self.safe_mode).write_document(&items)?;
+        Ok(dataset.to_quads())
+    }
+
+    /// toRdf then RDFC-1.0: the canonical N-Quads of the dataset the
+    /// document denotes, byte for byte what [`Processor::to_rdf`] followed
+    /// by [`rdfc::canonicalize_with`] gives, without building owned
+    /// [`Quad`]s in between (every IRI and string is borrowed from the
+    /// document or shared with the contexts on the way). This is what the
+    /// Data Integrity `*-rdfc-*` suites sign and verify (with
+    /// [`Processor::with_spelling_audit`] on, the document must also pass
+    /// [`Processor::check_spelling`]).
+    pub fn canonicalize(
+        &self,
+        document: &Value,
+        options: &rdfc::Options,
+    ) -> Result<String, CanonicalizeError> {
+        let audit = spelling::Audit::new(&self.inverses);
+        let items = self
+            .for_canonical(&audit)
+            .expand_document(&self.initial, document)?;
+        if self.audit_spelling {
+            spelling::nodes_described_once(&items)?;
+        }
+        self.canonicalize_expanded(&items, options)
+    }
+
+    /// [`Processor::canonicalize`] of the document whose top level is the
+    /// JSON object made of `entries`, in that order. This is how a Data
+    /// Integrity verifier canonicalizes a secured document without its
+    /// `proof` (or with the proof's `@context`) without copying it. Keys must
+    /// be distinct ([`JsonLdError::Syntax`] `duplicate entry` otherwise).
+    pub fn canonicalize_entries(
+        &self,
+        entries: &[(&str, &Value)],
+        options: &rdfc::Options,
+    ) -> Result<String, CanonicalizeError> {
+        if let Some(key) = duplicate_key(entries) {
+            return Err(JsonLdError::syntax(
+                "duplicate entry",
+                expand::Path::Key(&expand::Path::Root, key).render(),
+                "an object cannot have the same key twice",
+            )
+            .into());
+        }
+        let audit = spelling::Audit::new(&self.inverses);
+        let items = self
+            .for_canonical(&audit)
+            .expand_document_entries(&self.initial, entries)?;
+        if self.audit_spelling {
+            spelling::nodes_described_once(&items)?;
+        }
+        self.canonicalize_expanded(&items, options)
+    }
+
+    fn canonicalize_expanded(
+        &self,
+        items: &[expand::Expanded<'_>],
+        options: &rdfc::Options,
+    ) -> Result<String, CanonicalizeError> {
+        let safe = self.safe_mode || self.audit_spelling;
+        let dataset = to_rdf::RdfWriter::new(safe).write_document(items)?;
+        Ok(rdfc::canonicalize_numbered(
+            &dataset.quads,
+            dataset.blank_nodes,
+            options,
+        )?)
     }
 
     /// Checks that `document` is written in the one canonical form its
@@ -144,14 +245,31 @@ impl<L: ContextLoader> Processor<L> {
     /// a reader sees cannot disagree.
     pub fn to_rdf_checked(&self, document: &Value) -> Result<Vec<Quad>, JsonLdError> {
         let audit = spelling::Audit::new(&self.inverses);
-        let expander = Expander {
+        let items = self
+            .audited(&audit)
+            .expand_document(&self.initial, document)?;
+        spelling::nodes_described_once(&items)?;
+        let dataset = to_rdf::RdfWriter::new(true).write_document(&items)?;
+        Ok(dataset.to_quads())
+    }
+
+    /// The expander of the canonicalization entry points: audited (and in
+    /// safe mode) when the processor audits spelling.
+    fn for_canonical<'s>(&'s self, audit: &'s spelling::Audit<'s>) -> Expander<'s> {
+        if self.audit_spelling {
+            self.audited(audit)
+        } else {
+            self.expander()
+        }
+    }
+
+    /// An expander that audits spelling, always in safe mode.
+    fn audited<'s>(&'s self, audit: &'s spelling::Audit<'s>) -> Expander<'s> {
+        Expander {
             contexts: self,
             safe_mode: true,
-            audit: Some(&audit),
-        };
-        let items = expander.expand_document(&self.initial, document)?;
-        spelling::nodes_described_once(&items)?;
-        to_rdf::RdfWriter::new(true).write_document(items)
+            audit: Some(audit),
+        }
     }
 
     fn expander(&self) -> Expander<'_> {
@@ -216,6 +334,15 @@ impl<L: ContextLoader> RemoteContexts for Processor<L> {
         url: &str,
         stack: &mut Vec<String>,
     ) -> Result<Arc<ActiveContext>, JsonLdError> {
+        // Every document applies its context URLs: one lock for the lookup.
+        if active.cacheable {
+            let cache = self.lock();
+            if let Some((doc_id, _)) = cache.documents.get(url) {
+                if let Some(hit) = cache.processed.get(&(active.id, SourceKey::Url(*doc_id))) {
+                    return Ok(hit.clone());
+                }
+            }
+        }
         let (doc_id, ctx) = self.load(url)?;
         let key = SourceKey::Url(doc_id);
         if let Some(hit) = self.cached(active, key) {
@@ -234,7 +361,9 @@ impl<L: ContextLoader> RemoteContexts for Processor<L> {
             propagate: true,
             source_cacheable: true,
         };
-        let result = process_context(self, active, &ctx, Some(url), flags, stack, url);
+        let result = process_context(self, active, &ctx, Some(url), flags, stack, &|| {
+            url.to_owned()
+        });
         stack.pop();
         let result = result?;
         self.remember(active, key, &result);
@@ -266,7 +395,7 @@ impl<L: ContextLoader> ContextSource for Processor<L> {
             propagate,
             source_cacheable: scoped.cacheable,
         };
-        let origin = format!("scoped context applied at {}", at.render());
+        let origin = || format!("scoped context applied at {}", at.render());
         let result = process_context(
             self,
             active,
@@ -293,17 +422,31 @@ impl<L: ContextLoader> ContextSource for Processor<L> {
             propagate: true,
             source_cacheable: false,
         };
-        let base = self.initial.base.clone();
         process_context(
             self,
             active,
             local,
-            base.as_deref(),
+            self.initial.base.as_deref(),
             flags,
             &mut Vec::new(),
-            &at.render(),
+            &|| at.render(),
         )
     }
+}
+
+/// A key that `entries` holds twice, if any (in O(n log n): the entries may
+/// come from a hostile document).
+fn duplicate_key<'e>(entries: &[(&'e str, &Value)]) -> Option<&'e str> {
+    if entries.len() <= 16 {
+        let (i, _) = entries
+            .iter()
+            .enumerate()
+            .find(|(i, (key, _))| entries[..*i].iter().any(|(k, _)| k == key))?;
+        return Some(entries[i].0);
+    }
+    let mut keys: Vec<&str> = entries.iter().map(|(k, _)| *k).collect();
+    keys.sort_unstable();
+    keys.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
 }
 
 /// toRdf of one document with a throw-away processor. Prefer a long-lived

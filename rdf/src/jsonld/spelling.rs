@@ -34,11 +34,12 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::context::{ActiveContext, TermDef};
 use super::error::JsonLdError;
 use super::expand::{Expanded, NodeObj, Path, ValueObj};
+use super::object::Object;
 
 /// The preferred term of each IRI (or keyword) in one active context.
 #[derive(Default)]
@@ -200,7 +201,7 @@ impl<'p> Audit<'p> {
         ac: &ActiveContext,
         types: &ActiveContext,
         prop: Option<&str>,
-        map: &Map<String, Value>,
+        map: Object<'_>,
         shape: ObjectShape,
         at: &Path<'_>,
     ) -> Result<(), JsonLdError> {
@@ -211,7 +212,7 @@ impl<'p> Audit<'p> {
                 "a `@set` object: write the array itself".to_owned(),
             ));
         }
-        for (key, value) in map {
+        for (key, value) in map.iter() {
             let kp = Path::Key(at, key);
             match ac.keyword_of(key) {
                 Some("@id") if !shape.is_value => {
@@ -247,11 +248,15 @@ impl<'p> Audit<'p> {
                 ));
             }
             if value.index.is_none() {
-                let plain = super::expand::expand_scalar(ac, p, &value.value, at)?;
+                let plain = super::expand::expand_scalar(ac, ac.term(p), value.value, at)?;
                 if let Expanded::Value(plain) = plain {
+                    let same = |a: &Option<super::text::Text<'_>>,
+                                b: &Option<super::text::Text<'_>>| {
+                        a.as_deref() == b.as_deref()
+                    };
                     if plain.value == value.value
-                        && plain.type_ == value.type_
-                        && plain.language == value.language
+                        && same(&plain.type_, &value.type_)
+                        && same(&plain.language, &value.language)
                         && plain.direction == value.direction
                     {
                         return Err(respelled(
@@ -270,7 +275,7 @@ impl<'p> Audit<'p> {
 #[derive(Clone, Copy, Default)]
 pub(crate) struct ObjectShape<'b> {
     /// A value object (`@value`), with what it expanded to.
-    pub value: Option<&'b ValueObj>,
+    pub value: Option<&'b ValueObj<'b>>,
     pub is_value: bool,
     /// A `@set` object.
     pub is_set: bool,

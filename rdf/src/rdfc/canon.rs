@@ -1,34 +1,16 @@
 //! The RDFC-1.0 canonicalization algorithm (W3C Recommendation, section 4).
 //!
-//! Blank nodes are interned to dense `u32` indices; quads that mention blank
-//! nodes are kept as [`PQuad`]s pointing into the caller's terms, so the hot
-//! path allocates only a few reusable buffers.
+//! The input is a slice of [`InQuad`]s (borrowed terms, blank nodes
+//! numbered); the hot path allocates only a few reusable buffers.
 
 use super::hash::{HashAlgorithm, Hasher, HexHash};
+use super::input::{decimal, InQuad, Labels, Node};
 use super::permute::Permuter;
-use super::{ComplexityLimit, InvalidQuadReason, Limit, RdfcError};
-use crate::model::{write_term, Quad, Term, XSD_STRING};
-use crate::nquads::is_language_tag;
-use std::collections::HashMap;
+use super::{ComplexityLimit, Limit, RdfcError};
+use crate::model::{write_escaped_literal, XSD_STRING};
 
 /// Marks a blank node without a canonical identifier yet.
 const NONE: u32 = u32::MAX;
-
-/// A quad component that is either a blank node (by index) or a fixed term.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Slot<'a> {
-    Blank(u32),
-    Fixed(&'a Term),
-}
-
-/// A quad mentioning at least one blank node.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct PQuad<'a> {
-    subject: Slot<'a>,
-    predicate: &'a str,
-    object: Slot<'a>,
-    graph: Option<Slot<'a>>,
-}
 
 /// An identifier issuer: the position in `order` is the issued counter;
 /// `sorted` is the same mapping sorted by node, for O(log n) lookups even
@@ -61,52 +43,21 @@ impl Issuer {
     }
 }
 
-/// Blank node label interner: linear scan while small (the common case of a
-/// credential with a handful of blank nodes), a hash map beyond that.
-struct Interner<'a> {
-    labels: Vec<&'a str>,
-    index: HashMap<&'a str, u32>,
-}
-
-const LINEAR_LIMIT: usize = 16;
-
-impl<'a> Interner<'a> {
-    fn intern(&mut self, label: &'a str) -> Result<u32, RdfcError> {
-        if self.labels.len() <= LINEAR_LIMIT {
-            if let Some(i) = self.labels.iter().position(|&l| l == label) {
-                return Ok(i as u32);
-            }
-        } else if let Some(&i) = self.index.get(label) {
-            return Ok(i);
-        }
-        let id = u32::try_from(self.labels.len())
-            .ok()
-            .filter(|&id| id != NONE)
-            .ok_or(RdfcError::TooManyBlankNodes)?;
-        self.labels.push(label);
-        if self.labels.len() > LINEAR_LIMIT {
-            if self.index.is_empty() {
-                self.index = self.labels.iter().copied().zip(0..).collect();
-            } else {
-                self.index.insert(label, id);
-            }
-        }
-        Ok(id)
-    }
-}
-
 /// The canonicalization state plus the prepared input.
 pub(crate) struct State<'a> {
     algorithm: HashAlgorithm,
     limits: ComplexityLimit,
-    /// Input label of each blank node, in order of first mention.
-    pub(crate) labels: Vec<&'a str>,
+    /// Input label of each blank node.
+    pub(crate) labels: Labels<'a>,
     /// Distinct quads mentioning blank nodes.
-    quads: Vec<PQuad<'a>>,
+    quads: Vec<&'a InQuad<'a>>,
     /// Quads without blank nodes (serialized as they are).
-    ground: Vec<&'a Quad>,
-    /// The blank node to quads map, by blank node index.
-    mentions: Vec<Vec<u32>>,
+    ground: Vec<&'a InQuad<'a>>,
+    /// The blank node to quads map: the quads mentioning node `n` are
+    /// `mentions[mention_start[n]..mention_start[n + 1]]` (one allocation
+    /// for all nodes).
+    mention_start: Vec<u32>,
+    mentions: Vec<u32>,
     first_degree: Vec<HexHash>,
     /// Canonical counter of each blank node, or `NONE`.
     canonical: Vec<u32>,
@@ -118,31 +69,40 @@ pub(crate) struct State<'a> {
 }
 
 impl<'a> State<'a> {
-    /// Runs the whole algorithm (RDFC-1.0 section 4.4.3) and returns the state
-    /// with every blank node issued a canonical identifier.
+    /// Runs the whole algorithm (RDFC-1.0 section 4.4.3) over `input`, whose
+    /// blank nodes are numbered `0..blank_nodes`, and returns the state with
+    /// every blank node issued a canonical identifier.
     pub(crate) fn run(
-        input: &'a [Quad],
+        input: &'a [InQuad<'a>],
+        blank_nodes: u32,
+        labels: Labels<'a>,
         algorithm: HashAlgorithm,
         limits: ComplexityLimit,
     ) -> Result<Self, RdfcError> {
-        let mut state = Self::prepare(input, algorithm, limits)?;
-        let mut line_buf = String::new();
-        let mut ranges = Vec::new();
+        let mut state = Self::prepare(input, blank_nodes, labels, algorithm, limits);
+        let count = blank_nodes as usize;
+        if count == 1 {
+            // A lone blank node is issued c14n0 whatever its hash: the
+            // hashes only order blank nodes among themselves.
+            state.issue_canonical(0);
+            return Ok(state);
+        }
+        let mut line_buf = String::with_capacity(1024);
+        let mut ranges = Vec::with_capacity(16);
 
         // Step 3: first degree hashes.
-        let count = state.labels.len();
         state.first_degree.reserve(count);
-        for node in 0..count as u32 {
+        for node in 0..blank_nodes {
             let h = state.hash_first_degree(node, &mut line_buf, &mut ranges);
             state.first_degree.push(h);
         }
         // Hash to blank nodes map, code point ordered by hash; the stable sort
-        // keeps each identifier list in first-mention order.
+        // keeps each identifier list in numbering order.
         let mut by_hash: Vec<(HexHash, u32)> = state
             .first_degree
             .iter()
             .copied()
-            .zip(0..count as u32)
+            .zip(0..blank_nodes)
             .collect();
         by_hash.sort_by_key(|a| a.0);
 
@@ -177,80 +137,64 @@ impl<'a> State<'a> {
         Ok(state)
     }
 
-    /// Builds the blank node to quads map (step 2), interning labels and
-    /// rejecting quads that cannot be serialized unambiguously.
+    /// Builds the blank node to quads map (step 2). Duplicate statements
+    /// are dropped: a dataset is a set, and they must not count twice in
+    /// the hashes.
     fn prepare(
-        input: &'a [Quad],
+        input: &'a [InQuad<'a>],
+        blank_nodes: u32,
+        labels: Labels<'a>,
         algorithm: HashAlgorithm,
         limits: ComplexityLimit,
-    ) -> Result<Self, RdfcError> {
-        let mut interner = Interner {
-            labels: Vec::new(),
-            index: HashMap::new(),
-        };
-        let mut quads = Vec::new();
-        let mut ground = Vec::new();
-        for (index, quad) in input.iter().enumerate() {
-            let invalid = |reason| RdfcError::InvalidQuad { index, reason };
-            let predicate = match &quad.predicate {
-                Term::Iri(iri) => iri.as_str(),
-                _ => return Err(invalid(InvalidQuadReason::PredicateNotIri)),
-            };
-            if matches!(quad.subject, Term::Literal(_)) {
-                return Err(invalid(InvalidQuadReason::LiteralSubject));
-            }
-            if matches!(quad.graph, Some(Term::Literal(_))) {
-                return Err(invalid(InvalidQuadReason::LiteralGraphName));
-            }
-            for term in [&quad.subject, &quad.predicate, &quad.object]
-                .into_iter()
-                .chain(quad.graph.as_ref())
-            {
-                check_term(term).map_err(invalid)?;
-            }
-            let mut slot = |term: &'a Term| -> Result<Slot<'a>, RdfcError> {
-                Ok(match term {
-                    Term::BlankNode(label) => Slot::Blank(interner.intern(label)?),
-                    other => Slot::Fixed(other),
-                })
-            };
-            let subject = slot(&quad.subject)?;
-            let object = slot(&quad.object)?;
-            let graph = quad.graph.as_ref().map(&mut slot).transpose()?;
-            let p = PQuad {
-                subject,
-                predicate,
-                object,
-                graph,
-            };
-            if p.blank_nodes().next().is_some() {
-                quads.push(p);
+    ) -> Self {
+        let mut quads: Vec<&'a InQuad<'a>> = Vec::with_capacity(input.len());
+        let mut ground = Vec::with_capacity(input.len());
+        for quad in input {
+            if quad.blank_nodes().next().is_some() {
+                quads.push(quad);
             } else {
                 ground.push(quad);
             }
         }
-        // A dataset is a set: duplicate statements must not count twice in
-        // the hashes.
         quads.sort_unstable();
         quads.dedup();
 
-        let count = interner.labels.len();
-        let mut mentions: Vec<Vec<u32>> = vec![Vec::new(); count];
+        let count = blank_nodes as usize;
+        // Counting pass, then fill: a quad mentioning the same node twice is
+        // listed once.
+        let mut mention_start = vec![0u32; count + 1];
+        let mut last_quad = vec![u32::MAX; count];
         for (qi, q) in quads.iter().enumerate() {
             for node in q.blank_nodes() {
-                // A quad mentioning the same node twice is listed once.
-                let list = &mut mentions[node as usize];
-                if list.last() != Some(&(qi as u32)) {
-                    list.push(qi as u32);
+                if last_quad[node as usize] != qi as u32 {
+                    last_quad[node as usize] = qi as u32;
+                    mention_start[node as usize + 1] += 1;
                 }
             }
         }
-        Ok(State {
+        for i in 0..count {
+            mention_start[i + 1] += mention_start[i];
+        }
+        let mut fill: Vec<u32> = mention_start[..count].to_vec();
+        let mut mentions = vec![0u32; mention_start[count] as usize];
+        last_quad.fill(u32::MAX);
+        for (qi, q) in quads.iter().enumerate() {
+            for node in q.blank_nodes() {
+                let n = node as usize;
+                if last_quad[n] != qi as u32 {
+                    last_quad[n] = qi as u32;
+                    mentions[fill[n] as usize] = qi as u32;
+                    fill[n] += 1;
+                }
+            }
+        }
+        State {
             algorithm,
             limits,
-            labels: interner.labels,
+            labels,
             quads,
             ground,
+            mention_start,
             mentions,
             first_degree: Vec::new(),
             canonical: vec![NONE; count],
@@ -258,7 +202,13 @@ impl<'a> State<'a> {
             ndegree_calls: 0,
             permutations: 0,
             related_hashes: 0,
-        })
+        }
+    }
+
+    /// The quads mentioning `node`.
+    fn mentions_of(&self, node: u32) -> &[u32] {
+        let n = node as usize;
+        &self.mentions[self.mention_start[n] as usize..self.mention_start[n + 1] as usize]
     }
 
     fn issue_canonical(&mut self, node: u32) {
@@ -286,9 +236,9 @@ impl<'a> State<'a> {
     ) -> HexHash {
         buf.clear();
         ranges.clear();
-        for &qi in &self.mentions[node as usize] {
+        for &qi in self.mentions_of(node) {
             let start = buf.len();
-            write_line(buf, &self.quads[qi as usize], |out, b| {
+            write_line(buf, self.quads[qi as usize], |out, b| {
                 out.push_str(if b == node { "_:a" } else { "_:z" })
             });
             ranges.push((start, buf.len()));
@@ -353,7 +303,7 @@ impl<'a> State<'a> {
 
         // Steps 1-3: hash to related blank nodes map, as (hash, node) pairs
         // sorted by hash, then by label (the order permutations start from).
-        let mentions = self.mentions[node as usize].len() as u64;
+        let mentions = self.mentions_of(node).len() as u64;
         self.related_hashes = self.related_hashes.saturating_add(mentions * 3);
         if self.related_hashes > self.limits.max_related_hashes {
             return Err(RdfcError::TooComplex {
@@ -362,15 +312,15 @@ impl<'a> State<'a> {
             });
         }
         let mut related: Vec<(HexHash, u32)> = Vec::new();
-        for &qi in &self.mentions[node as usize] {
-            let q = &self.quads[qi as usize];
+        for &qi in self.mentions_of(node) {
+            let q = self.quads[qi as usize];
             let positions = [
-                (Some(q.subject), b's'),
-                (Some(q.object), b'o'),
-                (q.graph, b'g'),
+                (Some(&q.subject), b's'),
+                (Some(&q.object), b'o'),
+                (q.graph.as_ref(), b'g'),
             ];
             for (slot, position) in positions {
-                if let Some(Slot::Blank(r)) = slot {
+                if let Some(&Node::Blank(r)) = slot {
                     if r != node {
                         let h = self.hash_related(r, q.predicate, position, issuer);
                         related.push((h, r));
@@ -379,10 +329,7 @@ impl<'a> State<'a> {
             }
         }
         let labels = &self.labels;
-        related.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| labels[a.1 as usize].cmp(labels[b.1 as usize]))
-        });
+        related.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| labels.cmp(a.1, b.1)));
 
         let mut issuer = issuer.clone();
         let mut data = Hasher::new(self.algorithm);
@@ -468,25 +415,13 @@ impl<'a> State<'a> {
     /// Serializes the canonicalized dataset: every quad with canonical labels,
     /// in code point order, duplicates removed.
     pub(crate) fn serialize(&self) -> String {
-        let mut buf = String::new();
-        let mut ranges: Vec<(usize, usize)> =
-            Vec::with_capacity(self.quads.len() + self.ground.len());
-        for quad in &self.ground {
-            let start = buf.len();
-            write_term(&mut buf, &quad.subject);
-            buf.push(' ');
-            write_term(&mut buf, &quad.predicate);
-            buf.push(' ');
-            write_term(&mut buf, &quad.object);
-            if let Some(g) = &quad.graph {
-                buf.push(' ');
-                write_term(&mut buf, g);
-            }
-            buf.push_str(" .\n");
-            ranges.push((start, buf.len()));
-        }
+        let lines = self.quads.len() + self.ground.len();
+        // Credentials average about 120 bytes a line.
+        let mut buf = String::with_capacity(lines * 128);
+        let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(lines);
         let mut digits = [0u8; 20];
-        for q in &self.quads {
+        let quads = self.ground.iter().chain(&self.quads);
+        for q in quads {
             let start = buf.len();
             write_line(&mut buf, q, |out, b| {
                 out.push_str("_:c14n");
@@ -506,117 +441,55 @@ impl<'a> State<'a> {
     }
 }
 
-impl<'a> PQuad<'a> {
-    /// Blank nodes mentioned, in subject, object, graph order.
-    fn blank_nodes(&self) -> impl Iterator<Item = u32> + '_ {
-        [Some(self.subject), Some(self.object), self.graph]
-            .into_iter()
-            .filter_map(|s| match s {
-                Some(Slot::Blank(b)) => Some(b),
-                _ => None,
-            })
-    }
-}
-
 /// Writes one canonical N-Quads line, labelling blank nodes with `label`.
-fn write_line(out: &mut String, q: &PQuad<'_>, mut label: impl FnMut(&mut String, u32)) {
-    let mut slot = |out: &mut String, s: Slot<'_>| match s {
-        Slot::Blank(b) => label(out, b),
-        Slot::Fixed(term) => write_term(out, term),
+fn write_line(out: &mut String, q: &InQuad<'_>, mut label: impl FnMut(&mut String, u32)) {
+    let mut node = |out: &mut String, n: &Node<'_>| match n {
+        Node::Blank(b) => label(out, *b),
+        Node::Iri(iri) => {
+            out.push('<');
+            out.push_str(iri);
+            out.push('>');
+        }
+        Node::Literal {
+            value,
+            datatype,
+            language,
+        } => {
+            out.push('"');
+            write_escaped_literal(out, value);
+            out.push('"');
+            if let Some(lang) = language {
+                out.push('@');
+                out.push_str(lang);
+            } else if *datatype != XSD_STRING {
+                out.push_str("^^<");
+                out.push_str(datatype);
+                out.push('>');
+            }
+        }
     };
-    slot(out, q.subject);
+    node(out, &q.subject);
     out.push_str(" <");
     out.push_str(q.predicate);
     out.push_str("> ");
-    slot(out, q.object);
-    if let Some(g) = q.graph {
+    node(out, &q.object);
+    if let Some(g) = &q.graph {
         out.push(' ');
-        slot(out, g);
+        node(out, g);
     }
     out.push_str(" .\n");
-}
-
-/// Decimal digits of `n`, written at the end of `buf`.
-fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &[u8] {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    &buf[i..]
 }
 
 fn push_ascii(out: &mut String, ascii: &[u8]) {
     out.extend(ascii.iter().map(|&b| char::from(b)));
 }
 
-/// Bytes that may not appear in an IRI written between `<` and `>`.
-const fn iri_forbidden_table() -> [bool; 256] {
-    let mut table = [false; 256];
-    let mut i = 0;
-    while i <= 0x20 {
-        table[i] = true;
-        i += 1;
-    }
-    let others = b"<>\"{}|^`\\";
-    let mut j = 0;
-    while j < others.len() {
-        table[others[j] as usize] = true;
-        j += 1;
-    }
-    table
-}
-static IRI_FORBIDDEN: [bool; 256] = iri_forbidden_table();
-
-fn valid_iri(iri: &str) -> bool {
-    !iri.is_empty() && !iri.bytes().any(|b| IRI_FORBIDDEN[usize::from(b)])
-}
-
-/// Rejects terms whose canonical serialization would be ambiguous or not
-/// N-Quads at all (an IRI containing `>` could forge extra quads).
-fn check_term(term: &Term) -> Result<(), InvalidQuadReason> {
-    match term {
-        Term::Iri(iri) if !valid_iri(iri) => Err(InvalidQuadReason::InvalidIri),
-        Term::Literal(lit) => {
-            if let Some(lang) = &lit.language {
-                if !is_language_tag(lang) {
-                    return Err(InvalidQuadReason::InvalidLanguageTag);
-                }
-            } else if lit.datatype != XSD_STRING && !valid_iri(&lit.datatype) {
-                return Err(InvalidQuadReason::InvalidIri);
-            }
-            Ok(())
-        }
-        _ => Ok(()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::model::write_escaped_literal;
 
     #[test]
-    fn decimal_digits() {
-        let mut buf = [0u8; 20];
-        assert_eq!(decimal(0, &mut buf), b"0");
-        assert_eq!(decimal(1203, &mut buf), b"1203");
-        assert_eq!(
-            decimal(usize::MAX, &mut buf),
-            usize::MAX.to_string().as_bytes()
-        );
-    }
-
-    #[test]
-    fn iri_validation() {
-        assert!(valid_iri("urn:ex:\u{221e}"));
-        assert!(!valid_iri("urn:ex:a> <urn:ex:b"));
-        assert!(!valid_iri("urn:ex:\u{7}"));
-        assert!(!valid_iri(""));
+    fn controls_are_escaped_with_upper_case_hex() {
         let mut s = String::new();
         write_escaped_literal(&mut s, "a\u{7f}");
         assert_eq!(s, "a\\u007F");

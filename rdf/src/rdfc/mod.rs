@@ -13,12 +13,14 @@
 
 mod canon;
 mod hash;
+pub(crate) mod input;
 mod permute;
 
 pub use hash::HashAlgorithm;
 
 use crate::model::Quad;
 use canon::State;
+use input::{InQuad, Labels};
 use thiserror::Error;
 
 /// Budget for the expensive part of RDFC-1.0 (Hash N-Degree Quads).
@@ -154,23 +156,41 @@ pub struct Canonicalized {
 /// Canonicalizes `quads` with RDFC-1.0 (SHA-256, default limits) and returns
 /// the canonical N-Quads document, ready to hash or sign.
 pub fn canonicalize(quads: &[Quad]) -> Result<String, RdfcError> {
-    let state = State::run(quads, HashAlgorithm::Sha256, ComplexityLimit::DEFAULT)?;
-    Ok(state.serialize())
+    canonicalize_with(quads, &Options::default()).map(|c| c.nquads)
 }
 
 /// Canonicalizes `quads` with explicit options, also returning the issued
 /// identifiers map.
 pub fn canonicalize_with(quads: &[Quad], options: &Options) -> Result<Canonicalized, RdfcError> {
-    let state = State::run(quads, options.hash, options.max_work)?;
+    let (input, labels) = input::from_quads(quads)?;
+    // The interner numbers at most u32::MAX - 1 nodes.
+    let blank_nodes = labels.len() as u32;
+    let labels = Labels::Given(labels);
+    let state = State::run(&input, blank_nodes, labels, options.hash, options.max_work)?;
     let nquads = state.serialize();
     let issued = state
         .canonical_order
         .iter()
         .enumerate()
-        .map(|(i, &node)| {
-            let label = state.labels.get(node as usize).copied().unwrap_or_default();
-            (label.to_owned(), format!("c14n{i}"))
-        })
+        .map(|(i, &node)| (state.labels.label(node), format!("c14n{i}")))
         .collect();
     Ok(Canonicalized { nquads, issued })
+}
+
+/// Canonical N-Quads of a dataset produced by JSON-LD toRdf, whose blank
+/// nodes are `b0..b{blank_nodes - 1}` (numbers in `input`): the zero-copy
+/// path of [`crate::jsonld::Processor::canonicalize`].
+pub(crate) fn canonicalize_numbered(
+    input: &[InQuad<'_>],
+    blank_nodes: u32,
+    options: &Options,
+) -> Result<String, RdfcError> {
+    let state = State::run(
+        input,
+        blank_nodes,
+        Labels::Numbered,
+        options.hash,
+        options.max_work,
+    )?;
+    Ok(state.serialize())
 }
