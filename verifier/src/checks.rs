@@ -317,7 +317,7 @@ impl Run {
                     None
                 }
             }
-        } else if text.starts_with("LC1:") {
+        } else if elicence_core::qr::is_elicence_payload(text) {
             self.qr(text)
         } else if text.split('.').count() == 3 && !text.contains(char::is_whitespace) {
             Some(Secured::Jwt(text.to_owned()))
@@ -334,7 +334,8 @@ impl Run {
         }
     }
 
-    /// A QR payload (`LC1:…`): the credential it carries, decoded exactly.
+    /// A QR payload (`LC2:…`, or `LC1:…` on licences printed before LC2):
+    /// the credential it carries, decoded exactly.
     fn qr(&mut self, payload: &str) -> Option<Secured> {
         match elicence_core::qr::decode(payload) {
             Ok(elicence_core::qr::Secured::Json(doc)) => Some(Secured::Json(doc)),
