@@ -212,7 +212,8 @@ fn access_link_binds_the_credential() {
     }
 }
 
-/// The worked examples of docs/qr-format.md §8, byte for byte.
+/// The worked examples of docs/qr-format.md §9, byte for byte: LC1 (§9.1,
+/// §9.2) and LC2 (§9.3).
 #[test]
 fn documented_examples_are_exact() {
     let small = r#"{"@context":["https://www.w3.org/ns/credentials/v2"],"type":"VerifiableCredential","validFrom":"2026-01-01T00:00:00+07:00","issuer":"did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2","name":"ร้าน","n":-2,"x":1.5,"ok":true}"#;
@@ -224,6 +225,14 @@ fn documented_examples_are_exact() {
     let payload = "LC1::QB IQGDG7B2.5P9HQS71.GCPMAKI9K83 KU1:9%SLG6NGQ1HJB32NFPV9HH.*F9XC0DQ3:E4H8NXFKI35QV:PN:OONA6VC6YTSS:V9Z0499BDQ+B1";
     assert_eq!(qr::encode_as(&small, Format::Lc1).unwrap(), payload);
     assert_eq!(qr::decode(payload).unwrap(), small);
+    // LC2: the same CBOR but for the date-time, [days, seconds, offset].
+    assert_eq!(
+        hex::encode(qr::encode_cbor(&small).unwrap()),
+        "a80081e002e204c783194fe6001901a403ca5822ed01b00d8d938e7f773d51565aad36a623f5344f7f5d1960f9cf3e8e12620ea2810f0ecd44c3e9d2b9616e216178fb3ff8000000000000626f6bf5"
+    );
+    let lc2 = "LC2:811+UA84GB4W SNXFH*HHEFPVLSTUFOX2/69YRO0ECCBS3BEN7M7:FS1J5/48$DQR6DK635HAQ9G.J-14:RCM3V Z3BS7Z/TXAB";
+    assert_eq!(qr::encode(&small).unwrap(), lc2);
+    assert_eq!(qr::decode(lc2).unwrap(), small);
 
     let jwt = Secured::Jwt("eyJhbGciOiJFZERTQSJ9.eyJpZCI6InVybjp1dWlkOjEifQ.AAEC".into());
     assert_eq!(
@@ -236,6 +245,14 @@ fn documented_examples_are_exact() {
     );
     assert_eq!(
         qr::decode("LC1:FP7D NTSOD7H*J8IT5$5MW%J.4300").unwrap(),
+        jwt
+    );
+    assert_eq!(
+        qr::encode(&jwt).unwrap(),
+        "LC2::00K8AA4W194E:HGE4NDF7MKZ MF92"
+    );
+    assert_eq!(
+        qr::decode("LC2::00K8AA4W194E:HGE4NDF7MKZ MF92").unwrap(),
         jwt
     );
     assert_eq!(

@@ -18,10 +18,9 @@ use rxing::multi::qrcode::QRCodeMultiReader;
 use rxing::multi::MultipleBarcodeReader;
 use rxing::qrcode::cpp_port::QrReader;
 use rxing::qrcode::QRCodeReader;
-use rxing::{
-    Binarizer, BinaryBitmap, DecodeHints, Luma8LuminanceSource, RXingResult,
-    RXingResultMetadataType, RXingResultMetadataValue, Reader,
-};
+use rxing::{Binarizer, BinaryBitmap, DecodeHints, Luma8LuminanceSource, RXingResult, Reader};
+#[cfg(feature = "codecs")]
+use rxing::{RXingResultMetadataType, RXingResultMetadataValue};
 
 use crate::{EcLevel, QrImageError};
 
@@ -222,13 +221,17 @@ fn scan(grey: &Grey) -> Result<Vec<Found>, QrImageError> {
     macro_rules! try_pass {
         ($picture:expr, $binarization:expr) => {
             let picture: &Grey = $picture;
+            #[allow(unused_mut)]
             let mut found = scan_variant(picture, $binarization);
             if !found.is_empty() {
-                let sx = grey.width as f32 / picture.width as f32;
-                let sy = grey.height as f32 / picture.height as f32;
-                for f in &mut found {
-                    for p in &mut f.points {
-                        *p = (p.0 * sx, p.1 * sy);
+                #[cfg(feature = "codecs")]
+                {
+                    let sx = grey.width as f32 / picture.width as f32;
+                    let sy = grey.height as f32 / picture.height as f32;
+                    for f in &mut found {
+                        for p in &mut f.place.points {
+                            *p = (p.0 * sx, p.1 * sy);
+                        }
                     }
                 }
                 return Ok(found);
@@ -318,9 +321,17 @@ fn run_readers<B: Binarizer>(
     Vec::new()
 }
 
-/// What a reader gave for one code, positions in the scanned copy's pixels.
+/// What a reader gave for one code.
 struct Found {
     text: String,
+    /// Where it is (only `scan_image` asks; the browser build has no use for it).
+    #[cfg(feature = "codecs")]
+    place: Place,
+}
+
+/// Where a code is and what it is, positions in the scanned copy's pixels.
+#[cfg(feature = "codecs")]
+struct Place {
     points: Vec<(f32, f32)>,
     /// From the zxing-cpp port: `points` are the four corners. Else the
     /// classic detector's finder-pattern centres (bottom-left, top-left,
@@ -331,17 +342,9 @@ struct Found {
     version: Option<u8>,
 }
 
-/// The distinct non-empty texts, first occurrence kept. rxing turns a segment
-/// it cannot decode (a charset it lacks, e.g. Shift_JIS in the browser build)
-/// into empty text; an empty code carries nothing to verify, so it counts as
-/// no code.
-fn distinct(results: Vec<RXingResult>, corners_given: bool) -> Vec<Found> {
-    let mut found: Vec<Found> = Vec::new();
-    for result in results {
-        let text = result.getText();
-        if text.is_empty() || found.iter().any(|f| f.text == text) {
-            continue;
-        }
+#[cfg(feature = "codecs")]
+impl Place {
+    fn of(result: &RXingResult, corners_given: bool) -> Place {
         let metadata = result.getRXingResultMetadata();
         let ec_level = match metadata.get(&RXingResultMetadataType::ERROR_CORRECTION_LEVEL) {
             Some(RXingResultMetadataValue::ErrorCorrectionLevel(level)) => match level.as_str() {
@@ -359,13 +362,32 @@ fn distinct(results: Vec<RXingResult>, corners_given: bool) -> Vec<Found> {
             }
             _ => None,
         };
-        found.push(Found {
-            text: text.to_owned(),
+        Place {
             points: result.getPoints().iter().map(|p| (p.x, p.y)).collect(),
             corners_given,
             raw_len: result.getRawBytes().len(),
             ec_level,
             version,
+        }
+    }
+}
+
+/// The distinct non-empty texts, first occurrence kept. rxing turns a segment
+/// it cannot decode (a charset it lacks, e.g. Shift_JIS in the browser build)
+/// into empty text; an empty code carries nothing to verify, so it counts as
+/// no code.
+fn distinct(results: Vec<RXingResult>, corners_given: bool) -> Vec<Found> {
+    let _ = corners_given;
+    let mut found: Vec<Found> = Vec::new();
+    for result in results {
+        let text = result.getText();
+        if text.is_empty() || found.iter().any(|f| f.text == text) {
+            continue;
+        }
+        found.push(Found {
+            text: text.to_owned(),
+            #[cfg(feature = "codecs")]
+            place: Place::of(&result, corners_given),
         });
     }
     found
@@ -375,34 +397,38 @@ fn texts(found: Vec<Found>) -> Vec<String> {
     found.into_iter().map(|f| f.text).collect()
 }
 
+#[cfg(feature = "codecs")]
 impl Found {
     fn into_code(self) -> FoundCode {
-        let version = self.version.filter(|v| (1..=40).contains(v)).or_else(|| {
-            (!self.corners_given)
-                .then(|| self.ec_level.and_then(|ec| version_of(self.raw_len, ec)))
+        let place = self.place;
+        let version = place.version.filter(|v| (1..=40).contains(v)).or_else(|| {
+            (!place.corners_given)
+                .then(|| place.ec_level.and_then(|ec| version_of(place.raw_len, ec)))
                 .flatten()
         });
-        let corners = if self.corners_given {
-            <[(f32, f32); 4]>::try_from(self.points.clone()).ok()
+        let corners = if place.corners_given {
+            <[(f32, f32); 4]>::try_from(place.points.clone()).ok()
         } else {
-            version.and_then(|v| corners_from_finders(&self.points, v))
+            version.and_then(|v| corners_from_finders(&place.points, v))
         };
         FoundCode {
             text: self.text,
             corners: corners.map(clockwise),
             version,
-            ec_level: self.ec_level,
+            ec_level: place.ec_level,
         }
     }
 }
 
 /// The version whose symbol holds exactly `data_codewords` at `ec`.
+#[cfg(feature = "codecs")]
 fn version_of(data_codewords: usize, ec: EcLevel) -> Option<u8> {
     (1..=40u8).find(|&v| crate::encode::data_codewords(v, ec) == Some(data_codewords))
 }
 
 /// The outer corners of a symbol of `version` from its finder-pattern
 /// centres (bottom-left, top-left, top-right), each 3.5 modules in from two edges.
+#[cfg(feature = "codecs")]
 fn corners_from_finders(points: &[(f32, f32)], version: u8) -> Option<[(f32, f32); 4]> {
     let [bl, tl, tr] = [*points.first()?, *points.get(1)?, *points.get(2)?];
     let span = f32::from(version) * 4.0 + 17.0 - 7.0;
@@ -424,6 +450,7 @@ fn corners_from_finders(points: &[(f32, f32)], version: u8) -> Option<[(f32, f32
 
 /// The four corners clockwise (on screen, y down), starting with the one
 /// nearest the picture's top-left.
+#[cfg(feature = "codecs")]
 fn clockwise(corners: [(f32, f32); 4]) -> [(f32, f32); 4] {
     let cx = corners.iter().map(|p| p.0).sum::<f32>() / 4.0;
     let cy = corners.iter().map(|p| p.1).sum::<f32>() / 4.0;
@@ -483,7 +510,7 @@ fn downscale(grey: &Grey, target: u32) -> Grey {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "codecs"))]
 mod tests {
     use super::*;
 

@@ -100,8 +100,8 @@ const INPUTS: usize = 2 + HASHED + 1 + 1;
 const MIN_MATCH: usize = 5;
 const MATCH_HASH_BITS: u32 = 16;
 const MAX_MATCH: usize = 32;
-/// Mixer weight sets: by match length bucket (4) and by structural state (4).
-const WEIGHT_SETS: usize = 4 * 4;
+/// Mixer weight sets: by match length bucket (4) and by structural state (3).
+const WEIGHT_SETS: usize = 4 * 3;
 /// Mixer learning rate: error × RATE × input >> SHIFT.
 const MIXER_RATE: i32 = 6;
 const MIXER_SHIFT: u32 = 13;
@@ -150,8 +150,7 @@ struct Structure {
     /// The context id of the current item, and how far into it we are.
     field: u32,
     offset: u32,
-    /// The current item is a member name: its text is hashed into `key_text`.
-    reading_key: bool,
+    /// Hash of the current string's bytes: names a text member name.
     key_text: u32,
     /// A tag read, applying to the next item.
     tag: u32,
@@ -171,7 +170,6 @@ impl Structure {
             skip: 0,
             field: 0,
             offset: 0,
-            reading_key: false,
             key_text: 0,
             tag: 0,
             state: 0,
@@ -180,20 +178,21 @@ impl Structure {
         }
     }
 
-    /// The context id for a new item at the current position.
+    /// The context id for a new item at the current position: from the
+    /// enclosing member's name, whether a name or a value comes, the array
+    /// index (up to 3), and the tags in front of the container and the item.
     fn begin_item(&mut self) {
-        let (field, key) = match self.frames.last() {
-            Some(f) if f.map && f.expecting_key => (hash(f.key, 0x4B45_5900), true),
-            Some(f) if f.map => (hash(f.key, 0x5641_4C00 ^ f.tag), false),
-            Some(f) => (hash(f.key, ((f.index.min(3) + 1) * 0x100) ^ f.tag), false),
-            None => (0x524F_4F54, false),
+        let field = match self.frames.last() {
+            Some(f) if f.map && f.expecting_key => hash(f.key, 0x4B45_5900),
+            Some(f) if f.map => hash(f.key, 0x5641_4C00 ^ f.tag),
+            Some(f) => hash(f.key, ((f.index.min(3) + 1) * 0x100) ^ f.tag),
+            None => 0x524F_4F54,
         };
         self.field = if self.tag != 0 {
             hash(field, self.tag)
         } else {
             field
         };
-        self.reading_key = key;
         self.key_text = 0;
         self.offset = 0;
     }
@@ -277,10 +276,7 @@ impl Structure {
             }
             6 => {
                 self.tag = value.min(255) as u32 + 1;
-                let tag = self.tag;
                 self.begin_item();
-                self.tag = tag;
-                self.field = hash(self.field, tag);
             }
             _ => self.item_done(value.min(u64::from(u32::MAX)) as u32),
         }
@@ -458,9 +454,7 @@ impl Model {
         }
         inputs[INPUTS - 1] = 256;
         self.inputs = inputs;
-        let state = self.structure.state as usize
-            + usize::from(self.structure.offset == 0 && self.structure.state == 0) * 3;
-        self.weight_set = (match_bucket * 4 + state.min(3)) * INPUTS;
+        self.weight_set = (match_bucket * 3 + self.structure.state as usize) * INPUTS;
         let weights = &self.weights[self.weight_set..self.weight_set + INPUTS];
         let dot: i64 = weights
             .iter()
