@@ -623,10 +623,14 @@ fn render_pdf_and_png_through_headless_chromium() {
 
 // ------------------------------------------------------------ qr scan
 
+/// A code drawn on a test page: its text, level, top-left corner of the
+/// symbol (inside its quiet zone) and side, in pixels.
+type Drawn = (String, &'static str, (u32, u32), u32);
+
 /// A page with two QR codes: a licence (LC2, level Q) and a shop's link
 /// (UTF-8 with Thai, level M), the way a support desk receives a photo.
-/// Returns the PNG, the texts, and where each code's symbol starts.
-fn two_code_page() -> (Vec<u8>, [(String, &'static str, (u32, u32), u32); 2]) {
+/// Returns the PNG and what was drawn where.
+fn two_code_page() -> (Vec<u8>, [Drawn; 2]) {
     let licence = payload("eddsa-rdfc-2022");
     let link = "https://shop.example.co.th/เมนู?table=7";
     let draw = |text: &str, ec: elicence_qr_image::EcLevel| {

@@ -1,4 +1,4 @@
-//! The binary arithmetic coder of LC2 (docs/qr-format.md §10.1): 32-bit,
+//! The binary arithmetic coder of LC2 (docs/qr-format.md §8.1): 32-bit,
 //! carry-less, 12-bit probabilities, integer arithmetic only, so every
 //! platform (native, wasm, another language) produces and reads the very
 //! same bytes.

@@ -1,12 +1,13 @@
-//! The LC2 byte model (docs/qr-format.md §10.2): predicts each bit of the
+//! The LC2 byte model (docs/qr-format.md §8.2): predicts each bit of the
 //! LC2 CBOR from what came before, so the arithmetic coder spends few bits on
 //! what a licence is expected to say.
 //!
 //! A small context-mixing model: adaptive bit counters under order-0 to
-//! order-6 contexts and a word context, a match model that follows the
-//! longest earlier repeat, a gated linear mixer in the logistic domain, and
-//! a final adaptive probability map. Before any licence byte it reads the
-//! priming text (§10.3), so the Thai and English vocabulary of licences and
+//! order-6 contexts, a word context and two contexts of the CBOR structure
+//! (which member, which byte of it), a match model that follows the longest
+//! earlier repeat, a gated linear mixer in the logistic domain, and a final
+//! adaptive probability map. Before any licence byte it reads the
+//! priming text (§8.3), so the Thai and English vocabulary of licences and
 //! the shape of a service-issued licence are known from the first bit.
 //! Everything is integer arithmetic with fixed table sizes: encoder and
 //! decoder (and other implementations) stay in lock step.

@@ -1,4 +1,4 @@
-//! The LC2 priming text (docs/qr-format.md §10.3): what the byte model reads
+//! The LC2 priming text (docs/qr-format.md §8.3): what the byte model reads
 //! before the first byte of every payload, so it starts out knowing the
 //! words and the shape of a service-issued licence.
 //!
