@@ -41,7 +41,7 @@ pub enum Command {
     /// Check credential status against published status lists (online).
     #[command(subcommand)]
     Status(crate::commands::status::StatusCommand),
-    /// Put a signed licence into a QR code (LC1 payload) and read it back from a photo.
+    /// Put a signed licence into a QR code (LC2 payload) and read it back from a photo.
     #[command(subcommand)]
     Qr(QrCommand),
     /// Make a printable A4 paper licence (HTML; PDF/PNG through headless Chromium).
@@ -334,7 +334,7 @@ pub enum Lang {
 /// `elicence verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The credential (JSON, vc+jwt, SD-JWT VC or an `LC1:` QR payload); `-` or nothing for stdin.
+    /// The credential (JSON, vc+jwt, SD-JWT VC or an `LC2:`/`LC1:` QR payload); `-` or nothing for stdin.
     #[arg(value_name = "FILE", default_value = "-")]
     pub input: PathBuf,
     /// Read the credential from the QR code(s) in this photo (PNG or JPEG) instead;
@@ -535,10 +535,12 @@ pub struct PresentArgs {
 /// `elicence qr`.
 #[derive(Debug, Subcommand)]
 pub enum QrCommand {
-    /// Encode a signed credential as an LC1 QR payload, and draw it as PNG and/or SVG.
+    /// Encode a signed credential as an LC2 QR payload, and draw it as PNG and/or SVG.
     Encode(QrEncodeArgs),
-    /// Read the credential back, exactly as signed, from a QR photo or an LC1 payload file.
+    /// Read the credential back, exactly as signed, from a QR photo or an LC2/LC1 payload file.
     Decode(QrDecodeArgs),
+    /// Print the text of every QR code in a picture, whatever it holds (exit 1: none found).
+    Scan(QrScanArgs),
     /// Show the size at each encoding stage and the QR version at each EC level.
     Stats(QrStatsArgs),
     /// Print the License Access URL: the reference-only QR form (needs the network to use).
@@ -588,15 +590,26 @@ pub struct QrEncodeArgs {
 /// `elicence qr decode`.
 #[derive(Debug, Args)]
 pub struct QrDecodeArgs {
-    /// A PNG or JPEG photo of the QR code, or a text file holding an `LC1:` payload; `-` for stdin.
+    /// A PNG or JPEG photo of the QR code, or a text file holding an `LC2:` (or `LC1:`) payload; `-` for stdin.
     #[arg(value_name = "IMAGE_OR_PAYLOAD")]
     pub input: PathBuf,
+}
+
+/// `elicence qr scan`.
+#[derive(Debug, Args)]
+pub struct QrScanArgs {
+    /// A PNG or JPEG picture; `-` for stdin.
+    #[arg(value_name = "IMAGE")]
+    pub image: PathBuf,
+    /// Print JSON: each code's text, corner points, QR version and error-correction level.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `elicence qr stats`.
 #[derive(Debug, Args)]
 pub struct QrStatsArgs {
-    /// The signed credential (JSON, vc+jwt or an `LC1:` payload); `-` for stdin.
+    /// The signed credential (JSON, vc+jwt or an `LC2:`/`LC1:` payload); `-` for stdin.
     #[arg(value_name = "CREDENTIAL")]
     pub credential: PathBuf,
     /// Print JSON instead of text.
@@ -607,7 +620,7 @@ pub struct QrStatsArgs {
 /// `elicence qr link`.
 #[derive(Debug, Args)]
 pub struct QrLinkArgs {
-    /// The signed credential (JSON, vc+jwt or an `LC1:` payload); `-` for stdin.
+    /// The signed credential (JSON, vc+jwt or an `LC2:`/`LC1:` payload); `-` for stdin.
     #[arg(value_name = "CREDENTIAL")]
     pub credential: PathBuf,
 }
@@ -615,7 +628,7 @@ pub struct QrLinkArgs {
 /// `elicence render`.
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// The signed licence credential (JSON, vc+jwt or an `LC1:` payload).
+    /// The signed licence credential (JSON, vc+jwt or an `LC2:`/`LC1:` payload).
     #[arg(value_name = "CREDENTIAL")]
     pub credential: PathBuf,
     /// Directory for the outputs (created if missing); files are named after CREDENTIAL.

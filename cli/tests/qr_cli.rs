@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 
 use elicence_qr_image::RenderOptions;
 use image::{GrayImage, ImageFormat, Luma};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const NOW: &str = "2026-06-01T00:00:00Z";
 
@@ -58,7 +58,16 @@ fn assert_clear_error(code: i32, stderr: &str, needle: &str) {
     assert!(!stderr.contains("panicked"), "panic: {stderr}");
 }
 
+/// The LC2 payload of a test vector: what `qr encode` prints now.
 fn payload(name: &str) -> String {
+    std::fs::read_to_string(vector(&format!("qr/{name}.lc2.txt")))
+        .unwrap()
+        .trim_end()
+        .to_owned()
+}
+
+/// The LC1 payload of a test vector: what licences printed before LC2 carry.
+fn lc1_payload(name: &str) -> String {
     std::fs::read_to_string(vector(&format!("qr/{name}.lc1.txt")))
         .unwrap()
         .trim_end()
@@ -153,15 +162,15 @@ fn a_qr_code_of_something_else_is_not_taken_for_a_licence() {
 
 #[test]
 fn a_qr_code_of_a_future_format_version_is_named() {
-    let dir = tempdir("lc2");
-    let file = dir.join("lc2.png");
-    std::fs::write(&file, encode_png(&qr_picture("LC2:ABCDEF", 6))).unwrap();
+    let dir = tempdir("lc3");
+    let file = dir.join("lc3.png");
+    std::fs::write(&file, encode_png(&qr_picture("LC3:ABCDEF", 6))).unwrap();
     for args in [
         vec!["qr", "decode", p(&file)],
         vec!["verify", "--qr-image", p(&file), "--now", NOW],
     ] {
         let (code, _, stderr) = elicence(&args);
-        assert_clear_error(code, &stderr, "unsupported QR payload version LC2");
+        assert_clear_error(code, &stderr, "unsupported QR payload version LC3");
     }
 }
 
@@ -178,16 +187,21 @@ fn a_truncated_png_is_reported_as_corrupt() {
 #[test]
 fn truncated_payloads_are_refused_with_the_layer_that_broke() {
     let dir = tempdir("truncated");
-    let full = payload("eddsa-rdfc-2022");
-    // Cut to a valid base45 length (3n), so it is DEFLATE that notices;
-    // and cut to 3n+1, which base45 itself refuses.
+    // LC1, on paper since before LC2: cut to a valid base45 length (3n), so
+    // it is DEFLATE that notices; and cut to 3n+1, which base45 itself refuses.
+    let full = lc1_payload("eddsa-rdfc-2022");
     let body = full.len() - 4;
     let cut_deflate = &full[..4 + (body / 2) / 3 * 3];
     let cut_base45 = &full[..4 + (body / 2) / 3 * 3 + 1];
+    // LC2 cut to half: the coded stream runs out, what it decodes to is refused.
+    let lc2 = payload("eddsa-rdfc-2022");
+    let cut_lc2 = &lc2[..4 + (lc2.len() - 4) / 2 / 3 * 3];
     for (name, text, needle) in [
         ("deflate", cut_deflate, "DEFLATE"),
         ("base45", cut_base45, "base45"),
         ("prefix-only", "LC1:", "QR payload"),
+        ("lc2", cut_lc2, "QR payload"),
+        ("lc2-prefix-only", "LC2:", "QR payload"),
     ] {
         let file = dir.join(format!("{name}.txt"));
         std::fs::write(&file, format!("{text}\n")).unwrap();
@@ -205,9 +219,9 @@ fn wrong_prefixes_are_named() {
     for (name, text, needle) in [
         ("hc1", format!("HC1:{body}"), "not an elicence QR payload"),
         (
-            "lc2",
-            format!("LC2:{body}"),
-            "unsupported QR payload version LC2",
+            "lc3",
+            format!("LC3:{body}"),
+            "unsupported QR payload version LC3",
         ),
         ("lower", format!("lc1:{body}"), "not an elicence QR payload"),
     ] {
@@ -275,16 +289,25 @@ fn encode_writes_png_and_svg_at_the_requested_level() {
     ]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.is_empty(), "no payload text without --text");
+    let version =
+        elicence_qr_image::qr_version(&payload("eddsa-rdfc-2022"), elicence_qr_image::EcLevel::H)
+            .unwrap();
+    let modules = 17 + 4 * u32::from(version);
     assert!(
-        stderr.contains("QR version 24 (113×113 modules), error correction H"),
+        stderr.contains(&format!(
+            "QR version {version} ({modules}×{modules} modules), error correction H"
+        )),
         "{stderr}"
     );
-    // 113 modules + 2 × 4 quiet = 121 modules of 3 px.
+    // The symbol + 2 × 4 quiet modules, of 3 px.
     let img = image::load_from_memory(&std::fs::read(&png).unwrap()).unwrap();
-    assert_eq!((img.width(), img.height()), (363, 363));
+    assert_eq!(
+        (img.width(), img.height()),
+        (3 * (modules + 8), 3 * (modules + 8))
+    );
     let svg_text = std::fs::read_to_string(&svg).unwrap();
     assert!(
-        svg_text.contains("viewBox=\"0 0 121 121\""),
+        svg_text.contains(&format!("viewBox=\"0 0 {0} {0}\"", modules + 8)),
         "{svg_text:.200}"
     );
 
@@ -323,10 +346,11 @@ fn a_jpeg_photo_decodes_to_the_credential() {
 #[test]
 fn a_photo_with_several_codes_verifies_each_licence_and_ignores_the_rest() {
     let dir = tempdir("several");
+    // A new print (LC2), a menu, and a licence printed before LC2 (LC1).
     let codes = [
         qr_picture(&payload("eddsa-rdfc-2022"), 4),
         qr_picture("HTTPS://EXAMPLE.COM/MENU", 4),
-        qr_picture(&payload("vc-jwt"), 4),
+        qr_picture(&lc1_payload("vc-jwt"), 4),
     ];
     let page = side_by_side(&codes);
     let file = dir.join("counter.png");
@@ -384,13 +408,18 @@ fn stats_reports_every_stage_and_level() {
     assert_eq!(code, 0, "{stderr}");
     let s: Value = serde_json::from_slice(&stdout).unwrap();
     let payload_chars = s["payloadChars"].as_u64().unwrap();
+    assert_eq!(s["payloadFormat"], "LC2");
     assert_eq!(payload_chars, payload("eddsa-rdfc-2022").len() as u64);
+    assert_eq!(
+        s["lc1PayloadChars"].as_u64().unwrap(),
+        lc1_payload("eddsa-rdfc-2022").len() as u64
+    );
     assert_eq!(s["base45Chars"].as_u64().unwrap() + 4, payload_chars);
     // base45: 3 characters per 2 bytes, 2 for a last odd byte.
-    let deflated = s["deflatedBytes"].as_u64().unwrap();
+    let compressed = s["compressedBytes"].as_u64().unwrap();
     assert_eq!(
         s["base45Chars"].as_u64().unwrap(),
-        deflated / 2 * 3 + deflated % 2 * 2
+        compressed / 2 * 3 + compressed % 2 * 2
     );
     assert!(s["cborBytes"].as_u64().unwrap() < s["jsonBytes"].as_u64().unwrap());
     assert!(payload_chars < s["plainJsonPayloadChars"].as_u64().unwrap());
@@ -410,7 +439,7 @@ fn stats_reports_every_stage_and_level() {
     let text = String::from_utf8(stdout).unwrap();
     assert!(
         text.contains(&format!(
-            "LC1 payload                 {payload_chars:>6} characters"
+            "LC2 payload                 {payload_chars:>6} characters"
         )),
         "{text}"
     );
@@ -600,4 +629,184 @@ fn render_png_through_headless_chromium() {
     let (code, decoded, stderr) = elicence(&["qr", "decode", p(&dir.join("valid.png"))]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(decoded, std::fs::read(&source).unwrap());
+}
+
+// ------------------------------------------------------------ qr scan
+
+/// A code drawn on a test page: its text, level, top-left corner of the
+/// symbol (inside its quiet zone) and side, in pixels.
+type Drawn = (String, &'static str, (u32, u32), u32);
+
+/// A page with two QR codes: a licence (LC2, level Q) and a shop's link
+/// (UTF-8 with Thai, level M), the way a support desk receives a photo.
+/// Returns the PNG and what was drawn where.
+fn two_code_page() -> (Vec<u8>, [Drawn; 2]) {
+    let licence = payload("eddsa-rdfc-2022");
+    let link = "https://shop.example.co.th/เมนู?table=7";
+    let draw = |text: &str, ec: elicence_qr_image::EcLevel| {
+        let png = elicence_qr_image::render_png(
+            text,
+            &RenderOptions {
+                ec,
+                module_px: 4,
+                ..RenderOptions::default()
+            },
+        )
+        .unwrap();
+        image::load_from_memory(&png).unwrap().to_luma8()
+    };
+    let a = draw(&licence, elicence_qr_image::EcLevel::Q);
+    let b = draw(link, elicence_qr_image::EcLevel::M);
+    let (gap, top) = (50u32, 70u32);
+    let mut page = GrayImage::from_pixel(
+        a.width() + b.width() + 3 * gap,
+        a.height().max(b.height()) + 2 * top,
+        Luma([255]),
+    );
+    image::imageops::overlay(&mut page, &a, i64::from(gap), i64::from(top));
+    let bx = a.width() + 2 * gap;
+    image::imageops::overlay(&mut page, &b, i64::from(bx), i64::from(top));
+    // Where each symbol starts (inside its 4-module quiet zone) and its side.
+    let side = |img: &GrayImage| img.width() - 2 * 4 * 4;
+    (
+        encode_png(&page),
+        [
+            (licence, "Q", (gap + 16, top + 16), side(&a)),
+            (link.to_string(), "M", (bx + 16, top + 16), side(&b)),
+        ],
+    )
+}
+
+#[test]
+fn scan_prints_the_text_of_every_code_whatever_it_holds() {
+    let dir = tempdir("scan");
+    let (png, codes) = two_code_page();
+    let file = dir.join("counter.png");
+    std::fs::write(&file, &png).unwrap();
+
+    let (code, stdout, stderr) = elicence(&["qr", "scan", p(&file)]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = String::from_utf8(stdout).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.sort_unstable();
+    let mut expected: Vec<&str> = codes.iter().map(|c| c.0.as_str()).collect();
+    expected.sort_unstable();
+    assert_eq!(lines, expected, "the raw text of both codes, Thai included");
+    assert!(
+        stderr.contains("code 1 of 2") && stderr.contains("code 2 of 2"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("an elicence licence payload (LC2"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("not an elicence payload"), "{stderr}");
+    assert!(!stderr.contains("error:"), "{stderr}");
+}
+
+#[test]
+fn scan_json_gives_corners_version_and_level() {
+    let dir = tempdir("scan-json");
+    let (png, codes) = two_code_page();
+    let file = dir.join("counter.png");
+    std::fs::write(&file, &png).unwrap();
+
+    let (code, stdout, stderr) = elicence(&["qr", "scan", p(&file), "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: Value = serde_json::from_slice(&stdout).unwrap();
+    assert_eq!(report["image"], p(&file));
+    let found = report["codes"].as_array().unwrap();
+    assert_eq!(found.len(), 2, "{report}");
+    for (text, level, (x, y), side) in &codes {
+        let entry = found
+            .iter()
+            .find(|c| c["text"] == text.as_str())
+            .unwrap_or_else(|| panic!("{text} missing from {report}"));
+        let ec = match *level {
+            "Q" => elicence_qr_image::EcLevel::Q,
+            _ => elicence_qr_image::EcLevel::M,
+        };
+        assert_eq!(entry["errorCorrection"], *level);
+        assert_eq!(
+            entry["version"],
+            u64::from(elicence_qr_image::qr_version(text, ec).unwrap())
+        );
+        assert_eq!(
+            entry["elicencePayload"],
+            if text.starts_with("LC2:") {
+                json!("LC2")
+            } else {
+                Value::Null
+            }
+        );
+        // Clockwise from the top-left: within two pixels of the drawn symbol.
+        let (x, y, s) = (f64::from(*x), f64::from(*y), f64::from(*side));
+        let expected = [(x, y), (x + s, y), (x + s, y + s), (x, y + s)];
+        let corners = entry["corners"].as_array().unwrap();
+        assert_eq!(corners.len(), 4);
+        for (c, (ex, ey)) in corners.iter().zip(expected) {
+            let (cx, cy) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+            assert!(
+                (cx - ex).abs() <= 2.0 && (cy - ey).abs() <= 2.0,
+                "{text}: corners {corners:?}, expected {expected:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn scan_reads_a_jpeg_photo_of_a_foreign_code() {
+    let dir = tempdir("scan-jpeg");
+    let img = qr_picture("WIFI:S:ShopGuest;T:WPA;P:somchai2567;;", 5);
+    let mut jpeg = Cursor::new(Vec::new());
+    image::DynamicImage::ImageLuma8(img)
+        .write_to(&mut jpeg, ImageFormat::Jpeg)
+        .unwrap();
+    let file = dir.join("wifi.jpg");
+    std::fs::write(&file, jpeg.into_inner()).unwrap();
+    let (code, stdout, stderr) = elicence(&["qr", "scan", p(&file)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, b"WIFI:S:ShopGuest;T:WPA;P:somchai2567;;\n");
+    // qr decode, by contrast, only says that no code holds a licence.
+    let (code, _, stderr) = elicence(&["qr", "decode", p(&file)]);
+    assert_clear_error(code, &stderr, "elicence qr scan shows them all");
+}
+
+#[test]
+fn scan_without_a_code_says_so_and_exits_1() {
+    let dir = tempdir("scan-blank");
+    let file = dir.join("blank.png");
+    std::fs::write(
+        &file,
+        encode_png(&GrayImage::from_pixel(400, 300, Luma([250]))),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = elicence(&["qr", "scan", p(&file)]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("no readable QR code"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let (code, stdout, _) = elicence(&["qr", "scan", p(&file), "--json"]);
+    assert_eq!(code, 1);
+    let report: Value = serde_json::from_slice(&stdout).unwrap();
+    assert_eq!(report["codes"], json!([]));
+}
+
+#[test]
+fn scan_of_an_unreadable_file_exits_2() {
+    let dir = tempdir("scan-bad");
+    let missing = dir.join("missing.png");
+    let (code, _, stderr) = elicence(&["qr", "scan", p(&missing)]);
+    assert_clear_error(code, &stderr, "missing.png");
+
+    let text = dir.join("note.png");
+    std::fs::write(&text, "not a picture\n").unwrap();
+    let (code, _, stderr) = elicence(&["qr", "scan", p(&text)]);
+    assert_clear_error(code, &stderr, "not a PNG or JPEG picture");
+
+    let png = std::fs::read(vector("qr/eddsa-rdfc-2022.lc2.png")).unwrap();
+    let cut = dir.join("cut.png");
+    std::fs::write(&cut, &png[..png.len() / 2]).unwrap();
+    let (code, _, stderr) = elicence(&["qr", "scan", p(&cut), "--json"]);
+    assert_clear_error(code, &stderr, "corrupt PNG image");
 }

@@ -1,5 +1,6 @@
 //! Encode and decode the QR payload of a signed ~2 KB Thai licence credential:
-//! decoding runs on the inspector's phone for every scan.
+//! decoding runs on the inspector's phone for every scan. LC2 (the current
+//! format) against LC1 (DEFLATE) and plain JSON parsing in the same run.
 //!
 //! Run: `cargo bench -p elicence-core --bench qr`
 
@@ -8,7 +9,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use elicence_core::licence::LicenceData;
-use elicence_core::qr::{self, Secured};
+use elicence_core::qr::{self, Format, Secured};
 use serde_json::json;
 
 fn credential() -> Secured {
@@ -29,6 +30,7 @@ fn credential() -> Secured {
 fn bench(c: &mut Criterion) {
     let credential = credential();
     let payload = qr::encode(&credential).unwrap();
+    let lc1 = qr::encode_as(&credential, Format::Lc1).unwrap();
     let json = match &credential {
         Secured::Json(v) => serde_json::to_string(v).unwrap(),
         Secured::Jwt(_) => unreachable!(),
@@ -37,6 +39,10 @@ fn bench(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(3));
     group.bench_function("encode", |b| b.iter(|| qr::encode(black_box(&credential))));
     group.bench_function("decode", |b| b.iter(|| qr::decode(black_box(&payload))));
+    group.bench_function("encode LC1", |b| {
+        b.iter(|| qr::encode_as(black_box(&credential), Format::Lc1))
+    });
+    group.bench_function("decode LC1", |b| b.iter(|| qr::decode(black_box(&lc1))));
     // Baseline in the same run: parsing the same credential from plain JSON.
     group.bench_function("baseline serde_json::from_str", |b| {
         b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&json)))

@@ -1,5 +1,7 @@
 //! Every malformed QR payload is refused with its own error, never a panic
 //! and never unbounded memory: the input comes from a camera, or an attacker.
+//! These build LC1 payloads (raw DEFLATE around hand-made CBOR): the decoder
+//! of the format already on paper stays tested. `qr_lc2.rs` covers LC2.
 
 mod qr_support;
 
@@ -60,6 +62,7 @@ fn hand_made_cbor_decodes_to_the_documented_json() {
 fn wrong_prefix_and_unknown_version() {
     let good = qr::encode(&Secured::Json(signed_licence())).unwrap();
     let body = &good[4..];
+    assert_eq!(qr::format_of(&good), Ok(qr::Format::Lc2));
     for bad in [
         "",
         "LC1",
@@ -75,9 +78,9 @@ fn wrong_prefix_and_unknown_version() {
         );
     }
     assert_eq!(
-        qr::decode(&format!("LC2:{body}")),
+        qr::decode(&format!("LC3:{body}")),
         Err(QrError::UnsupportedVersion {
-            version: "2".into()
+            version: "3".into()
         })
     );
     assert_eq!(
@@ -337,10 +340,12 @@ fn malformed_jwts_are_refused_by_the_encoder() {
 }
 
 /// Not a replacement for a fuzzer, but every build runs it: thousands of
-/// corrupted payloads, each must give Ok or a typed error without panicking.
+/// corrupted LC1 payloads (the format printed licences carry), each must
+/// give Ok or a typed error without panicking. `qr_lc2.rs` does the same
+/// for LC2.
 #[test]
 fn corrupted_payloads_never_panic() {
-    let good = qr::encode(&Secured::Json(signed_licence())).unwrap();
+    let good = qr::encode_as(&Secured::Json(signed_licence()), qr::Format::Lc1).unwrap();
     let mut rng = Rng::new(42);
     let mut errors = 0;
     for _ in 0..3000 {

@@ -5,21 +5,28 @@ mod qr_support;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use elicence_core::qr::{self, Secured};
+use elicence_core::qr::{self, Format, Secured};
 use qr_support::{random_value, signed_licence, w3c_signed_vectors, Rng};
 use serde_json::{json, Value};
 
 const QR_ALPHANUMERIC: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
-/// Encodes, checks the payload is QR-alphanumeric, decodes, and returns the decoded form.
+/// Encodes in the current format (LC2) and in LC1, checks both payloads are
+/// QR-alphanumeric and decode to the same, and returns the decoded form.
 fn round_trip(credential: &Secured) -> Secured {
     let payload = qr::encode(credential).unwrap();
-    assert!(payload.starts_with("LC1:"));
-    assert!(
-        payload.chars().all(|c| QR_ALPHANUMERIC.contains(c)),
-        "payload leaves the QR alphanumeric set: {payload}"
-    );
-    qr::decode(&payload).unwrap()
+    assert!(payload.starts_with("LC2:"));
+    let lc1 = qr::encode_as(credential, Format::Lc1).unwrap();
+    assert!(lc1.starts_with("LC1:"));
+    for p in [&payload, &lc1] {
+        assert!(
+            p.chars().all(|c| QR_ALPHANUMERIC.contains(c)),
+            "payload leaves the QR alphanumeric set: {p}"
+        );
+    }
+    let decoded = qr::decode(&payload).unwrap();
+    assert_eq!(qr::decode(&lc1).unwrap(), decoded);
+    decoded
 }
 
 fn assert_json_round_trips(value: &Value) {
@@ -205,26 +212,35 @@ fn access_link_binds_the_credential() {
     }
 }
 
-/// The worked examples of docs/qr-format.md §8, byte for byte.
+/// The worked examples of docs/qr-format.md §9, byte for byte: LC1 (§9.1,
+/// §9.2) and LC2 (§9.3).
 #[test]
 fn documented_examples_are_exact() {
     let small = r#"{"@context":["https://www.w3.org/ns/credentials/v2"],"type":"VerifiableCredential","validFrom":"2026-01-01T00:00:00+07:00","issuer":"did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2","name":"ร้าน","n":-2,"x":1.5,"ok":true}"#;
     let small = Secured::Json(serde_json::from_str(small).unwrap());
     assert_eq!(
-        hex::encode(qr::encode_cbor(&small).unwrap()),
+        hex::encode(qr::encode_cbor_as(&small, Format::Lc1).unwrap()),
         "a80081e002e204c7821a695556901901a403ca5822ed01b00d8d938e7f773d51565aad36a623f5344f7f5d1960f9cf3e8e12620ea2810f0ecd44c3e9d2b9616e216178fb3ff8000000000000626f6bf5"
     );
     let payload = "LC1::QB IQGDG7B2.5P9HQS71.GCPMAKI9K83 KU1:9%SLG6NGQ1HJB32NFPV9HH.*F9XC0DQ3:E4H8NXFKI35QV:PN:OONA6VC6YTSS:V9Z0499BDQ+B1";
-    assert_eq!(qr::encode(&small).unwrap(), payload);
+    assert_eq!(qr::encode_as(&small, Format::Lc1).unwrap(), payload);
     assert_eq!(qr::decode(payload).unwrap(), small);
+    // LC2: the same CBOR but for the date-time, [days, seconds, offset].
+    assert_eq!(
+        hex::encode(qr::encode_cbor(&small).unwrap()),
+        "a80081e002e204c783194fe6001901a403ca5822ed01b00d8d938e7f773d51565aad36a623f5344f7f5d1960f9cf3e8e12620ea2810f0ecd44c3e9d2b9616e216178fb3ff8000000000000626f6bf5"
+    );
+    let lc2 = "LC2:811+UA84GB4W SNXFH*HHEFPVLSTUFOX2/69YRO0ECCBS3BEN7M7:FS1J5/48$DQR6DK635HAQ9G.J-14:RCM3V Z3BS7Z/TXAB";
+    assert_eq!(qr::encode(&small).unwrap(), lc2);
+    assert_eq!(qr::decode(lc2).unwrap(), small);
 
     let jwt = Secured::Jwt("eyJhbGciOiJFZERTQSJ9.eyJpZCI6InVybjp1dWlkOjEifQ.AAEC".into());
     assert_eq!(
-        hex::encode(qr::encode_cbor(&jwt).unwrap()),
+        hex::encode(qr::encode_cbor_as(&jwt, Format::Lc1).unwrap()),
         "cc83a11840f830a1016a75726e3a757569643a3143000102"
     );
     assert_eq!(
-        qr::encode(&jwt).unwrap(),
+        qr::encode_as(&jwt, Format::Lc1).unwrap(),
         "LC1:FP7D NTSOD7H*J8IT5$5MW%J.4300"
     );
     assert_eq!(
@@ -232,8 +248,19 @@ fn documented_examples_are_exact() {
         jwt
     );
     assert_eq!(
-        qr::decode_cbor(&hex::decode("cc83a11840f830a1016a75726e3a757569643a3143000102").unwrap())
-            .unwrap(),
+        qr::encode(&jwt).unwrap(),
+        "LC2::00K8AA4W194E:HGE4NDF7MKZ MF92"
+    );
+    assert_eq!(
+        qr::decode("LC2::00K8AA4W194E:HGE4NDF7MKZ MF92").unwrap(),
+        jwt
+    );
+    assert_eq!(
+        qr::decode_cbor_as(
+            &hex::decode("cc83a11840f830a1016a75726e3a757569643a3143000102").unwrap(),
+            Format::Lc1
+        )
+        .unwrap(),
         jwt
     );
 }

@@ -19,8 +19,10 @@ use rxing::multi::MultipleBarcodeReader;
 use rxing::qrcode::cpp_port::QrReader;
 use rxing::qrcode::QRCodeReader;
 use rxing::{Binarizer, BinaryBitmap, DecodeHints, Luma8LuminanceSource, RXingResult, Reader};
+#[cfg(feature = "codecs")]
+use rxing::{RXingResultMetadataType, RXingResultMetadataValue};
 
-use crate::QrImageError;
+use crate::{EcLevel, QrImageError};
 
 /// Largest image (width × height) we decode: 40 MP covers any phone camera, and
 /// checking the header first stops a tiny file that declares a gigapixel image
@@ -43,6 +45,22 @@ const GLOBAL_FULL_MAX_SIDE: u32 = 1600;
 /// QR code with its quiet zone is 29 modules, and detection needs 2 px per module.
 const REDUCED_MIN_SIDE: u32 = 58;
 
+/// A QR code read from a picture: what it says and where it is, for
+/// `elicence qr scan` and anyone who must see a foreign code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundCode {
+    /// The decoded text, whatever it holds.
+    pub text: String,
+    /// The code's four outer corners, in pixels from the picture's top-left
+    /// corner (x right, y down), clockwise from the corner nearest the
+    /// picture's top-left; `None` when the reader did not locate them.
+    pub corners: Option<[(f32, f32); 4]>,
+    /// The QR version (1..=40), when the reader reports it.
+    pub version: Option<u8>,
+    /// The error-correction level, when the reader reports it.
+    pub ec_level: Option<EcLevel>,
+}
+
 /// Returns the payload of every QR code found in a PNG or JPEG image.
 ///
 /// The format is detected from magic bytes, never from a file name. Errors tell
@@ -52,7 +70,17 @@ const REDUCED_MIN_SIDE: u32 = 58;
 pub fn decode_image(bytes: &[u8]) -> Result<Vec<String>, QrImageError> {
     let format = sniff_format(bytes)?;
     let grey = decode_grey(bytes, format)?;
-    scan(&grey)
+    scan(&grey).map(texts)
+}
+
+/// Every QR code found in a PNG or JPEG image, with its position, version
+/// and error-correction level where known; same passes and errors as
+/// [`decode_image`].
+#[cfg(feature = "codecs")]
+pub fn scan_image(bytes: &[u8]) -> Result<Vec<FoundCode>, QrImageError> {
+    let format = sniff_format(bytes)?;
+    let grey = decode_grey(bytes, format)?;
+    scan(&grey).map(|found| found.into_iter().map(Found::into_code).collect())
 }
 
 /// Returns the payload of every QR code in a grey picture: `luma` holds
@@ -83,6 +111,7 @@ pub fn decode_luma(width: u32, height: u32, luma: &[u8]) -> Result<Vec<String>, 
         height,
         pixels: luma.to_vec(),
     })
+    .map(texts)
 }
 
 /// PNG or JPEG by signature.
@@ -186,12 +215,25 @@ fn to_grey(image: DynamicImage) -> Grey {
 ///
 /// Order matters for speed: a clean photo is read on the first pass, and only a
 /// picture without a readable code pays for all of them.
-fn scan(grey: &Grey) -> Result<Vec<String>, QrImageError> {
-    // Each copy is made only when the passes before it failed.
+fn scan(grey: &Grey) -> Result<Vec<Found>, QrImageError> {
+    // Each copy is made only when the passes before it failed; positions
+    // found on a reduced copy are scaled back to the picture.
     macro_rules! try_pass {
         ($picture:expr, $binarization:expr) => {
-            let found = scan_variant($picture, $binarization);
+            let picture: &Grey = $picture;
+            #[allow(unused_mut)]
+            let mut found = scan_variant(picture, $binarization);
             if !found.is_empty() {
+                #[cfg(feature = "codecs")]
+                {
+                    let sx = grey.width as f32 / picture.width as f32;
+                    let sy = grey.height as f32 / picture.height as f32;
+                    for f in &mut found {
+                        for p in &mut f.place.points {
+                            *p = (p.0 * sx, p.1 * sy);
+                        }
+                    }
+                }
                 return Ok(found);
             }
         };
@@ -233,7 +275,7 @@ enum Binarization {
 /// All distinct payloads rxing finds in one picture, trying its zxing-cpp port
 /// first (better on perspective and damage), then the classic multi and single
 /// detectors.
-fn scan_variant(grey: &Grey, binarization: Binarization) -> Vec<String> {
+fn scan_variant(grey: &Grey, binarization: Binarization) -> Vec<Found> {
     match binarization {
         Binarization::Local => run_readers(grey, |s| BinaryBitmap::new(HybridBinarizer::new(s))),
         Binarization::Global => run_readers(grey, |s| {
@@ -245,7 +287,7 @@ fn scan_variant(grey: &Grey, binarization: Binarization) -> Vec<String> {
 fn run_readers<B: Binarizer>(
     grey: &Grey,
     make: impl Fn(Luma8LuminanceSource) -> BinaryBitmap<B>,
-) -> Vec<String> {
+) -> Vec<Found> {
     let hints = DecodeHints {
         TryHarder: Some(true),
         ..DecodeHints::default()
@@ -271,26 +313,160 @@ fn run_readers<B: Binarizer>(
                 .collect(),
         }))
         .unwrap_or_default();
-        let texts = distinct_texts(results);
-        if !texts.is_empty() {
-            return texts;
+        let found = distinct(results, attempt == 0);
+        if !found.is_empty() {
+            return found;
         }
     }
     Vec::new()
 }
 
-/// The distinct non-empty texts. rxing turns a segment it cannot decode (a
-/// charset it lacks, e.g. Shift_JIS in the browser build) into empty text; an
-/// empty code carries nothing to verify, so it counts as no code.
-fn distinct_texts(results: Vec<RXingResult>) -> Vec<String> {
-    let mut texts: Vec<String> = Vec::new();
-    for result in results {
-        let text = result.getText().to_owned();
-        if !text.is_empty() && !texts.contains(&text) {
-            texts.push(text);
+/// What a reader gave for one code.
+struct Found {
+    text: String,
+    /// Where it is (only `scan_image` asks; the browser build has no use for it).
+    #[cfg(feature = "codecs")]
+    place: Place,
+}
+
+/// Where a code is and what it is, positions in the scanned copy's pixels.
+#[cfg(feature = "codecs")]
+struct Place {
+    points: Vec<(f32, f32)>,
+    /// From the zxing-cpp port: `points` are the four corners. Else the
+    /// classic detector's finder-pattern centres (bottom-left, top-left,
+    /// top-right), and the raw bytes are the data codewords.
+    corners_given: bool,
+    raw_len: usize,
+    ec_level: Option<EcLevel>,
+    version: Option<u8>,
+}
+
+#[cfg(feature = "codecs")]
+impl Place {
+    fn of(result: &RXingResult, corners_given: bool) -> Place {
+        let metadata = result.getRXingResultMetadata();
+        let ec_level = match metadata.get(&RXingResultMetadataType::ERROR_CORRECTION_LEVEL) {
+            Some(RXingResultMetadataValue::ErrorCorrectionLevel(level)) => match level.as_str() {
+                "L" => Some(EcLevel::L),
+                "M" => Some(EcLevel::M),
+                "Q" => Some(EcLevel::Q),
+                "H" => Some(EcLevel::H),
+                _ => None,
+            },
+            _ => None,
+        };
+        let version = match metadata.get(&RXingResultMetadataType::OTHER) {
+            Some(RXingResultMetadataValue::OTHER(v)) => {
+                v.strip_prefix("version ").and_then(|n| n.parse().ok())
+            }
+            _ => None,
+        };
+        Place {
+            points: result.getPoints().iter().map(|p| (p.x, p.y)).collect(),
+            corners_given,
+            raw_len: result.getRawBytes().len(),
+            ec_level,
+            version,
         }
     }
-    texts
+}
+
+/// The distinct non-empty texts, first occurrence kept. rxing turns a segment
+/// it cannot decode (a charset it lacks, e.g. Shift_JIS in the browser build)
+/// into empty text; an empty code carries nothing to verify, so it counts as
+/// no code.
+fn distinct(results: Vec<RXingResult>, corners_given: bool) -> Vec<Found> {
+    let _ = corners_given;
+    let mut found: Vec<Found> = Vec::new();
+    for result in results {
+        let text = result.getText();
+        if text.is_empty() || found.iter().any(|f| f.text == text) {
+            continue;
+        }
+        found.push(Found {
+            text: text.to_owned(),
+            #[cfg(feature = "codecs")]
+            place: Place::of(&result, corners_given),
+        });
+    }
+    found
+}
+
+fn texts(found: Vec<Found>) -> Vec<String> {
+    found.into_iter().map(|f| f.text).collect()
+}
+
+#[cfg(feature = "codecs")]
+impl Found {
+    fn into_code(self) -> FoundCode {
+        let place = self.place;
+        let version = place.version.filter(|v| (1..=40).contains(v)).or_else(|| {
+            (!place.corners_given)
+                .then(|| place.ec_level.and_then(|ec| version_of(place.raw_len, ec)))
+                .flatten()
+        });
+        let corners = if place.corners_given {
+            <[(f32, f32); 4]>::try_from(place.points.clone()).ok()
+        } else {
+            version.and_then(|v| corners_from_finders(&place.points, v))
+        };
+        FoundCode {
+            text: self.text,
+            corners: corners.map(clockwise),
+            version,
+            ec_level: place.ec_level,
+        }
+    }
+}
+
+/// The version whose symbol holds exactly `data_codewords` at `ec`.
+#[cfg(feature = "codecs")]
+fn version_of(data_codewords: usize, ec: EcLevel) -> Option<u8> {
+    (1..=40u8).find(|&v| crate::encode::data_codewords(v, ec) == Some(data_codewords))
+}
+
+/// The outer corners of a symbol of `version` from its finder-pattern
+/// centres (bottom-left, top-left, top-right), each 3.5 modules in from two edges.
+#[cfg(feature = "codecs")]
+fn corners_from_finders(points: &[(f32, f32)], version: u8) -> Option<[(f32, f32); 4]> {
+    let [bl, tl, tr] = [*points.first()?, *points.get(1)?, *points.get(2)?];
+    let span = f32::from(version) * 4.0 + 17.0 - 7.0;
+    let across = ((tr.0 - tl.0) / span, (tr.1 - tl.1) / span);
+    let down = ((bl.0 - tl.0) / span, (bl.1 - tl.1) / span);
+    let at = |from: (f32, f32), a: f32, d: f32| {
+        (
+            from.0 + across.0 * a + down.0 * d,
+            from.1 + across.1 * a + down.1 * d,
+        )
+    };
+    Some([
+        at(tl, -3.5, -3.5),
+        at(tr, 3.5, -3.5),
+        at(tr, 3.5, span + 3.5),
+        at(bl, -3.5, 3.5),
+    ])
+}
+
+/// The four corners clockwise (on screen, y down), starting with the one
+/// nearest the picture's top-left.
+#[cfg(feature = "codecs")]
+fn clockwise(corners: [(f32, f32); 4]) -> [(f32, f32); 4] {
+    let cx = corners.iter().map(|p| p.0).sum::<f32>() / 4.0;
+    let cy = corners.iter().map(|p| p.1).sum::<f32>() / 4.0;
+    let mut sorted = corners;
+    sorted.sort_by(|a, b| {
+        let angle = |p: &(f32, f32)| (p.1 - cy).atan2(p.0 - cx);
+        angle(a).total_cmp(&angle(b))
+    });
+    let first = (0..4)
+        .min_by(|&i, &j| {
+            let d = |p: (f32, f32)| p.0 + p.1;
+            d(sorted[i]).total_cmp(&d(sorted[j]))
+        })
+        .unwrap_or(0);
+    sorted.rotate_left(first);
+    sorted
 }
 
 /// White-on-black codes (screens in dark mode, negative prints).
@@ -331,5 +507,36 @@ fn downscale(grey: &Grey, target: u32) -> Grey {
         width: new_w,
         height: new_h,
         pixels,
+    }
+}
+
+#[cfg(all(test, feature = "codecs"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classic_results_give_version_and_corners_through_geometry() {
+        // Version 20 at Q has 485 data codewords (ISO/IEC 18004 table 9).
+        assert_eq!(version_of(485, EcLevel::Q), Some(20));
+        assert_eq!(version_of(19, EcLevel::L), Some(1));
+        assert_eq!(version_of(20, EcLevel::L), None);
+        // Version 1 (21 modules) drawn at 10 px per module from (0, 0):
+        // finder centres 3.5 modules in, 14 modules apart.
+        let finders = [(35.0, 175.0), (35.0, 35.0), (175.0, 35.0)];
+        let corners = corners_from_finders(&finders, 1).unwrap();
+        let expected = [(0.0, 0.0), (210.0, 0.0), (210.0, 210.0), (0.0, 210.0)];
+        for (got, want) in corners.iter().zip(expected) {
+            assert!((got.0 - want.0).abs() < 1e-3 && (got.1 - want.1).abs() < 1e-3);
+        }
+        assert_eq!(corners_from_finders(&finders[..2], 1), None);
+    }
+
+    #[test]
+    fn corners_are_ordered_clockwise_from_the_top_left() {
+        let square = [(10.0, 10.0), (20.0, 20.0), (10.0, 20.0), (20.0, 10.0)];
+        assert_eq!(
+            clockwise(square),
+            [(10.0, 10.0), (20.0, 10.0), (20.0, 20.0), (10.0, 20.0)]
+        );
     }
 }

@@ -88,6 +88,13 @@ pub fn qr_version(payload: &str, ec: EcLevel) -> Result<u16, QrImageError> {
     }
 }
 
+/// Data codewords of QR `version` at level `ec` (ISO/IEC 18004 table 7).
+#[cfg(feature = "codecs")]
+pub(crate) fn data_codewords(version: u8, ec: EcLevel) -> Option<usize> {
+    let bits = Bits::new(Version::Normal(i16::from(version)));
+    bits.max_len(ec.to_qrcode()).ok().map(|b| b / 8)
+}
+
 /// Renders `payload` as a black-on-white PNG (8-bit grey), one solid square of
 /// `module_px` pixels per module, with the quiet zone included.
 #[cfg(feature = "codecs")]

@@ -272,3 +272,81 @@ fn invalid_options_are_refused() {
         Err(QrImageError::RenderTooLarge { .. })
     ));
 }
+
+/// `scan_image` says what each code holds and where it is: two codes of
+/// different versions and levels on one page, one rotated a quarter turn.
+#[test]
+fn scan_reports_text_corners_version_and_level_of_every_code() {
+    use elicence_qr_image::scan_image;
+    use image::{GrayImage, Luma};
+
+    let licence = common::payload(300, 11);
+    let url = "https://www.example.go.th/ใบอนุญาต?id=42";
+    let draw = |text: &str, ec: EcLevel| {
+        let png = render_png(
+            text,
+            &RenderOptions {
+                ec,
+                module_px: 6,
+                ..RenderOptions::default()
+            },
+        )
+        .unwrap();
+        common::grey_png(&png)
+    };
+    let a = draw(&licence, EcLevel::Q);
+    let b = image::imageops::rotate90(&draw(url, EcLevel::M));
+    let (ax, ay, bx, by) = (40u32, 60u32, a.width() + 120, 30u32);
+    let mut page = GrayImage::from_pixel(
+        bx + b.width() + 40,
+        a.height().max(b.height()) + 120,
+        Luma([255]),
+    );
+    image::imageops::overlay(&mut page, &a, i64::from(ax), i64::from(ay));
+    image::imageops::overlay(&mut page, &b, i64::from(bx), i64::from(by));
+    let mut png = Vec::new();
+    page.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+
+    let found = scan_image(&png).unwrap();
+    assert_eq!(found.len(), 2, "{found:?}");
+    for (text, ec, left, top, picture) in [
+        (licence.as_str(), EcLevel::Q, ax, ay, &a),
+        (url, EcLevel::M, bx, by, &b),
+    ] {
+        let code = found
+            .iter()
+            .find(|c| c.text == text)
+            .unwrap_or_else(|| panic!("{text} not found in {found:?}"));
+        assert_eq!(code.ec_level, Some(ec), "{text}");
+        assert_eq!(
+            code.version,
+            Some(qr_version(text, ec).unwrap() as u8),
+            "{text}"
+        );
+        // The symbol lies inside the quiet zone of 4 modules of 6 px.
+        let quiet = 4.0 * 6.0;
+        let expected = [
+            (left as f32 + quiet, top as f32 + quiet),
+            ((left + picture.width()) as f32 - quiet, top as f32 + quiet),
+            (
+                (left + picture.width()) as f32 - quiet,
+                (top + picture.height()) as f32 - quiet,
+            ),
+            (left as f32 + quiet, (top + picture.height()) as f32 - quiet),
+        ];
+        let corners = code.corners.unwrap_or_else(|| panic!("{text}: no corners"));
+        for (got, want) in corners.iter().zip(expected) {
+            assert!(
+                (got.0 - want.0).abs() <= 7.0 && (got.1 - want.1).abs() <= 7.0,
+                "{text}: corners {corners:?}, expected {expected:?}"
+            );
+        }
+    }
+    // The plain decoder agrees on the texts.
+    let mut texts = decode_image(&png).unwrap();
+    texts.sort();
+    let mut expected = vec![licence.clone(), url.to_string()];
+    expected.sort();
+    assert_eq!(texts, expected);
+}

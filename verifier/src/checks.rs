@@ -456,7 +456,7 @@ impl Run {
                     None
                 }
             }
-        } else if text.starts_with("LC1:") {
+        } else if elicence_core::qr::is_elicence_payload(text) {
             self.qr(text)
         } else if looks_like_sd_jwt(text) {
             Some(Secured::SdJwt(text.to_owned()))
@@ -475,7 +475,8 @@ impl Run {
         }
     }
 
-    /// A QR payload (`LC1:…`): the credential it carries, decoded exactly.
+    /// A QR payload (`LC2:…`, or `LC1:…` on licences printed before LC2):
+    /// the credential it carries, decoded exactly.
     fn qr(&mut self, payload: &str) -> Option<Secured> {
         match elicence_core::qr::decode(payload) {
             Ok(elicence_core::qr::Secured::Json(doc)) => Some(Secured::Json(doc)),

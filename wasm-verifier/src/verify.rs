@@ -108,7 +108,7 @@ impl Inspector {
 
     /// Verifies a licence offline at `now_ms`: a JSON credential, a `vc+jwt`,
     /// an SD-JWT VC (`dc+sd-jwt`, with or without a Key Binding JWT) or an
-    /// `LC1:` QR payload, as UTF-8 bytes. Returns JSON
+    /// elicence QR payload (`LC2:`, `LC1:`), as UTF-8 bytes. Returns JSON
     /// `{"report": …, "licenceType": …}`: the verifier's full bilingual report
     /// and, when the licence's type is in the bundle's catalogue, the
     /// catalogue's official name for it (never the credential's own claim).
@@ -120,7 +120,7 @@ impl Inspector {
 
     /// Reads the QR code in a grey picture (`width × height` bytes, as for
     /// `decode_qr_luma`) and verifies it: the camera-less path in one call.
-    /// The first `LC1:` payload wins (else the first code found); the answer
+    /// The first elicence payload (`LC<n>:`) wins (else the first code found); the answer
     /// also carries every payload read. Throws when the picture holds no code
     /// or its buffer does not match its size.
     #[cfg(feature = "qr")]
@@ -136,7 +136,7 @@ impl Inspector {
             crate::qr::payloads(width, height, luma).map_err(|e| JsError::new(&e.to_string()))?;
         let chosen = payloads
             .iter()
-            .find(|p| p.starts_with("LC1:"))
+            .find(|p| elicence_core::qr::is_elicence_payload(p))
             .or_else(|| payloads.first())
             .ok_or_else(|| JsError::new("no QR code found in the picture"))?;
         let report = verify_with_bundle(chosen.as_bytes(), &self.bundle, now, &self.policy);

@@ -16,7 +16,7 @@ const SCAN_INTERVAL_MS = 120;
 const T = {
   th: {
     title: 'ตรวจใบอนุญาต', scan: 'สแกน QR บนใบอนุญาต', upload: 'เลือกรูปถ่าย', paste: 'วางข้อความ',
-    pasteLabel: 'ข้อความจาก QR (LC1:…), vc+jwt, SD-JWT VC หรือ JSON', verify: 'ตรวจสอบ', aim: 'เล็ง QR ให้อยู่ในกรอบ',
+    pasteLabel: 'ข้อความจาก QR (LC2:…), vc+jwt, SD-JWT VC หรือ JSON', verify: 'ตรวจสอบ', aim: 'เล็ง QR ให้อยู่ในกรอบ',
     stop: 'หยุดสแกน', allChecks: 'ผลการตรวจทุกข้อ', again: 'ตรวจใบถัดไป',
     privacy: 'ตรวจบนเครื่องนี้เท่านั้น ไม่มีข้อมูลส่งออกจากเครื่อง',
     valid: 'ใช้ได้', invalid: 'ใช้ไม่ได้', 'cannot-decide': 'ยังสรุปไม่ได้',
@@ -39,7 +39,7 @@ const T = {
   },
   en: {
     title: 'Licence inspector', scan: 'Scan the licence QR code', upload: 'Choose a photo', paste: 'Paste text',
-    pasteLabel: 'QR text (LC1:…), vc+jwt, SD-JWT VC or JSON', verify: 'Verify', aim: 'Hold the QR code inside the frame',
+    pasteLabel: 'QR text (LC2:…), vc+jwt, SD-JWT VC or JSON', verify: 'Verify', aim: 'Hold the QR code inside the frame',
     stop: 'Stop scanning', allChecks: 'Every check', again: 'Check the next licence',
     privacy: 'Checked on this device only; nothing leaves it',
     valid: 'VALID', invalid: 'INVALID', 'cannot-decide': 'CANNOT DECIDE',
@@ -387,7 +387,8 @@ function canvasPixels(canvas) {
   return { width: image.width, height: image.height, rgba: image.data };
 }
 function choosePayload(payloads) {
-  return payloads.find((p) => p.startsWith('LC1:')) || payloads[0] || null;
+  // An elicence payload of any format version (LC2 now, LC1 on older prints).
+  return payloads.find((p) => /^LC\d{1,4}:/.test(p)) || payloads[0] || null;
 }
 
 // ---------- camera ----------

@@ -46,6 +46,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Status(c) => status::run(&c),
         Command::Qr(QrCommand::Encode(a)) => qr::encode(&a),
         Command::Qr(QrCommand::Decode(a)) => qr::decode(&a),
+        Command::Qr(QrCommand::Scan(a)) => qr::scan(&a),
         Command::Qr(QrCommand::Stats(a)) => qr::stats(&a),
         Command::Qr(QrCommand::Link(a)) => qr::link(&a),
         Command::Render(a) => render::render(&a),

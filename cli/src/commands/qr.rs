@@ -1,4 +1,5 @@
-//! `elicence qr`: the signed credential inside a QR code (LC1 payload), and back.
+//! `elicence qr`: the signed credential inside a QR code (LC2 payload), and
+//! back; and the raw text of any QR code in a picture (`qr scan`).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -7,10 +8,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use elicence_core::licence::LicenceIri;
 use elicence_core::qr::{self, Secured};
-use elicence_qr_image::{EcLevel, QrImageError, RenderOptions};
+use elicence_qr_image::{EcLevel, FoundCode, QrImageError, RenderOptions};
 use serde_json::{json, Value};
 
-use crate::cli::{QrDecodeArgs, QrEc, QrEncodeArgs, QrLinkArgs, QrStatsArgs};
+use crate::cli::{QrDecodeArgs, QrEc, QrEncodeArgs, QrLinkArgs, QrScanArgs, QrStatsArgs};
 use crate::error::CliError;
 use crate::io;
 
@@ -76,7 +77,7 @@ pub fn encode(a: &QrEncodeArgs) -> Result<ExitCode, CliError> {
 pub fn decode(a: &QrDecodeArgs) -> Result<ExitCode, CliError> {
     let bytes = io::read_input(&a.input)?;
     let payloads = if is_image(&bytes) {
-        lc1_payloads_in_image(&a.input, &bytes)?
+        elicence_payloads_in_image(&a.input, &bytes)?
     } else {
         vec![payload_text(&a.input, &bytes)?]
     };
@@ -121,11 +122,13 @@ pub fn stats(a: &QrStatsArgs) -> Result<ExitCode, CliError> {
         }
         let report = json!({
             "format": match credential { Secured::Json(_) => "json", Secured::Jwt(_) => "vc+jwt" },
+            "payloadFormat": format_name(s.format),
             "jsonBytes": s.json_bytes,
             "cborBytes": s.cbor_bytes,
-            "deflatedBytes": s.deflated_bytes,
+            "compressedBytes": s.compressed_bytes,
             "base45Chars": s.base45_chars,
             "payloadChars": s.payload_chars,
+            "lc1PayloadChars": s.lc1_payload_chars,
             "plainJsonPayloadChars": s.plain_json_payload_chars,
             "qrVersion": by_level,
         });
@@ -139,21 +142,25 @@ pub fn stats(a: &QrStatsArgs) -> Result<ExitCode, CliError> {
             Secured::Jwt(_) => ("vc+jwt", "characters"),
         };
         t.push_str(&format!("{what:<28}{:>6} {unit}\n", s.json_bytes));
-        t.push_str(&format!("{:<28}{:>6} bytes\n", "LC1 CBOR", s.cbor_bytes));
+        t.push_str(&format!("{:<28}{:>6} bytes\n", "LC2 CBOR", s.cbor_bytes));
         t.push_str(&format!(
             "{:<28}{:>6} bytes\n",
-            "DEFLATE (preset dictionary)", s.deflated_bytes
+            "arithmetic coded (model)", s.compressed_bytes
         ));
         t.push_str(&format!(
             "{:<28}{:>6} characters ({} base45 + \"{}\")\n",
-            "LC1 payload",
+            "LC2 payload",
             s.payload_chars,
             s.base45_chars,
             qr::PREFIX
         ));
         t.push_str(&format!(
+            "{:<28}{:>6} characters (format version 1, printed before LC2)\n",
+            "for comparison, LC1", s.lc1_payload_chars
+        ));
+        t.push_str(&format!(
             "{:<28}{:>6} characters (DEFLATE of the JSON, no CBOR, no dictionary)\n",
-            "for comparison", s.plain_json_payload_chars
+            "and plain JSON", s.plain_json_payload_chars
         ));
         t.push_str("QR version (alphanumeric mode):\n");
         for (name, version) in &versions {
@@ -213,12 +220,12 @@ pub fn credential_json(credential: &Secured) -> Result<Value, CliError> {
     }
 }
 
-/// Reads a signed credential: JSON (Data Integrity), a vc+jwt, or an LC1 payload.
+/// Reads a signed credential: JSON (Data Integrity), a vc+jwt, or an LC2/LC1 payload.
 pub fn load_credential(path: &Path) -> Result<Secured, CliError> {
     let bytes = io::read_input(path)?;
     let text = std::str::from_utf8(&bytes).map_err(|_| {
         CliError::Usage(format!(
-            "{}: not a credential (expected JSON, a vc+jwt or an LC1: payload; the file is not UTF-8 text)",
+            "{}: not a credential (expected JSON, a vc+jwt or an LC2: payload; the file is not UTF-8 text)",
             path.display()
         ))
     })?;
@@ -232,13 +239,13 @@ pub fn load_credential(path: &Path) -> Result<Secured, CliError> {
                 message: e.to_string(),
             })?;
         Ok(Secured::Json(doc))
-    } else if is_elicence_prefix(line) {
+    } else if qr::is_elicence_payload(line) {
         Ok(qr::decode(line)?)
     } else if text.split('.').count() == 3 && !text.contains(char::is_whitespace) {
         Ok(Secured::Jwt(text.to_owned()))
     } else {
         Err(CliError::Usage(format!(
-            "{}: not a credential (expected JSON with a proof, a vc+jwt or an LC1: payload)",
+            "{}: not a credential (expected JSON with a proof, a vc+jwt or an LC2: payload)",
             path.display()
         )))
     }
@@ -261,24 +268,18 @@ pub fn is_image(bytes: &[u8]) -> bool {
     bytes.starts_with(b"\x89PNG\r\n\x1a\n") || bytes.starts_with(b"\xff\xd8\xff")
 }
 
-/// Every LC1 payload among the QR codes in a photo, in the order found.
+/// Every elicence payload among the QR codes in a photo, in the order found.
 /// Codes of other kinds are ignored; none at all is an error, which names an
 /// elicence code of an unsupported version if there is one.
-pub fn lc1_payloads_in_image(path: &Path, bytes: &[u8]) -> Result<Vec<String>, CliError> {
-    let texts = elicence_qr_image::decode_image(bytes).map_err(|e| match e {
-        QrImageError::NoQrFound => CliError::Usage(format!(
-            "{}: no readable QR code in the picture; take another photo, closer, flat and in good light",
-            path.display()
-        )),
-        other => CliError::Usage(format!("{}: {other}", path.display())),
-    })?;
+pub fn elicence_payloads_in_image(path: &Path, bytes: &[u8]) -> Result<Vec<String>, CliError> {
+    let texts = elicence_qr_image::decode_image(bytes).map_err(|e| image_error(path, e))?;
     let ours: Vec<String> = texts
         .iter()
-        .filter(|t| t.starts_with(qr::PREFIX))
+        .filter(|t| qr::format_of(t).is_ok())
         .cloned()
         .collect();
     if ours.is_empty() {
-        if let Some(other) = texts.iter().find(|t| is_elicence_prefix(t)) {
+        if let Some(other) = texts.iter().find(|t| qr::is_elicence_payload(t)) {
             // An elicence code of another format version: say so, not "none found".
             qr::decode(other)?;
         }
@@ -287,7 +288,7 @@ pub fn lc1_payloads_in_image(path: &Path, bytes: &[u8]) -> Result<Vec<String>, C
             .map(|t| t.chars().take(40).collect())
             .unwrap_or_default();
         return Err(CliError::Usage(format!(
-            "{}: {} QR code(s) found, but none holds an elicence licence (LC1:...); the first starts {first:?}",
+            "{}: {} QR code(s) found, but none holds an elicence licence (LC2:...); the first starts {first:?} (elicence qr scan shows them all)",
             path.display(),
             texts.len()
         )));
@@ -295,13 +296,121 @@ pub fn lc1_payloads_in_image(path: &Path, bytes: &[u8]) -> Result<Vec<String>, C
     Ok(ours)
 }
 
-/// `LC<digits>:`: ours, possibly of a version this build cannot read (decoding says so).
-fn is_elicence_prefix(text: &str) -> bool {
-    text.strip_prefix("LC")
-        .and_then(|rest| rest.split_once(':'))
-        .is_some_and(|(v, _)| {
-            !v.is_empty() && v.len() <= 4 && v.bytes().all(|b| b.is_ascii_digit())
-        })
+/// A picture that could not be read, in words an inspector can act on.
+fn image_error(path: &Path, e: QrImageError) -> CliError {
+    match e {
+        QrImageError::NoQrFound => CliError::Usage(format!(
+            "{}: no readable QR code in the picture; take another photo, closer, flat and in good light",
+            path.display()
+        )),
+        other => CliError::Usage(format!("{}: {other}", path.display())),
+    }
+}
+
+/// `elicence qr scan`: the text of every QR code in a picture, whatever it
+/// holds, with (`--json`) its corners, version and level. Exit 0 when codes
+/// were found, 1 when the picture holds none, 2 when it cannot be read.
+pub fn scan(a: &QrScanArgs) -> Result<ExitCode, CliError> {
+    let bytes = io::read_input(&a.image)?;
+    if !is_image(&bytes) {
+        return Err(CliError::Usage(format!(
+            "{}: not a PNG or JPEG picture",
+            a.image.display()
+        )));
+    }
+    let codes = match elicence_qr_image::scan_image(&bytes) {
+        Ok(codes) => codes,
+        Err(QrImageError::NoQrFound) => Vec::new(),
+        Err(e) => return Err(image_error(&a.image, e)),
+    };
+    if a.json {
+        let report = json!({
+            "image": a.image.display().to_string(),
+            "codes": codes.iter().map(code_json).collect::<Vec<_>>(),
+        });
+        let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+        text.push('\n');
+        io::write_output(None, text.as_bytes())?;
+    } else {
+        let mut out = String::new();
+        for code in &codes {
+            out.push_str(&code.text);
+            out.push('\n');
+        }
+        io::write_output(None, out.as_bytes())?;
+        for (i, code) in codes.iter().enumerate() {
+            eprintln!("code {} of {}: {}", i + 1, codes.len(), describe(code));
+        }
+    }
+    if codes.is_empty() {
+        eprintln!(
+            "{}: no readable QR code in the picture; take another photo, closer, flat and in good light",
+            a.image.display()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One code as `qr scan --json` prints it; unknown facts are `null`.
+fn code_json(code: &FoundCode) -> Value {
+    let round = |v: f32| (f64::from(v) * 10.0).round() / 10.0;
+    let corners = code.corners.map(|c| {
+        c.iter()
+            .map(|(x, y)| json!([round(*x), round(*y)]))
+            .collect::<Vec<_>>()
+    });
+    json!({
+        "text": code.text,
+        "corners": corners,
+        "version": code.version,
+        "errorCorrection": code.ec_level.map(level_letter),
+        "elicencePayload": elicence_version(&code.text),
+    })
+}
+
+/// What a code is, for the line `qr scan` prints to stderr about it.
+fn describe(code: &FoundCode) -> String {
+    let mut facts = Vec::new();
+    if let Some(v) = code.version {
+        facts.push(format!("QR version {v}"));
+    }
+    if let Some(ec) = code.ec_level {
+        facts.push(format!("error correction {}", level_letter(ec)));
+    }
+    facts.push(format!("{} characters", code.text.chars().count()));
+    facts.push(match elicence_version(&code.text) {
+        Some(v) if qr::format_of(&code.text).is_ok() => {
+            format!("an elicence licence payload ({v}; elicence qr decode reads it)")
+        }
+        Some(v) => format!("an elicence payload of a format this build does not read ({v})"),
+        None => "not an elicence payload".into(),
+    });
+    facts.join(", ")
+}
+
+/// `LC<n>` when the text starts like an elicence payload.
+fn elicence_version(text: &str) -> Option<String> {
+    if !qr::is_elicence_payload(text) {
+        return None;
+    }
+    text.split_once(':').map(|(v, _)| v.to_owned())
+}
+
+fn level_letter(ec: EcLevel) -> &'static str {
+    match ec {
+        EcLevel::L => "L",
+        EcLevel::M => "M",
+        EcLevel::Q => "Q",
+        EcLevel::H => "H",
+    }
+}
+
+fn format_name(format: qr::Format) -> &'static str {
+    match format {
+        qr::Format::Lc1 => "LC1",
+        qr::Format::Lc2 => "LC2",
+    }
 }
 
 /// The payload in a text file, or why the file is neither a picture nor a payload.

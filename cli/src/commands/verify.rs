@@ -32,7 +32,7 @@ pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
                     image.display()
                 )));
             }
-            super::qr::lc1_payloads_in_image(image, &bytes)?
+            super::qr::elicence_payloads_in_image(image, &bytes)?
                 .into_iter()
                 .map(String::into_bytes)
                 .collect()

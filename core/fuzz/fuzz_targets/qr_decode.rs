@@ -3,11 +3,12 @@
 //! that decodes to the identical credential.
 //!
 //! The first byte picks the layer: even = the input is a payload string (so
-//! the prefix, base45 and DEFLATE layers are exercised), odd = the rest is LC1
-//! CBOR (so the dictionary and tag layers are reached often).
+//! the prefix, base45, DEFLATE (LC1) and arithmetic-coding (LC2) layers are
+//! exercised), 1 mod 4 = the rest is LC2 CBOR, 3 mod 4 = LC1 CBOR (so the
+//! dictionary, tag and derived-form layers are reached often).
 #![no_main]
 
-use elicence_core::qr::{self, Secured};
+use elicence_core::qr::{self, Format, Secured};
 use libfuzzer_sys::fuzz_target;
 
 fn same(a: &Secured, b: &Secured) -> bool {
@@ -29,12 +30,17 @@ fuzz_target!(|data: &[u8]| {
             Ok(text) => qr::decode(text),
             Err(_) => return,
         }
+    } else if selector % 4 == 1 {
+        qr::decode_cbor_as(rest, Format::Lc2)
     } else {
-        qr::decode_cbor(rest)
+        qr::decode_cbor_as(rest, Format::Lc1)
     };
     if let Ok(credential) = decoded {
-        let cbor = qr::encode_cbor(&credential).expect("a decoded credential re-encodes");
-        let again = qr::decode_cbor(&cbor).expect("a re-encoded credential decodes");
-        assert!(same(&credential, &again), "round trip changed {credential:?}");
+        for format in [Format::Lc2, Format::Lc1] {
+            let cbor =
+                qr::encode_cbor_as(&credential, format).expect("a decoded credential re-encodes");
+            let again = qr::decode_cbor_as(&cbor, format).expect("a re-encoded credential decodes");
+            assert!(same(&credential, &again), "round trip changed {credential:?}");
+        }
     }
 });

@@ -13,31 +13,40 @@ use miniz_oxide::inflate::core::inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUT
 use miniz_oxide::inflate::core::{decompress, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
 
-use std::sync::OnceLock;
-
+#[cfg(test)]
 use serde_json::Value;
 
+#[cfg(test)]
 use super::dictionary::{DEFLATE_WORDS, TEMPLATE};
 use super::error::QrError;
+#[cfg(test)]
 use super::strings::thai8_bytes;
-use super::value::write_value;
+#[cfg(test)]
+use super::value::write_lc1;
+#[cfg(test)]
 use super::vocabulary::{ENGLISH_WORDS, PROVINCE_DISTRICTS, THAI_WORDS};
 
-/// The preset window, built once: the provinces and their districts, the
-/// English then the Thai vocabulary, the [`DEFLATE_WORDS`], all concatenated
-/// (Thai in Thai-8), then the LC1 CBOR of the [`TEMPLATE`] credential. The
-/// parts most licences use come last, where back references are cheapest.
+/// The preset window: the first part of the LC2 priming text, which ships
+/// coded (see `priming`); a unit test rebuilds it with [`build_dictionary`]
+/// and pins its hash.
 pub fn preset_dictionary() -> &'static [u8] {
-    static DICTIONARY: OnceLock<Vec<u8>> = OnceLock::new();
-    DICTIONARY.get_or_init(build_dictionary)
+    &super::priming::primed().text[..super::priming::DICTIONARY_LEN]
 }
 
 /// "Province", written before every province name but Bangkok's.
+#[cfg(test)]
 const PROVINCE: &str = "จังหวัด";
 /// Bangkok is not a จังหวัด but a special administrative area.
+#[cfg(test)]
 const BANGKOK: &str = "กรุงเทพมหานคร";
 
-fn build_dictionary() -> Vec<u8> {
+/// The preset window from its sources: the provinces and their districts,
+/// the English then the Thai vocabulary, the [`DEFLATE_WORDS`], all
+/// concatenated (Thai in Thai-8), then the LC1 CBOR of the [`TEMPLATE`]
+/// credential. The parts most licences use come last, where back references
+/// are cheapest.
+#[cfg(test)]
+pub fn build_dictionary() -> Vec<u8> {
     let mut out = Vec::with_capacity(16 * 1024);
     let mut push = |word: &str| match thai8_bytes(word) {
         Some(bytes) => out.extend_from_slice(&bytes),
@@ -53,11 +62,8 @@ fn build_dictionary() -> Vec<u8> {
     ENGLISH_WORDS.iter().for_each(|w| push(w));
     THAI_WORDS.iter().for_each(|w| push(w));
     DEFLATE_WORDS.iter().for_each(|w| push(w));
-    // TEMPLATE is a constant that a unit test parses; `Null` would only
-    // shrink the dictionary, identically on both sides.
-    let template: Value = serde_json::from_str(TEMPLATE).unwrap_or_default();
-    // Depth 3: cannot exceed MAX_DEPTH.
-    let _ = write_value(&mut out, &template, 0);
+    let template: Value = serde_json::from_str(TEMPLATE).unwrap();
+    write_lc1(&mut out, &template).unwrap();
     out
 }
 
@@ -170,6 +176,7 @@ mod tests {
     #[test]
     fn the_preset_dictionary_is_pinned() {
         use sha2::{Digest, Sha256};
+        assert!(build_dictionary() == preset_dictionary());
         let hash = Sha256::digest(preset_dictionary());
         let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(preset_dictionary().len(), PINNED_LEN, "{hex}");

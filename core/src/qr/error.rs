@@ -10,13 +10,15 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum QrError {
     /// The text does not start with `LC<version>:`, so it is not an elicence payload.
-    #[error("not an elicence QR payload: expected the prefix \"LC1:\", found {found:?}")]
+    #[error(
+        "not an elicence QR payload: expected the prefix \"LC2:\" (or \"LC1:\"), found {found:?}"
+    )]
     WrongPrefix {
         /// The first characters of the input (at most 8).
         found: String,
     },
     /// An elicence payload of a format version this library does not know.
-    #[error("unsupported QR payload version LC{version}: this library reads LC1 only")]
+    #[error("unsupported QR payload version LC{version}: this library reads LC1 and LC2")]
     UnsupportedVersion {
         /// The version digits after `LC`.
         version: String,

@@ -1,26 +1,36 @@
 //! The QR payload of a paper licence: the signed credential itself, small
 //! enough for one QR code, so an inspector can verify offline.
 //!
-//! `LC1:` + base45 (RFC 9285) of raw DEFLATE of a compact CBOR form of the
-//! credential, all in the QR alphanumeric character set. The CBOR form
-//! replaces known member names and values by dictionary codes and carries
-//! date-times, multibase strings and did:key methods as numbers and bytes,
-//! but only where the decoder gives back the identical text: the decoded JSON
+//! `LC2:` + base45 (RFC 9285) of a compact CBOR form of the credential,
+//! arithmetic-coded under a context-mixing model primed with licence
+//! vocabulary; all in the QR alphanumeric character set. The CBOR form
+//! replaces known member names and values by dictionary codes, carries
+//! date-times, multibase strings, did:key methods and Thai IDs as numbers
+//! and bytes, and rebuilds the licence IRI, the status entries and the
+//! issuer's verification method from the licence's own members, but only
+//! where the decoder gives back the identical text: the decoded JSON
 //! serialises byte for byte as the input did, so Data Integrity proofs (any
-//! suite) and vc+jwt signatures still verify. The format is specified in
-//! docs/qr-format.md.
+//! suite) and vc+jwt signatures still verify. Payloads of format version 1
+//! (`LC1:`, DEFLATE instead of the model, fewer forms), which licences
+//! already on paper carry, decode as they always did. The formats are
+//! specified in docs/qr-format.md.
 //!
 //! Decoding is hostile-input safe: every layer has a bound (payload length,
-//! inflated size, nesting depth, base58 length) and a typed [`QrError`].
+//! decoded size, nesting depth, base58 length) and a typed [`QrError`].
 
+mod arith;
 mod base45;
 mod cbor;
 mod deflate;
+mod derived;
 pub mod dictionary;
 mod error;
 mod jwt;
+mod model;
+mod priming;
 mod strings;
 mod value;
+#[cfg(test)]
 mod vocabulary;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -30,13 +40,18 @@ use sha2::{Digest, Sha256};
 
 use crate::licence::LicenceIri;
 pub use error::QrError;
+use value::Dialect;
 pub use value::MAX_DEPTH;
 
-/// The prefix of format version 1; `LC` for "licence credential".
-pub const PREFIX: &str = "LC1:";
+/// The prefix of the current format (version 2), which [`encode`] writes.
+pub const PREFIX: &str = "LC2:";
 
-/// Largest CBOR form accepted, in bytes: decoding stops inflating beyond it,
-/// so a DEFLATE bomb costs at most this much memory. A licence needs ~1 KiB.
+/// The prefix of format version 1: still read, for licences already printed.
+pub const LC1_PREFIX: &str = "LC1:";
+
+/// Largest CBOR form accepted, in bytes: decoding stops beyond it, so a
+/// DEFLATE bomb (LC1) or an endless coded stream (LC2) costs at most this
+/// much memory. A licence needs ~1 KiB.
 pub const MAX_INFLATED_BYTES: usize = 64 * 1024;
 
 /// Longest payload accepted, in characters. The largest QR code (version 40,
@@ -56,39 +71,87 @@ pub enum Secured {
     Jwt(String),
 }
 
+/// A version of the payload format. Decoders read every version; encoders
+/// write [`Format::CURRENT`] unless asked otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// `LC1:`: CBOR (dictionary codes, compact string forms), raw DEFLATE
+    /// with a preset dictionary, base45. Printed licences carry it.
+    Lc1,
+    /// `LC2:`: LC1's CBOR plus forms derived from the licence itself, coded
+    /// by a context-mixing model primed with licence vocabulary, base45.
+    Lc2,
+}
+
+impl Format {
+    /// What [`encode`] writes.
+    pub const CURRENT: Format = Format::Lc2;
+
+    /// The text a payload of this format starts with.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Format::Lc1 => LC1_PREFIX,
+            Format::Lc2 => PREFIX,
+        }
+    }
+
+    fn dialect(self) -> Dialect {
+        match self {
+            Format::Lc1 => Dialect::Lc1,
+            Format::Lc2 => Dialect::Lc2,
+        }
+    }
+}
+
 /// Sizes at each stage of [`encode`], to choose QR versions and to track how
-/// well the dictionary serves real credentials.
+/// well the format serves real credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stats {
+    /// The format measured.
+    pub format: Format,
     /// Compact JSON (`serde_json::to_vec`) bytes, or the JWT's length.
     pub json_bytes: usize,
-    /// Bytes of the LC1 CBOR form.
+    /// Bytes of the CBOR form.
     pub cbor_bytes: usize,
-    /// Bytes after raw DEFLATE.
-    pub deflated_bytes: usize,
+    /// Bytes after compression (LC2: arithmetic coding; LC1: raw DEFLATE).
+    pub compressed_bytes: usize,
     /// Base45 characters, without the prefix.
     pub base45_chars: usize,
     /// Characters of the whole payload, prefix included: what the QR code holds.
     pub payload_chars: usize,
-    /// For comparison: prefix + base45 of DEFLATE of the compact JSON (or JWT)
-    /// bytes, without the CBOR step.
+    /// For comparison: the same credential as an `LC1:` payload.
+    pub lc1_payload_chars: usize,
+    /// For comparison: prefix + base45 of DEFLATE of the compact JSON (or
+    /// JWT) bytes, without CBOR or dictionary.
     pub plain_json_payload_chars: usize,
 }
 
-/// The QR payload (`LC1:…`) carrying `credential`.
+/// The QR payload (`LC2:…`) carrying `credential`.
 ///
 /// Fails only for input the decoder would refuse: a JWT that is not a compact
 /// JWS, JSON nested deeper than [`MAX_DEPTH`], or a credential too large for
 /// [`MAX_INFLATED_BYTES`] / [`MAX_PAYLOAD_CHARS`].
 pub fn encode(credential: &Secured) -> Result<String, QrError> {
-    let cbor = to_cbor(credential)?;
+    encode_as(credential, Format::CURRENT)
+}
+
+/// The QR payload of `credential` in `format`: [`encode`] writes the
+/// current one; `Format::Lc1` gives what earlier versions printed.
+pub fn encode_as(credential: &Secured, format: Format) -> Result<String, QrError> {
+    let cbor = to_cbor(credential, format)?;
     if cbor.len() > MAX_INFLATED_BYTES {
         return Err(QrError::InflatedTooLarge {
             max: MAX_INFLATED_BYTES,
         });
     }
-    let deflated = deflate::compress(&cbor);
-    let payload = format!("{PREFIX}{}", base45::encode(&deflated));
+    let compressed = compress(&cbor, format);
+    if format == Format::Lc2 && cbor.len() > model::decoded_limit(compressed.len()) {
+        // Only absurdly repetitive documents compress this well.
+        return Err(QrError::InflatedTooLarge {
+            max: model::decoded_limit(compressed.len()),
+        });
+    }
+    let payload = format!("{}{}", format.prefix(), base45::encode(&compressed));
     if payload.len() > MAX_PAYLOAD_CHARS {
         return Err(QrError::PayloadTooLong {
             length: payload.len(),
@@ -98,7 +161,23 @@ pub fn encode(credential: &Secured) -> Result<String, QrError> {
     Ok(payload)
 }
 
-/// The credential in a QR payload, exactly as it was encoded.
+/// The payload around a CBOR form of `format` (compressed, base45, prefix),
+/// without checking the CBOR: for other implementations and tests to build
+/// payloads from CBOR they wrote themselves.
+pub fn payload_from_cbor(cbor: &[u8], format: Format) -> String {
+    let compressed = compress(cbor, format);
+    format!("{}{}", format.prefix(), base45::encode(&compressed))
+}
+
+fn compress(cbor: &[u8], format: Format) -> Vec<u8> {
+    match format {
+        Format::Lc1 => deflate::compress(cbor),
+        Format::Lc2 => model::compress(cbor),
+    }
+}
+
+/// The credential in a QR payload of any supported format, exactly as it
+/// was encoded.
 pub fn decode(payload: &str) -> Result<Secured, QrError> {
     let length = payload.chars().count();
     if length > MAX_PAYLOAD_CHARS {
@@ -107,10 +186,30 @@ pub fn decode(payload: &str) -> Result<Secured, QrError> {
             max: MAX_PAYLOAD_CHARS,
         });
     }
-    let body = strip_prefix(payload)?;
-    let deflated = base45::decode(body)?;
-    let cbor = deflate::inflate(&deflated, MAX_INFLATED_BYTES)?;
-    from_cbor(&cbor)
+    let (format, body) = split_prefix(payload)?;
+    let compressed = base45::decode(body)?;
+    let cbor = match format {
+        Format::Lc1 => deflate::inflate(&compressed, MAX_INFLATED_BYTES)?,
+        Format::Lc2 => model::decompress(&compressed, MAX_INFLATED_BYTES)?,
+    };
+    from_cbor(&cbor, format)
+}
+
+/// The format of `payload`, by its prefix, or why it is not an elicence
+/// payload this library reads.
+pub fn format_of(payload: &str) -> Result<Format, QrError> {
+    split_prefix(payload).map(|(format, _)| format)
+}
+
+/// True if `text` starts like an elicence payload (`LC<digits>:`), of a
+/// supported version or not: a reader picking the licence among several QR
+/// codes takes it, and [`decode`] then says what is wrong with it.
+pub fn is_elicence_payload(text: &str) -> bool {
+    text.strip_prefix("LC")
+        .and_then(|rest| rest.split_once(':'))
+        .is_some_and(|(v, _)| {
+            !v.is_empty() && v.len() <= 4 && v.bytes().all(|b| b.is_ascii_digit())
+        })
 }
 
 /// Sizes of `credential` at each stage of [`encode`].
@@ -121,17 +220,21 @@ pub fn stats(credential: &Secured) -> Result<Stats, QrError> {
         }
         Secured::Jwt(jwt) => jwt.as_bytes().to_vec(),
     };
-    let cbor = to_cbor(credential)?;
-    let deflated = deflate::compress(&cbor);
-    let base45_chars = base45::encode(&deflated).len();
+    let format = Format::CURRENT;
+    let cbor = to_cbor(credential, format)?;
+    let compressed = compress(&cbor, format);
+    let base45_chars = base45::encode(&compressed).len();
+    let lc1 = payload_from_cbor(&to_cbor(credential, Format::Lc1)?, Format::Lc1);
     let plain = base45::encode(&deflate::compress_with(&[], &json));
     Ok(Stats {
+        format,
         json_bytes: json.len(),
         cbor_bytes: cbor.len(),
-        deflated_bytes: deflated.len(),
+        compressed_bytes: compressed.len(),
         base45_chars,
-        payload_chars: PREFIX.len() + base45_chars,
-        plain_json_payload_chars: PREFIX.len() + plain.len(),
+        payload_chars: format.prefix().len() + base45_chars,
+        lc1_payload_chars: lc1.len(),
+        plain_json_payload_chars: LC1_PREFIX.len() + plain.len(),
     })
 }
 
@@ -167,21 +270,32 @@ pub fn access_link(licence_iri_uri: &str, credential: &Secured) -> Result<String
     ))
 }
 
-/// The LC1 CBOR form alone (before DEFLATE), for other transports (NFC,
-/// files) and for checking an implementation against docs/qr-format.md.
+/// The CBOR form alone (before compression) in the current format, for
+/// other transports (NFC, files) and for checking an implementation against
+/// docs/qr-format.md.
 pub fn encode_cbor(credential: &Secured) -> Result<Vec<u8>, QrError> {
-    to_cbor(credential)
+    to_cbor(credential, Format::CURRENT)
 }
 
-/// The credential in an LC1 CBOR form made by [`encode_cbor`]; same checks
+/// The CBOR form of `credential` in `format`.
+pub fn encode_cbor_as(credential: &Secured, format: Format) -> Result<Vec<u8>, QrError> {
+    to_cbor(credential, format)
+}
+
+/// The credential in a CBOR form made by [`encode_cbor`]; same checks
 /// as [`decode`] (depth, dictionary codes, trailing bytes).
 pub fn decode_cbor(cbor: &[u8]) -> Result<Secured, QrError> {
+    decode_cbor_as(cbor, Format::CURRENT)
+}
+
+/// The credential in a CBOR form of `format`.
+pub fn decode_cbor_as(cbor: &[u8], format: Format) -> Result<Secured, QrError> {
     if cbor.len() > MAX_INFLATED_BYTES {
         return Err(QrError::InflatedTooLarge {
             max: MAX_INFLATED_BYTES,
         });
     }
-    from_cbor(cbor)
+    from_cbor(cbor, format)
 }
 
 /// The LC1 preset DEFLATE dictionary (see docs/qr-format.md), for
@@ -190,16 +304,23 @@ pub fn preset_dictionary() -> &'static [u8] {
     deflate::preset_dictionary()
 }
 
-fn to_cbor(credential: &Secured) -> Result<Vec<u8>, QrError> {
+/// The LC2 priming text the byte model reads before every payload (see
+/// docs/qr-format.md), for implementations in other languages to compare against.
+pub fn priming_text() -> &'static [u8] {
+    &priming::primed().text
+}
+
+fn to_cbor(credential: &Secured, format: Format) -> Result<Vec<u8>, QrError> {
     let mut out = Vec::with_capacity(1024);
     match credential {
-        Secured::Json(value) => value::write_value(&mut out, value, 0)?,
-        Secured::Jwt(jwt) => jwt::write_jwt(&mut out, jwt)?,
+        Secured::Json(value) => value::write_value(&mut out, value, format.dialect())?,
+        Secured::Jwt(jwt) => jwt::write_jwt(&mut out, jwt, format.dialect())?,
     }
     Ok(out)
 }
 
-fn from_cbor(bytes: &[u8]) -> Result<Secured, QrError> {
+fn from_cbor(bytes: &[u8], format: Format) -> Result<Secured, QrError> {
+    let dialect = format.dialect();
     let mut r = cbor::Reader::new(bytes);
     let mut peek = r.clone();
     let jwt_tag = cbor::Head::Item {
@@ -207,10 +328,10 @@ fn from_cbor(bytes: &[u8]) -> Result<Secured, QrError> {
         argument: jwt::TAG_JWT,
     };
     let secured = if peek.head()? == jwt_tag {
-        Secured::Jwt(jwt::read_jwt(&mut peek)?)
+        Secured::Jwt(jwt::read_jwt(&mut peek, dialect)?)
     } else {
         peek = r.clone();
-        Secured::Json(value::read_value(&mut peek, 0)?)
+        Secured::Json(value::read_value(&mut peek, dialect)?)
     };
     r = peek;
     if r.remaining() > 0 {
@@ -222,19 +343,21 @@ fn from_cbor(bytes: &[u8]) -> Result<Secured, QrError> {
     Ok(secured)
 }
 
-/// The base45 text after `LC1:`, or why the payload is not LC1.
-fn strip_prefix(payload: &str) -> Result<&str, QrError> {
-    if let Some(body) = payload.strip_prefix(PREFIX) {
-        return Ok(body);
+/// The format and the base45 text after the prefix, or why the payload is
+/// not one this library reads.
+fn split_prefix(payload: &str) -> Result<(Format, &str), QrError> {
+    for format in [Format::Lc2, Format::Lc1] {
+        if let Some(body) = payload.strip_prefix(format.prefix()) {
+            return Ok((format, body));
+        }
     }
     let wrong = || QrError::WrongPrefix {
         found: payload.chars().take(8).collect(),
     };
-    let rest = payload.strip_prefix("LC").ok_or_else(wrong)?;
-    let (version, _) = rest.split_once(':').ok_or_else(wrong)?;
-    if version.is_empty() || version.len() > 4 || !version.bytes().all(|b| b.is_ascii_digit()) {
+    if !is_elicence_payload(payload) {
         return Err(wrong());
     }
+    let version = payload[2..].split_once(':').map(|(v, _)| v).unwrap_or("");
     Err(QrError::UnsupportedVersion {
         version: version.to_owned(),
     })

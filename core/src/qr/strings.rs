@@ -121,6 +121,36 @@ pub fn multibase_fragment(text: &str) -> Option<(&str, Vec<u8>)> {
     base58_bytes(fragment).map(|bytes| (prefix, bytes))
 }
 
+/// The Thai ID check digit of twelve digits: `(11 - Σ dᵢ·(14-i) mod 11) mod 10`.
+fn thai_id_check_digit(twelve: u64) -> u64 {
+    let mut sum = 0;
+    let mut rest = twelve;
+    // Digit i (1-based, from the left) has weight 14 - i: the last has 2.
+    for weight in 2..=13 {
+        sum += rest % 10 * weight;
+        rest /= 10;
+    }
+    (11 - sum % 11) % 10
+}
+
+/// The number of the first twelve digits of a Thai ID (13 ASCII digits
+/// whose last is the check digit), the LC2 form of `juristicPersonId`.
+pub fn thai_id_number(text: &str) -> Option<u64> {
+    let b = text.as_bytes();
+    if b.len() != 13 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let twelve = b[..12]
+        .iter()
+        .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+    (u64::from(b[12] - b'0') == thai_id_check_digit(twelve)).then_some(twelve)
+}
+
+/// The Thai ID whose first twelve digits are `number` (below 10^12).
+pub fn thai_id_text(number: u64) -> Option<String> {
+    (number < 1_000_000_000_000).then(|| format!("{number:012}{}", thai_id_check_digit(number)))
+}
+
 /// A date-time as seconds since 1970-01-01T00:00:00Z and, unless it was
 /// written with `Z`, its UTC offset in minutes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -306,6 +336,21 @@ mod tests {
         assert_eq!(thai8_text(&[0xA0]), None);
         assert_eq!(thai8_text(&[0xFC]), None);
         assert_eq!(thai8_text(&[0x80]), None);
+    }
+
+    #[test]
+    fn thai_ids_with_a_valid_check_digit_become_numbers() {
+        // The sample licensee of docs/licence-credential.md.
+        assert_eq!(thai_id_number("0105536112014"), Some(10_553_611_201));
+        assert_eq!(thai_id_text(10_553_611_201).unwrap(), "0105536112014");
+        assert_eq!(thai_id_number("0105536112015"), None);
+        assert_eq!(thai_id_number("105536112014"), None);
+        assert_eq!(thai_id_number("๐105536112014"), None);
+        assert_eq!(thai_id_text(1_000_000_000_000), None);
+        for n in [0u64, 1, 999_999_999_999, 123_456_789_012] {
+            let text = thai_id_text(n).unwrap();
+            assert_eq!(thai_id_number(&text), Some(n));
+        }
     }
 
     #[test]

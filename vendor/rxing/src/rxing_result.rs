@@ -135,6 +135,14 @@ impl RXingResult {
             RXingResultMetadataType::SYMBOLOGY_IDENTIFIER,
             RXingResultMetadataValue::SymbologyIdentifier(res.symbologyIdentifier()),
         );
+        // elicence: record the symbol's version number (set by the QR decoder),
+        // which `elicence qr scan` reports; upstream drops it here.
+        if res.versionNumber() > 0 {
+            meta_data.insert(
+                RXingResultMetadataType::OTHER,
+                RXingResultMetadataValue::OTHER(format!("version {}", res.versionNumber())),
+            );
+        }
 
         new_res.putAllMetadata(meta_data);
 
