@@ -11,39 +11,56 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/setup.sh >/dev/null
+. scripts/tools.sh
 echo "building elicence (release)…"
 cargo build --quiet --release --locked -p elicence
-elicence() { "$root/target/release/elicence" "$@"; }
+bin="$(elicence_target_dir)/release/elicence"
+elicence() { "$bin" "$@"; }
 
 out="$root/examples/out"
 rm -rf "$out" && mkdir -p "$out"
 # Demo secrets; a real agency keeps its own in a secrets store.
 export ELICENCE_PASSPHRASE="walkthrough demo passphrase"
-NOW=2026-06-01T00:00:00Z   # judge validity at a fixed instant inside the licence's term
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+# Every licence here starts today and runs for a year, so the walk-through
+# gives the same result whenever it runs (examples/licence.json keeps its
+# fixed dates: tests judge it at a fixed instant).
+licence_from_today() { # in, out, keep issuer (yes/no)
+  python3 - "$1" "$2" "$3" <<'PY'
+import datetime, json, sys
+data = json.load(open(sys.argv[1], encoding="utf-8"))
+if sys.argv[3] != "yes":
+    del data["issuer"]
+today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=7))).replace(microsecond=0)
+data["validFrom"] = today.replace(hour=0, minute=0, second=0).isoformat()
+data["validUntil"] = (today.replace(hour=23, minute=59, second=59) + datetime.timedelta(days=364)).isoformat()
+json.dump(data, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False, indent=2)
+PY
+}
 
 step "1. An agency generates its Ed25519 signing key (PKCS#8, encrypted with scrypt + AES-256)"
 elicence key generate --out "$out/agency-key.pem"
 
-step "2. It signs the licence in examples/licence.json (eddsa-rdfc-2022, the default; and as vc+jwt)"
-elicence issue examples/licence.json --key "$out/agency-key.pem" --out "$out/licence.vc.json"
-elicence issue examples/licence.json --key "$out/agency-key.pem" --suite jwt --out "$out/licence.jwt"
+step "2. It signs the licence of examples/licence.json, its term starting today (eddsa-rdfc-2022, the default; and as vc+jwt)"
+licence_from_today examples/licence.json "$out/licence.json" yes
+elicence issue "$out/licence.json" --key "$out/agency-key.pem" --out "$out/licence.vc.json"
+elicence issue "$out/licence.json" --key "$out/agency-key.pem" --suite jwt --out "$out/licence.jwt"
 
 step "3. Anyone verifies it offline"
-elicence verify "$out/licence.vc.json" --now "$NOW"
-elicence verify "$out/licence.jwt" --now "$NOW" --lang en
+elicence verify "$out/licence.vc.json"
+elicence verify "$out/licence.jwt" --lang en
 
 step "4. Someone edits the holder's name: verification fails (exit code 1)"
 sed 's/ครัวไทยตัวอย่าง/ครัวไทยปลอม/' "$out/licence.vc.json" > "$out/licence.tampered.json"
-if elicence verify "$out/licence.tampered.json" --now "$NOW" --lang en; then
+if elicence verify "$out/licence.tampered.json" --lang en; then
   echo "tampered licence was accepted: this is a bug" >&2
   exit 1
 fi
 
 step "5. The issuer service: one config file, embedded SQLite, a master key for keys at rest"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$root/target/release/elicence" serve --help >/dev/null
 # (elicence-issuer gen-master-key --out FILE does the same; the service refuses
 # a master key file other users can read.)
 (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$out/master.key")
@@ -61,9 +78,11 @@ elicence agency add --config "$out/issuer.toml" --code bangrak \
 (umask 077
  elicence token create --config "$out/issuer.toml" --agency bangrak --scope issue,revoke,read > "$out/bangrak.token"
  printf 'authorization: Bearer %s\n' "$(cat "$out/bangrak.token")" > "$out/bangrak.auth")
-elicence serve --config "$out/issuer.toml" > "$out/issuer.log" 2>&1 &
+# The binary itself in the background (not the shell function, whose $! would
+# be a subshell's): the service stops with this script, however it ends.
+"$bin" serve --config "$out/issuer.toml" > "$out/issuer.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
+trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
   sleep 0.1
@@ -71,17 +90,8 @@ done
 echo "issuer service listening on 127.0.0.1:$port (log: examples/out/issuer.log)"
 
 step "6. Issue the licence over HTTP (POST /licences; the service allocates status entries)"
-# The service names the issuer; the term starts today, so the licence is in
-# force whenever this runs (part 1 judges its licence at the fixed $NOW instead).
-python3 - "$out/licence-data.json" <<'PY'
-import datetime, json, sys
-data = json.load(open("examples/licence.json", encoding="utf-8"))
-del data["issuer"]
-today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=7))).replace(microsecond=0)
-data["validFrom"] = today.replace(hour=0, minute=0, second=0).isoformat()
-data["validUntil"] = (today.replace(hour=23, minute=59, second=59) + datetime.timedelta(days=364)).isoformat()
-json.dump(data, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False, indent=2)
-PY
+# The service names the issuer and allocates the status entries.
+licence_from_today examples/licence.json "$out/licence-data.json" no
 curl -fsS -X POST "http://127.0.0.1:$port/licences" \
   -H @"$out/bangrak.auth" -H 'content-type: application/json' \
   --data-binary @"$out/licence-data.json" > "$out/service-licence.json"
@@ -89,15 +99,18 @@ iri=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$
 echo "licence IRI (the License Access link): $iri"
 curl -fsS "http://127.0.0.1:$port/agencies/bangrak/did.json" > "$out/bangrak-did.json"
 
-step "7. Its QR code: the signed credential itself (LC1 payload), as PNG, SVG and a printable A4 page"
+step "7. Its QR code: the signed credential itself (LC2 payload), as PNG, SVG and a printable A4 page"
 elicence qr stats "$out/service-licence.json"
 elicence qr encode "$out/service-licence.json" --png "$out/licence-qr.png" --svg "$out/licence-qr.svg"
 elicence qr encode "$out/service-licence.json" --text | cut -c1-72 | sed 's/$/…/'
 elicence render "$out/service-licence.json" --out "$out"
 echo "printable licence: examples/out/service-licence.html (add --pdf with Chromium installed)"
 
-step "8. An inspector reads the QR from the picture and verifies it offline"
-elicence verify --qr-image "$out/licence-qr.png" --did-doc "$out/bangrak-did.json" --lang both
+step "8. An inspector reads the QR from the picture and verifies it, with the status lists of today"
+# Its status lists are fetched and checked (signed by the agency, in force);
+# --via reaches them on this machine instead of licence.example.go.th.
+elicence verify --qr-image "$out/licence-qr.png" --did-doc "$out/bangrak-did.json" --lang both \
+  --online --via "http://127.0.0.1:$port"
 
 step "8b. A root authority lists the agency in a signed trust bundle; the phone inspector ships it"
 elicence key generate --out "$out/root-key.pem"

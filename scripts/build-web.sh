@@ -10,14 +10,18 @@
 #   --bundle/--root  ship this trust bundle and root authority instead of the
 #                    TEST fixture in test-vectors/trust (which is labelled test data).
 #
+# Output goes under cargo's target directory (CARGO_TARGET_DIR is honoured).
 # Installs, only if missing: the wasm32 target (setup.sh), wasm-bindgen-cli at
-# exactly the wasm-bindgen version in Cargo.lock (cargo install, from source),
-# and binaryen's wasm-opt from npm (into target/web-tools) unless --no-wasm-opt.
+# exactly the wasm-bindgen version in Cargo.lock (cargo install from source, into
+# TARGET/tools, see scripts/tools.sh), and binaryen's wasm-opt from npm (into
+# TARGET/web-tools) unless --no-wasm-opt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root_dir=$(pwd)
+. scripts/tools.sh
+target_dir=$(elicence_target_dir)
 
-out=target/web
+out=$target_dir/web
 bundle=test-vectors/trust/bundle.json
 root_did=""
 wasm_opt=1
@@ -43,16 +47,13 @@ bash scripts/setup.sh >/dev/null
 
 # wasm-bindgen-cli must match the wasm-bindgen crate exactly, or the generated
 # glue and the module disagree.
-wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
-if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
-  echo "build-web: installing wasm-bindgen-cli $wb_version (cargo install, a few minutes)"
-  cargo install --quiet --locked wasm-bindgen-cli --version "$wb_version"
-fi
+elicence_install_wasm_bindgen "$target_dir/tools"
+wasm_bindgen=$target_dir/tools/bin/wasm-bindgen
 
 opt_bin=""
 if [ "$wasm_opt" -eq 1 ]; then
   binaryen_version=132.0.0
-  tools=target/web-tools
+  tools=$target_dir/web-tools
   opt_bin=$tools/node_modules/.bin/wasm-opt
   if [ ! -x "$opt_bin" ] || [ "$("$opt_bin" --version | awk '{print $3}')" != "${binaryen_version%%.*}" ]; then
     echo "build-web: installing binaryen $binaryen_version (wasm-opt) from npm into $tools"
@@ -69,8 +70,8 @@ build_module() { # features, output name
   local features=$1 name=$2
   cargo build --quiet --locked -p elicence-wasm --lib --target wasm32-unknown-unknown \
     --profile wasm --no-default-features --features "$features"
-  wasm-bindgen --target web --no-typescript --out-dir "$out/pkg" --out-name "$name" \
-    target/wasm32-unknown-unknown/wasm/elicence_wasm.wasm
+  "$wasm_bindgen" --target web --no-typescript --out-dir "$out/pkg" --out-name "$name" \
+    "$target_dir/wasm32-unknown-unknown/wasm/elicence_wasm.wasm"
   local wasm=$out/pkg/${name}_bg.wasm
   if [ -n "$opt_bin" ]; then
     "$opt_bin" -Oz --strip-debug --strip-producers \

@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
-wasm=target/wasm32-unknown-unknown/wasm/examples/wasm_size.wasm
+. scripts/tools.sh
+wasm=$(elicence_target_dir)/wasm32-unknown-unknown/wasm/examples/wasm_size.wasm
 measure() { # label, extra cargo flags...
   local label=$1
   shift

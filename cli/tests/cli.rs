@@ -1,5 +1,6 @@
 //! The `elicence` binary as users run it: exit codes, messages and files.
 
+mod support;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -26,11 +27,8 @@ fn run(cmd: &mut Command) -> (i32, String, String) {
     )
 }
 
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("elicence-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn tempdir(name: &str) -> support::TestDir {
+    support::scratch(&format!("cli-{name}"))
 }
 
 fn w3c(rel: &str) -> PathBuf {

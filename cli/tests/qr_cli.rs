@@ -2,6 +2,7 @@
 //! all with bad inputs: every failure is a clear message and exit code 2,
 //! never a panic.
 
+mod support;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -30,11 +31,8 @@ fn elicence(args: &[&str]) -> (i32, Vec<u8>, String) {
     )
 }
 
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("elicence-qr-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn tempdir(name: &str) -> support::TestDir {
+    support::scratch(&format!("qr-cli-{name}"))
 }
 
 fn vector(rel: &str) -> PathBuf {

@@ -13,6 +13,7 @@
 //! To rewrite the files after an intended format change:
 //! `ELICENCE_WRITE_VECTORS=1 cargo test -p elicence --test qr_vectors`.
 
+mod support;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -48,11 +49,8 @@ fn elicence(args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn tempdir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("elicence-qr-vectors-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn tempdir() -> support::TestDir {
+    support::scratch("qr-vectors")
 }
 
 fn p(path: &Path) -> &str {

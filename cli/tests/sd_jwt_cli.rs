@@ -5,6 +5,7 @@
 //! (`verify`), with status from a Token Status List carried in the bundle
 //! (`bundle build --token-status-list`).
 
+mod support;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -40,11 +41,8 @@ fn run(cmd: &mut Command) -> (i32, String, String) {
     )
 }
 
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("elicence-sdjwt-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn tempdir(name: &str) -> support::TestDir {
+    support::scratch(&format!("sdjwt-{name}"))
 }
 
 fn repo(rel: &str) -> PathBuf {
@@ -336,7 +334,8 @@ fn usage_errors_are_clear() {
     assert_eq!(code, 2);
     assert!(err.contains("--key"), "{err}");
     // Someone else's key cannot bind the presentation.
-    let (other, _) = holder(&tempdir("usage-other"));
+    let other_dir = tempdir("usage-other");
+    let (other, _) = holder(&other_dir);
     let (code, _, err) = present(&licence, &other, "all", &out);
     assert_eq!(code, 2);
     assert!(err.contains("not the holder key"), "{err}");

@@ -9,6 +9,7 @@
 //! To rewrite after an intended change:
 //! `ELICENCE_WRITE_VECTORS=1 cargo test -p elicence --test trust_vectors`.
 
+mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -378,8 +379,7 @@ fn s(p: &Path) -> &str {
 
 #[test]
 fn the_cli_builds_the_same_bundle_and_presentation() {
-    let dir = std::env::temp_dir().join(format!("elicence-trust-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir("trust");
     let out = dir.join("bundle.json");
     let t = trust();
     let o = elicence(&[
@@ -527,8 +527,7 @@ fn every_trust_vector_verifies_as_the_manifest_says_through_the_cli() {
 
 #[test]
 fn a_presentation_is_accepted_once_and_then_refused_as_a_replay() {
-    let dir = std::env::temp_dir().join(format!("elicence-replay-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir("replay");
     let seen = dir.join("seen.txt");
     let root = did::did_key(&keys().root.public_key());
     let run = || {
@@ -575,8 +574,7 @@ fn a_presentation_is_accepted_once_and_then_refused_as_a_replay() {
 #[test]
 fn bundle_refresh_fetches_status_lists_and_a_new_revocation_shows() {
     let k = keys();
-    let dir = std::env::temp_dir().join(format!("elicence-refresh-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir("refresh");
     // a status list served locally, first all clear, then with bit 1 revoked
     let clear = vec![0u8; 131_072 / 8];
     let mut revoked = clear.clone();
@@ -820,10 +818,8 @@ fn dated_list(k: &Keys, set: Option<usize>, from: time::OffsetDateTime, days: i6
     )
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("elicence-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn temp_dir(name: &str) -> support::TestDir {
+    support::scratch(name)
 }
 
 fn verdict_of(o: &std::process::Output) -> (String, String) {

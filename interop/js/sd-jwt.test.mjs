@@ -12,11 +12,11 @@
 // Inputs come from `cargo run -p elicence-sd-jwt --example interop_fixtures`;
 // run by scripts/test.sh (`npm ci && node --test` in this folder).
 
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,8 @@ import { ES256, digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const targetDir = process.env.CARGO_TARGET_DIR || join(repo, 'target');
 const dir = mkdtempSync(join(tmpdir(), 'elicence-sd-jwt-js-'));
+// The fixtures and the credentials exchanged live here, removed after the run.
+after(() => rmSync(dir, { recursive: true, force: true }));
 let m; // the fixtures' manifest
 let elicence; // the CLI binary
 

@@ -21,7 +21,7 @@ import { serve } from './serve.mjs';
 const ROOT = resolve(import.meta.dirname, '../..');
 const WEB = resolve(process.env.WEB_DIR || join(ROOT, 'target/web'));
 const FIX = resolve(process.env.FIXTURES || join(ROOT, 'target/web-fixtures'));
-const OUT = join(ROOT, 'target/web-test-output');
+const OUT = resolve(process.env.WEB_TEST_OUTPUT || join(ROOT, 'target/web-test-output'));
 // The fixtures' clock: status snapshots fetched 2026-05-31 are a day old.
 const NOW = new Date('2026-06-01T00:00:00Z');
 const FLAGS = [
@@ -40,6 +40,8 @@ const EXPECT = {
 let server;
 const timings = [];
 const browsers = [];
+// Chromium profiles made in the temp directory; removed after the run.
+const profiles = [];
 
 before(async () => {
   await mkdir(OUT, { recursive: true });
@@ -47,6 +49,7 @@ before(async () => {
 });
 after(async () => {
   for (const b of browsers) await b.close().catch(() => {});
+  for (const p of profiles) await rm(p, { recursive: true, force: true, maxRetries: 5 });
   if (server) await server.close().catch(() => {});
   await writeFile(join(OUT, 'timings.json'), JSON.stringify(timings, null, 2));
   for (const t of timings) {
@@ -59,6 +62,7 @@ after(async () => {
 // A fresh Chromium profile whose camera shows `video` (a looping Y4M file).
 async function launch(video, { locale = 'en-GB', dir } = {}) {
   const userDataDir = dir || await mkdtemp(join(tmpdir(), 'elicence-chromium-'));
+  if (!profiles.includes(userDataDir)) profiles.push(userDataDir);
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium',
     headless: true,

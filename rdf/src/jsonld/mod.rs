@@ -236,7 +236,16 @@ impl<L: ContextLoader> Processor<L> {
     /// nothing dropped. A program that reads the JSON by term names then sees
     /// exactly the dataset a signature over the RDF covers.
     pub fn check_spelling(&self, document: &Value) -> Result<(), JsonLdError> {
-        self.to_rdf_checked(document).map(drop)
+        // The dataset is written (safe mode refuses what it would drop) but
+        // not turned into owned quads: the checkers never read it, and the
+        // browser inspector then carries no `to_quads` code.
+        let audit = spelling::Audit::new(&self.inverses);
+        let items = self
+            .audited(&audit)
+            .expand_document(&self.initial, document)?;
+        spelling::nodes_described_once(&items)?;
+        to_rdf::RdfWriter::new(true).write_document(&items)?;
+        Ok(())
     }
 
     /// toRdf (always in safe mode) of a document that passes
