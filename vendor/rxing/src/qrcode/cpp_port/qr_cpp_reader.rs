@@ -259,7 +259,8 @@ impl QrReader {
                 }
             }
         }
-        if check_mqr && !(maxSymbols != 0 && (results.len() as u32) == maxSymbols) {
+        // elicence: `model2_qr_only` leaves this symbol kind (and its sampler) out.
+        if check_mqr && !cfg!(feature = "model2_qr_only") && !(maxSymbols != 0 && (results.len() as u32) == maxSymbols) {
             // if (_hints.hasFormat(BarcodeFormat::MicroQRCode) && !(maxSymbols && Size(results) == maxSymbols)) {
             for fp in &allFPs {
                 // for (const auto& fp : allFPs) {
@@ -288,7 +289,8 @@ impl QrReader {
                 }
             }
         }
-        if check_rmqr && !(maxSymbols != 0 && (results.len() as u32) == maxSymbols) {
+        // elicence: `model2_qr_only` leaves this symbol kind (and its sampler) out.
+        if check_rmqr && !cfg!(feature = "model2_qr_only") && !(maxSymbols != 0 && (results.len() as u32) == maxSymbols) {
             for fp in &allFPs {
                 // for (const auto& fp : allFPs) {
                 if usedFPs.contains(fp) {

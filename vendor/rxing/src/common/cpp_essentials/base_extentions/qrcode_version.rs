@@ -52,6 +52,10 @@ const RMQR_SIZES: [PointI; 32] = [
 
 impl Version {
     pub fn Model1(version_number: u32) -> Result<VersionRef> {
+        // elicence: with `model2_qr_only` this symbol kind is never decoded.
+        if cfg!(feature = "model2_qr_only") {
+            return Err(Exceptions::ILLEGAL_ARGUMENT);
+        }
         if !(1..=14).contains(&version_number) {
             Err(Exceptions::ILLEGAL_ARGUMENT)
         } else {
@@ -68,6 +72,10 @@ impl Version {
     }
 
     pub fn Micro(version_number: u32) -> Result<VersionRef> {
+        // elicence: with `model2_qr_only` this symbol kind is never decoded.
+        if cfg!(feature = "model2_qr_only") {
+            return Err(Exceptions::ILLEGAL_ARGUMENT);
+        }
         if !(1..=4).contains(&version_number) {
             Err(Exceptions::ILLEGAL_ARGUMENT)
         } else {
@@ -76,6 +84,10 @@ impl Version {
     }
 
     pub fn rMQR(version_number: u32) -> Result<VersionRef> {
+        // elicence: with `model2_qr_only` this symbol kind is never decoded.
+        if cfg!(feature = "model2_qr_only") {
+            return Err(Exceptions::ILLEGAL_ARGUMENT);
+        }
         let version_number = version_number as usize;
         if version_number < 1 || version_number > (RMQR_VERSIONS.len()) {
             Err(Exceptions::ILLEGAL_ARGUMENT)
