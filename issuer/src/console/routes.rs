@@ -667,7 +667,7 @@ pub async fn licence(
             tr { th { (l.t("ประเภท", "Type")) } td { (doc["credentialSubject"]["licenceType"]["title"][l.code()].as_str().unwrap_or(&row.type_code)) } }
             tr { th { (l.t("ผู้รับใบอนุญาต", "Licensee")) } td { (row.name_th) br; (row.name_en) } }
             tr { th { (l.t("เลขทะเบียนนิติบุคคล", "Juristic person ID")) } td { (row.juristic_id) } }
-            tr { th { (l.t("มีผล", "Valid")) } td { (doc["validFrom"].as_str().unwrap_or("")) " – " (doc["validUntil"].as_str().unwrap_or("")) } }
+            tr { th { (l.t("มีผล", "Valid")) } td { (shown_date(l, &doc["validFrom"])) " – " (shown_date(l, &doc["validUntil"])) } }
             tr { th { (l.t("สถานะ", "Status")) } td class=(class) { strong { (word) } } }
             tr { th { "IRI" } td { code { (stored.id) } } }
         }
@@ -701,6 +701,17 @@ pub async fn licence(
         StatusCode::OK,
         pages::layout(&ctx.frame(), &row.number, body),
     )
+}
+
+/// A credential date as people read it: Buddhist Era in Thai, Gregorian in
+/// English (as on the printed licence); the stored text if it does not parse.
+fn shown_date(l: Lang, v: &Value) -> String {
+    let text = v.as_str().unwrap_or("");
+    match time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339) {
+        Ok(t) if l == Lang::Th => elicence_render::dates::thai_date(t),
+        Ok(t) => elicence_render::dates::english_date(t),
+        Err(_) => text.to_string(),
+    }
 }
 
 fn html_doc(ctx: &Ctx, text: String) -> Response {
