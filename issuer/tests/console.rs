@@ -437,6 +437,21 @@ fn forms_without_the_sessions_csrf_token_are_refused_and_change_nothing() {
         count(&svc, "SELECT COUNT(*) FROM credentials WHERE revoked = 1"),
         0
     );
+    // A form posted from another site is refused even with the token.
+    let mut with = pairs.clone();
+    let csrf = b.csrf();
+    with.push(("csrf", &csrf));
+    let body = serde_urlencoded::to_string(&with).unwrap();
+    let r = b
+        .agent
+        .post(&svc.url("/console/issue"))
+        .header("cookie", &b.cookie_header())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .send(body.as_str())
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    assert_eq!(credentials(&svc), 1);
     // Adding a user without the token does nothing.
     let r = b.post(
         "/console/users",

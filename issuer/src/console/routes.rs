@@ -192,6 +192,18 @@ fn read_form(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<Vec<(String, String)>, Response> {
+    // Browsers say where a request comes from; a form posted from another
+    // site is refused outright (the CSRF token would refuse it anyway).
+    if headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes() == b"cross-site")
+    {
+        return Err(ctx.fail(
+            StatusCode::FORBIDDEN,
+            "แบบฟอร์มนี้ส่งมาจากเว็บไซต์อื่น",
+            "this form was sent from another site",
+        ));
+    }
     let ct = crate::http::body::content_type(headers);
     if ct != "application/x-www-form-urlencoded" {
         return Err(ctx.fail(

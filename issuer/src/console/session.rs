@@ -178,3 +178,106 @@ pub fn clear_cookie(secure: bool) -> HeaderValue {
     ))
     .unwrap_or_else(|_| HeaderValue::from_static("elicence_console=; Path=/console; Max-Age=0"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::console::accounts::{add_account, disable_account, NewAccount, Role};
+
+    fn db() -> (tempfile::TempDir, Connection, Account) {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::store::open(&dir.path().join("t.db"), crate::config::Durability::Normal)
+            .unwrap();
+        conn.execute(
+            "INSERT INTO agencies(code, name_th, name_en, created_at) VALUES ('a', 'ก', 'A', 'now')",
+            [],
+        )
+        .unwrap();
+        let master = crate::crypto::MasterKey::parse(&"11".repeat(32)).unwrap();
+        let account = add_account(
+            &conn,
+            &master,
+            &NewAccount {
+                agency: "a",
+                username: "somchai",
+                display_name: "สมชาย",
+                role: Role::Viewer,
+                password: "0123456789ab",
+            },
+            "admin:test",
+        )
+        .unwrap()
+        .account;
+        (dir, conn, account)
+    }
+
+    fn headers(secret: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("other=1; {COOKIE}={secret}")).unwrap(),
+        );
+        h
+    }
+
+    #[test]
+    fn sessions_end_when_idle_or_old_and_only_the_hash_is_stored() {
+        let (_dir, conn, account) = db();
+        let t0 = 1_800_000_000;
+        let (secret, s) = create(&conn, Some(&account), t0).unwrap();
+        let stored: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM console_sessions WHERE id_hash = ?1",
+                [secret.as_str()],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(stored, 0, "the cookie value itself is never stored");
+        let loaded = load(&conn, &headers(&secret), t0 + 60).unwrap().unwrap();
+        assert_eq!(loaded.account.as_ref().unwrap().username, "somchai");
+        assert!(loaded.csrf_ok(Some(&s.csrf)));
+        assert!(!loaded.csrf_ok(Some("x")) && !loaded.csrf_ok(None));
+        // Used every 20 minutes it lives on, until the absolute limit.
+        let mut t = t0;
+        while t + 20 * 60 < t0 + ABSOLUTE_SECONDS {
+            t += 20 * 60;
+            assert!(
+                load(&conn, &headers(&secret), t).unwrap().is_some(),
+                "at {t}"
+            );
+        }
+        assert!(load(&conn, &headers(&secret), t0 + ABSOLUTE_SECONDS)
+            .unwrap()
+            .is_none());
+        // Idle past the limit: gone.
+        let (secret, _) = create(&conn, Some(&account), t0).unwrap();
+        assert!(load(&conn, &headers(&secret), t0 + IDLE_SECONDS)
+            .unwrap()
+            .is_none());
+        assert!(load(&conn, &headers("made-up"), t0).unwrap().is_none());
+    }
+
+    #[test]
+    fn disabling_an_account_ends_its_sessions() {
+        let (_dir, conn, account) = db();
+        let (secret, _) = create(&conn, Some(&account), 1_800_000_000).unwrap();
+        disable_account(&conn, None, "somchai", "admin:test").unwrap();
+        assert!(load(&conn, &headers(&secret), 1_800_000_001)
+            .unwrap()
+            .is_none());
+    }
+
+    #[test]
+    fn cookies_are_http_only_strict_and_secure() {
+        let c = set_cookie("abc", true);
+        let c = c.to_str().unwrap();
+        for attr in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/console"] {
+            assert!(c.contains(attr), "{c}");
+        }
+        assert!(!set_cookie("abc", false)
+            .to_str()
+            .unwrap()
+            .contains("Secure"));
+        assert!(clear_cookie(true).to_str().unwrap().contains("Max-Age=0"));
+    }
+}
