@@ -746,6 +746,21 @@ fn issue_by_form_verify_find_and_revoke_with_the_person_in_the_audit_log() {
     );
     assert_eq!(r.status, 303, "{}", r.body);
     assert!(revocation_bit(&svc, &vc));
+    // Status and type filters.
+    let link = format!("href=\"{path}\"");
+    assert!(rb
+        .get("/console/licences?q=%E0%B8%84%E0%B8%A3%E0%B8%B1%E0%B8%A7&status=revoked")
+        .body
+        .contains(&link));
+    assert!(!rb
+        .get("/console/licences?q=&status=active")
+        .body
+        .contains(&link));
+    assert!(rb
+        .get("/console/licences?type=food-sale")
+        .body
+        .contains(&link));
+    assert!(!rb.get("/console/licences?type=hotel").body.contains(&link));
     let page = rb.get(&path);
     assert!(page.body.contains("ถูกเพิกถอน"));
     assert!(page.body.contains("ขายอาหารไม่สะอาด"));

@@ -10,6 +10,7 @@
 //! - [`form`]: the catalogue-driven issue form and its dates
 //! - [`pages`]: the pages (maud: every value escaped by construction)
 //! - [`routes`]: the handlers, on the same issuance and status code as the API
+//! - [`search`]: finding licences through a trigram index of names
 //! - [`assets`]: one style sheet and one small script
 //!
 //! Every form carries its session's CSRF token and every POST checks it
@@ -22,6 +23,7 @@ pub mod form;
 pub mod i18n;
 pub mod pages;
 pub mod routes;
+pub mod search;
 pub mod session;
 pub mod totp;
 

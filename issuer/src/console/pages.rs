@@ -239,8 +239,18 @@ pub fn status_words(lang: Lang, revoked: bool, suspended: bool) -> (&'static str
 }
 
 /// The search page with its results.
-pub fn search(f: &Frame<'_>, query: &str, rows: &[LicenceRow]) -> Markup {
+pub fn search(
+    f: &Frame<'_>,
+    query: &str,
+    type_code: &str,
+    status: super::search::StatusFilter,
+    rows: &[LicenceRow],
+) -> Markup {
+    use super::search::StatusFilter;
     let l = f.lang;
+    let types = super::form::catalogue()
+        .map(|c| c.licence_types.as_slice())
+        .unwrap_or(&[]);
     layout(
         f,
         l.t("ค้นหาใบอนุญาต", "Find licences"),
@@ -248,6 +258,20 @@ pub fn search(f: &Frame<'_>, query: &str, rows: &[LicenceRow]) -> Markup {
             form method="get" action="/console/licences" role="search" {
                 label for="q" { (l.t("เลขที่ใบอนุญาต เลขทะเบียนนิติบุคคล หรือชื่อ", "Licence number, juristic person ID or name")) }
                 input #q type="search" name="q" value=(query);
+                div.hint { (l.t("ชื่อ: อย่างน้อย 3 ตัวอักษร", "Names: at least 3 characters")) }
+                label for="type" { (l.t("ประเภท", "Type")) }
+                select #type name="type" {
+                    option value="" { (l.t("ทุกประเภท", "Any type")) }
+                    @for t in types {
+                        option value=(t.code) selected[t.code == type_code] { (l.t(&t.name.th, &t.name.en)) }
+                    }
+                }
+                label for="status" { (l.t("สถานะ", "Status")) }
+                select #status name="status" {
+                    @for (s, th, en) in [(StatusFilter::Any, "ทุกสถานะ", "Any status"), (StatusFilter::Active, "ใช้งานได้", "Active"), (StatusFilter::Suspended, "ถูกพักใช้", "Suspended"), (StatusFilter::Revoked, "ถูกเพิกถอน", "Revoked")] {
+                        option value=(s.name()) selected[s == status] { (l.t(th, en)) }
+                    }
+                }
                 p { button type="submit" { (l.t("ค้นหา", "Search")) } }
             }
             @if rows.is_empty() {

@@ -20,6 +20,7 @@ use super::accounts::{self, Account, NewAccount, Role, SignIn};
 use super::form::{self, LicenceForm};
 use super::i18n::{self, Lang};
 use super::pages::{self, Frame, LicenceRow};
+use super::search;
 use super::session::{self, Session};
 use super::{assets, totp};
 use crate::issue::{self, IssueError};
@@ -546,9 +547,6 @@ fn row_of(agency: &Agency, stored: &StoredCredential, issued_at: String) -> Lice
     }
 }
 
-/// Most rows a search shows.
-pub const SEARCH_LIMIT: i64 = 50;
-
 /// `GET /console/licences?q=`: by number, juristic ID or (part of) the name.
 pub async fn search(State(state): St, headers: HeaderMap, uri: Uri) -> Response {
     let ctx = tri!(context(&state, &headers, &uri));
@@ -556,40 +554,18 @@ pub async fn search(State(state): St, headers: HeaderMap, uri: Uri) -> Response 
     let agency = tri!(agency_of(&state, &ctx, account));
     let query = query_pairs(&uri);
     let q = value(&query, "q").unwrap_or("").trim().to_string();
-    let like = format!(
-        "%{}%",
-        q.replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let type_code = value(&query, "type").unwrap_or("").to_string();
+    let status = search::StatusFilter::parse(value(&query, "status").unwrap_or(""));
     let found = state.pool.with(|c| {
-        let mut stmt = c.prepare_cached(
-            "SELECT agency, id, request_hash, credential, status_list, status_index, revoked, suspended, created_at
-             FROM credentials
-             WHERE agency = ?1 AND type_code IS NOT NULL AND (?2 = ''
-               OR number = ?2
-               OR json_extract(credential, '$.credentialSubject.licensee.juristicPersonId') = ?2
-               OR number LIKE ?3 ESCAPE '\\'
-               OR json_extract(credential, '$.credentialSubject.licensee.legalName.th') LIKE ?3 ESCAPE '\\'
-               OR json_extract(credential, '$.credentialSubject.licensee.legalName.en') LIKE ?3 ESCAPE '\\')
-             ORDER BY seq DESC LIMIT ?4",
-        )?;
-        let rows = stmt.query_map(params![agency.code, q, like, SEARCH_LIMIT], |r| {
-            Ok((
-                StoredCredential {
-                    agency: r.get(0)?,
-                    id: r.get(1)?,
-                    request_hash: r.get(2)?,
-                    credential: r.get(3)?,
-                    status_list: r.get(4)?,
-                    status_index: r.get(5)?,
-                    revoked: r.get(6)?,
-                    suspended: r.get(7)?,
-                },
-                r.get::<_, String>(8)?,
-            ))
-        })?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        search::search(
+            c,
+            &agency.code,
+            &search::Query {
+                text: &q,
+                type_code: &type_code,
+                status,
+            },
+        )
     });
     let found = match found {
         Ok(f) => f,
@@ -599,7 +575,10 @@ pub async fn search(State(state): St, headers: HeaderMap, uri: Uri) -> Response 
         .iter()
         .map(|(s, at)| row_of(&agency, s, at.clone()))
         .collect();
-    ctx.page(StatusCode::OK, pages::search(&ctx.frame(), &q, &rows))
+    ctx.page(
+        StatusCode::OK,
+        pages::search(&ctx.frame(), &q, &type_code, status, &rows),
+    )
 }
 
 /// The signed-in person's agency's licence at a console path: another
