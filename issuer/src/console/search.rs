@@ -27,6 +27,7 @@ CREATE TRIGGER IF NOT EXISTS licence_search_insert AFTER INSERT ON credentials
     json_extract(NEW.credential, '$.credentialSubject.licensee.juristicPersonId'));
 END;
 CREATE INDEX IF NOT EXISTS credentials_number ON credentials(agency, number);
+CREATE INDEX IF NOT EXISTS credentials_agency_seq ON credentials(agency, seq);
 "#;
 
 /// Creates the index (filling it from the licences already stored when it
@@ -121,45 +122,54 @@ pub fn search(
         // One FTS5 string: the text as a phrase, quotes doubled.
         (2, format!("\"{}\"", text.replace('"', "\"\"")))
     };
-    let mut stmt = conn.prepare_cached(
-        "SELECT agency, id, request_hash, credential, status_list, status_index, revoked, suspended, created_at
-         FROM credentials
-         WHERE agency = ?1 AND type_code IS NOT NULL
-           AND (?2 = 0
-             OR (?2 = 1 AND number = ?3)
-             OR (?2 = 2 AND seq IN (SELECT rowid FROM licence_search WHERE licence_search MATCH ?4)))
-           AND (?5 = '' OR type_code = ?5)
-           AND (?6 = '' OR (?6 = 'active' AND revoked = 0 AND suspended = 0)
-                OR (?6 = 'suspended' AND revoked = 0 AND suspended = 1)
-                OR (?6 = 'revoked' AND revoked = 1))
-         ORDER BY seq DESC LIMIT ?7",
-    )?;
-    let rows = stmt.query_map(
-        params![
-            agency,
-            mode,
-            text,
-            phrase,
-            q.type_code,
-            q.status.name(),
-            LIMIT
-        ],
-        |r| {
-            Ok((
-                StoredCredential {
-                    agency: r.get(0)?,
-                    id: r.get(1)?,
-                    request_hash: r.get(2)?,
-                    credential: r.get(3)?,
-                    status_list: r.get(4)?,
-                    status_index: r.get(5)?,
-                    revoked: r.get(6)?,
-                    suspended: r.get(7)?,
-                },
-                r.get::<_, String>(8)?,
-            ))
-        },
-    )?;
+    // One statement per shape (fixed text, no input in the SQL) so SQLite
+    // plans each well: the newest first by walking (agency, seq) backwards,
+    // or the name index in descending rowid order, stopping at the limit.
+    let status = match q.status {
+        StatusFilter::Any => "",
+        StatusFilter::Active => " AND c.revoked = 0 AND c.suspended = 0",
+        StatusFilter::Suspended => " AND c.revoked = 0 AND c.suspended = 1",
+        StatusFilter::Revoked => " AND c.revoked = 1",
+    };
+    let columns = "c.agency, c.id, c.request_hash, c.credential, c.status_list, c.status_index, \
+                   c.revoked, c.suspended, c.created_at";
+    let sql = match mode {
+        0 => format!(
+            "SELECT {columns} FROM credentials c WHERE c.agency = ?1 AND c.type_code IS NOT NULL \
+             AND (?2 = '' OR c.type_code = ?2){status} ORDER BY c.seq DESC LIMIT ?3"
+        ),
+        1 => format!(
+            "SELECT {columns} FROM credentials c WHERE c.agency = ?1 AND c.type_code IS NOT NULL \
+             AND (?2 = '' OR c.type_code = ?2){status} AND c.number = ?4 ORDER BY c.seq DESC LIMIT ?3"
+        ),
+        _ => format!(
+            "SELECT {columns} FROM licence_search s JOIN credentials c ON c.seq = s.rowid \
+             WHERE licence_search MATCH ?4 AND c.agency = ?1 AND c.type_code IS NOT NULL \
+             AND (?2 = '' OR c.type_code = ?2){status} ORDER BY s.rowid DESC LIMIT ?3"
+        ),
+    };
+    let needle = if mode == 2 { phrase } else { text.to_string() };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let row = |r: &rusqlite::Row<'_>| {
+        Ok((
+            StoredCredential {
+                agency: r.get(0)?,
+                id: r.get(1)?,
+                request_hash: r.get(2)?,
+                credential: r.get(3)?,
+                status_list: r.get(4)?,
+                status_index: r.get(5)?,
+                revoked: r.get(6)?,
+                suspended: r.get(7)?,
+            },
+            r.get::<_, String>(8)?,
+        ))
+    };
+    let rows = if mode == 0 {
+        stmt.query_map(params![agency, q.type_code, LIMIT], row)?
+    } else {
+        stmt.query_map(params![agency, q.type_code, LIMIT, needle], row)?
+    };
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
