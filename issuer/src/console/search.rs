@@ -28,6 +28,9 @@ CREATE TRIGGER IF NOT EXISTS licence_search_insert AFTER INSERT ON credentials
 END;
 CREATE INDEX IF NOT EXISTS credentials_number ON credentials(agency, number);
 CREATE INDEX IF NOT EXISTS credentials_agency_seq ON credentials(agency, seq);
+CREATE INDEX IF NOT EXISTS credentials_juristic_id ON credentials(
+  agency, json_extract(credential, '$.credentialSubject.licensee.juristicPersonId')
+) WHERE type_code IS NOT NULL;
 "#;
 
 /// Creates the index (filling it from the licences already stored when it
@@ -107,7 +110,9 @@ pub const LIMIT: i64 = 50;
 pub const MIN_PARTIAL_CHARS: usize = 3;
 
 /// The agency's licences matching `q`, newest first, with when each was
-/// stored. Text shorter than three characters matches licence numbers exactly.
+/// stored. Thirteen digits are a juristic ID (exact); text shorter than three
+/// characters matches licence numbers exactly; anything else is looked up
+/// in the trigram index of numbers, names and IDs.
 pub fn search(
     conn: &Connection,
     agency: &str,
@@ -118,6 +123,10 @@ pub fn search(
         (0, String::new())
     } else if text.chars().count() < MIN_PARTIAL_CHARS {
         (1, text.to_string())
+    } else if text.len() == 13 && text.bytes().all(|b| b.is_ascii_digit()) {
+        // A juristic ID: its own index (its digits' trigrams are common to
+        // every ID, so the name index would read long lists).
+        (3, text.to_string())
     } else {
         // One FTS5 string: the text as a phrase, quotes doubled.
         (2, format!("\"{}\"", text.replace('"', "\"\"")))
@@ -141,6 +150,12 @@ pub fn search(
         1 => format!(
             "SELECT {columns} FROM credentials c WHERE c.agency = ?1 AND c.type_code IS NOT NULL \
              AND (?2 = '' OR c.type_code = ?2){status} AND c.number = ?4 ORDER BY c.seq DESC LIMIT ?3"
+        ),
+        3 => format!(
+            "SELECT {columns} FROM credentials c WHERE c.agency = ?1 AND c.type_code IS NOT NULL \
+             AND (?2 = '' OR c.type_code = ?2){status} \
+             AND json_extract(c.credential, '$.credentialSubject.licensee.juristicPersonId') = ?4 \
+             ORDER BY c.seq DESC LIMIT ?3"
         ),
         _ => format!(
             "SELECT {columns} FROM licence_search s JOIN credentials c ON c.seq = s.rowid \
