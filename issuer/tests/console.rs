@@ -587,6 +587,20 @@ fn hostile_names_are_text_on_every_page() {
         .get("/console/licences?q=script")
         .body
         .contains("&lt;script&gt;"));
+    // The CSV export keeps the text and defuses formulas.
+    let r = issue(
+        &mut b,
+        &form_for("สน.2/2569", "=HYPERLINK(\"http://x\")", "@SUM(A1)"),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let csv = b.get("/console/licences.csv?q=");
+    assert_eq!(csv.status, 200);
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert!(csv.body.starts_with('\u{feff}'));
+    assert!(csv.body.contains("'=HYPERLINK"), "{}", csv.body);
+    assert!(csv.body.contains("'@SUM(A1)"));
+    assert!(csv.body.contains("<script>alert('th')</script>"));
+    assert_eq!(csv.body.lines().count(), 3);
     // The public licence page (the same renderer) too.
     let page = svc.get(&public, &[("accept", "text/html")]);
     assert_eq!(page.status, 200);

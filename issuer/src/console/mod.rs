@@ -46,6 +46,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/console/logout", axum::routing::post(logout))
         .route("/console/issue", get(issue_page).post(issue))
         .route("/console/licences", get(search))
+        .route("/console/licences.csv", get(export))
         .route("/console/licences/{type}/{number}", get(licence))
         .route("/console/licences/{type}/{number}/print", get(print))
         .route("/console/licences/{type}/{number}/pdf", get(pdf))

@@ -277,6 +277,7 @@ pub fn search(
             @if rows.is_empty() {
                 p { (l.t("ไม่พบใบอนุญาต", "No licences found.")) }
             } @else {
+                p { a href={ "/console/licences.csv?" (export_query(query, type_code, status)) } download { (l.t("ดาวน์โหลด CSV", "Download CSV")) } }
                 table {
                     thead { tr {
                         th { (l.t("เลขที่", "Number")) } th { (l.t("ผู้รับใบอนุญาต", "Licensee")) }
@@ -298,6 +299,12 @@ pub fn search(
             }
         },
     )
+}
+
+/// The search's query string, for the CSV link.
+fn export_query(query: &str, type_code: &str, status: super::search::StatusFilter) -> String {
+    serde_urlencoded::to_string([("q", query), ("type", type_code), ("status", status.name())])
+        .unwrap_or_default()
 }
 
 /// The audit log (newest first).

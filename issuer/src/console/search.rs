@@ -118,6 +118,19 @@ pub fn search(
     agency: &str,
     q: &Query<'_>,
 ) -> Result<Vec<(StoredCredential, String)>, IssuerError> {
+    search_up_to(conn, agency, q, LIMIT)
+}
+
+/// Most rows a CSV export holds.
+pub const EXPORT_LIMIT: i64 = 10_000;
+
+/// [`search`] with another limit (the CSV export's).
+pub fn search_up_to(
+    conn: &Connection,
+    agency: &str,
+    q: &Query<'_>,
+    limit: i64,
+) -> Result<Vec<(StoredCredential, String)>, IssuerError> {
     let text = q.text.trim();
     let (mode, phrase) = if text.is_empty() {
         (0, String::new())
@@ -181,9 +194,9 @@ pub fn search(
         ))
     };
     let rows = if mode == 0 {
-        stmt.query_map(params![agency, q.type_code, LIMIT], row)?
+        stmt.query_map(params![agency, q.type_code, limit], row)?
     } else {
-        stmt.query_map(params![agency, q.type_code, LIMIT, needle], row)?
+        stmt.query_map(params![agency, q.type_code, limit, needle], row)?
     };
     Ok(rows.collect::<Result<_, _>>()?)
 }
