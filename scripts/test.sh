@@ -16,6 +16,8 @@ echo "== wasm size"
 bash scripts/wasm-size.sh
 echo "== PDF licence: pyHanko, pdftotext, PDF/A-3 checks (scripts/test-pdf.sh)"
 bash scripts/test-pdf.sh
+echo "== agency console in headless Chromium with axe-core (scripts/test-console-web.sh)"
+bash scripts/test-console-web.sh
 echo "== tests"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

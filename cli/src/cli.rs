@@ -36,6 +36,9 @@ pub enum Command {
     /// Administer API tokens in the issuer database.
     #[command(subcommand)]
     Token(crate::commands::token::TokenCommand),
+    /// Administer agency console accounts in the issuer database.
+    #[command(subcommand)]
+    User(crate::commands::user::UserCommand),
     /// Revoke, suspend or reinstate a licence on an issuer service.
     Revoke(crate::commands::remote::RevokeArgs),
     /// Check credential status against published status lists (online).

@@ -56,6 +56,12 @@ pub enum IssuerError {
     /// I/O outside the database.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// A console account request is not acceptable (name, role, password).
+    #[error("invalid account: {0}")]
+    InvalidAccount(String),
+    /// No console account has this user name.
+    #[error("no console account `{0}`")]
+    UnknownAccount(String),
     /// Signing failed.
     #[error("signing: {0}")]
     Proof(#[from] elicence_core::proof::ProofError),

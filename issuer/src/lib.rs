@@ -17,6 +17,7 @@ pub mod admin;
 pub mod batch;
 pub mod config;
 pub mod conn;
+pub mod console;
 pub mod crypto;
 pub mod error;
 pub mod http;

@@ -290,6 +290,11 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// The master key, for the console's sealed TOTP secrets.
+    pub fn master(&self) -> &MasterKey {
+        &self.master
+    }
+
     /// Loads every agency from the database.
     pub fn load(
         conn: &Connection,

@@ -118,6 +118,8 @@ pub fn open(path: &Path, durability: Durability) -> Result<Connection, IssuerErr
     conn.pragma_update(None, "foreign_keys", "ON")?;
     add_missing_columns(&conn)?;
     conn.execute_batch(SCHEMA)?;
+    conn.execute_batch(crate::console::accounts::SCHEMA)?;
+    crate::console::search::migrate(&conn)?;
     // SQLite gives -wal/-shm the database file's mode; make sure of it.
     for suffix in ["-wal", "-shm"] {
         let mut side = path.as_os_str().to_owned();

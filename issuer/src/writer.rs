@@ -98,6 +98,7 @@ enum Job {
         id: String,
         action: StatusAction,
         actor: String,
+        reason: Option<String>,
         reply: oneshot::Sender<Result<StatusOutcome, IssuerError>>,
     },
     /// A real write (one row of `health_probe`) committed like any other:
@@ -166,6 +167,20 @@ impl Writer {
         action: StatusAction,
         actor: &str,
     ) -> Result<StatusOutcome, IssuerError> {
+        self.change_status_because(agency, id, action, actor, None)
+            .await
+    }
+
+    /// Changes a credential's status, with the reason a person gave (kept
+    /// in the audit record's detail); returns once committed.
+    pub async fn change_status_because(
+        &self,
+        agency: &str,
+        id: &str,
+        action: StatusAction,
+        actor: &str,
+        reason: Option<&str>,
+    ) -> Result<StatusOutcome, IssuerError> {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Job::Status {
@@ -173,6 +188,7 @@ impl Writer {
                 id: id.to_string(),
                 action,
                 actor: actor.to_string(),
+                reason: reason.map(str::to_string),
                 reply,
             })
             .await
@@ -277,8 +293,9 @@ fn commit_group(conn: &mut Connection, jobs: Vec<Job>) -> GroupResult {
                 id,
                 action,
                 actor,
+                reason,
                 ..
-            } => change_status(&sp, agency, id, *action, actor).map(|o| {
+            } => change_status(&sp, agency, id, *action, actor, reason.as_deref()).map(|o| {
                 // Encode the status outcome through the same path below.
                 replies_status(o)
             }),
@@ -422,6 +439,7 @@ fn change_status(
     id: &str,
     action: StatusAction,
     actor: &str,
+    reason: Option<&str>,
 ) -> Result<StatusOutcome, IssuerError> {
     let Some(row) = store::credential_by_id(conn, agency, id)? else {
         return Ok(StatusOutcome::NotFound);
@@ -449,6 +467,6 @@ fn change_status(
         return Ok(StatusOutcome::Unchanged);
     }
     conn.execute(sql, params![agency, id])?;
-    audit(conn, Some(agency), actor, action.name(), Some(id), None)?;
+    audit(conn, Some(agency), actor, action.name(), Some(id), reason)?;
     Ok(StatusOutcome::Changed(list))
 }

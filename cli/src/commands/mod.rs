@@ -14,6 +14,7 @@ mod render;
 pub mod serve;
 pub mod status;
 pub mod token;
+pub mod user;
 mod verify;
 
 use std::path::Path;
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Serve(a) => serve::serve(&a),
         Command::Agency(c) => agency::run(&c),
         Command::Token(c) => token::run(&c),
+        Command::User(c) => user::run(&c),
         Command::Revoke(a) => remote::revoke(&a),
         Command::Status(c) => status::run(&c),
         Command::Qr(QrCommand::Encode(a)) => qr::encode(&a),

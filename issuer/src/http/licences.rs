@@ -509,30 +509,7 @@ pub async fn apply_status(
     id: &str,
     action: StatusAction,
 ) -> Result<Response, Problem> {
-    let outcome = state
-        .writer
-        .change_status(&caller.agency, id, action, &caller.actor())
-        .await
-        .map_err(Problem::from)?;
-    let changed = match outcome {
-        StatusOutcome::Changed(list) => {
-            state.publisher.invalidate(&caller.agency, list);
-            state.metrics.status_changed();
-            true
-        }
-        StatusOutcome::Unchanged => false,
-        StatusOutcome::NotFound => return Err(Problem::not_found(format!("no credential {id}"))),
-        StatusOutcome::Revoked => {
-            return Err(Problem::conflict(
-                "the credential is revoked: revocation is final",
-            ))
-        }
-        StatusOutcome::NoStatus => {
-            return Err(Problem::conflict(
-                "the credential was issued without a status entry",
-            ))
-        }
-    };
+    let changed = change_status(state, &caller.agency, id, action, &caller.actor(), None).await?;
     let stored = state
         .pool
         .with(|c| crate::store::credential_by_id(c, &caller.agency, id))
@@ -549,4 +526,43 @@ pub async fn apply_status(
         })),
     )
         .into_response())
+}
+
+/// Revokes, suspends or reinstates credential `id` of `agency` for `actor`
+/// (with an optional reason for the audit log), and drops the cached status
+/// list: the one status-change path of the API and the console. `Ok(false)`
+/// means it already had that status.
+pub async fn change_status(
+    state: &AppState,
+    agency: &str,
+    id: &str,
+    action: StatusAction,
+    actor: &str,
+    reason: Option<&str>,
+) -> Result<bool, Problem> {
+    let outcome = state
+        .writer
+        .change_status_because(agency, id, action, actor, reason)
+        .await
+        .map_err(Problem::from)?;
+    let changed = match outcome {
+        StatusOutcome::Changed(list) => {
+            state.publisher.invalidate(agency, list);
+            state.metrics.status_changed();
+            true
+        }
+        StatusOutcome::Unchanged => false,
+        StatusOutcome::NotFound => return Err(Problem::not_found(format!("no credential {id}"))),
+        StatusOutcome::Revoked => {
+            return Err(Problem::conflict(
+                "the credential is revoked: revocation is final",
+            ))
+        }
+        StatusOutcome::NoStatus => {
+            return Err(Problem::conflict(
+                "the credential was issued without a status entry",
+            ))
+        }
+    };
+    Ok(changed)
 }

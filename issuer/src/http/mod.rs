@@ -109,7 +109,12 @@ async fn problems_only(req: Request, next: Next) -> Response {
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+    // The console answers people with HTML pages, errors included.
+    let is_page = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem || is_page {
         return resp;
     }
     let (parts, body) = resp.into_parts();
@@ -169,6 +174,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             .route("/inspect/{*path}", get(inspector::asset));
     }
     routes
+        .merge(crate::console::router())
         .route("/licences", post(licences::post_licence))
         .route("/licences:batch", post(licences::post_batch))
         .route("/agencies/{code}/did.json", get(public::did_document))
