@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const OUT = join(ROOT, 'target/web-test-output');
+const OUT = process.env.WEB_TEST_OUTPUT || join(ROOT, 'target/web-test-output');
 const BIN = process.env.FIXTURE_BIN || join(ROOT, 'target/debug/examples/console_fixture');
 const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
