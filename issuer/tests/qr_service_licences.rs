@@ -1314,11 +1314,7 @@ struct Measured {
 
 fn issue_all() -> (Vec<Measured>, Service, Vec<Value>) {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("master.key"),
-        MasterKey::generate_hex().as_str(),
-    )
-    .unwrap();
+    elicence_issuer::crypto::write_master_key_file(&dir.path().join("master.key")).unwrap();
     let path = dir.path().join("issuer.toml");
     // A host of its own: the QR format's priming text shows sample licences
     // of the documentation's host, which a real deployment does not share.
