@@ -94,6 +94,9 @@ struct OpenList {
     list: u32,
     used: Vec<u64>,
     count: u32,
+    /// Allocations left before the next look at what the database holds
+    /// (other instances fill the same list).
+    until_merge: u32,
 }
 
 /// Hands out status indices: uniformly random within the open list (so the
@@ -141,6 +144,7 @@ impl Allocator {
             list,
             used: vec![0; (self.size as usize).div_ceil(64)],
             count: 0,
+            until_merge: 0,
         };
         for index in used {
             if index < self.size {
@@ -160,7 +164,9 @@ impl Allocator {
     ) -> Result<(), IssuerError> {
         let fresh = self.load(pool, agency)?;
         if fresh.list > state.list {
+            let until_merge = state.until_merge;
             *state = fresh;
+            state.until_merge = until_merge;
         } else if fresh.list == state.list {
             for (word, theirs) in state.used.iter_mut().zip(fresh.used) {
                 *word |= theirs;
@@ -210,9 +216,14 @@ impl Allocator {
         let state = open
             .get_mut(agency)
             .ok_or_else(|| IssuerError::StatusExhausted(agency.into()))?;
-        if state.count >= self.capacity() {
+        // Other instances fill the list too: look at the database every
+        // eighth of what is left (so ~8·ln(capacity) reads of one list's
+        // indices per list, more often as it fills) and when it looks full.
+        if state.until_merge == 0 || state.count >= self.capacity() {
             self.merge_from_db(pool, agency, state)?;
+            state.until_merge = (self.capacity().saturating_sub(state.count) / 8).max(1);
         }
+        state.until_merge -= 1;
         if state.count >= self.capacity() {
             state.list = state
                 .list
@@ -220,6 +231,7 @@ impl Allocator {
                 .ok_or_else(|| IssuerError::StatusExhausted(agency.into()))?;
             state.used.iter_mut().for_each(|w| *w = 0);
             state.count = 0;
+            state.until_merge = (self.capacity() / 8).max(1);
         }
         loop {
             // Multiply-shift gives a uniform index without modulo bias worth noting.

@@ -92,13 +92,15 @@ pub fn drop_test_database(dir: &std::path::Path) {
     let _ = std::fs::remove_file(dir.join("pg-database"));
 }
 
-/// The `database` value for a service in `dir`: a SQLite file there, or a
+/// The `database` value for a service in `dir`: the PostgreSQL database
+/// made for it by [`create_test_database`], else a SQLite file there, or a
 /// fresh PostgreSQL database when the tests run on PostgreSQL.
 pub fn database_for(dir: &std::path::Path) -> String {
+    // A test that made its own PostgreSQL database uses it in any case.
+    if let Ok(name) = std::fs::read_to_string(dir.join("pg-database")) {
+        return pg_url(&name);
+    }
     if on_postgres() {
-        if let Ok(name) = std::fs::read_to_string(dir.join("pg-database")) {
-            return pg_url(&name);
-        }
         create_test_database(dir)
     } else {
         dir.join("issuer.db").display().to_string()
