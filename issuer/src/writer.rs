@@ -316,7 +316,8 @@ fn commit_group(conn: &Connection, jobs: Vec<Job>) -> GroupResult {
     if let Err(e) = conn.batch(begin) {
         return Err((e, failed(jobs)));
     }
-    for job in jobs {
+    let mut jobs = jobs.into_iter();
+    while let Some(job) = jobs.next() {
         let result = conn.savepoint(|sp| match &job {
             Job::Insert(row, _) => insert(sp, row),
             Job::Status {
@@ -354,6 +355,8 @@ fn commit_group(conn: &Connection, jobs: Vec<Job>) -> GroupResult {
                 let mut senders = to_failed(replies);
                 senders.extend(failed(per_job_errors.into_iter().map(|(j, _)| j).collect()));
                 senders.extend(failed(vec![job]));
+                // ... nor do the jobs after it: each still gets its answer.
+                senders.extend(failed(jobs.collect()));
                 return Err((e, senders));
             }
             Err(e) => per_job_errors.push((job, e)),

@@ -8,7 +8,8 @@
 //!   docs/deploy.md records the 10,000-row run.
 //! - PostgreSQL drops every connection (as a restart or failover does): the
 //!   service answers 503 problem JSON with Retry-After, never 500, and
-//!   recovers by itself; nothing acknowledged is lost.
+//!   recovers by itself; nothing acknowledged is lost, also with clients
+//!   issuing while it happens (three times).
 
 mod common;
 
@@ -270,4 +271,94 @@ fn postgres_dropping_every_connection_gives_503_then_recovers() {
         .unwrap();
     assert_eq!(n, 2);
     assert_eq!(svc.get("/healthz", &[]).status, 200);
+}
+
+#[test]
+fn connections_ended_under_load_lose_nothing_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = common::create_test_database(dir.path());
+    let name = url.rsplit('/').next().unwrap().to_string();
+    let config = common::prepare(dir.path(), "");
+    let svc = common::start_with(dir, config);
+    let t = common::token(&svc.config, "bangrak", &[Scope::Issue]);
+    let acked = std::sync::atomic::AtomicUsize::new(0);
+    let per_client = 60;
+    let (ids, unavailable) = std::thread::scope(|s| {
+        let clients: Vec<_> = (0..4)
+            .map(|c| {
+                let (svc, t, acked) = (&svc, &t, &acked);
+                s.spawn(move || {
+                    let mut ids = Vec::new();
+                    let mut unavailable = 0;
+                    for i in 0..per_client {
+                        let body = common::licence(&format!("L{c}/{i}"));
+                        // Retry the same request until acknowledged, as a
+                        // client honouring Retry-After does.
+                        loop {
+                            let r = svc.post_json("/licences", Some(t), &body);
+                            match r.status {
+                                200 | 201 => {
+                                    ids.push(r.json()["id"].as_str().unwrap().to_string());
+                                    acked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                                    break;
+                                }
+                                503 => {
+                                    assert_eq!(r.header("retry-after"), Some("1"));
+                                    unavailable += 1;
+                                }
+                                other => panic!("{other}: {}", r.body),
+                            }
+                        }
+                    }
+                    (ids, unavailable)
+                })
+            })
+            .collect();
+        // While they issue, PostgreSQL ends every connection three times.
+        let mut admin =
+            postgres::Client::connect(&common::pg_admin_url(), postgres::NoTls).unwrap();
+        for round in 1..=3 {
+            while acked.load(std::sync::atomic::Ordering::SeqCst) < round * per_client {
+                if clients.iter().any(|c| c.is_finished()) {
+                    break; // a client failed (its join below says why)
+                }
+                std::thread::yield_now();
+            }
+            admin
+                .query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                     WHERE datname = $1 AND pid <> pg_backend_pid()",
+                    &[&name],
+                )
+                .unwrap();
+        }
+        let mut ids = Vec::new();
+        let mut unavailable = 0;
+        for c in clients {
+            let (i, u) = c.join().unwrap();
+            ids.extend(i);
+            unavailable += u;
+        }
+        (ids, unavailable)
+    });
+    assert_eq!(ids.len(), 4 * per_client);
+    let conn = store::open(&svc.config.database, svc.config.durability).unwrap();
+    for id in &ids {
+        let n: i64 = conn
+            .query_one(
+                "SELECT COUNT(*) FROM credentials WHERE id = ?1",
+                &[id.as_str().into()],
+            )
+            .unwrap()
+            .get(0)
+            .unwrap();
+        assert_eq!(n, 1, "{id}: acknowledged, stored once");
+    }
+    let total: i64 = conn
+        .query_one("SELECT COUNT(*) FROM credentials", &[])
+        .unwrap()
+        .get(0)
+        .unwrap();
+    assert_eq!(total, (4 * per_client) as i64);
+    eprintln!("503 answers while connections were ended: {unavailable}");
 }

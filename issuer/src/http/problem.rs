@@ -154,6 +154,12 @@ impl From<IssuerError> for Problem {
                 format!("agency `{code}` has no signing key valid now"),
             ),
             IssuerError::UnknownAgency(code) => Problem::not_found(format!("no agency `{code}`")),
+            IssuerError::WriterStopped => Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Unavailable",
+                "this instance is shutting down; retry the same request",
+            ),
             IssuerError::Unavailable(reason) => {
                 tracing::warn!(%reason, "database unavailable");
                 Problem::new(
