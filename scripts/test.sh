@@ -25,6 +25,19 @@ trap 'rm -f "$log"' EXIT
 # ssi's serde_json features never reach core's tests (see Cargo.toml).
 cargo test --locked 2>&1 | tee "$log"
 cargo test --locked -p elicence-interop 2>&1 | tee -a "$log"
+# The multi-instance, fault and backup tests (instances, faults, backup) use
+# PostgreSQL in any case and ran above; these are the SQLite-or-PostgreSQL ones.
+echo "== issuer tests again on PostgreSQL (127.0.0.1:5432; a fresh database per test)"
+ELICENCE_TEST_DATABASE=postgres cargo test --locked -p elicence-issuer \
+  --test http_api --test trust_boundaries --test client_mistakes --test p384 \
+  --test qr_service_licences --test w3c_suites --test rotation 2>&1 | tee -a "$log"
+# A test that fails before its service exists (or only parses a config) can
+# leave its database behind: drop what is left of this run's test databases.
+psql "${ELICENCE_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}" -Atc \
+  "SELECT datname FROM pg_database WHERE datname LIKE 'elicence\_t\_%'" |
+  while read -r db; do
+    psql "${ELICENCE_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+  done
 echo "== SD-JWT VC interop with sd-jwt-js (interop/js, pinned by package-lock.json)"
 (cd interop/js && npm ci --no-audit --no-fund --silent && node --test) 2>&1 | tee -a "$log"
 # One closing line for the whole workspace (cargo's last line is a doc-test

@@ -96,9 +96,13 @@ fn main() {
         .unwrap_or(1_000_000);
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("bench.db");
-    let mut conn = store::open(&path, Durability::Normal).expect("db");
+    let conn = store::open(&path, Durability::Normal).expect("db");
     let start = Instant::now();
-    let tx = conn.transaction().expect("tx");
+    let tx = conn
+        .sqlite_only()
+        .expect("an SQLite database")
+        .unchecked_transaction()
+        .expect("tx");
     {
         let mut insert = tx
             .prepare(

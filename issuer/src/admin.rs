@@ -5,9 +5,10 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::db_params as params;
+use crate::store::Connection;
 use elicence_core::keys::{KeyAlgorithm, SigningKey};
 use rand_core::OsRng;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
@@ -150,14 +151,8 @@ pub fn add_agency(
     check_name("Thai name", name_th)?;
     check_name("English name", name_en)?;
     agency_did(origin, code)?;
-    let tx = conn.transaction()?;
-    let exists: Option<String> = tx
-        .query_row(
-            "SELECT code FROM agencies WHERE code = ?1",
-            params![code],
-            |r| r.get(0),
-        )
-        .optional()?;
+    conn.transaction(true, |tx| {
+    let exists = tx.query_opt("SELECT code FROM agencies WHERE code = ?1", params![code])?;
     if exists.is_some() {
         return Err(IssuerError::AgencyExists(code.to_string()));
     }
@@ -166,7 +161,7 @@ pub fn add_agency(
         params![code, name_th, name_en, now_string(), did_method.name()],
     )?;
     audit(
-        &tx,
+        tx,
         Some(code),
         actor,
         "agency.create",
@@ -174,7 +169,7 @@ pub fn add_agency(
         Some(&format!("did:{did_method}")),
     )?;
     insert_key(
-        &tx,
+        tx,
         master,
         code,
         algorithm,
@@ -182,7 +177,8 @@ pub fn add_agency(
         None,
         actor,
     )?;
-    tx.commit()?;
+    Ok(())
+    })?;
     agency_summary(conn, origin, code)
 }
 
@@ -199,40 +195,39 @@ pub fn add_key(
     retire_others_at: Option<OffsetDateTime>,
     actor: &str,
 ) -> Result<String, IssuerError> {
-    let tx = conn.transaction()?;
-    let method: Option<String> = tx
-        .query_row(
-            "SELECT did_method FROM agencies WHERE code = ?1",
-            params![code],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let method: DidMethod = method
-        .ok_or_else(|| IssuerError::UnknownAgency(code.to_string()))?
-        .parse()?;
-    if method == DidMethod::Key {
-        return Err(IssuerError::InvalidAgency(format!(
-            "agency `{code}` is a did:key agency: its DID is its one key, so it cannot get \
+    conn.transaction(true, |tx| {
+        let method: Option<String> = tx
+            .query_opt(
+                "SELECT did_method FROM agencies WHERE code = ?1",
+                params![code],
+            )?
+            .map(|r| r.get(0))
+            .transpose()?;
+        let method: DidMethod = method
+            .ok_or_else(|| IssuerError::UnknownAgency(code.to_string()))?
+            .parse()?;
+        if method == DidMethod::Key {
+            return Err(IssuerError::InvalidAgency(format!(
+                "agency `{code}` is a did:key agency: its DID is its one key, so it cannot get \
              another (create a new agency for a new key)"
-        )));
-    }
-    if let Some(end) = retire_others_at {
-        tx.execute(
-            "UPDATE signing_keys SET not_after = ?2 WHERE agency = ?1 AND not_after IS NULL",
-            params![code, format_time(end)],
-        )?;
-        audit(
-            &tx,
-            Some(code),
-            actor,
-            "key.retire",
-            None,
-            Some(&format_time(end)),
-        )?;
-    }
-    let id = insert_key(&tx, master, code, algorithm, not_before, None, actor)?;
-    tx.commit()?;
-    Ok(id)
+            )));
+        }
+        if let Some(end) = retire_others_at {
+            tx.execute(
+                "UPDATE signing_keys SET not_after = ?2 WHERE agency = ?1 AND not_after IS NULL",
+                params![code, format_time(end)],
+            )?;
+            audit(
+                tx,
+                Some(code),
+                actor,
+                "key.retire",
+                None,
+                Some(&format_time(end)),
+            )?;
+        }
+        insert_key(tx, master, code, algorithm, not_before, None, actor)
+    })
 }
 
 fn insert_key(
@@ -253,10 +248,10 @@ fn insert_key(
         "INSERT INTO signing_keys(id, agency, algorithm, public_multikey, sealed, not_before, not_after, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
-            id,
+            &id,
             code,
             algorithm.name(),
-            multikey,
+            &multikey,
             sealed,
             format_time(not_before),
             not_after.map(format_time),
@@ -280,21 +275,23 @@ pub fn agency_summary(
     origin: &str,
     code: &str,
 ) -> Result<AgencySummary, IssuerError> {
-    let (name_th, name_en, method): (String, String, String) = conn
-        .query_row(
+    let row = conn
+        .query_opt(
             "SELECT name_th, name_en, did_method FROM agencies WHERE code = ?1",
             params![code],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?
+        )?
         .ok_or_else(|| IssuerError::UnknownAgency(code.to_string()))?;
+    let (name_th, name_en, method): (String, String, String) =
+        (row.get(0)?, row.get(1)?, row.get(2)?);
     let did_method: DidMethod = method.parse()?;
-    let mut stmt = conn.prepare(
-        "SELECT id, algorithm, public_multikey, not_before, not_after FROM signing_keys
-         WHERE agency = ?1 ORDER BY not_before, created_at",
-    )?;
-    let keys = stmt
-        .query_map(params![code], |r| {
+    let keys = conn
+        .query(
+            "SELECT id, algorithm, public_multikey, not_before, not_after FROM signing_keys
+             WHERE agency = ?1 ORDER BY not_before, created_at",
+            params![code],
+        )?
+        .iter()
+        .map(|r| {
             Ok(KeySummary {
                 id: r.get(0)?,
                 algorithm: r.get(1)?,
@@ -302,8 +299,8 @@ pub fn agency_summary(
                 not_before: r.get(3)?,
                 not_after: r.get(4)?,
             })
-        })?
-        .collect::<Result<Vec<KeySummary>, _>>()?;
+        })
+        .collect::<Result<Vec<KeySummary>, IssuerError>>()?;
     let (did, did_document_url) = match did_method {
         DidMethod::Web => {
             let did = agency_did(origin, code)?;
@@ -332,8 +329,9 @@ pub fn agency_summary(
 /// Every agency.
 pub fn list_agencies(conn: &Connection, origin: &str) -> Result<Vec<AgencySummary>, IssuerError> {
     let codes: Vec<String> = conn
-        .prepare("SELECT code FROM agencies ORDER BY code")?
-        .query_map([], |r| r.get(0))?
+        .query("SELECT code FROM agencies ORDER BY code", params![])?
+        .iter()
+        .map(|r| r.get(0))
         .collect::<Result<_, _>>()?;
     codes
         .iter()
@@ -361,13 +359,7 @@ pub fn create_token(
     if scopes.is_empty() {
         return Err(IssuerError::InvalidToken("give at least one scope".into()));
     }
-    let exists: Option<String> = conn
-        .query_row(
-            "SELECT code FROM agencies WHERE code = ?1",
-            params![agency],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let exists = conn.query_opt("SELECT code FROM agencies WHERE code = ?1", params![agency])?;
     if exists.is_none() {
         return Err(IssuerError::UnknownAgency(agency.to_string()));
     }
@@ -378,7 +370,7 @@ pub fn create_token(
     let id = crypto::random_id();
     conn.execute(
         "INSERT INTO tokens(id, agency, hash, scopes, label, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, agency, hash, names.join(","), label, now_string()],
+        params![&id, agency, &hash, names.join(","), label, now_string()],
     )?;
     audit(
         conn,
@@ -394,12 +386,9 @@ pub fn create_token(
 /// Revokes a token by id; it stops working at once.
 pub fn revoke_token(conn: &Connection, id: &str, actor: &str) -> Result<(), IssuerError> {
     let agency: Option<String> = conn
-        .query_row(
-            "SELECT agency FROM tokens WHERE id = ?1",
-            params![id],
-            |r| r.get(0),
-        )
-        .optional()?;
+        .query_opt("SELECT agency FROM tokens WHERE id = ?1", params![id])?
+        .map(|r| r.get(0))
+        .transpose()?;
     let agency = agency.ok_or_else(|| IssuerError::UnknownToken(id.to_string()))?;
     conn.execute(
         "UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
@@ -415,4 +404,47 @@ pub fn admin_actor() -> String {
         "admin:{}",
         std::env::var("USER").unwrap_or_else(|_| "unknown".into())
     )
+}
+
+/// Re-encrypts every stored signing key from master key `old` to `new`, in
+/// one transaction: killed midway (or failing on any key), nothing changes
+/// and every key still opens with `old`; committed, every key opens with
+/// `new` only. Returns how many keys were re-encrypted.
+///
+/// The key material does not change, so running instances keep signing
+/// with what they hold; restart them with the new master key one at a time
+/// (docs/deploy.md).
+pub fn rotate_master_key(
+    conn: &mut Connection,
+    old: &MasterKey,
+    new: &MasterKey,
+    actor: &str,
+) -> Result<usize, IssuerError> {
+    conn.transaction(true, |tx| {
+        let rows = tx.query(
+            "SELECT id, agency, sealed FROM signing_keys ORDER BY id",
+            params![],
+        )?;
+        let mut count = 0usize;
+        for row in rows {
+            let (id, agency, sealed): (String, String, Vec<u8>) =
+                (row.get(0)?, row.get(1)?, row.get(2)?);
+            let secret = old.open(&agency, &id, &sealed)?;
+            let resealed = new.seal(&agency, &id, &secret)?;
+            tx.execute(
+                "UPDATE signing_keys SET sealed = ?2 WHERE id = ?1",
+                params![&id, resealed],
+            )?;
+            count += 1;
+        }
+        audit(
+            tx,
+            None,
+            actor,
+            "master-key.rotate",
+            None,
+            Some(&format!("{count} keys")),
+        )?;
+        Ok(count)
+    })
 }

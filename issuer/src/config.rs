@@ -20,7 +20,8 @@ pub struct Config {
     /// Agency DIDs (`did:web:HOST:agencies:CODE`), licence IRIs and status
     /// list URLs are built from it, so it must never change once used.
     pub public_url: String,
-    /// The SQLite database file (created if missing).
+    /// The SQLite database file (created if missing), or a PostgreSQL URL
+    /// (`postgres://user@host:5432/elicence`) shared by several instances.
     pub database: PathBuf,
     /// Where the 32-byte master key that encrypts signing keys comes from.
     pub master_key: MasterKeySource,
@@ -291,7 +292,12 @@ impl Config {
                 *p = dir.join(&*p);
             }
         };
-        fix(&mut self.database);
+        if !matches!(
+            crate::db::Location::of(&self.database),
+            crate::db::Location::Postgres(_)
+        ) {
+            fix(&mut self.database);
+        }
         if let Some(d) = &mut self.inspector_dir {
             fix(d);
         }

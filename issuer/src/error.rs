@@ -23,6 +23,22 @@ pub enum IssuerError {
     /// The database failed.
     #[error("database: {0}")]
     Database(#[from] rusqlite::Error),
+    /// The database answered with an error or an unexpected value.
+    #[error("database: {0}")]
+    Storage(String),
+    /// The database cannot be reached now (PostgreSQL restarting, failing
+    /// over, connection lost): a 503 the client retries, never a 500.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    /// The status index chosen for a credential is already taken (another
+    /// instance chose it first): the issuance is retried with another.
+    #[error("status index {list}/{index} already used")]
+    StatusIndexTaken {
+        /// The list.
+        list: u32,
+        /// The index.
+        index: u32,
+    },
     /// A key could not be generated, read or used.
     #[error("key: {0}")]
     Key(#[from] elicence_core::keys::KeyError),

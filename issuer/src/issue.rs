@@ -272,30 +272,47 @@ pub async fn issue_licence(
         };
     }
 
-    let (list, index) = state.allocator.allocate(&state.pool, &agency.code)?;
-    let mut credential = unsigned;
-    if let Some(map) = credential.as_object_mut() {
-        map.insert(
-            "credentialStatus".into(),
-            status::entries(&agency.base_url, list, index, &Purpose::ALL),
-        );
+    let mut attempt = 0;
+    loop {
+        let (list, index) = state.allocator.allocate(&state.pool, &agency.code)?;
+        let mut credential = unsigned.clone();
+        if let Some(map) = credential.as_object_mut() {
+            map.insert(
+                "credentialStatus".into(),
+                status::entries(&agency.base_url, list, index, &Purpose::ALL),
+            );
+        }
+        let now = OffsetDateTime::now_utc();
+        let signed = sign(agency, &credential, DEFAULT_SUITE, now, Input::Licence)?;
+        let text = serde_json::to_string(&signed).map_err(|e| invalid("licence", e.to_string()))?;
+        let row = NewCredential {
+            agency: agency.code.clone(),
+            id: iri.as_str().to_string(),
+            type_code: Some(type_code.clone()),
+            number: Some(number.clone()),
+            request_hash: Some(request_hash.clone()),
+            credential: text,
+            status_list: Some(list),
+            status_index: Some(index),
+            actor: actor.to_string(),
+        };
+        match finish(state, row).await {
+            Err(IssueError::Internal(IssuerError::StatusIndexTaken { list, index }))
+                if attempt < INDEX_ATTEMPTS =>
+            {
+                attempt += 1;
+                state
+                    .allocator
+                    .taken(&state.pool, &agency.code, list, index)?;
+            }
+            other => return other,
+        }
     }
-    let now = OffsetDateTime::now_utc();
-    let signed = sign(agency, &credential, DEFAULT_SUITE, now, Input::Licence)?;
-    let text = serde_json::to_string(&signed).map_err(|e| invalid("licence", e.to_string()))?;
-    let row = NewCredential {
-        agency: agency.code.clone(),
-        id: iri.as_str().to_string(),
-        type_code: Some(type_code),
-        number: Some(number),
-        request_hash: Some(request_hash),
-        credential: text,
-        status_list: Some(list),
-        status_index: Some(index),
-        actor: actor.to_string(),
-    };
-    finish(state, row).await
 }
+
+/// How often an issuance signs again after losing its status index to
+/// another instance (each loss re-reads the list, so two is already rare).
+const INDEX_ATTEMPTS: u32 = 8;
 
 async fn finish(state: &AppState, row: NewCredential) -> Result<Issued, IssueError> {
     let id = row.id.clone();
@@ -447,17 +464,8 @@ pub async fn issue_credential(
         (Some(p), false) => p.clone(),
         (None, false) => Purpose::ALL.to_vec(),
     };
-    let mut slot = None;
-    if version == Version::V2 && !purposes.is_empty() {
-        let (list, index) = state.allocator.allocate(&state.pool, &agency.code)?;
-        if let Some(map) = credential.as_object_mut() {
-            map.insert(
-                "credentialStatus".into(),
-                status::entries(&agency.base_url, list, index, &purposes),
-            );
-        }
-        slot = Some((list, index));
-    } else if version == Version::V1 && options.purposes.as_ref().is_some_and(|p| !p.is_empty()) {
+    let with_status = version == Version::V2 && !purposes.is_empty();
+    if version == Version::V1 && options.purposes.as_ref().is_some_and(|p| !p.is_empty()) {
         return Err(invalid(
             "options.credentialStatus",
             "Bitstring Status List entries need a VC 2.0 credential",
@@ -466,20 +474,45 @@ pub async fn issue_credential(
     if agency.current_key_for(now, suite).is_none() {
         return Err(IssueError::NoKey(suite.name()));
     }
-    let signed = sign(agency, &credential, suite, now, Input::Credential)?;
-    let text = serde_json::to_string(&signed).map_err(|e| invalid("credential", e.to_string()))?;
-    let row = NewCredential {
-        agency: agency.code.clone(),
-        id,
-        type_code: None,
-        number: None,
-        request_hash: None,
-        credential: text,
-        status_list: slot.map(|s| s.0),
-        status_index: slot.map(|s| s.1),
-        actor: actor.to_string(),
-    };
-    finish(state, row).await
+    let mut attempt = 0;
+    loop {
+        let mut slot = None;
+        if with_status {
+            let (list, index) = state.allocator.allocate(&state.pool, &agency.code)?;
+            if let Some(map) = credential.as_object_mut() {
+                map.insert(
+                    "credentialStatus".into(),
+                    status::entries(&agency.base_url, list, index, &purposes),
+                );
+            }
+            slot = Some((list, index));
+        }
+        let signed = sign(agency, &credential, suite, now, Input::Credential)?;
+        let text =
+            serde_json::to_string(&signed).map_err(|e| invalid("credential", e.to_string()))?;
+        let row = NewCredential {
+            agency: agency.code.clone(),
+            id: id.clone(),
+            type_code: None,
+            number: None,
+            request_hash: None,
+            credential: text,
+            status_list: slot.map(|s| s.0),
+            status_index: slot.map(|s| s.1),
+            actor: actor.to_string(),
+        };
+        match finish(state, row).await {
+            Err(IssueError::Internal(IssuerError::StatusIndexTaken { list, index }))
+                if attempt < INDEX_ATTEMPTS =>
+            {
+                attempt += 1;
+                state
+                    .allocator
+                    .taken(&state.pool, &agency.code, list, index)?;
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Members of a licence credential and where they go in licence data.

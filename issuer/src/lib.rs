@@ -6,7 +6,8 @@
 //! (and any VC Data Model credential through the W3C CCG VC API), allocates
 //! Bitstring Status List indices at random, and publishes signed status lists.
 //!
-//! Storage is one SQLite file. Every write goes through one writer thread that
+//! Storage is one SQLite file by default, or one PostgreSQL database shared
+//! by several instances (`db`, `docs/deploy.md`). Every write goes through one writer thread that
 //! commits requests in groups and acknowledges a request only after its group
 //! committed, so a crash never loses an acknowledged licence and never reuses a
 //! status index (see `docs/issuer.md`).
@@ -19,6 +20,7 @@ pub mod config;
 pub mod conn;
 pub mod console;
 pub mod crypto;
+pub mod db;
 pub mod error;
 pub mod http;
 pub mod issue;

@@ -4,7 +4,7 @@
 //!
 //! The admin CLI changes agencies and keys directly in the database while the
 //! service runs. Every such change bumps a generation counter (SQLite
-//! triggers, see `store.rs`); the service compares it with the generation it
+//! or PostgreSQL triggers, see `store.rs`), whichever instance made it; the service compares it with the generation it
 //! loaded on each request that uses an agency (one indexed single-row read)
 //! and reloads only when it moved. So a retired key stops signing at once,
 //! and requests for unknown agencies are answered from memory without
@@ -16,12 +16,13 @@ use std::str::FromStr;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
+use crate::db_params as params;
+use crate::store::Connection;
 use elicence_core::did::{
     did_key, did_key_verification_method, did_web_document, did_web_url, OfflineResolver,
 };
 use elicence_core::keys::{KeyAlgorithm, PublicKey, SigningKey};
 use elicence_core::proof::Cryptosuite;
-use rusqlite::{params, Connection};
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -180,9 +181,11 @@ fn parse_time(s: &str) -> Result<OffsetDateTime, IssuerError> {
 /// The registry generation: bumped by the database on every change to
 /// agencies or signing keys.
 pub fn generation(conn: &Connection) -> Result<i64, IssuerError> {
-    Ok(conn
-        .prepare_cached("SELECT generation FROM registry_generation WHERE only = 1")?
-        .query_row([], |r| r.get(0))?)
+    conn.query_one(
+        "SELECT generation FROM registry_generation WHERE \"only\" = 1",
+        params![],
+    )?
+    .get(0)
 }
 
 /// The DID of a `did:key` agency whose one key has Multikey `multikey`.
@@ -197,22 +200,25 @@ pub fn load_agencies(
     master: &MasterKey,
 ) -> Result<HashMap<String, Arc<Agency>>, IssuerError> {
     let mut agencies = HashMap::new();
-    let mut stmt =
-        conn.prepare("SELECT code, name_th, name_en, did_method FROM agencies ORDER BY code")?;
-    let rows: Vec<(String, String, String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<Result<_, _>>()?;
-    let mut key_stmt = conn.prepare(
-        "SELECT id, sealed, not_before, not_after FROM signing_keys WHERE agency = ?1
-         ORDER BY not_before, created_at",
-    )?;
+    let rows: Vec<(String, String, String, String)> = conn
+        .query(
+            "SELECT code, name_th, name_en, did_method FROM agencies ORDER BY code",
+            params![],
+        )?
+        .iter()
+        .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .collect::<Result<_, IssuerError>>()?;
     for (code, name_th, name_en, method) in rows {
         let did_method: DidMethod = method.parse()?;
-        let key_rows: Vec<(String, Vec<u8>, String, Option<String>)> = key_stmt
-            .query_map(params![code], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?
-            .collect::<Result<_, _>>()?;
+        let key_rows: Vec<(String, Vec<u8>, String, Option<String>)> = conn
+            .query(
+                "SELECT id, sealed, not_before, not_after FROM signing_keys WHERE agency = ?1
+                 ORDER BY not_before, created_at",
+                params![&code],
+            )?
+            .iter()
+            .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .collect::<Result<_, IssuerError>>()?;
         let mut signing_keys = Vec::new();
         for (id, sealed, not_before, not_after) in key_rows {
             let der = master.open(&code, &id, &sealed)?;
@@ -329,8 +335,22 @@ impl Registry {
         if current <= self.loaded.load(Ordering::Acquire) {
             return Ok(false);
         }
-        self.load_now(conn)?;
-        Ok(true)
+        match self.load_now(conn) {
+            Ok(()) => Ok(true),
+            Err(IssuerError::Decrypt) => {
+                // The master key was rotated (`elicence agency
+                // rotate-master-key`): the key material is unchanged, so
+                // keep signing with the keys held and say what to do.
+                tracing::error!(
+                    generation = current,
+                    "stored keys no longer open with this instance's master key (rotated?): \
+                     keeping the keys loaded; restart with the new master key to see new ones"
+                );
+                self.loaded.store(current, Ordering::Release);
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Re-reads agencies and keys from the database now.
@@ -345,10 +365,14 @@ impl Registry {
     /// Loads in one read transaction, so the generation recorded is the one
     /// the agencies were read at. The caller holds `reloading`.
     fn load_now(&self, conn: &Connection) -> Result<(), IssuerError> {
-        let tx = conn.unchecked_transaction()?;
-        let at = generation(&tx)?;
-        let agencies = load_agencies(&tx, &self.origin, &self.master)?;
-        tx.finish()?;
+        // One snapshot for both reads (PostgreSQL: REPEATABLE READ).
+        let (at, agencies) = conn.transaction(false, |tx| {
+            if tx.backend() == crate::db::Backend::Postgres {
+                tx.batch("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")?;
+            }
+            let at = generation(tx)?;
+            Ok((at, load_agencies(tx, &self.origin, &self.master)?))
+        })?;
         let mut resolver = OfflineResolver::new();
         for agency in agencies.values() {
             if let (Some(doc), false) = (&agency.did_document, agency.keys.is_empty()) {

@@ -57,8 +57,13 @@ pub fn build_state(config: Config) -> Result<Arc<AppState>, IssuerError> {
     let write_conn = store::open(&config.database, config.durability)?;
     let registry = Registry::load(&write_conn, config.origin(), master)?;
     let metrics = Arc::new(Metrics::default());
-    let (writer, _handle) =
-        Writer::start(write_conn, config.limits.max_group_commit, metrics.clone());
+    let (writer, _handle) = Writer::start(
+        write_conn,
+        config.database.clone(),
+        config.durability,
+        config.limits.max_group_commit,
+        metrics.clone(),
+    );
     Ok(Arc::new(AppState {
         pool: ReadPool::new(&config.database, config.durability),
         allocator: Allocator::new(config.status.list_size, config.status.max_fill),

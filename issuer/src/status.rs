@@ -94,6 +94,9 @@ struct OpenList {
     list: u32,
     used: Vec<u64>,
     count: u32,
+    /// Allocations left before the next look at what the database holds
+    /// (other instances fill the same list).
+    until_merge: u32,
 }
 
 /// Hands out status indices: uniformly random within the open list (so the
@@ -131,28 +134,76 @@ impl Allocator {
         ((f64::from(self.size) * self.max_fill) as u32).max(1)
     }
 
+    /// The agency's newest list and the indices the database holds in it.
     fn load(&self, pool: &ReadPool, agency: &str) -> Result<OpenList, IssuerError> {
-        let (highest, used) = pool.with(|c| {
-            Ok((
-                store::highest_list(c, agency)?,
-                store::used_indices(c, agency)?,
-            ))
+        let (list, used) = pool.with(|c| {
+            let list = store::highest_list(c, agency)?.max(1);
+            Ok((list, store::used_indices(c, agency, list)?))
         })?;
         let mut open = OpenList {
-            list: highest.max(1),
+            list,
             used: vec![0; (self.size as usize).div_ceil(64)],
             count: 0,
+            until_merge: 0,
         };
-        for (list, index) in used {
-            if list == open.list && index < self.size {
-                open.used[(index / 64) as usize] |= 1 << (index % 64);
-                open.count += 1;
+        for index in used {
+            if index < self.size {
+                open.mark(index);
             }
         }
         Ok(open)
     }
 
-    /// A fresh `(list, index)` for `agency`.
+    /// Learns what other instances committed: a newer list replaces ours,
+    /// indices in our list are added to what this process handed out.
+    fn merge_from_db(
+        &self,
+        pool: &ReadPool,
+        agency: &str,
+        state: &mut OpenList,
+    ) -> Result<(), IssuerError> {
+        let fresh = self.load(pool, agency)?;
+        if fresh.list > state.list {
+            let until_merge = state.until_merge;
+            *state = fresh;
+            state.until_merge = until_merge;
+        } else if fresh.list == state.list {
+            for (word, theirs) in state.used.iter_mut().zip(fresh.used) {
+                *word |= theirs;
+            }
+            state.count = state.used.iter().map(|w| w.count_ones()).sum();
+        }
+        Ok(())
+    }
+
+    /// Called when the database refused `(list, index)` because someone else
+    /// (another instance) holds it: the allocator re-reads the list so the
+    /// retry picks a free index.
+    pub fn taken(
+        &self,
+        pool: &ReadPool,
+        agency: &str,
+        list: u32,
+        index: u32,
+    ) -> Result<(), IssuerError> {
+        let mut open = self
+            .open
+            .lock()
+            .map_err(|_| IssuerError::StatusExhausted("allocator poisoned".into()))?;
+        if let Some(state) = open.get_mut(agency) {
+            if state.list == list && index < self.size {
+                state.mark(index);
+            }
+            self.merge_from_db(pool, agency, state)?;
+        }
+        Ok(())
+    }
+
+    /// A fresh `(list, index)` for `agency`. Several instances on one
+    /// database each allocate at random; the database's unique constraint
+    /// on (agency, list, index) decides, and a loser retries (see
+    /// [`Allocator::taken`]). A list is closed once the database (not just
+    /// this process) holds `max_fill` of it.
     pub fn allocate(&self, pool: &ReadPool, agency: &str) -> Result<(u32, u32), IssuerError> {
         let mut open = self
             .open
@@ -165,6 +216,14 @@ impl Allocator {
         let state = open
             .get_mut(agency)
             .ok_or_else(|| IssuerError::StatusExhausted(agency.into()))?;
+        // Other instances fill the list too: look at the database every
+        // eighth of what is left (so ~8·ln(capacity) reads of one list's
+        // indices per list, more often as it fills) and when it looks full.
+        if state.until_merge == 0 || state.count >= self.capacity() {
+            self.merge_from_db(pool, agency, state)?;
+            state.until_merge = (self.capacity().saturating_sub(state.count) / 8).max(1);
+        }
+        state.until_merge -= 1;
         if state.count >= self.capacity() {
             state.list = state
                 .list
@@ -172,17 +231,28 @@ impl Allocator {
                 .ok_or_else(|| IssuerError::StatusExhausted(agency.into()))?;
             state.used.iter_mut().for_each(|w| *w = 0);
             state.count = 0;
+            state.until_merge = (self.capacity() / 8).max(1);
         }
         loop {
             // Multiply-shift gives a uniform index without modulo bias worth noting.
             let index = ((u64::from(OsRng.next_u32()) * u64::from(self.size)) >> 32) as u32;
-            let (word, bit) = ((index / 64) as usize, 1u64 << (index % 64));
-            if state.used[word] & bit == 0 {
-                state.used[word] |= bit;
-                state.count += 1;
+            if state.mark(index) {
                 return Ok((state.list, index));
             }
         }
+    }
+}
+
+impl OpenList {
+    /// Marks `index` used; `false` if it already was.
+    fn mark(&mut self, index: u32) -> bool {
+        let (word, bit) = ((index / 64) as usize, 1u64 << (index % 64));
+        if self.used[word] & bit != 0 {
+            return false;
+        }
+        self.used[word] |= bit;
+        self.count += 1;
+        true
     }
 }
 
@@ -200,6 +270,12 @@ pub struct PublishedList {
 /// Signed status list credentials, rebuilt when a status in the list changes
 /// or when older than the TTL; each is valid for the configured validity
 /// window from the moment it is signed.
+///
+/// The signed copy is stored in the database, with the status version it
+/// was built from: every instance serves that same copy (same bytes, same
+/// ETag) until it is older than the TTL or a status change bumped the
+/// version or an agency or key change bumped the registry generation. Each process also keeps it in memory for at most the TTL, so a
+/// revocation made on another instance shows within the TTL.
 #[derive(Debug)]
 pub struct Publisher {
     size: u32,
@@ -259,18 +335,64 @@ impl Publisher {
         if list == 0 || list > highest.max(1) {
             return Ok(None);
         }
-        let set = pool.with(|c| store::set_indices(c, &agency.code, list, purpose))?;
-        let credential = self.build(agency, purpose, list, &set, OffsetDateTime::now_utc())?;
-        let body = serde_json::to_string(&credential)
-            .map_err(|e| IssuerError::StatusExhausted(e.to_string()))?;
-        let etag = format!(
-            "\"{}\"",
-            hex::encode(&Sha256::digest(body.as_bytes())[..16])
-        );
+        let ttl = i64::try_from(self.ttl.as_secs()).unwrap_or(i64::MAX);
+        // The version is read before the set: a change committed in between
+        // makes the stored copy look stale (rebuilt), never fresh.
+        let (version, generation, stored) = pool.with(|c| {
+            Ok((
+                store::status_version(c, &agency.code, list)?,
+                crate::registry::generation(c)?,
+                store::published_list(c, &agency.code, purpose.name(), list)?,
+            ))
+        })?;
+        let now = OffsetDateTime::now_utc();
+        let fresh = |s: &store::StoredList| {
+            s.version == version
+                && s.generation == generation
+                && s.built_at <= now.unix_timestamp()
+                && now.unix_timestamp() - s.built_at < ttl
+        };
+        let stored = match stored.filter(fresh) {
+            Some(s) => s,
+            None => {
+                let set = pool.with(|c| store::set_indices(c, &agency.code, list, purpose))?;
+                let credential = self.build(agency, purpose, list, &set, now)?;
+                let body = serde_json::to_string(&credential)
+                    .map_err(|e| IssuerError::StatusExhausted(e.to_string()))?;
+                let etag = format!(
+                    "\"{}\"",
+                    hex::encode(&Sha256::digest(body.as_bytes())[..16])
+                );
+                let mine = store::StoredList {
+                    version,
+                    generation,
+                    built_at: now.unix_timestamp(),
+                    body,
+                    etag,
+                };
+                // Store it, then serve whatever is stored: of instances
+                // signing at once, all serve the first copy. A database that
+                // refuses the write (SQLite locked) still gets a valid list.
+                let shared = pool.with(|c| {
+                    store::store_published_list(c, &agency.code, purpose.name(), list, &mine, ttl)?;
+                    store::published_list(c, &agency.code, purpose.name(), list)
+                });
+                match shared {
+                    Ok(Some(s)) if fresh(&s) => s,
+                    Ok(_) => mine,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "status list not stored; serving this copy");
+                        mine
+                    }
+                }
+            }
+        };
+        let age =
+            Duration::from_secs(u64::try_from(now.unix_timestamp() - stored.built_at).unwrap_or(0));
         let published = PublishedList {
-            body: Arc::new(body),
-            etag,
-            built: Instant::now(),
+            body: Arc::new(stored.body),
+            etag: stored.etag,
+            built: Instant::now().checked_sub(age).unwrap_or_else(Instant::now),
         };
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(key, published.clone());

@@ -1,6 +1,7 @@
-//! SQLite storage: schema, connections and the queries of every component.
+//! Storage: schema, migrations, connections and the queries of every
+//! component, on embedded SQLite (default) or PostgreSQL (see `db`).
 //!
-//! One file holds agencies, encrypted signing keys, hashed tokens, issued
+//! One database holds agencies, encrypted signing keys, hashed tokens, issued
 //! credentials with their status entries, and the append-only audit log.
 //! Uniqueness that must survive any crash is enforced by the schema itself:
 //! one licence per (agency, licence type, number), one credential per
@@ -9,10 +10,10 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use rusqlite::{params, OptionalExtension};
-
 /// A database connection (re-exported for the admin CLI).
-pub use rusqlite::Connection;
+pub use crate::db::Connection;
+use crate::db::{Backend, Location};
+use crate::db_params as params;
 
 use crate::config::Durability;
 use crate::error::IssuerError;
@@ -92,19 +93,59 @@ CREATE TABLE IF NOT EXISTS health_probe(
   only INTEGER PRIMARY KEY CHECK (only = 1),
   at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS status_versions(
+  agency TEXT NOT NULL,
+  list INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  PRIMARY KEY(agency, list)
+);
+CREATE TABLE IF NOT EXISTS published_lists(
+  agency TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  list INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  generation INTEGER NOT NULL,
+  built_at INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  etag TEXT NOT NULL,
+  PRIMARY KEY(agency, purpose, list)
+);
 CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 "#;
 
-/// Opens (creating if needed) the database with the schema, WAL journaling and
-/// the configured durability. A new database file is created readable by its
-/// owner only (0600), and so are its `-wal` and `-shm` files: it holds the
-/// sealed signing keys, token hashes and every licence.
+/// Opens (creating if needed) the database with the schema: a SQLite file,
+/// or the PostgreSQL database named by a `postgres://` URL (migrated to the
+/// current schema version first, see [`migrate_postgres`]).
 pub fn open(path: &Path, durability: Durability) -> Result<Connection, IssuerError> {
+    match Location::of(path) {
+        Location::Sqlite(file) => open_sqlite(&file, durability),
+        Location::Postgres(url) => {
+            let conn = Connection::postgres(&url)?;
+            migrate_postgres(&conn)?;
+            Ok(conn)
+        }
+    }
+}
+
+/// Connects without touching the schema (pool connections; the schema was
+/// brought up to date by [`open`] when the service started).
+pub fn connect(path: &Path, durability: Durability) -> Result<Connection, IssuerError> {
+    match Location::of(path) {
+        Location::Sqlite(file) => open_sqlite(&file, durability),
+        Location::Postgres(url) => Connection::postgres(&url),
+    }
+}
+
+/// Opens (creating if needed) the SQLite database with the schema, WAL
+/// journaling and the configured durability. A new database file is created
+/// readable by its owner only (0600), and so are its `-wal` and `-shm` files:
+/// it holds the sealed signing keys, token hashes and every licence.
+fn open_sqlite(path: &Path, durability: Durability) -> Result<Connection, IssuerError> {
     create_private(path)?;
-    let conn = Connection::open(path)?;
+    let conn = rusqlite::Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(
@@ -126,12 +167,162 @@ pub fn open(path: &Path, durability: Durability) -> Result<Connection, IssuerErr
         side.push(suffix);
         restrict_if_exists(Path::new(&side))?;
     }
-    Ok(conn)
+    Ok(Connection::sqlite(conn))
+}
+
+/// The PostgreSQL schema, as numbered migrations: each runs once, in order,
+/// recorded in `schema_migrations`. Never edit a published migration; add
+/// the next one.
+const PG_MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        r#"
+CREATE TABLE agencies(
+  code TEXT PRIMARY KEY,
+  name_th TEXT NOT NULL,
+  name_en TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  did_method TEXT NOT NULL DEFAULT 'web'
+);
+CREATE TABLE signing_keys(
+  id TEXT PRIMARY KEY,
+  agency TEXT NOT NULL REFERENCES agencies(code),
+  algorithm TEXT NOT NULL,
+  public_multikey TEXT NOT NULL,
+  sealed BYTEA NOT NULL,
+  not_before TEXT NOT NULL,
+  not_after TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE tokens(
+  id TEXT PRIMARY KEY,
+  agency TEXT NOT NULL REFERENCES agencies(code),
+  hash TEXT NOT NULL UNIQUE,
+  scopes TEXT NOT NULL,
+  label TEXT,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE TABLE credentials(
+  seq BIGSERIAL PRIMARY KEY,
+  agency TEXT NOT NULL,
+  id TEXT NOT NULL,
+  type_code TEXT,
+  number TEXT,
+  request_hash TEXT,
+  credential TEXT NOT NULL,
+  status_list BIGINT,
+  status_index BIGINT,
+  revoked INTEGER NOT NULL DEFAULT 0,
+  suspended INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  UNIQUE(agency, id),
+  UNIQUE(agency, status_list, status_index)
+);
+CREATE UNIQUE INDEX licence_number
+  ON credentials(agency, type_code, number) WHERE type_code IS NOT NULL;
+CREATE TABLE audit(
+  seq BIGSERIAL PRIMARY KEY,
+  at TEXT NOT NULL,
+  agency TEXT,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT,
+  detail TEXT
+);
+CREATE TABLE registry_generation(
+  "only" INTEGER PRIMARY KEY CHECK ("only" = 1),
+  generation BIGINT NOT NULL
+);
+INSERT INTO registry_generation("only", generation) VALUES (1, 0);
+CREATE FUNCTION elicence_registry_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN UPDATE registry_generation SET generation = generation + 1; RETURN NULL; END $$;
+CREATE TRIGGER agencies_changed AFTER INSERT OR UPDATE OR DELETE ON agencies
+  FOR EACH STATEMENT EXECUTE FUNCTION elicence_registry_changed();
+CREATE TRIGGER keys_changed AFTER INSERT OR UPDATE OR DELETE ON signing_keys
+  FOR EACH STATEMENT EXECUTE FUNCTION elicence_registry_changed();
+CREATE TABLE health_probe(
+  "only" INTEGER PRIMARY KEY CHECK ("only" = 1),
+  at TEXT NOT NULL
+);
+CREATE FUNCTION elicence_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
+  FOR EACH ROW EXECUTE FUNCTION elicence_audit_append_only();
+"#,
+    ),
+    (
+        2,
+        r#"
+CREATE TABLE status_versions(
+  agency TEXT NOT NULL,
+  list BIGINT NOT NULL,
+  version BIGINT NOT NULL,
+  PRIMARY KEY(agency, list)
+);
+CREATE TABLE published_lists(
+  agency TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  list BIGINT NOT NULL,
+  version BIGINT NOT NULL,
+  generation BIGINT NOT NULL,
+  built_at BIGINT NOT NULL,
+  body TEXT NOT NULL,
+  etag TEXT NOT NULL,
+  PRIMARY KEY(agency, purpose, list)
+);
+"#,
+    ),
+];
+
+/// Brings a PostgreSQL database to the current schema version. Instances
+/// starting together serialise on an advisory lock, so each migration runs
+/// exactly once; a migration and its record commit in one transaction, so a
+/// crash midway leaves the previous version intact.
+pub fn migrate_postgres(conn: &Connection) -> Result<(), IssuerError> {
+    conn.transaction(true, |c| {
+        // 0x656c6963 = "elic": the lock is this service's only.
+        c.batch(
+            "SELECT pg_advisory_xact_lock(1701603683);
+             CREATE TABLE IF NOT EXISTS schema_migrations(
+               version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )?;
+        let current: i64 = c
+            .query_one(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                params![],
+            )?
+            .get(0)?;
+        for (version, sql) in PG_MIGRATIONS {
+            if *version > current {
+                c.batch(sql)?;
+                c.execute(
+                    "INSERT INTO schema_migrations(version, applied_at) VALUES (?1, ?2)",
+                    params![*version, now_string()],
+                )?;
+                tracing::info!(version, "database migrated");
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The schema version of a PostgreSQL database (SQLite: always current).
+pub fn schema_version(conn: &Connection) -> Result<i64, IssuerError> {
+    match conn.backend() {
+        Backend::Sqlite => Ok(PG_MIGRATIONS.len() as i64),
+        Backend::Postgres => conn
+            .query_one(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                params![],
+            )?
+            .get(0),
+    }
 }
 
 /// Brings a database created by an older version up to date (before the
 /// schema text runs, which may refer to the new columns).
-fn add_missing_columns(conn: &Connection) -> Result<(), IssuerError> {
+fn add_missing_columns(conn: &rusqlite::Connection) -> Result<(), IssuerError> {
     let has_agencies: bool = conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'agencies')",
         [],
@@ -198,7 +389,10 @@ fn restrict_if_exists(path: &Path) -> Result<(), IssuerError> {
     Ok(())
 }
 
-/// A small pool of read connections (WAL lets readers run beside the writer).
+/// A small pool of read connections (WAL lets readers run beside the
+/// writer; on PostgreSQL each instance keeps a few connections). A broken
+/// connection (PostgreSQL restarted) is dropped, not returned, so the next
+/// request connects again: recovery needs no operator.
 pub struct ReadPool {
     path: std::path::PathBuf,
     durability: Durability,
@@ -208,8 +402,23 @@ pub struct ReadPool {
 impl std::fmt::Debug for ReadPool {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ReadPool")
-            .field("path", &self.path)
+            .field("path", &redacted(&self.path))
             .finish()
+    }
+}
+
+/// A database location fit for logs: a PostgreSQL URL loses its password.
+pub fn redacted(path: &Path) -> String {
+    let s = path.display().to_string();
+    match (Location::of(path), s.split_once("://")) {
+        (Location::Postgres(_), Some((scheme, rest))) => match rest.rsplit_once('@') {
+            Some((user, host)) => {
+                let user = user.split(':').next().unwrap_or("");
+                format!("{scheme}://{user}@{host}")
+            }
+            None => s,
+        },
+        _ => s,
     }
 }
 
@@ -230,13 +439,15 @@ impl ReadPool {
     ) -> Result<T, IssuerError> {
         let conn = self.idle.lock().ok().and_then(|mut idle| idle.pop());
         let conn = match conn {
-            Some(c) => c,
-            None => open(&self.path, self.durability)?,
+            Some(c) if !c.is_broken() => c,
+            _ => connect(&self.path, self.durability)?,
         };
         let result = f(&conn);
-        if let Ok(mut idle) = self.idle.lock() {
-            if idle.len() < 16 {
-                idle.push(conn);
+        if !conn.is_broken() {
+            if let Ok(mut idle) = self.idle.lock() {
+                if idle.len() < 16 {
+                    idle.push(conn);
+                }
             }
         }
         result
@@ -297,11 +508,13 @@ pub struct AuditRecord {
 
 /// The audit log, oldest first, optionally for one agency.
 pub fn audit_log(conn: &Connection, agency: Option<&str>) -> Result<Vec<AuditRecord>, IssuerError> {
-    let mut stmt = conn.prepare(
+    conn.query(
         "SELECT seq, at, agency, actor, action, subject FROM audit
-         WHERE ?1 IS NULL OR agency = ?1 ORDER BY seq",
-    )?;
-    let rows = stmt.query_map(params![agency], |r| {
+         WHERE CAST(?1 AS TEXT) IS NULL OR agency = ?1 ORDER BY seq",
+        params![agency],
+    )?
+    .iter()
+    .map(|r| {
         Ok(AuditRecord {
             seq: r.get(0)?,
             at: r.get(1)?,
@@ -310,8 +523,8 @@ pub fn audit_log(conn: &Connection, agency: Option<&str>) -> Result<Vec<AuditRec
             action: r.get(4)?,
             subject: r.get(5)?,
         })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    })
+    .collect()
 }
 
 /// An issued credential as stored.
@@ -338,7 +551,7 @@ pub struct StoredCredential {
 const CREDENTIAL_COLUMNS: &str =
     "agency, id, request_hash, credential, status_list, status_index, revoked, suspended";
 
-fn row_to_credential(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredCredential> {
+fn row_to_credential(r: &crate::db::Row) -> Result<StoredCredential, IssuerError> {
     Ok(StoredCredential {
         agency: r.get(0)?,
         id: r.get(1)?,
@@ -358,10 +571,10 @@ pub fn credential_by_id(
     id: &str,
 ) -> Result<Option<StoredCredential>, IssuerError> {
     let sql = format!("SELECT {CREDENTIAL_COLUMNS} FROM credentials WHERE agency = ?1 AND id = ?2");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row(params![agency, id], row_to_credential)
-        .optional()?)
+    conn.query_opt(&sql, params![agency, id])?
+        .as_ref()
+        .map(row_to_credential)
+        .transpose()
 }
 
 /// A licence by agency, licence type code and number.
@@ -374,10 +587,10 @@ pub fn licence_by_number(
     let sql = format!(
         "SELECT {CREDENTIAL_COLUMNS} FROM credentials WHERE agency = ?1 AND type_code = ?2 AND number = ?3"
     );
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row(params![agency, type_code, number], row_to_credential)
-        .optional()?)
+    conn.query_opt(&sql, params![agency, type_code, number])?
+        .as_ref()
+        .map(row_to_credential)
+        .transpose()
 }
 
 /// Indices set for `purpose` (`revocation` or `suspension`) in one list.
@@ -392,30 +605,33 @@ pub fn set_indices(
         crate::status::Purpose::Suspension => "suspended",
     };
     let sql = format!(
-        "SELECT status_index FROM credentials WHERE agency = ?1 AND status_list = ?2 AND {column} = 1"
+        "SELECT status_index FROM credentials WHERE agency = ?1 AND status_list = ?2 AND {column} = 1
+         ORDER BY status_index"
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![agency, list], |r| r.get::<_, u32>(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    conn.query(&sql, params![agency, list])?
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
 }
 
-/// Every (list, index) used by an agency, to rebuild the allocator at start.
-pub fn used_indices(conn: &Connection, agency: &str) -> Result<Vec<(u32, u32)>, IssuerError> {
-    let mut stmt = conn.prepare(
-        "SELECT status_list, status_index FROM credentials
-         WHERE agency = ?1 AND status_list IS NOT NULL",
-    )?;
-    let rows = stmt.query_map(params![agency], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+/// Every index used in one list of an agency, to rebuild the allocator.
+pub fn used_indices(conn: &Connection, agency: &str, list: u32) -> Result<Vec<u32>, IssuerError> {
+    conn.query(
+        "SELECT status_index FROM credentials WHERE agency = ?1 AND status_list = ?2",
+        params![agency, list],
+    )?
+    .iter()
+    .map(|r| r.get(0))
+    .collect()
 }
 
 /// The highest status list number an agency has used (0 if none).
 pub fn highest_list(conn: &Connection, agency: &str) -> Result<u32, IssuerError> {
-    Ok(conn.query_row(
+    conn.query_one(
         "SELECT COALESCE(MAX(status_list), 0) FROM credentials WHERE agency = ?1",
         params![agency],
-        |r| r.get(0),
-    )?)
+    )?
+    .get(0)
 }
 
 /// A token found by its hash.
@@ -435,20 +651,20 @@ pub struct TokenRow {
 
 /// Looks a token up by the SHA-256 of the presented token.
 pub fn token_by_hash(conn: &Connection, hash: &str) -> Result<Option<TokenRow>, IssuerError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT id, agency, hash, scopes, revoked_at IS NOT NULL FROM tokens WHERE hash = ?1",
-        )?
-        .query_row(params![hash], |r| {
-            Ok(TokenRow {
-                id: r.get(0)?,
-                agency: r.get(1)?,
-                hash: r.get(2)?,
-                scopes: r.get(3)?,
-                revoked: r.get(4)?,
-            })
+    conn.query_opt(
+        "SELECT id, agency, hash, scopes, revoked_at IS NOT NULL FROM tokens WHERE hash = ?1",
+        params![hash],
+    )?
+    .map(|r| {
+        Ok(TokenRow {
+            id: r.get(0)?,
+            agency: r.get(1)?,
+            hash: r.get(2)?,
+            scopes: r.get(3)?,
+            revoked: r.get(4)?,
         })
-        .optional()?)
+    })
+    .transpose()
 }
 
 /// The (revoked, suspended) flags of whatever holds `(list, index)`.
@@ -458,11 +674,109 @@ pub fn status_at(
     list: u32,
     index: u32,
 ) -> Result<Option<(bool, bool)>, IssuerError> {
+    conn.query_opt(
+        "SELECT revoked, suspended FROM credentials
+         WHERE agency = ?1 AND status_list = ?2 AND status_index = ?3",
+        params![agency, list, index],
+    )?
+    .map(|r| Ok((r.get(0)?, r.get(1)?)))
+    .transpose()
+}
+
+/// The version of an agency's status list: bumped in the same transaction
+/// as every status change, so a stored signed list built from an older
+/// version is known to be stale on every instance.
+pub fn status_version(conn: &Connection, agency: &str, list: u32) -> Result<i64, IssuerError> {
     Ok(conn
-        .prepare_cached(
-            "SELECT revoked, suspended FROM credentials
-             WHERE agency = ?1 AND status_list = ?2 AND status_index = ?3",
+        .query_opt(
+            "SELECT version FROM status_versions WHERE agency = ?1 AND list = ?2",
+            params![agency, list],
         )?
-        .query_row(params![agency, list, index], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?)
+        .map(|r| r.get(0))
+        .transpose()?
+        .unwrap_or(0))
+}
+
+/// Records a status change in list `list` (see [`status_version`]).
+pub fn bump_status_version(conn: &Connection, agency: &str, list: u32) -> Result<(), IssuerError> {
+    conn.execute(
+        "INSERT INTO status_versions(agency, list, version) VALUES (?1, ?2, 1)
+         ON CONFLICT(agency, list) DO UPDATE SET version = status_versions.version + 1",
+        params![agency, list],
+    )?;
+    Ok(())
+}
+
+/// A signed status list as stored for every instance to serve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredList {
+    /// The status version it was built from.
+    pub version: i64,
+    /// The registry generation (agencies and keys) it was signed under.
+    pub generation: i64,
+    /// When it was signed (Unix seconds).
+    pub built_at: i64,
+    /// The signed credential.
+    pub body: String,
+    /// Its strong ETag.
+    pub etag: String,
+}
+
+/// The stored signed list, if any.
+pub fn published_list(
+    conn: &Connection,
+    agency: &str,
+    purpose: &str,
+    list: u32,
+) -> Result<Option<StoredList>, IssuerError> {
+    conn.query_opt(
+        "SELECT version, generation, built_at, body, etag FROM published_lists
+         WHERE agency = ?1 AND purpose = ?2 AND list = ?3",
+        params![agency, purpose, list],
+    )?
+    .map(|r| {
+        Ok(StoredList {
+            version: r.get(0)?,
+            generation: r.get(1)?,
+            built_at: r.get(2)?,
+            body: r.get(3)?,
+            etag: r.get(4)?,
+        })
+    })
+    .transpose()
+}
+
+/// Stores a freshly signed list unless a copy that is still good (same
+/// version and registry generation, younger than `ttl` seconds) is already there: of two instances
+/// signing at once, the first stored wins and both serve it.
+pub fn store_published_list(
+    conn: &Connection,
+    agency: &str,
+    purpose: &str,
+    list: u32,
+    new: &StoredList,
+    ttl: i64,
+) -> Result<(), IssuerError> {
+    conn.execute(
+        "INSERT INTO published_lists(agency, purpose, list, version, generation, built_at, body, etag)
+         VALUES (?1, ?2, ?3, ?4, ?9, ?5, ?6, ?7)
+         ON CONFLICT(agency, purpose, list) DO UPDATE SET
+           version = excluded.version, generation = excluded.generation,
+           built_at = excluded.built_at, body = excluded.body, etag = excluded.etag
+         WHERE published_lists.version <> excluded.version
+            OR published_lists.generation <> excluded.generation
+            OR published_lists.built_at + ?8 <= excluded.built_at",
+        params![
+            agency,
+            purpose,
+            list,
+            new.version,
+            new.built_at,
+            &new.body,
+            &new.etag,
+            ttl,
+            new.generation
+        ],
+    )?;
+    Ok(())
 }

@@ -10,8 +10,11 @@
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use rusqlite::{params, Connection};
 use tokio::sync::{mpsc, oneshot};
+
+use crate::config::Durability;
+use crate::db_params as params;
+use crate::store::Connection;
 
 use crate::error::IssuerError;
 use crate::metrics::Metrics;
@@ -119,16 +122,24 @@ impl std::fmt::Debug for Job {
 }
 
 impl Writer {
-    /// Starts the writer thread on `conn`.
+    /// Starts the writer thread on `conn`. If the connection is lost
+    /// (PostgreSQL restarted or failed over), the writer connects again to
+    /// `database` before the next group: requests fail with 503 meanwhile.
     pub fn start(
         conn: Connection,
+        database: std::path::PathBuf,
+        durability: Durability,
         max_group: usize,
         metrics: Arc<Metrics>,
     ) -> (Writer, JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(max_group * 4);
+        let reopen = Reopen {
+            database,
+            durability,
+        };
         let handle = std::thread::Builder::new()
             .name("elicence-writer".into())
-            .spawn(move || run(conn, rx, max_group, &metrics))
+            .spawn(move || run(conn, &reopen, rx, max_group, &metrics))
             .unwrap_or_else(|e| {
                 // Without a writer thread the service cannot work at all.
                 tracing::error!(error = %e, "cannot start the writer thread");
@@ -209,7 +220,19 @@ enum Reply {
     Probe(oneshot::Sender<Result<(), IssuerError>>),
 }
 
-fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_group: usize, metrics: &Metrics) {
+struct Reopen {
+    database: std::path::PathBuf,
+    durability: Durability,
+}
+
+fn run(
+    conn: Connection,
+    reopen: &Reopen,
+    mut rx: mpsc::Receiver<Job>,
+    max_group: usize,
+    metrics: &Metrics,
+) {
+    let mut conn = Some(conn);
     while let Some(first) = rx.blocking_recv() {
         let mut jobs = vec![first];
         while jobs.len() < max_group {
@@ -219,7 +242,24 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_group: usize, metr
             }
         }
         let rows = jobs.len();
-        match commit_group(&mut conn, jobs) {
+        if conn.as_ref().is_none_or(Connection::is_broken) {
+            conn = None;
+            match crate::store::connect(&reopen.database, reopen.durability) {
+                Ok(c) => {
+                    tracing::info!("writer connected to the database again");
+                    conn = Some(c);
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "writer cannot reach the database");
+                    for f in failed(jobs) {
+                        f.fail(|| IssuerError::Unavailable(e.to_string()));
+                    }
+                    continue;
+                }
+            }
+        }
+        let Some(c) = conn.as_ref() else { continue };
+        match commit_group(c, jobs) {
             Ok(replies) => {
                 metrics.group_committed(rows);
                 for reply in replies {
@@ -238,24 +278,20 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_group: usize, metr
             }
             Err((e, senders)) => {
                 tracing::error!(error = %e, rows, "group commit failed");
+                let unavailable = matches!(e, IssuerError::Unavailable(_));
                 for s in senders {
-                    match s {
-                        Failed::Insert(tx) => {
-                            let _ = tx.send(Err(IssuerError::Io(std::io::Error::other(
-                                "group commit failed",
-                            ))));
-                        }
-                        Failed::Status(tx) => {
-                            let _ = tx.send(Err(IssuerError::Io(std::io::Error::other(
-                                "group commit failed",
-                            ))));
-                        }
-                        Failed::Probe(tx) => {
-                            let _ = tx.send(Err(IssuerError::Io(std::io::Error::other(format!(
+                    let probe = matches!(s, Failed::Probe(_));
+                    s.fail(|| {
+                        if unavailable {
+                            IssuerError::Unavailable(e.to_string())
+                        } else if probe {
+                            IssuerError::Io(std::io::Error::other(format!(
                                 "the database cannot be written: {e}"
-                            )))));
+                            )))
+                        } else {
+                            IssuerError::Io(std::io::Error::other("group commit failed"))
                         }
-                    }
+                    });
                 }
             }
         }
@@ -268,26 +304,38 @@ enum Failed {
     Probe(oneshot::Sender<Result<(), IssuerError>>),
 }
 
+impl Failed {
+    fn fail(self, error: impl FnOnce() -> IssuerError) {
+        match self {
+            Failed::Insert(tx) => {
+                let _ = tx.send(Err(error()));
+            }
+            Failed::Status(tx) => {
+                let _ = tx.send(Err(error()));
+            }
+            Failed::Probe(tx) => {
+                let _ = tx.send(Err(error()));
+            }
+        }
+    }
+}
+
 type GroupResult = Result<Vec<Reply>, (IssuerError, Vec<Failed>)>;
 
-fn commit_group(conn: &mut Connection, jobs: Vec<Job>) -> GroupResult {
+fn commit_group(conn: &Connection, jobs: Vec<Job>) -> GroupResult {
     let mut replies = Vec::with_capacity(jobs.len());
     let mut per_job_errors = Vec::new();
-    let tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
-        Ok(tx) => tx,
-        Err(e) => return Err((e.into(), failed(jobs))),
+    let begin = match conn.backend() {
+        crate::db::Backend::Sqlite => "BEGIN IMMEDIATE",
+        crate::db::Backend::Postgres => "BEGIN",
     };
-    let mut tx = tx;
-    for job in jobs {
-        let mut sp = match tx.savepoint() {
-            Ok(sp) => sp,
-            Err(e) => {
-                per_job_errors.push((job, IssuerError::from(e)));
-                continue;
-            }
-        };
-        let result = match &job {
-            Job::Insert(row, _) => insert(&sp, row).map(Some),
+    if let Err(e) = conn.batch(begin) {
+        return Err((e, failed(jobs)));
+    }
+    let mut jobs = jobs.into_iter();
+    while let Some(job) = jobs.next() {
+        let result = conn.savepoint(|sp| match &job {
+            Job::Insert(row, _) => insert(sp, row),
             Job::Status {
                 agency,
                 id,
@@ -295,57 +343,48 @@ fn commit_group(conn: &mut Connection, jobs: Vec<Job>) -> GroupResult {
                 actor,
                 reason,
                 ..
-            } => change_status(&sp, agency, id, *action, actor, reason.as_deref()).map(|o| {
-                // Encode the status outcome through the same path below.
-                replies_status(o)
-            }),
+            } => change_status(sp, agency, id, *action, actor, reason.as_deref())
+                .map(Outcome::Status),
             Job::Probe(_) => sp
                 .execute(
-                    "INSERT INTO health_probe(only, at) VALUES (1, ?1)
-                     ON CONFLICT(only) DO UPDATE SET at = excluded.at",
+                    "INSERT INTO health_probe(\"only\", at) VALUES (1, ?1)
+                     ON CONFLICT(\"only\") DO UPDATE SET at = excluded.at",
                     params![now_string()],
                 )
-                .map(|_| Some(Outcome::Probe))
-                .map_err(IssuerError::from),
-        };
+                .map(|_| Outcome::Probe),
+        });
         match result {
-            Ok(outcome) => {
-                if let Err(e) = sp.commit() {
-                    per_job_errors.push((job, e.into()));
-                    continue;
+            Ok(outcome) => match (job, outcome) {
+                (Job::Insert(_, reply), Outcome::Insert(o)) => {
+                    replies.push(Reply::Insert(reply, o))
                 }
-                match (job, outcome) {
-                    (Job::Insert(_, reply), Some(Outcome::Insert(o))) => {
-                        replies.push(Reply::Insert(reply, o))
-                    }
-                    (Job::Status { reply, .. }, Some(Outcome::Status(o))) => {
-                        replies.push(Reply::Status(reply, o))
-                    }
-                    (Job::Probe(reply), Some(Outcome::Probe)) => replies.push(Reply::Probe(reply)),
-                    (job, _) => per_job_errors.push((
-                        job,
-                        IssuerError::Io(std::io::Error::other("writer outcome mismatch")),
-                    )),
+                (Job::Status { reply, .. }, Outcome::Status(o)) => {
+                    replies.push(Reply::Status(reply, o))
                 }
+                (Job::Probe(reply), Outcome::Probe) => replies.push(Reply::Probe(reply)),
+                (job, _) => per_job_errors.push((
+                    job,
+                    IssuerError::Io(std::io::Error::other("writer outcome mismatch")),
+                )),
+            },
+            Err(e) if matches!(e, IssuerError::Unavailable(_)) || conn.is_broken() => {
+                // The connection is gone: nothing of this group commits.
+                let _ = conn.batch("ROLLBACK");
+                let mut senders = to_failed(replies);
+                senders.extend(failed(per_job_errors.into_iter().map(|(j, _)| j).collect()));
+                senders.extend(failed(vec![job]));
+                // ... nor do the jobs after it: each still gets its answer.
+                senders.extend(failed(jobs.collect()));
+                return Err((e, senders));
             }
-            Err(e) => {
-                let _ = sp.rollback();
-                drop(sp);
-                per_job_errors.push((job, e));
-            }
+            Err(e) => per_job_errors.push((job, e)),
         }
     }
-    if let Err(e) = tx.commit() {
-        let mut senders: Vec<Failed> = replies
-            .into_iter()
-            .map(|r| match r {
-                Reply::Insert(tx, _) => Failed::Insert(tx),
-                Reply::Status(tx, _) => Failed::Status(tx),
-                Reply::Probe(tx) => Failed::Probe(tx),
-            })
-            .collect();
+    if let Err(e) = conn.batch("COMMIT") {
+        let _ = conn.batch("ROLLBACK");
+        let mut senders = to_failed(replies);
         senders.extend(failed(per_job_errors.into_iter().map(|(j, _)| j).collect()));
-        return Err((e.into(), senders));
+        return Err((e, senders));
     }
     // Per-job failures are answered after the commit like everything else.
     for (job, e) in per_job_errors {
@@ -364,14 +403,21 @@ fn commit_group(conn: &mut Connection, jobs: Vec<Job>) -> GroupResult {
     Ok(replies)
 }
 
+fn to_failed(replies: Vec<Reply>) -> Vec<Failed> {
+    replies
+        .into_iter()
+        .map(|r| match r {
+            Reply::Insert(tx, _) => Failed::Insert(tx),
+            Reply::Status(tx, _) => Failed::Status(tx),
+            Reply::Probe(tx) => Failed::Probe(tx),
+        })
+        .collect()
+}
+
 enum Outcome {
     Insert(InsertOutcome),
     Status(StatusOutcome),
     Probe,
-}
-
-fn replies_status(o: StatusOutcome) -> Option<Outcome> {
-    Some(Outcome::Status(o))
 }
 
 fn failed(jobs: Vec<Job>) -> Vec<Failed> {
@@ -385,23 +431,22 @@ fn failed(jobs: Vec<Job>) -> Vec<Failed> {
 }
 
 fn insert(conn: &Connection, row: &NewCredential) -> Result<Outcome, IssuerError> {
-    let changed = conn
-        .prepare_cached(
-            "INSERT INTO credentials(agency, id, type_code, number, request_hash, credential,
+    let changed = conn.execute(
+        "INSERT INTO credentials(agency, id, type_code, number, request_hash, credential,
                status_list, status_index, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
-        )?
-        .execute(params![
-            row.agency,
-            row.id,
-            row.type_code,
-            row.number,
-            row.request_hash,
-            row.credential,
+        params![
+            &row.agency,
+            &row.id,
+            &row.type_code,
+            &row.number,
+            &row.request_hash,
+            &row.credential,
             row.status_list,
             row.status_index,
             now_string()
-        ])?;
+        ],
+    )?;
     if changed == 1 {
         audit(
             conn,
@@ -426,10 +471,16 @@ fn insert(conn: &Connection, row: &NewCredential) -> Result<Outcome, IssuerError
             Ok(Outcome::Insert(InsertOutcome::Existing(e)))
         }
         Some(e) => Ok(Outcome::Insert(InsertOutcome::Conflict(e))),
-        None => Err(IssuerError::StatusExhausted(format!(
-            "status index {:?}/{:?} already used",
-            row.status_list, row.status_index
-        ))),
+        // Only the (list, index) pair collided: another instance (or a
+        // request before a restart) holds it. The caller signs again with
+        // another index.
+        None => match (row.status_list, row.status_index) {
+            (Some(list), Some(index)) => Err(IssuerError::StatusIndexTaken { list, index }),
+            _ => Err(IssuerError::Storage(format!(
+                "credential {} could not be stored and nothing conflicts with it",
+                row.id
+            ))),
+        },
     }
 }
 
@@ -467,6 +518,7 @@ fn change_status(
         return Ok(StatusOutcome::Unchanged);
     }
     conn.execute(sql, params![agency, id])?;
+    store::bump_status_version(conn, agency, list)?;
     audit(conn, Some(agency), actor, action.name(), Some(id), reason)?;
     Ok(StatusOutcome::Changed(list))
 }

@@ -232,7 +232,10 @@ fn issue(b: &mut Browser<'_>, form: &[(&'static str, String)]) -> Page {
 
 fn count(svc: &Service, sql: &str) -> i64 {
     let conn = store::open(&svc.config.database, svc.config.durability).unwrap();
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    conn.sqlite_only()
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
 }
 
 fn credentials(svc: &Service) -> i64 {
@@ -788,6 +791,8 @@ fn issue_by_form_verify_find_and_revoke_with_the_person_in_the_audit_log() {
     // The audit log names the people.
     let conn = store::open(&svc.config.database, svc.config.durability).unwrap();
     let (issue_actor, revoke_actor, reason): (String, String, String) = conn
+        .sqlite_only()
+        .unwrap()
         .query_row(
             "SELECT (SELECT actor FROM audit WHERE action = 'issue' AND subject = ?1),
                     (SELECT actor FROM audit WHERE action = 'revoke' AND subject = ?1),
@@ -861,6 +866,8 @@ fn agency_admins_manage_their_accounts() {
     );
     // Every step is in the audit log with the admin as actor.
     let actor: String = conn
+        .sqlite_only()
+        .unwrap()
         .query_row(
             "SELECT actor FROM audit WHERE action = 'account.disable' AND subject = 'newbie'",
             [],

@@ -634,8 +634,8 @@ fn ops_endpoints_and_key_rotation() {
         "{metrics}"
     );
     // The audit log refuses edits.
-    assert!(conn.execute("DELETE FROM audit", []).is_err());
-    assert!(conn.execute("UPDATE audit SET actor = 'x'", []).is_err());
+    assert!(conn.execute("DELETE FROM audit", &[]).is_err());
+    assert!(conn.execute("UPDATE audit SET actor = 'x'", &[]).is_err());
 }
 
 #[test]

@@ -24,6 +24,22 @@ pub enum AgencyCommand {
     /// Seal an agency's PDF signing key (ECDSA P-256, PEM) under the master
     /// key, for `[pdf_signing.CODE].sealed_key` (docs/pdf.md).
     SealPdfKey(SealPdfKeyArgs),
+    /// Re-encrypt every stored signing key under a new master key, in one
+    /// transaction (killed midway: nothing changed). Then point the
+    /// configuration at the new key and restart instances one at a time.
+    RotateMasterKey(RotateMasterKeyArgs),
+}
+
+/// `elicence agency rotate-master-key`.
+#[derive(Debug, Args)]
+pub struct RotateMasterKeyArgs {
+    /// The service configuration (its `[master_key]` is the current key).
+    #[arg(long, value_name = "FILE")]
+    pub config: PathBuf,
+    /// The new master key file (64 hex digits or base64 of 32 bytes; make
+    /// one with `elicence-issuer init` or `openssl rand -hex 32`).
+    #[arg(long, value_name = "FILE")]
+    pub new_key_file: PathBuf,
 }
 
 /// `elicence agency seal-pdf-key`.
@@ -181,6 +197,18 @@ pub fn run(c: &AgencyCommand) -> Result<ExitCode, CliError> {
             )
             .map_err(issuer_error)?;
             println!("{id}");
+        }
+        AgencyCommand::RotateMasterKey(a) => {
+            let (config, mut conn) = open_db(&a.config)?;
+            let old = MasterKey::load(&config.master_key).map_err(issuer_error)?;
+            let new = MasterKey::load(&elicence_issuer::config::MasterKeySource {
+                file: Some(a.new_key_file.clone()),
+                env: None,
+            })
+            .map_err(issuer_error)?;
+            let count = admin::rotate_master_key(&mut conn, &old, &new, &admin::admin_actor())
+                .map_err(issuer_error)?;
+            println!("{count} signing keys re-encrypted under the new master key");
         }
         AgencyCommand::SealPdfKey(a) => {
             let config = elicence_issuer::Config::load(&a.config).map_err(issuer_error)?;

@@ -12,7 +12,9 @@ use std::str::FromStr;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand_core::{OsRng, RngCore};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
+
+use crate::db::Connection;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -284,11 +286,12 @@ fn new_secret() -> Zeroizing<Vec<u8>> {
 /// Creates an account. The TOTP secret (roles other than viewer) is returned
 /// once and stored sealed under the master key.
 pub fn add_account(
-    conn: &Connection,
+    db: &Connection,
     master: &MasterKey,
     new: &NewAccount<'_>,
     actor: &str,
 ) -> Result<Created, IssuerError> {
+    let conn = db.sqlite_only()?;
     check_username(new.username)?;
     check_display_name(new.display_name)?;
     check_password(new.password)?;
@@ -324,14 +327,14 @@ pub fn add_account(
         params![id, new.agency, new.username, new.display_name, new.role.name(), hash, sealed, now_string()],
     )?;
     audit(
-        conn,
+        db,
         Some(new.agency),
         actor,
         "account.create",
         Some(new.username),
         Some(new.role.name()),
     )?;
-    let account = account_by_username(conn, new.username)?
+    let account = account_by_username(db, new.username)?
         .ok_or_else(|| IssuerError::UnknownAccount(new.username.to_string()))?;
     Ok(Created {
         account,
@@ -340,7 +343,8 @@ pub fn add_account(
 }
 
 /// An account by id.
-pub fn account_by_id(conn: &Connection, id: &str) -> Result<Option<Account>, IssuerError> {
+pub fn account_by_id(db: &Connection, id: &str) -> Result<Option<Account>, IssuerError> {
+    let conn = db.sqlite_only()?;
     let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM console_accounts WHERE id = ?1");
     Ok(conn
         .prepare_cached(&sql)?
@@ -350,9 +354,10 @@ pub fn account_by_id(conn: &Connection, id: &str) -> Result<Option<Account>, Iss
 
 /// An account by user name.
 pub fn account_by_username(
-    conn: &Connection,
+    db: &Connection,
     username: &str,
 ) -> Result<Option<Account>, IssuerError> {
+    let conn = db.sqlite_only()?;
     let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM console_accounts WHERE username = ?1");
     Ok(conn
         .prepare_cached(&sql)?
@@ -361,7 +366,8 @@ pub fn account_by_username(
 }
 
 /// Every account, or one agency's, by user name.
-pub fn list_accounts(conn: &Connection, agency: Option<&str>) -> Result<Vec<Account>, IssuerError> {
+pub fn list_accounts(db: &Connection, agency: Option<&str>) -> Result<Vec<Account>, IssuerError> {
+    let conn = db.sqlite_only()?;
     let sql = format!(
         "SELECT {ACCOUNT_COLUMNS} FROM console_accounts WHERE ?1 IS NULL OR agency = ?1 ORDER BY agency, username"
     );
@@ -372,8 +378,8 @@ pub fn list_accounts(conn: &Connection, agency: Option<&str>) -> Result<Vec<Acco
 
 /// The account `username`, which must belong to `agency` when one is given
 /// (an agency admin cannot touch another agency's accounts).
-fn scoped(conn: &Connection, agency: Option<&str>, username: &str) -> Result<Account, IssuerError> {
-    match account_by_username(conn, username)? {
+fn scoped(db: &Connection, agency: Option<&str>, username: &str) -> Result<Account, IssuerError> {
+    match account_by_username(db, username)? {
         Some(a) if agency.is_none_or(|g| g == a.agency) => Ok(a),
         _ => Err(IssuerError::UnknownAccount(username.to_string())),
     }
@@ -381,12 +387,13 @@ fn scoped(conn: &Connection, agency: Option<&str>, username: &str) -> Result<Acc
 
 /// Disables an account: it cannot sign in, and its sessions end now.
 pub fn disable_account(
-    conn: &Connection,
+    db: &Connection,
     agency: Option<&str>,
     username: &str,
     actor: &str,
 ) -> Result<Account, IssuerError> {
-    let account = scoped(conn, agency, username)?;
+    let conn = db.sqlite_only()?;
+    let account = scoped(db, agency, username)?;
     conn.execute(
         "UPDATE console_accounts SET disabled_at = COALESCE(disabled_at, ?2) WHERE id = ?1",
         params![account.id, now_string()],
@@ -396,26 +403,27 @@ pub fn disable_account(
         params![account.id],
     )?;
     audit(
-        conn,
+        db,
         Some(&account.agency),
         actor,
         "account.disable",
         Some(username),
         None,
     )?;
-    scoped(conn, agency, username)
+    scoped(db, agency, username)
 }
 
 /// Gives an account a new TOTP secret (a lost phone): returned once, sealed
 /// in the database; its sessions end now.
 pub fn reset_totp(
-    conn: &Connection,
+    db: &Connection,
     master: &MasterKey,
     agency: Option<&str>,
     username: &str,
     actor: &str,
 ) -> Result<Zeroizing<Vec<u8>>, IssuerError> {
-    let account = scoped(conn, agency, username)?;
+    let conn = db.sqlite_only()?;
+    let account = scoped(db, agency, username)?;
     let secret = new_secret();
     let sealed = master.seal(&account.agency, &totp_key_id(&account.id), &secret)?;
     conn.execute(
@@ -427,7 +435,7 @@ pub fn reset_totp(
         params![account.id],
     )?;
     audit(
-        conn,
+        db,
         Some(&account.agency),
         actor,
         "account.reset-totp",
@@ -439,18 +447,19 @@ pub fn reset_totp(
 
 /// Clears failed sign-ins and any lock.
 pub fn unlock(
-    conn: &Connection,
+    db: &Connection,
     agency: Option<&str>,
     username: &str,
     actor: &str,
 ) -> Result<(), IssuerError> {
-    let account = scoped(conn, agency, username)?;
+    let conn = db.sqlite_only()?;
+    let account = scoped(db, agency, username)?;
     conn.execute(
         "UPDATE console_accounts SET failed_attempts = 0, locked_until = 0 WHERE id = ?1",
         params![account.id],
     )?;
     audit(
-        conn,
+        db,
         Some(&account.agency),
         actor,
         "account.unlock",
@@ -486,13 +495,14 @@ pub fn lock_seconds(failures: i64) -> i64 {
 /// it) a TOTP code newer than the last one accepted. Failures are counted and
 /// lock the account; everything is in the audit log.
 pub fn sign_in(
-    conn: &Connection,
+    db: &Connection,
     master: &MasterKey,
     username: &str,
     password: &str,
     code: &str,
     now: i64,
 ) -> Result<SignIn, IssuerError> {
+    let conn = db.sqlite_only()?;
     let row: Option<(Account, String, Option<Vec<u8>>, i64)> = conn
         .query_row(
             &format!(
@@ -509,7 +519,7 @@ pub fn sign_in(
     };
     if account.locked_until > now {
         audit(
-            conn,
+            db,
             Some(&account.agency),
             &account.actor(),
             "signin.locked",
@@ -548,7 +558,7 @@ pub fn sign_in(
             "password"
         };
         audit(
-            conn,
+            db,
             Some(&account.agency),
             &account.actor(),
             "signin.fail",
@@ -557,7 +567,7 @@ pub fn sign_in(
         )?;
         if lock > 0 {
             audit(
-                conn,
+                db,
                 Some(&account.agency),
                 &account.actor(),
                 "account.lock",
@@ -572,7 +582,7 @@ pub fn sign_in(
         params![account.id, step as i64],
     )?;
     audit(
-        conn,
+        db,
         Some(&account.agency),
         &account.actor(),
         "signin",

@@ -722,7 +722,7 @@ fn history(
     state
         .pool
         .with(|c| {
-            let mut stmt = c.prepare_cached(
+            let mut stmt = c.sqlite_only()?.prepare_cached(
                 "SELECT at, actor, action, detail FROM audit WHERE agency = ?1 AND subject = ?2 ORDER BY seq",
             )?;
             let rows = stmt.query_map(params![agency, id], |r| {
@@ -1189,7 +1189,7 @@ pub async fn audit_log(State(state): St, headers: HeaderMap, uri: Uri) -> Respon
     let ctx = tri!(context(&state, &headers, &uri));
     let me = tri!(ctx.with_role(Role::can_administer));
     let records = state.pool.with(|c| {
-        let mut stmt = c.prepare_cached(
+        let mut stmt = c.sqlite_only()?.prepare_cached(
             "SELECT seq, at, agency, actor, action, subject FROM audit WHERE agency = ?1 ORDER BY seq DESC LIMIT 500",
         )?;
         let rows = stmt.query_map(params![me.agency], |r| {

@@ -8,7 +8,9 @@
 //! licences are stored) answers substring queries from an index; it is
 //! rebuilt once from the stored licences when it is first created.
 
-use rusqlite::{params, Connection};
+use rusqlite::params;
+
+use crate::db::Connection;
 
 use crate::error::IssuerError;
 use crate::store::StoredCredential;
@@ -35,7 +37,7 @@ CREATE INDEX IF NOT EXISTS credentials_juristic_id ON credentials(
 
 /// Creates the index (filling it from the licences already stored when it
 /// is new). Runs with the rest of the schema.
-pub fn migrate(conn: &Connection) -> Result<(), IssuerError> {
+pub fn migrate(conn: &rusqlite::Connection) -> Result<(), IssuerError> {
     let existed: bool = conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE name = 'licence_search')",
         [],
@@ -114,11 +116,11 @@ pub const MIN_PARTIAL_CHARS: usize = 3;
 /// characters matches licence numbers exactly; anything else is looked up
 /// in the trigram index of numbers, names and IDs.
 pub fn search(
-    conn: &Connection,
+    db: &Connection,
     agency: &str,
     q: &Query<'_>,
 ) -> Result<Vec<(StoredCredential, String)>, IssuerError> {
-    search_up_to(conn, agency, q, LIMIT)
+    search_up_to(db, agency, q, LIMIT)
 }
 
 /// Most rows a CSV export holds.
@@ -126,11 +128,12 @@ pub const EXPORT_LIMIT: i64 = 10_000;
 
 /// [`search`] with another limit (the CSV export's).
 pub fn search_up_to(
-    conn: &Connection,
+    db: &Connection,
     agency: &str,
     q: &Query<'_>,
     limit: i64,
 ) -> Result<Vec<(StoredCredential, String)>, IssuerError> {
+    let conn = db.sqlite_only()?;
     let text = q.text.trim();
     let (mode, phrase) = if text.is_empty() {
         (0, String::new())
@@ -210,7 +213,7 @@ mod tests {
             "licenceNumber": format!("สน.{n}/2569"),
             "licensee": {"juristicPersonId": "0105536112014", "legalName": {"th": name_th, "en": "Kitchen Co., Ltd."}}
         }});
-        conn.execute(
+        conn.sqlite_only().unwrap().execute(
             "INSERT INTO credentials(agency, id, type_code, number, credential, revoked, created_at)
              VALUES ('a', ?1, 'food-sale', ?2, ?3, ?4, 'now')",
             params![format!("urn:{n}"), format!("สน.{n}/2569"), credential.to_string(), revoked],
@@ -265,10 +268,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let conn = crate::store::open(&dir.path().join("t.db"), crate::config::Durability::Normal)
             .unwrap();
-        conn.execute_batch("DROP TRIGGER licence_search_insert; DROP TABLE licence_search;")
+        conn.sqlite_only()
+            .unwrap()
+            .execute_batch("DROP TRIGGER licence_search_insert; DROP TABLE licence_search;")
             .unwrap();
         insert(&conn, 7, "บริษัท เก่าแก่ จำกัด", false);
-        migrate(&conn).unwrap();
+        migrate(conn.sqlite_only().unwrap()).unwrap();
         assert_eq!(found(&conn, "เก่าแก่", StatusFilter::Any), ["urn:7"]);
         // And the trigger is back for new licences.
         insert(&conn, 8, "บริษัท ใหม่เอี่ยม จำกัด", false);

@@ -8,7 +8,9 @@
 
 use axum::http::{header, HeaderMap, HeaderValue};
 use rand_core::{OsRng, RngCore};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
+
+use crate::db::Connection;
 use zeroize::Zeroizing;
 
 use super::accounts::{account_by_id, Account};
@@ -68,10 +70,11 @@ pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
 /// returns the cookie value, shown only to the browser. Expired sessions
 /// are swept at the same time.
 pub fn create(
-    conn: &Connection,
+    db: &Connection,
     account: Option<&Account>,
     now: i64,
 ) -> Result<(Zeroizing<String>, Session), IssuerError> {
+    let conn = db.sqlite_only()?;
     conn.execute(
         "DELETE FROM console_sessions WHERE expires_at <= ?1",
         params![now],
@@ -99,10 +102,11 @@ pub fn create(
 /// The live session named by the request's cookie, if any. A session whose
 /// account was disabled since is ended; a used session's idle expiry moves on.
 pub fn load(
-    conn: &Connection,
+    db: &Connection,
     headers: &HeaderMap,
     now: i64,
 ) -> Result<Option<Session>, IssuerError> {
+    let conn = db.sqlite_only()?;
     let Some(secret) = cookie(headers, COOKIE) else {
         return Ok(None);
     };
@@ -119,15 +123,15 @@ pub fn load(
         return Ok(None);
     };
     if expires_at <= now || now - created_at >= ABSOLUTE_SECONDS {
-        end(conn, &id_hash)?;
+        end(db, &id_hash)?;
         return Ok(None);
     }
     let account = match account_id {
         None => None,
-        Some(id) => match account_by_id(conn, &id)? {
+        Some(id) => match account_by_id(db, &id)? {
             Some(a) if !a.disabled => Some(a),
             _ => {
-                end(conn, &id_hash)?;
+                end(db, &id_hash)?;
                 return Ok(None);
             }
         },
@@ -151,7 +155,8 @@ pub fn load(
 }
 
 /// Ends a session.
-pub fn end(conn: &Connection, id_hash: &str) -> Result<(), IssuerError> {
+pub fn end(db: &Connection, id_hash: &str) -> Result<(), IssuerError> {
+    let conn = db.sqlite_only()?;
     conn.execute(
         "DELETE FROM console_sessions WHERE id_hash = ?1",
         params![id_hash],
@@ -188,7 +193,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let conn = crate::store::open(&dir.path().join("t.db"), crate::config::Durability::Normal)
             .unwrap();
-        conn.execute(
+        conn.sqlite_only().unwrap().execute(
             "INSERT INTO agencies(code, name_th, name_en, created_at) VALUES ('a', 'ก', 'A', 'now')",
             [],
         )
@@ -226,6 +231,8 @@ mod tests {
         let t0 = 1_800_000_000;
         let (secret, s) = create(&conn, Some(&account), t0).unwrap();
         let stored: i64 = conn
+            .sqlite_only()
+            .unwrap()
             .query_row(
                 "SELECT COUNT(*) FROM console_sessions WHERE id_hash = ?1",
                 [secret.as_str()],

@@ -128,6 +128,12 @@ impl IntoResponse for Problem {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            // Transient by definition: another instance, or this one in a
+            // moment, will take the retry (same idempotent request).
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -148,6 +154,22 @@ impl From<IssuerError> for Problem {
                 format!("agency `{code}` has no signing key valid now"),
             ),
             IssuerError::UnknownAgency(code) => Problem::not_found(format!("no agency `{code}`")),
+            IssuerError::WriterStopped => Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Unavailable",
+                "this instance is shutting down; retry the same request",
+            ),
+            IssuerError::Unavailable(reason) => {
+                tracing::warn!(%reason, "database unavailable");
+                Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "Unavailable",
+                    "the database is unavailable for the moment; retry the same request \
+                     (issuance is idempotent)",
+                )
+            }
             other => Problem::internal(&other),
         }
     }

@@ -126,7 +126,7 @@ pub async fn healthz(State(state): St) -> Response {
     };
     if let Err(e) = state
         .pool
-        .with(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
+        .with(|c| c.query_one("SELECT 1", crate::db_params![])?.get::<i64>(0))
     {
         tracing::error!(error = %e, "health check failed");
         return unavailable("the database does not answer");

@@ -1,4 +1,9 @@
 //! Test harness: a real service (real router, real SQLite file) on 127.0.0.1.
+//!
+//! With `ELICENCE_TEST_DATABASE=postgres` every service gets a fresh
+//! PostgreSQL database instead (on `ELICENCE_TEST_PG`, default
+//! `postgres://postgres@127.0.0.1:5432/test` for the administrative
+//! connection), dropped when the service is.
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
@@ -32,13 +37,80 @@ impl Drop for Service {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+        drop_test_database(self.dir.path());
+    }
+}
+
+/// Whether the tests run against PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("ELICENCE_TEST_DATABASE").is_ok_and(|v| v == "postgres")
+}
+
+/// The administrative PostgreSQL URL (creates and drops test databases).
+pub fn pg_admin_url() -> String {
+    std::env::var("ELICENCE_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// The URL of database `name` on the test server.
+pub fn pg_url(name: &str) -> String {
+    let admin = pg_admin_url();
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+    format!("{base}/{name}")
+}
+
+/// Creates a fresh, uniquely named PostgreSQL database; its name is kept in
+/// `dir/pg-database` so [`drop_test_database`] finds it.
+pub fn create_test_database(dir: &std::path::Path) -> String {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!(
+        "elicence_t_{}_{}_{}",
+        std::process::id(),
+        n,
+        elicence_issuer::crypto::random_id()
+            .to_lowercase()
+            .replace('-', "_")
+    );
+    let mut admin = postgres::Client::connect(&pg_admin_url(), postgres::NoTls)
+        .expect("ELICENCE_TEST_DATABASE=postgres needs a PostgreSQL server (ELICENCE_TEST_PG)");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    std::fs::write(dir.join("pg-database"), &name).unwrap();
+    pg_url(&name)
+}
+
+/// Drops the database [`create_test_database`] made for `dir`, if any.
+pub fn drop_test_database(dir: &std::path::Path) {
+    let Ok(name) = std::fs::read_to_string(dir.join("pg-database")) else {
+        return;
+    };
+    if let Ok(mut admin) = postgres::Client::connect(&pg_admin_url(), postgres::NoTls) {
+        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    }
+    let _ = std::fs::remove_file(dir.join("pg-database"));
+}
+
+/// The `database` value for a service in `dir`: the PostgreSQL database
+/// made for it by [`create_test_database`], else a SQLite file there, or a
+/// fresh PostgreSQL database when the tests run on PostgreSQL.
+pub fn database_for(dir: &std::path::Path) -> String {
+    // A test that made its own PostgreSQL database uses it in any case.
+    if let Ok(name) = std::fs::read_to_string(dir.join("pg-database")) {
+        return pg_url(&name);
+    }
+    if on_postgres() {
+        create_test_database(dir)
+    } else {
+        dir.join("issuer.db").display().to_string()
     }
 }
 
 pub fn config_text(dir: &std::path::Path, extra: &str) -> String {
     format!(
         "listen = \"127.0.0.1:0\"\npublic_url = \"{ORIGIN}\"\ndatabase = \"{}\"\npublic_licences = {}\ndurability = \"normal\"\n[master_key]\nfile = \"{}\"\n[status]\nlist_size = 131072\nttl_seconds = 60\n{extra}",
-        dir.join("issuer.db").display(),
+        database_for(dir),
         !extra.contains("#private"),
         dir.join("master.key").display(),
     )
