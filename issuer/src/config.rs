@@ -308,7 +308,8 @@ impl Config {
         let url = self.public_url.trim_end_matches('/');
         let host = url
             .strip_prefix("https://")
-            .ok_or("public_url must start with https://")?;
+            .or_else(|| crate::registry::loopback_host(url))
+            .ok_or("public_url must start with https:// (or be http://127.0.0.1:PORT or http://localhost:PORT)")?;
         if host.is_empty() || host.contains(['/', '?', '#', '@']) {
             return Err("public_url must be an origin: https://HOST[:PORT], no path".into());
         }

@@ -484,7 +484,20 @@ pub async fn post_status(
     State(state): St,
     headers: HeaderMap,
     Path((code, type_code, segment, action)): Path<(String, String, String, String)>,
+    body: Body,
 ) -> Result<Response, Problem> {
+    if action == "offer" {
+        let (_, stored) = find(
+            &state,
+            &headers,
+            &code,
+            &type_code,
+            &segment,
+            Some(Scope::Issue),
+        )?;
+        return crate::http::oid4vci::post_offer(&state, &headers, &code, stored, &type_code, body)
+            .await;
+    }
     let action = match action.as_str() {
         "revoke" => StatusAction::Revoke,
         "suspend" => StatusAction::Suspend,

@@ -6,9 +6,11 @@ pub mod body;
 pub mod inspector;
 pub mod licences;
 pub mod negotiate;
+pub mod oid4vci;
 pub mod pdf;
 pub mod problem;
 pub mod public;
+pub mod sdjwt;
 pub mod vcapi;
 
 use std::sync::Arc;
@@ -188,6 +190,23 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/credentials/verify", post(vcapi::verify_credential_endpoint))
         .route("/credentials/status", post(vcapi::update_status))
         .route("/presentations/verify", post(vcapi::verify_presentation))
+        .route("/vct/{code}", get(sdjwt::vct_metadata))
+        .route(
+            "/.well-known/openid-credential-issuer",
+            get(oid4vci::issuer_metadata),
+        )
+        .route(
+            "/.well-known/oauth-authorization-server",
+            get(oid4vci::authorization_server_metadata),
+        )
+        .route("/oid4vci/offers/{id}", get(oid4vci::get_offer))
+        .route("/oid4vci/token", post(oid4vci::token))
+        .route("/oid4vci/nonce", post(oid4vci::nonce))
+        .route("/oid4vci/credential", post(oid4vci::credential))
+        .route(
+            "/.well-known/jwt-vc-issuer/agencies/{code}",
+            get(sdjwt::jwt_vc_issuer),
+        )
         .route("/healthz", get(public::healthz))
         .route("/metrics", get(public::metrics))
         .route("/openapi.json", get(public::openapi))
