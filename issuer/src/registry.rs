@@ -97,8 +97,17 @@ impl FromStr for DidMethod {
 }
 
 /// The base URL of agency `code`'s licence IRIs and status lists.
+///
+/// Identifiers stay https even on a loopback development origin
+/// (`http://127.0.0.1:PORT` gives `https://127.0.0.1:PORT/agencies/CODE`),
+/// as the agency's `did:web` does: licence IRIs are https by definition;
+/// only the OpenID4VCI endpoints are reached over plain http there.
 pub fn agency_base_url(origin: &str, code: &str) -> String {
-    format!("{}/agencies/{code}", origin.trim_end_matches('/'))
+    let origin = origin.trim_end_matches('/');
+    match loopback_host(origin) {
+        Some(host) => format!("https://{host}/agencies/{code}"),
+        None => format!("{origin}/agencies/{code}"),
+    }
 }
 
 /// Agency codes: 1-32 of `a-z 0-9 -`, starting with a letter or digit, so the

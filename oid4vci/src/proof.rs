@@ -152,7 +152,7 @@ mod tests {
             serde_json::json!({"alg": "none", "typ": PROOF_TYPE, "jwk": key.public_key().to_jwk()});
         let claims = serde_json::json!({"aud": AUD, "iat": 1000, "nonce": "n"});
         let none = format!(
-            "{}.{}.",
+            "{}.{}.AAAA",
             URL_SAFE_NO_PAD.encode(header.to_string()),
             URL_SAFE_NO_PAD.encode(claims.to_string())
         );

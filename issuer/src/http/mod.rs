@@ -111,7 +111,11 @@ async fn problems_only(req: Request, next: Next) -> Response {
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+    let is_protocol_error = resp
+        .extensions()
+        .get::<oid4vci::ProtocolErrorBody>()
+        .is_some();
+    if !(status.is_client_error() || status.is_server_error()) || is_problem || is_protocol_error {
         return resp;
     }
     let (parts, body) = resp.into_parts();

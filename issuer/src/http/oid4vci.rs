@@ -57,6 +57,11 @@ fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
+/// Marks a response whose body is the protocol's own error JSON, which the
+/// service's problem middleware must leave as it is.
+#[derive(Debug, Clone, Copy)]
+pub struct ProtocolErrorBody;
+
 /// A protocol error response.
 pub struct ProtocolError(pub Oid4vciError);
 
@@ -70,6 +75,7 @@ impl IntoResponse for ProtocolError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::BAD_REQUEST);
         let mut resp = (status, axum::Json(self.0.to_json())).into_response();
+        resp.extensions_mut().insert(ProtocolErrorBody);
         let h = resp.headers_mut();
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if matches!(self.0, Oid4vciError::InvalidToken(_)) {
