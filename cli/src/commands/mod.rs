@@ -15,6 +15,7 @@ pub mod serve;
 pub mod status;
 pub mod token;
 mod verify;
+pub mod wallet;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Qr(QrCommand::Stats(a)) => qr::stats(&a),
         Command::Qr(QrCommand::Link(a)) => qr::link(&a),
         Command::Render(a) => render::render(&a),
+        Command::Wallet(c) => wallet::run(&c),
     }
 }
 
