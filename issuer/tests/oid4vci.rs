@@ -581,3 +581,126 @@ fn the_wallet_refuses_plain_http_to_other_machines_and_reports_a_wrong_pin() {
         .to_string();
     assert!(e.contains("only https://"), "{e}");
 }
+
+/// POSTs with extra headers (DPoP, Authorization schemes).
+fn post_with(svc: &Service, path: &str, headers: &[(&str, &str)], ct: &str, body: &str) -> Resp {
+    let mut req = svc.agent.post(&svc.url(path)).header("content-type", ct);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    common::to_resp(req.send(body).unwrap())
+}
+
+#[test]
+fn dpop_binds_the_access_token_to_the_wallets_key() {
+    use elicence_oid4vci::dpop::make_dpop;
+    let svc = common::start_loopback("");
+    let origin = svc.config.origin().to_owned();
+    let tok = token(&svc.config, "bangrak", &[Scope::Issue]);
+    let (path, _) = issue(&svc, &tok, "OID-4");
+    let asm = svc
+        .get("/.well-known/oauth-authorization-server", &[])
+        .json();
+    assert!(asm["dpop_signing_alg_values_supported"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a == "ES256"));
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let dpop_key = SigningKey::generate(KeyAlgorithm::P256, &mut rand_core::OsRng);
+    let token_url = format!("{origin}/oid4vci/token");
+    let credential_url = format!("{origin}/oid4vci/credential");
+    let redeem = |svc: &Service, proof: &str| {
+        let o = offer(svc, &tok, &path).json();
+        let code = code_of(svc, &o);
+        let body = format!(
+            "grant_type={GRANT}&pre-authorized_code={code}&tx_code={}",
+            o["tx_code"].as_str().unwrap()
+        );
+        post_with(
+            svc,
+            "/oid4vci/token",
+            &[("dpop", proof)],
+            "application/x-www-form-urlencoded",
+            &body,
+        )
+    };
+
+    // A proof for another URL is refused at the token endpoint (400).
+    let wrong_htu = make_dpop(&dpop_key, "POST", &credential_url, None, now, "t0");
+    protocol_error(&redeem(&svc, &wrong_htu), 400, "invalid_dpop_proof");
+
+    let proof = make_dpop(&dpop_key, "POST", &token_url, None, now, "t1");
+    let r = redeem(&svc, &proof);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["token_type"], "DPoP");
+    let access = r.json()["access_token"].as_str().unwrap().to_owned();
+    // The same DPoP proof again: a replay.
+    let d = protocol_error(&redeem(&svc, &proof), 400, "invalid_dpop_proof");
+    assert!(d.contains("already used"), "{d}");
+
+    let holder = SigningKey::generate(KeyAlgorithm::P256, &mut rand_core::OsRng);
+    let nonce = || {
+        svc.post("/oid4vci/nonce", None, "application/json", "")
+            .json()["c_nonce"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let body = |n: &str| {
+        json!({"credential_configuration_id": "food-sale.dc+sd-jwt",
+               "proofs": {"jwt": [make_proof(&holder, &origin, Some(n), now)]}})
+        .to_string()
+    };
+    let bearer = format!("Bearer {access}");
+    let dpop_auth = format!("DPoP {access}");
+    // As a Bearer token: refused.
+    let r = post_with(
+        &svc,
+        "/oid4vci/credential",
+        &[("authorization", &bearer)],
+        "application/json",
+        &body(&nonce()),
+    );
+    protocol_error(&r, 401, "invalid_token");
+    // As DPoP without a proof, with a proof by another key, without `ath`: refused (401).
+    let r = post_with(
+        &svc,
+        "/oid4vci/credential",
+        &[("authorization", &dpop_auth)],
+        "application/json",
+        &body(&nonce()),
+    );
+    protocol_error(&r, 401, "invalid_dpop_proof");
+    assert!(r.header("www-authenticate").unwrap().starts_with("DPoP"));
+    let thief = SigningKey::generate(KeyAlgorithm::P256, &mut rand_core::OsRng);
+    let stolen = make_dpop(&thief, "POST", &credential_url, Some(&access), now, "c1");
+    let r = post_with(
+        &svc,
+        "/oid4vci/credential",
+        &[("authorization", &dpop_auth), ("dpop", &stolen)],
+        "application/json",
+        &body(&nonce()),
+    );
+    let d = protocol_error(&r, 401, "invalid_dpop_proof");
+    assert!(d.contains("another key"), "{d}");
+    let no_ath = make_dpop(&dpop_key, "POST", &credential_url, None, now, "c2");
+    let r = post_with(
+        &svc,
+        "/oid4vci/credential",
+        &[("authorization", &dpop_auth), ("dpop", &no_ath)],
+        "application/json",
+        &body(&nonce()),
+    );
+    protocol_error(&r, 401, "invalid_dpop_proof");
+    // With a proper proof: issued.
+    let good = make_dpop(&dpop_key, "POST", &credential_url, Some(&access), now, "c3");
+    let r = post_with(
+        &svc,
+        "/oid4vci/credential",
+        &[("authorization", &dpop_auth), ("dpop", &good)],
+        "application/json",
+        &body(&nonce()),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+}

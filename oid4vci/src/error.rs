@@ -33,6 +33,10 @@ pub enum Oid4vciError {
     /// expired; the wallet gets a fresh one from the nonce endpoint.
     #[error("invalid_nonce: {0}")]
     InvalidNonce(String),
+    /// RFC 9449 `invalid_dpop_proof`: the DPoP proof is missing where the
+    /// token is DPoP-bound, malformed, stale, replayed or for another key.
+    #[error("invalid_dpop_proof: {0}")]
+    InvalidDpopProof(String),
     /// OID4VCI `credential_request_denied`: the licence is revoked or gone.
     #[error("credential_request_denied: {0}")]
     CredentialRequestDenied(String),
@@ -50,6 +54,7 @@ impl Oid4vciError {
             Oid4vciError::UnknownCredentialConfiguration(_) => "unknown_credential_configuration",
             Oid4vciError::InvalidProof(_) => "invalid_proof",
             Oid4vciError::InvalidNonce(_) => "invalid_nonce",
+            Oid4vciError::InvalidDpopProof(_) => "invalid_dpop_proof",
             Oid4vciError::CredentialRequestDenied(_) => "credential_request_denied",
         }
     }
@@ -65,6 +70,7 @@ impl Oid4vciError {
             | Oid4vciError::UnknownCredentialConfiguration(d)
             | Oid4vciError::InvalidProof(d)
             | Oid4vciError::InvalidNonce(d)
+            | Oid4vciError::InvalidDpopProof(d)
             | Oid4vciError::CredentialRequestDenied(d) => d,
         }
     }

@@ -98,6 +98,7 @@ struct Token<T> {
     configurations: Vec<String>,
     subject: T,
     expires_at: i64,
+    jkt: Option<String>,
 }
 
 #[derive(Debug)]
@@ -106,6 +107,7 @@ struct Inner<T> {
     offer_ids: HashMap<String, [u8; 32]>,
     tokens: HashMap<[u8; 32], Token<T>>,
     nonces: HashMap<[u8; 32], i64>,
+    dpop_jtis: HashMap<[u8; 32], i64>,
 }
 
 /// A new offer's secrets, returned once to the agency.
@@ -128,6 +130,8 @@ pub struct Grant<T> {
     pub configurations: Vec<String>,
     /// The issuer's subject (agency and licence).
     pub subject: T,
+    /// The JWK thumbprint a DPoP-bound token is bound to.
+    pub jkt: Option<String>,
 }
 
 /// A redeemed pre-authorized code.
@@ -162,6 +166,7 @@ impl<T: Clone> GrantStore<T> {
                 offer_ids: HashMap::new(),
                 tokens: HashMap::new(),
                 nonces: HashMap::new(),
+                dpop_jtis: HashMap::new(),
             }),
         }
     }
@@ -229,12 +234,14 @@ impl<T: Clone> GrantStore<T> {
         })
     }
 
-    /// Redeems a pre-authorized code with its PIN for an access token. The
-    /// code works once; `max_pin_attempts` wrong PINs lock it for good.
+    /// Redeems a pre-authorized code with its PIN for an access token,
+    /// bound to the DPoP key thumbprint `jkt` when given. The code works
+    /// once; `max_pin_attempts` wrong PINs lock it for good.
     pub fn redeem(
         &self,
         code: &str,
         pin: Option<&str>,
+        jkt: Option<String>,
         now: i64,
     ) -> Result<IssuedToken<T>, Oid4vciError> {
         let mut inner = self.inner.lock().map_err(|_| poisoned())?;
@@ -283,6 +290,7 @@ impl<T: Clone> GrantStore<T> {
         let grant = Grant {
             configurations: offer.configurations.clone(),
             subject: offer.subject.clone(),
+            jkt,
         };
         let offer_id = offer.offer_id.clone();
         inner.offer_ids.remove(&offer_id);
@@ -296,6 +304,7 @@ impl<T: Clone> GrantStore<T> {
                 configurations: grant.configurations.clone(),
                 subject: grant.subject.clone(),
                 expires_at: now + self.limits.token_ttl,
+                jkt: grant.jkt.clone(),
             },
         );
         Ok(IssuedToken {
@@ -320,7 +329,31 @@ impl<T: Clone> GrantStore<T> {
         Ok(Grant {
             configurations: t.configurations.clone(),
             subject: t.subject.clone(),
+            jkt: t.jkt.clone(),
         })
+    }
+
+    /// Records a DPoP proof's `jti`: true the first time within its
+    /// lifetime (`lifetime` seconds), false for a replay.
+    pub fn first_use_of_jti(&self, jti: &str, lifetime: i64, now: i64) -> bool {
+        let Ok(mut inner) = self.inner.lock() else {
+            return false;
+        };
+        if inner.dpop_jtis.len() >= self.limits.max_nonces {
+            inner.dpop_jtis.retain(|_, exp| *exp > now);
+            if inner.dpop_jtis.len() >= self.limits.max_nonces {
+                // Full of live proofs: refuse rather than forget one.
+                return false;
+            }
+        }
+        let key = digest(jti);
+        match inner.dpop_jtis.get(&key) {
+            Some(exp) if *exp > now => false,
+            _ => {
+                inner.dpop_jtis.insert(key, now + lifetime);
+                true
+            }
+        }
     }
 
     /// A fresh `c_nonce` and its lifetime in seconds.
@@ -375,13 +408,13 @@ mod tests {
             "000000"
         };
         assert!(matches!(
-            s.redeem(&o.code, Some(wrong), 1001),
+            s.redeem(&o.code, Some(wrong), None, 1001),
             Err(Oid4vciError::InvalidGrant(_))
         ));
-        let t = s.redeem(&o.code, Some(&o.pin), 1002).unwrap();
+        let t = s.redeem(&o.code, Some(&o.pin), None, 1002).unwrap();
         assert_eq!(s.access(&t.access_token, 1003).unwrap().subject, "lic");
         assert!(
-            matches!(s.redeem(&o.code, Some(&o.pin), 1004), Err(Oid4vciError::InvalidGrant(d)) if d.contains("already used"))
+            matches!(s.redeem(&o.code, Some(&o.pin), None, 1004), Err(Oid4vciError::InvalidGrant(d)) if d.contains("already used"))
         );
         assert!(s.offer(&o.offer_id, 1004).is_none());
         assert!(matches!(
@@ -400,12 +433,12 @@ mod tests {
             "000000"
         };
         for _ in 0..5 {
-            assert!(s.redeem(&o.code, Some(wrong), 1).is_err());
+            assert!(s.redeem(&o.code, Some(wrong), None, 1).is_err());
         }
-        let e = s.redeem(&o.code, Some(&o.pin), 2).unwrap_err();
+        let e = s.redeem(&o.code, Some(&o.pin), None, 2).unwrap_err();
         assert!(e.description().contains("locked"), "{e}");
         let o = s.create_offer("lic", vec![], 0).unwrap();
-        let e = s.redeem(&o.code, Some(&o.pin), 600).unwrap_err();
+        let e = s.redeem(&o.code, Some(&o.pin), None, 600).unwrap_err();
         assert!(e.description().contains("expired"), "{e}");
     }
 
@@ -419,5 +452,14 @@ mod tests {
         let (n, _) = s.new_nonce(10).unwrap();
         assert!(!s.take_nonce(&n, 310));
         assert!(!s.take_nonce("made-up", 11));
+    }
+
+    #[test]
+    fn dpop_jti_replays_are_caught() {
+        let s = store();
+        assert!(s.first_use_of_jti("a", 360, 0));
+        assert!(!s.first_use_of_jti("a", 360, 10));
+        assert!(s.first_use_of_jti("b", 360, 10));
+        assert!(s.first_use_of_jti("a", 360, 400));
     }
 }

@@ -17,10 +17,12 @@
 //!   expiry and a PIN-guess limit, access tokens, single-use `c_nonce`s.
 //! * [`proof`]: `openid4vci-proof+jwt` proofs of possession (made by the
 //!   wallet, checked by the issuer: `alg`, `typ`, `aud`, `nonce`, `iat`).
+//! * [`dpop`]: DPoP (RFC 9449) proofs and sender-constrained access tokens.
 //! * [`messages`]: token and credential request/response bodies.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod dpop;
 pub mod error;
 pub mod grants;
 pub mod messages;

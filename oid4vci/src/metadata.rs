@@ -101,5 +101,6 @@ pub fn authorization_server_metadata(issuer: &str) -> Value {
         "response_types_supported": [],
         "token_endpoint_auth_methods_supported": ["none"],
         "pre-authorized_grant_anonymous_access_supported": true,
+        "dpop_signing_alg_values_supported": JWS_ALGS,
     })
 }

@@ -93,22 +93,38 @@ pub fn get_json(url: &str) -> Result<Answer, WalletError> {
     )
 }
 
-/// POST a form.
-pub fn post_form(url: &str, fields: &[(&str, &str)]) -> Result<Answer, WalletError> {
-    check(url)?;
-    finish(url, agent().post(url).send_form(fields.iter().copied()))
-}
-
-/// POST JSON (or nothing), with an optional bearer token.
-pub fn post_json(
+/// POST a form, with a DPoP proof when given.
+pub fn post_form(
     url: &str,
-    body: Option<&Value>,
-    bearer: Option<&str>,
+    fields: &[(&str, &str)],
+    dpop: Option<&str>,
 ) -> Result<Answer, WalletError> {
     check(url)?;
+    let mut req = agent().post(url);
+    if let Some(proof) = dpop {
+        req = req.header("DPoP", proof);
+    }
+    finish(url, req.send_form(fields.iter().copied()))
+}
+
+/// How a request is authorised: `(scheme, access token)` and a DPoP proof.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Auth<'a> {
+    /// `Bearer` or `DPoP`, and the access token.
+    pub token: Option<(&'a str, &'a str)>,
+    /// The DPoP proof for this request.
+    pub dpop: Option<&'a str>,
+}
+
+/// POST JSON (or nothing), authorised by `auth`.
+pub fn post_json(url: &str, body: Option<&Value>, auth: Auth<'_>) -> Result<Answer, WalletError> {
+    check(url)?;
     let mut req = agent().post(url).header("Accept", "application/json");
-    if let Some(token) = bearer {
-        req = req.header("Authorization", format!("Bearer {token}"));
+    if let Some((scheme, token)) = auth.token {
+        req = req.header("Authorization", format!("{scheme} {token}"));
+    }
+    if let Some(proof) = auth.dpop {
+        req = req.header("DPoP", proof);
     }
     let r = match body {
         Some(b) => req

@@ -5,6 +5,7 @@
 //! and store what the credential endpoint returns.
 
 use elicence_core::keys::{KeyAlgorithm, PublicKey, SigningKey};
+use elicence_oid4vci::dpop::make_dpop;
 use elicence_oid4vci::offer::{parse_offer, CredentialOffer, OfferLocation};
 use elicence_oid4vci::proof::make_proof;
 use serde_json::{json, Value};
@@ -167,18 +168,50 @@ pub fn receive(
     if let Some(pin) = options.pin.as_deref() {
         form.push(("tx_code", pin));
     }
-    let token = http::post_form(&token_endpoint, &form)?;
+    // DPoP (RFC 9449) when the authorization server offers ES256 for it, as
+    // HAIP asks: the access token is then useless without this key.
+    let dpop_key = as_metadata
+        .body
+        .get("dpop_signing_alg_values_supported")
+        .and_then(Value::as_array)
+        .is_some_and(|algs| algs.iter().any(|a| a == "ES256"))
+        .then(|| SigningKey::generate(KeyAlgorithm::P256, &mut rand_core::OsRng));
+    let dpop = |url: &str, token: Option<&str>| {
+        dpop_key.as_ref().map(|key| {
+            let mut jti = [0u8; 16];
+            rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut jti);
+            make_dpop(
+                key,
+                "POST",
+                url,
+                token,
+                OffsetDateTime::now_utc().unix_timestamp(),
+                &hex::encode(jti),
+            )
+        })
+    };
+    let token_proof = dpop(&token_endpoint, None);
+    let token = http::post_form(&token_endpoint, &form, token_proof.as_deref())?;
     if token.status != 200 {
         return Err(refused("the token endpoint", &token));
     }
     let access_token = text(&token.body, "access_token", "the token response")?.to_owned();
+    let scheme = match token.body.get("token_type").and_then(Value::as_str) {
+        Some(t) if t.eq_ignore_ascii_case("dpop") && dpop_key.is_some() => "DPoP",
+        Some(t) if t.eq_ignore_ascii_case("bearer") => "Bearer",
+        other => {
+            return Err(WalletError::BadResponse(format!(
+                "unexpected token_type {other:?}"
+            )))
+        }
+    };
 
     let batch = options.batch.max(1);
     let mut stored = Vec::new();
     for (configuration_id, format) in wanted {
         let nonce = match &nonce_endpoint {
             Some(url) => {
-                let a = http::post_json(url, None, None)?;
+                let a = http::post_json(url, None, http::Auth::default())?;
                 if a.status != 200 {
                     return Err(refused("the nonce endpoint", &a));
                 }
@@ -198,7 +231,16 @@ pub fn receive(
             "credential_configuration_id": configuration_id,
             "proofs": {"jwt": proofs},
         });
-        let answer = http::post_json(&credential_endpoint, Some(&request), Some(&access_token))?;
+        let proof = if scheme == "DPoP" {
+            dpop(&credential_endpoint, Some(&access_token))
+        } else {
+            None
+        };
+        let auth = http::Auth {
+            token: Some((scheme, &access_token)),
+            dpop: proof.as_deref(),
+        };
+        let answer = http::post_json(&credential_endpoint, Some(&request), auth)?;
         if answer.status != 200 {
             return Err(refused("the credential endpoint", &answer));
         }

@@ -71,6 +71,21 @@ impl From<Oid4vciError> for ProtocolError {
     }
 }
 
+/// At the credential endpoint (a protected resource), a bad DPoP proof is
+/// a 401 with a `DPoP` challenge (RFC 9449 §7.1), not the token endpoint's 400.
+fn at_resource(e: Oid4vciError) -> Response {
+    let dpop = matches!(e, Oid4vciError::InvalidDpopProof(_));
+    let mut resp = ProtocolError(e).into_response();
+    if dpop {
+        *resp.status_mut() = StatusCode::UNAUTHORIZED;
+        resp.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("DPoP error=\"invalid_dpop_proof\""),
+        );
+    }
+    resp
+}
+
 impl IntoResponse for ProtocolError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::BAD_REQUEST);
@@ -357,7 +372,16 @@ pub async fn token(
     let request: TokenRequest = serde_urlencoded::from_bytes(&bytes)
         .map_err(|e| Oid4vciError::InvalidRequest(format!("malformed form: {e}")))?;
     let (code, pin) = request.pre_authorized()?;
-    let issued = state.grants.redeem(code, pin, now())?;
+    let now = now();
+    let jkt = match dpop_header(&headers)? {
+        None => None,
+        Some(proof) => {
+            let url = format!("{}{}", state.config.origin(), metadata::TOKEN_PATH);
+            Some(checked_dpop(&state, proof, &url, None, now)?)
+        }
+    };
+    let token_type = if jkt.is_some() { "DPoP" } else { "Bearer" };
+    let issued = state.grants.redeem(code, pin, jkt, now)?;
     let details: Vec<Value> = issued
         .grant
         .configurations
@@ -367,7 +391,7 @@ pub async fn token(
     Ok(no_store(
         serde_json::to_value(TokenResponse {
             access_token: issued.access_token,
-            token_type: "Bearer".into(),
+            token_type: token_type.into(),
             expires_in: issued.expires_in,
             authorization_details: Some(Value::Array(details)),
         })
@@ -383,7 +407,44 @@ pub async fn nonce(State(state): St) -> Result<Response, ProtocolError> {
     ))
 }
 
-fn bearer(headers: &HeaderMap) -> Result<&str, Oid4vciError> {
+/// The one `DPoP` header, if any (two are refused).
+fn dpop_header(headers: &HeaderMap) -> Result<Option<&str>, Oid4vciError> {
+    let mut all = headers.get_all("dpop").iter();
+    match (all.next(), all.next()) {
+        (None, _) => Ok(None),
+        (Some(v), None) => v
+            .to_str()
+            .map(Some)
+            .map_err(|_| Oid4vciError::InvalidDpopProof("the DPoP header is not ASCII".into())),
+        (Some(_), Some(_)) => Err(Oid4vciError::InvalidDpopProof(
+            "more than one DPoP header".into(),
+        )),
+    }
+}
+
+/// Checks a DPoP proof for `POST url` and spends its `jti`; the key thumbprint.
+fn checked_dpop(
+    state: &AppState,
+    proof: &str,
+    url: &str,
+    access_token: Option<&str>,
+    now: i64,
+) -> Result<String, Oid4vciError> {
+    use elicence_oid4vci::dpop;
+    let checked = dpop::check_dpop(proof, "POST", url, access_token, now)?;
+    if !state
+        .grants
+        .first_use_of_jti(&checked.jti, dpop::MAX_AGE + dpop::MAX_SKEW, now)
+    {
+        return Err(Oid4vciError::InvalidDpopProof(
+            "this DPoP proof (`jti`) was already used".into(),
+        ));
+    }
+    Ok(checked.jkt)
+}
+
+/// The access token and whether it came as `DPoP` (else `Bearer`).
+fn access_token(headers: &HeaderMap) -> Result<(&str, bool), Oid4vciError> {
     let value = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -391,26 +452,71 @@ fn bearer(headers: &HeaderMap) -> Result<&str, Oid4vciError> {
     let (scheme, token) = value
         .split_once(' ')
         .ok_or_else(|| Oid4vciError::InvalidToken("malformed Authorization header".into()))?;
-    if !scheme.eq_ignore_ascii_case("bearer") {
+    let dpop = if scheme.eq_ignore_ascii_case("dpop") {
+        true
+    } else if scheme.eq_ignore_ascii_case("bearer") {
+        false
+    } else {
         return Err(Oid4vciError::InvalidToken(format!(
-            "`{scheme}` access tokens are not supported (Bearer)"
+            "`{scheme}` access tokens are not supported (Bearer, DPoP)"
         )));
+    };
+    Ok((token.trim(), dpop))
+}
+
+/// The grant of the request's access token, with its DPoP binding checked:
+/// a DPoP-bound token only as `DPoP` with a fresh proof by the bound key.
+fn authorize(
+    state: &AppState,
+    headers: &HeaderMap,
+    now: i64,
+) -> Result<elicence_oid4vci::grants::Grant<OfferSubject>, Oid4vciError> {
+    let (token, as_dpop) = access_token(headers)?;
+    let grant = state.grants.access(token, now)?;
+    match (&grant.jkt, as_dpop) {
+        (Some(_), false) => Err(Oid4vciError::InvalidToken(
+            "this access token is DPoP-bound: send it as `Authorization: DPoP` with a DPoP proof"
+                .into(),
+        )),
+        (None, true) => Err(Oid4vciError::InvalidToken(
+            "this access token is a Bearer token, not DPoP-bound".into(),
+        )),
+        (None, false) => Ok(grant),
+        (Some(bound), true) => {
+            let proof = dpop_header(headers)?.ok_or_else(|| {
+                Oid4vciError::InvalidDpopProof("a DPoP-bound token needs a DPoP proof".into())
+            })?;
+            let url = format!("{}{}", state.config.origin(), metadata::CREDENTIAL_PATH);
+            let jkt = checked_dpop(state, proof, &url, Some(token), now)?;
+            if &jkt != bound {
+                return Err(Oid4vciError::InvalidDpopProof(
+                    "the DPoP proof is by another key than the token is bound to".into(),
+                ));
+            }
+            Ok(grant)
+        }
     }
-    Ok(token.trim())
 }
 
 /// `POST /oid4vci/credential`: one credential per `jwt` proof (batch
 /// issuance up to [`BATCH_SIZE`]), each SD-JWT VC bound to its proof's key.
 /// Proofs are all checked, and their nonces spent, before anything is
 /// signed; a refused request stores nothing.
-pub async fn credential(
-    State(state): St,
-    headers: HeaderMap,
+pub async fn credential(State(state): St, headers: HeaderMap, body: Body) -> Response {
+    match credential_inner(&state, &headers, body).await {
+        Ok(resp) => resp,
+        Err(ProtocolError(e)) => at_resource(e),
+    }
+}
+
+async fn credential_inner(
+    state: &AppState,
+    headers: &HeaderMap,
     body: Body,
 ) -> Result<Response, ProtocolError> {
     let now = now();
-    let grant = state.grants.access(bearer(&headers)?, now)?;
-    if media_type(&headers) != "application/json" {
+    let grant = authorize(state, headers, now)?;
+    if media_type(headers) != "application/json" {
         return Err(Oid4vciError::InvalidCredentialRequest(
             "send the credential request as application/json".into(),
         )
@@ -471,7 +577,7 @@ pub async fn credential(
         }
     }
     let subject = &grant.subject;
-    let agency = crate::http::licences::agency(&state, &subject.agency)
+    let agency = crate::http::licences::agency(state, &subject.agency)
         .map_err(|_| Oid4vciError::CredentialRequestDenied("the agency no longer exists".into()))?;
     let stored = state
         .pool

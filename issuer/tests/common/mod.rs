@@ -195,7 +195,7 @@ impl Resp {
     }
 }
 
-fn to_resp(mut r: ureq::http::Response<ureq::Body>) -> Resp {
+pub fn to_resp(mut r: ureq::http::Response<ureq::Body>) -> Resp {
     let headers = r
         .headers()
         .iter()
