@@ -131,6 +131,17 @@ fn offer_to_wallet_to_verified_sd_jwt_vc_and_revocation_in_the_token_status_list
         .get("/.well-known/oauth-authorization-server", &[])
         .json();
     assert_eq!(asm["token_endpoint"], format!("{origin}/oid4vci/token"));
+    let api = svc.get("/openapi.json", &[]).json();
+    for path in [
+        "/oid4vci/token",
+        "/oid4vci/credential",
+        "/.well-known/openid-credential-issuer",
+    ] {
+        assert!(
+            api["paths"][path].is_object(),
+            "{path} in the OpenAPI document"
+        );
+    }
     let vct = svc.get("/vct/food-sale", &[]);
     assert_eq!(vct.status, 200);
     assert_eq!(vct.json()["vct"], "https://w3id.org/elicence/vct/food-sale");

@@ -51,10 +51,13 @@ impl MakeRequestId for RandomRequestId {
     paths(
         licences::post_licence, licences::post_batch, licences::get_licence, licences::post_status,
         vcapi::issue_credential, vcapi::verify_credential_endpoint, vcapi::verify_presentation, vcapi::update_status,
-        public::did_document, public::status_list, public::healthz, public::metrics
+        public::did_document, public::status_list, public::healthz, public::metrics,
+        sdjwt::vct_metadata, sdjwt::jwt_vc_issuer,
+        oid4vci::issuer_metadata, oid4vci::authorization_server_metadata, oid4vci::get_offer,
+        oid4vci::token, oid4vci::nonce, oid4vci::credential
     ),
     modifiers(&BearerAuth),
-    tags((name = "licences"), (name = "vc-api"), (name = "public"), (name = "ops"))
+    tags((name = "licences"), (name = "vc-api"), (name = "public"), (name = "ops"), (name = "oid4vci"))
 )]
 struct ApiDoc;
 

@@ -112,6 +112,7 @@ fn no_store(value: Value) -> Response {
 
 /// `GET /.well-known/openid-credential-issuer`: one `dc+sd-jwt`
 /// configuration per catalogue licence type, and the `ldp_vc` licence.
+#[utoipa::path(get, path = "/.well-known/openid-credential-issuer", tag = "oid4vci", responses((status = 200, description = "Credential Issuer Metadata (OpenID4VCI 1.0)")))]
 pub async fn issuer_metadata(State(state): St) -> Response {
     let mut configurations = Map::new();
     for m in type_metadata() {
@@ -171,6 +172,7 @@ pub async fn issuer_metadata(State(state): St) -> Response {
 
 /// `GET /.well-known/oauth-authorization-server`: the issuer is its own
 /// authorization server (pre-authorized code grant only).
+#[utoipa::path(get, path = "/.well-known/oauth-authorization-server", tag = "oid4vci", responses((status = 200, description = "OAuth 2.0 Authorization Server Metadata (RFC 8414)")))]
 pub async fn authorization_server_metadata(State(state): St) -> Response {
     axum::Json(metadata::authorization_server_metadata(
         state.config.origin(),
@@ -302,6 +304,7 @@ pub async fn post_offer(
 /// `GET /oid4vci/offers/{id}`: the Credential Offer while it is open, as
 /// JSON, or with `Accept: image/png` a PNG QR code of its
 /// `openid-credential-offer://` URI for a phone wallet to scan.
+#[utoipa::path(get, path = "/oid4vci/offers/{id}", tag = "oid4vci", params(("id" = String, Path, description = "Offer id")), responses((status = 200, description = "The Credential Offer (JSON), or a PNG QR code of it for Accept: image/png"), (status = 404, description = "Used, expired or unknown")))]
 pub async fn get_offer(
     State(state): St,
     headers: HeaderMap,
@@ -357,6 +360,7 @@ async fn read_limited(body: Body) -> Result<Bytes, ProtocolError> {
 
 /// `POST /oid4vci/token`: redeems a pre-authorized code and its PIN
 /// (single use; 5 wrong PINs lock the offer) for a bearer access token.
+#[utoipa::path(post, path = "/oid4vci/token", tag = "oid4vci", request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "grant_type, pre-authorized_code, tx_code; optional DPoP header"), responses((status = 200, description = "Access token (Bearer or DPoP)"), (status = 400, description = "OAuth error JSON: invalid_request, invalid_grant, unsupported_grant_type, invalid_dpop_proof")))]
 pub async fn token(
     State(state): St,
     headers: HeaderMap,
@@ -400,6 +404,7 @@ pub async fn token(
 }
 
 /// `POST /oid4vci/nonce`: a fresh single-use `c_nonce` for proofs.
+#[utoipa::path(post, path = "/oid4vci/nonce", tag = "oid4vci", responses((status = 200, description = "{c_nonce}")))]
 pub async fn nonce(State(state): St) -> Result<Response, ProtocolError> {
     let (c_nonce, _) = state.grants.new_nonce(now())?;
     Ok(no_store(
@@ -502,6 +507,7 @@ fn authorize(
 /// issuance up to [`BATCH_SIZE`]), each SD-JWT VC bound to its proof's key.
 /// Proofs are all checked, and their nonces spent, before anything is
 /// signed; a refused request stores nothing.
+#[utoipa::path(post, path = "/oid4vci/credential", tag = "oid4vci", request_body(content = String, content_type = "application/json", description = "credential_configuration_id and proofs.jwt"), responses((status = 200, description = "{credentials: [{credential}]}"), (status = 400, description = "OID4VCI error JSON"), (status = 401, description = "invalid_token or invalid_dpop_proof"), (status = 403, description = "credential_request_denied")))]
 pub async fn credential(State(state): St, headers: HeaderMap, body: Body) -> Response {
     match credential_inner(&state, &headers, body).await {
         Ok(resp) => resp,

@@ -89,6 +89,7 @@ pub async fn token_status_list(
 
 /// `GET /vct/{code}`: the SD-JWT VC Type Metadata of a licence type, the
 /// exact bytes whose SRI the credentials carry in `vct#integrity`.
+#[utoipa::path(get, path = "/vct/{code}", tag = "public", params(("code" = String, Path, description = "Licence type code")), responses((status = 200, description = "SD-JWT VC Type Metadata"), (status = 404, description = "Not in the catalogue")))]
 pub async fn vct_metadata(Path(code): Path<String>) -> Result<Response, Problem> {
     let metadata = type_metadata_of(&code)
         .ok_or_else(|| Problem::not_found(format!("no licence type `{code}`")))?;
@@ -108,6 +109,7 @@ pub async fn vct_metadata(Path(code): Path<String>) -> Result<Response, Problem>
 /// `GET /.well-known/jwt-vc-issuer/agencies/{code}`: JWT VC Issuer
 /// Metadata (`issuer` and a JWK Set of every key the agency ever signed
 /// with, `kid` = the verification method its JWTs name).
+#[utoipa::path(get, path = "/.well-known/jwt-vc-issuer/agencies/{code}", tag = "public", params(("code" = String, Path, description = "Agency code")), responses((status = 200, description = "JWT VC Issuer Metadata: issuer and jwks"), (status = 404, description = "No such agency")))]
 pub async fn jwt_vc_issuer(
     State(state): St,
     Path(code): Path<String>,
