@@ -16,7 +16,9 @@ pub struct Config {
     /// Socket address to listen on, e.g. `0.0.0.0:8443`.
     #[serde(default = "default_listen")]
     pub listen: SocketAddr,
-    /// Public HTTPS origin of the service, e.g. `https://licence.example.go.th`.
+    /// Public HTTPS origin of the service, e.g. `https://licence.example.go.th`
+    /// (for local development also `http://127.0.0.1:PORT` or
+    /// `http://localhost:PORT`; identifiers then stay https, docs/wallets.md).
     /// Agency DIDs (`did:web:HOST:agencies:CODE`), licence IRIs and status
     /// list URLs are built from it, so it must never change once used.
     pub public_url: String,
