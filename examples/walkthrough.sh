@@ -66,7 +66,10 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$out/master.key")
 cat > "$out/issuer.toml" <<TOML
 listen = "127.0.0.1:$port"
-public_url = "https://licence.example.go.th"
+# A loopback public URL (http://127.0.0.1:PORT) lets wallets on this machine
+# follow the service's OpenID4VCI URLs; identifiers (did:web, licence IRIs)
+# stay https. A real service has an https public URL.
+public_url = "http://127.0.0.1:$port"
 database = "issuer.db"
 inspector_dir = "web"
 [master_key]
@@ -96,6 +99,8 @@ curl -fsS -X POST "http://127.0.0.1:$port/licences" \
   -H @"$out/bangrak.auth" -H 'content-type: application/json' \
   --data-binary @"$out/licence-data.json" > "$out/service-licence.json"
 iri=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$out/service-licence.json")
+# The licence's path on this service, percent-encoded (its number is Thai).
+licence_path=$(python3 -c 'import sys, urllib.parse as u; print(u.quote(u.urlsplit(sys.argv[1]).path))' "$iri")
 echo "licence IRI (the License Access link): $iri"
 curl -fsS "http://127.0.0.1:$port/agencies/bangrak/did.json" > "$out/bangrak-did.json"
 
@@ -155,12 +160,33 @@ done
 echo "a phone at http://127.0.0.1:$port/inspect/ (camera: localhost or HTTPS) now verifies the"
 echo "printed QR (examples/out/service-licence.html) offline, issuer named from the trust list"
 
+step "8c. The business puts the licence in its CLI wallet (OpenID4VCI 1.0, pre-authorized code + PIN)"
+# The agency makes an offer (a QR for phone wallets: GET the offer URI with
+# Accept: image/png) and sends the PIN by another channel (SMS, letter).
+curl -fsS -X POST "http://127.0.0.1:$port$licence_path/offer" -H @"$out/bangrak.auth" > "$out/offer.json"
+offer=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["offer"])' "$out/offer.json")
+pin=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tx_code"])' "$out/offer.json")
+echo "offer: $offer"
+# Holder keys are sealed with $ELICENCE_PASSPHRASE (else asked for).
+elicence wallet receive "$offer" --pin "$pin" --wallet "$out/wallet"
+elicence wallet list --wallet "$out/wallet"
+sd_id=$(elicence wallet list --json --wallet "$out/wallet" |
+  python3 -c 'import json,sys; print(next(c["id"] for c in json.load(sys.stdin) if c["format"] == "dc+sd-jwt"))')
+elicence wallet show "$sd_id" --raw --wallet "$out/wallet" > "$out/wallet-licence.sd-jwt"
+echo "the SD-JWT VC from the wallet, verified online (did:web document, Token Status List):"
+elicence verify "$out/wallet-licence.sd-jwt" --online --via "http://127.0.0.1:$port" --lang en
+
 step "9. The agency revokes the licence; its signed status list now says so"
 elicence revoke "$iri" --server "http://127.0.0.1:$port" --token-file "$out/bangrak.token"
 if elicence status check "$out/service-licence.json" --via "http://127.0.0.1:$port"; then
   echo "revoked licence reported as in good standing: this is a bug" >&2
   exit 1
 fi
+if elicence verify "$out/wallet-licence.sd-jwt" --online --via "http://127.0.0.1:$port" --lang en >/dev/null; then
+  echo "the wallet's revoked SD-JWT VC was accepted: this is a bug" >&2
+  exit 1
+fi
+echo "the wallet's SD-JWT VC is refused too: the agency's Token Status List says revoked"
 echo "offline verifiers learn it from the next bundle (version 2, fresh status lists):"
 fetch_status_lists
 build_bundle 2

@@ -40,6 +40,8 @@ psql "${ELICENCE_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}" -Atc \
   done
 echo "== SD-JWT VC interop with sd-jwt-js (interop/js, pinned by package-lock.json)"
 (cd interop/js && npm ci --no-audit --no-fund --silent && node --test) 2>&1 | tee -a "$log"
+echo "== OpenID4VCI interop: @openid4vc/openid4vci as the wallet, @sd-jwt/sd-jwt-vc as the verifier (interop/oid4vci-js)"
+(cd interop/oid4vci-js && npm ci --no-audit --no-fund --silent && node --test) 2>&1 | tee -a "$log"
 # One closing line for the whole workspace (cargo's last line is a doc-test
 # binary, often with 0 tests, which says nothing about the run; node's
 # runner closes with "# pass N" / "# fail N").

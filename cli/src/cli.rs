@@ -49,6 +49,9 @@ pub enum Command {
     Qr(QrCommand),
     /// Make a printable A4 paper licence (HTML; PDF/PNG through headless Chromium).
     Render(RenderArgs),
+    /// A business's wallet: receive licences over OpenID4VCI, list and show them.
+    #[command(subcommand)]
+    Wallet(crate::commands::wallet::WalletCommand),
 }
 
 /// Key management.

@@ -16,7 +16,9 @@ pub struct Config {
     /// Socket address to listen on, e.g. `0.0.0.0:8443`.
     #[serde(default = "default_listen")]
     pub listen: SocketAddr,
-    /// Public HTTPS origin of the service, e.g. `https://licence.example.go.th`.
+    /// Public HTTPS origin of the service, e.g. `https://licence.example.go.th`
+    /// (for local development also `http://127.0.0.1:PORT` or
+    /// `http://localhost:PORT`; identifiers then stay https, docs/wallets.md).
     /// Agency DIDs (`did:web:HOST:agencies:CODE`), licence IRIs and status
     /// list URLs are built from it, so it must never change once used.
     pub public_url: String,
@@ -314,7 +316,8 @@ impl Config {
         let url = self.public_url.trim_end_matches('/');
         let host = url
             .strip_prefix("https://")
-            .ok_or("public_url must start with https://")?;
+            .or_else(|| crate::registry::loopback_host(url))
+            .ok_or("public_url must start with https:// (or be http://127.0.0.1:PORT or http://localhost:PORT)")?;
         if host.is_empty() || host.contains(['/', '?', '#', '@']) {
             return Err("public_url must be an origin: https://HOST[:PORT], no path".into());
         }

@@ -33,13 +33,25 @@ use crate::error::IssuerError;
 /// The `did:web` of agency `code` on the service at `origin`:
 /// `did:web:HOST:agencies:CODE` (a port becomes `%3A`).
 pub fn agency_did(origin: &str, code: &str) -> Result<String, IssuerError> {
+    let origin = origin.trim_end_matches('/');
     let host = origin
-        .trim_end_matches('/')
         .strip_prefix("https://")
+        .or_else(|| loopback_host(origin))
         .ok_or_else(|| IssuerError::InvalidAgency("public URL must be https".into()))?;
     let did = format!("did:web:{}:agencies:{code}", host.replace(':', "%3A"));
     did_web_url(&did)?;
     Ok(did)
+}
+
+/// The `HOST:PORT` of a loopback development origin
+/// (`http://127.0.0.1:PORT` or `http://localhost:PORT`), the only origins
+/// allowed without TLS: the whole wallet flow then runs on one machine
+/// without certificates, while every other origin stays https.
+pub fn loopback_host(origin: &str) -> Option<&str> {
+    let host = origin.trim_end_matches('/').strip_prefix("http://")?;
+    let (name, port) = host.split_once(':')?;
+    let port_ok = !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit());
+    (matches!(name, "127.0.0.1" | "localhost") && port_ok).then_some(host)
 }
 
 /// How an agency is identified.
@@ -86,8 +98,17 @@ impl FromStr for DidMethod {
 }
 
 /// The base URL of agency `code`'s licence IRIs and status lists.
+///
+/// Identifiers stay https even on a loopback development origin
+/// (`http://127.0.0.1:PORT` gives `https://127.0.0.1:PORT/agencies/CODE`),
+/// as the agency's `did:web` does: licence IRIs are https by definition;
+/// only the OpenID4VCI endpoints are reached over plain http there.
 pub fn agency_base_url(origin: &str, code: &str) -> String {
-    format!("{}/agencies/{code}", origin.trim_end_matches('/'))
+    let origin = origin.trim_end_matches('/');
+    match loopback_host(origin) {
+        Some(host) => format!("https://{host}/agencies/{code}"),
+        None => format!("{origin}/agencies/{code}"),
+    }
 }
 
 /// Agency codes: 1-32 of `a-z 0-9 -`, starting with a letter or digit, so the

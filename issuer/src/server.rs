@@ -33,6 +33,8 @@ pub struct AppState {
     pub writer: Writer,
     /// Counters.
     pub metrics: Arc<Metrics>,
+    /// OpenID4VCI offers, codes, access tokens and nonces (in memory).
+    pub grants: elicence_oid4vci::GrantStore<crate::http::oid4vci::OfferSubject>,
     /// The inspector folder, checked at start.
     pub inspector: Option<crate::http::inspector::InspectorFolder>,
 }
@@ -76,6 +78,7 @@ pub fn build_state(config: Config) -> Result<Arc<AppState>, IssuerError> {
         writer,
         metrics,
         inspector,
+        grants: elicence_oid4vci::GrantStore::new(elicence_oid4vci::Limits::default()),
         config,
     }))
 }

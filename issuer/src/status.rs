@@ -69,6 +69,13 @@ pub fn list_url(base_url: &str, purpose: Purpose, list: u32) -> String {
     format!("{base_url}/status/{}/{list}", purpose.name())
 }
 
+/// The URL of an agency's IETF Token Status List `list` (the `uri` an SD-JWT
+/// VC's `status.status_list` names; same list number and index as the
+/// licence's Bitstring entries).
+pub fn token_list_url(base_url: &str, list: u32) -> String {
+    format!("{base_url}/status/token/{list}")
+}
+
 /// The `credentialStatus` entries of a credential at `(list, index)`.
 pub fn entries(base_url: &str, list: u32, index: u32, purposes: &[Purpose]) -> Value {
     let entries: Vec<Value> = purposes
@@ -282,6 +289,8 @@ pub struct Publisher {
     ttl: Duration,
     validity: Duration,
     cache: Mutex<HashMap<(String, Purpose, u32), PublishedList>>,
+    /// IETF Token Status Lists (`statuslist+jwt`) by (agency, list).
+    tokens: Mutex<HashMap<(String, u32), PublishedList>>,
 }
 
 impl Publisher {
@@ -293,6 +302,7 @@ impl Publisher {
             ttl,
             validity,
             cache: Mutex::new(HashMap::new()),
+            tokens: Mutex::new(HashMap::new()),
         }
     }
 
@@ -306,6 +316,9 @@ impl Publisher {
         if let Ok(mut cache) = self.cache.lock() {
             cache.clear();
         }
+        if let Ok(mut tokens) = self.tokens.lock() {
+            tokens.clear();
+        }
     }
 
     /// Forgets cached copies of an agency's list after a status change.
@@ -314,6 +327,9 @@ impl Publisher {
             for p in Purpose::ALL {
                 cache.remove(&(agency.to_string(), p, list));
             }
+        }
+        if let Ok(mut tokens) = self.tokens.lock() {
+            tokens.remove(&(agency.to_string(), list));
         }
     }
 
@@ -398,6 +414,92 @@ impl Publisher {
             cache.insert(key, published.clone());
         }
         Ok(Some(published))
+    }
+
+    /// The agency's IETF Token Status List `list` as a signed Status List
+    /// Token, from its cache while younger than the TTL. It is read from the
+    /// same `revoked`/`suspended` columns as the Bitstring lists, so one
+    /// revoke/suspend/reinstate transaction changes both at once.
+    pub fn get_token(
+        &self,
+        pool: &ReadPool,
+        agency: &Agency,
+        list: u32,
+    ) -> Result<Option<PublishedList>, IssuerError> {
+        let key = (agency.code.clone(), list);
+        if let Some(hit) = self.tokens.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            if hit.built.elapsed() < self.ttl {
+                return Ok(Some(hit));
+            }
+        }
+        let highest = pool.with(|c| store::highest_list(c, &agency.code))?;
+        if list == 0 || list > highest.max(1) {
+            return Ok(None);
+        }
+        let (revoked, suspended) = pool.with(|c| {
+            Ok((
+                store::set_indices(c, &agency.code, list, Purpose::Revocation)?,
+                store::set_indices(c, &agency.code, list, Purpose::Suspension)?,
+            ))
+        })?;
+        let body = self.build_token(
+            agency,
+            list,
+            &revoked,
+            &suspended,
+            OffsetDateTime::now_utc(),
+        )?;
+        let etag = format!(
+            "\"{}\"",
+            hex::encode(&Sha256::digest(body.as_bytes())[..16])
+        );
+        let published = PublishedList {
+            body: Arc::new(body),
+            etag,
+            built: Instant::now(),
+        };
+        if let Ok(mut cache) = self.tokens.lock() {
+            cache.insert(key, published.clone());
+        }
+        Ok(Some(published))
+    }
+
+    /// Builds and signs a Status List Token (2 bits an entry: 0 valid,
+    /// 1 invalid for revoked, 2 suspended; revocation wins) with the
+    /// agency's current P-256 key (ES256, as HAIP asks), or its Ed25519 key.
+    pub fn build_token(
+        &self,
+        agency: &Agency,
+        list: u32,
+        revoked: &[u32],
+        suspended: &[u32],
+        now: OffsetDateTime,
+    ) -> Result<String, IssuerError> {
+        use elicence_sd_jwt::status_list::{StatusList, StatusListToken, TokenStatus};
+        let bad = |e: elicence_sd_jwt::status_list::StatusListError| {
+            IssuerError::StatusExhausted(e.to_string())
+        };
+        let mut bits = StatusList::new(2, u64::from(self.size)).map_err(bad)?;
+        for &i in suspended {
+            bits.set(u64::from(i), TokenStatus::Suspended)
+                .map_err(bad)?;
+        }
+        for &i in revoked {
+            bits.set(u64::from(i), TokenStatus::Invalid).map_err(bad)?;
+        }
+        let key = agency
+            .current_key(now, KeyAlgorithm::P256)
+            .or_else(|| agency.current_key(now, KeyAlgorithm::Ed25519))
+            .ok_or_else(|| IssuerError::NoValidKey(agency.code.clone()))?;
+        let token = StatusListToken {
+            uri: token_list_url(&agency.base_url, list),
+            issuer: elicence_sd_jwt::vc::issuer_for_did(&agency.did).ok(),
+            issued_at: now.unix_timestamp(),
+            expires_at: Some((now + self.validity).unix_timestamp()),
+            ttl: Some(self.ttl.as_secs()),
+            list: bits,
+        };
+        Ok(token.sign(&key.signing, &key.verification_method))
     }
 
     /// Builds and signs a `BitstringStatusListCredential`, valid from `now` for

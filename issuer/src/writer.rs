@@ -107,6 +107,24 @@ enum Job {
     /// A real write (one row of `health_probe`) committed like any other:
     /// `/healthz` is healthy only if the database can be written.
     Probe(oneshot::Sender<Result<(), IssuerError>>),
+    /// One audit record of an event that stores nothing else (an
+    /// OpenID4VCI offer or issuance), committed like any other write.
+    Audit(Box<AuditEntry>, oneshot::Sender<Result<(), IssuerError>>),
+}
+
+/// An audit record to append.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    /// The agency concerned.
+    pub agency: String,
+    /// Who (`token:ID`, `wallet`).
+    pub actor: String,
+    /// What (`oid4vci.offer`, `oid4vci.credential`).
+    pub action: String,
+    /// The licence IRI.
+    pub subject: String,
+    /// Details (configuration, count); never secrets.
+    pub detail: String,
 }
 
 /// The handle handlers use to reach the writer thread.
@@ -165,6 +183,16 @@ impl Writer {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Job::Probe(reply))
+            .await
+            .map_err(|_| IssuerError::WriterStopped)?;
+        rx.await.map_err(|_| IssuerError::WriterStopped)?
+    }
+
+    /// Appends an audit record; returns once committed.
+    pub async fn audit(&self, entry: AuditEntry) -> Result<(), IssuerError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Job::Audit(Box::new(entry), reply))
             .await
             .map_err(|_| IssuerError::WriterStopped)?;
         rx.await.map_err(|_| IssuerError::WriterStopped)?
@@ -352,6 +380,15 @@ fn commit_group(conn: &Connection, jobs: Vec<Job>) -> GroupResult {
                     params![now_string()],
                 )
                 .map(|_| Outcome::Probe),
+            Job::Audit(e, _) => audit(
+                sp,
+                Some(&e.agency),
+                &e.actor,
+                &e.action,
+                Some(&e.subject),
+                Some(&e.detail),
+            )
+            .map(|_| Outcome::Probe),
         });
         match result {
             Ok(outcome) => match (job, outcome) {
@@ -361,7 +398,9 @@ fn commit_group(conn: &Connection, jobs: Vec<Job>) -> GroupResult {
                 (Job::Status { reply, .. }, Outcome::Status(o)) => {
                     replies.push(Reply::Status(reply, o))
                 }
-                (Job::Probe(reply), Outcome::Probe) => replies.push(Reply::Probe(reply)),
+                (Job::Probe(reply) | Job::Audit(_, reply), Outcome::Probe) => {
+                    replies.push(Reply::Probe(reply))
+                }
                 (job, _) => per_job_errors.push((
                     job,
                     IssuerError::Io(std::io::Error::other("writer outcome mismatch")),
@@ -395,7 +434,7 @@ fn commit_group(conn: &Connection, jobs: Vec<Job>) -> GroupResult {
             Job::Status { reply, .. } => {
                 let _ = reply.send(Err(e));
             }
-            Job::Probe(reply) => {
+            Job::Probe(reply) | Job::Audit(_, reply) => {
                 let _ = reply.send(Err(e));
             }
         }
@@ -425,7 +464,7 @@ fn failed(jobs: Vec<Job>) -> Vec<Failed> {
         .map(|j| match j {
             Job::Insert(_, reply) => Failed::Insert(reply),
             Job::Status { reply, .. } => Failed::Status(reply),
-            Job::Probe(reply) => Failed::Probe(reply),
+            Job::Probe(reply) | Job::Audit(_, reply) => Failed::Probe(reply),
         })
         .collect()
 }

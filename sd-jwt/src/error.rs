@@ -13,6 +13,8 @@ pub enum Part {
     KeyBindingJwt,
     /// A Status List Token (`statuslist+jwt`).
     StatusListToken,
+    /// An OpenID4VCI proof of possession (`openid4vci-proof+jwt`).
+    ProofJwt,
 }
 
 impl fmt::Display for Part {
@@ -21,6 +23,7 @@ impl fmt::Display for Part {
             Part::IssuerJwt => "Issuer-signed JWT",
             Part::KeyBindingJwt => "Key Binding JWT",
             Part::StatusListToken => "Status List Token",
+            Part::ProofJwt => "proof JWT",
         })
     }
 }

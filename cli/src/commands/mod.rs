@@ -16,6 +16,7 @@ pub mod status;
 pub mod token;
 pub mod user;
 mod verify;
+pub mod wallet;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -52,6 +53,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Qr(QrCommand::Stats(a)) => qr::stats(&a),
         Command::Qr(QrCommand::Link(a)) => qr::link(&a),
         Command::Render(a) => render::render(&a),
+        Command::Wallet(c) => wallet::run(&c),
     }
 }
 

@@ -473,9 +473,10 @@ pub async fn get_licence(
 }
 
 /// `POST /agencies/{code}/licences/{type}/{number}/{action}` with action
-/// `revoke`, `suspend` or `reinstate`.
+/// `revoke`, `suspend` or `reinstate`; `offer` is the OpenID4VCI offer
+/// ([`crate::http::oid4vci::post_offer`]).
 #[utoipa::path(post, path = "/agencies/{code}/licences/{type}/{number}/{action}", tag = "licences",
-    params(("code" = String, Path, description = "Agency code"), ("type" = String, Path, description = "Licence type code"), ("number" = String, Path, description = "Licence number segment"), ("action" = String, Path, description = "revoke, suspend or reinstate")),
+    params(("code" = String, Path, description = "Agency code"), ("type" = String, Path, description = "Licence type code"), ("number" = String, Path, description = "Licence number segment"), ("action" = String, Path, description = "revoke, suspend or reinstate (scope revoke); offer (scope issue): an OpenID4VCI Credential Offer, 201 {credential_offer_uri, offer, tx_code, expires_at} (docs/wallets.md)")),
     responses((status = 200, description = "Status after the change: {id, revoked, suspended, changed}"),
         (status = 401, description = "No valid token"), (status = 403, description = "Token lacks the revoke scope or acts for another agency"),
         (status = 404, description = "No such licence or action"), (status = 409, description = "Revoked licences cannot be suspended or reinstated")),
@@ -484,7 +485,20 @@ pub async fn post_status(
     State(state): St,
     headers: HeaderMap,
     Path((code, type_code, segment, action)): Path<(String, String, String, String)>,
+    body: Body,
 ) -> Result<Response, Problem> {
+    if action == "offer" {
+        let (_, stored) = find(
+            &state,
+            &headers,
+            &code,
+            &type_code,
+            &segment,
+            Some(Scope::Issue),
+        )?;
+        return crate::http::oid4vci::post_offer(&state, &headers, &code, stored, &type_code, body)
+            .await;
+    }
     let action = match action.as_str() {
         "revoke" => StatusAction::Revoke,
         "suspend" => StatusAction::Suspend,

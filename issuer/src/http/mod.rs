@@ -6,9 +6,11 @@ pub mod body;
 pub mod inspector;
 pub mod licences;
 pub mod negotiate;
+pub mod oid4vci;
 pub mod pdf;
 pub mod problem;
 pub mod public;
+pub mod sdjwt;
 pub mod vcapi;
 
 use std::sync::Arc;
@@ -49,10 +51,13 @@ impl MakeRequestId for RandomRequestId {
     paths(
         licences::post_licence, licences::post_batch, licences::get_licence, licences::post_status,
         vcapi::issue_credential, vcapi::verify_credential_endpoint, vcapi::verify_presentation, vcapi::update_status,
-        public::did_document, public::status_list, public::healthz, public::metrics
+        public::did_document, public::status_list, public::healthz, public::metrics,
+        sdjwt::vct_metadata, sdjwt::jwt_vc_issuer,
+        oid4vci::issuer_metadata, oid4vci::authorization_server_metadata, oid4vci::get_offer,
+        oid4vci::token, oid4vci::nonce, oid4vci::credential
     ),
     modifiers(&BearerAuth),
-    tags((name = "licences"), (name = "vc-api"), (name = "public"), (name = "ops"))
+    tags((name = "licences"), (name = "vc-api"), (name = "public"), (name = "ops"), (name = "oid4vci"))
 )]
 struct ApiDoc;
 
@@ -114,7 +119,16 @@ async fn problems_only(req: Request, next: Next) -> Response {
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem || is_page {
+    // OpenID4VCI refusals are the protocol's own error JSON.
+    let is_protocol_error = resp
+        .extensions()
+        .get::<oid4vci::ProtocolErrorBody>()
+        .is_some();
+    if !(status.is_client_error() || status.is_server_error())
+        || is_problem
+        || is_page
+        || is_protocol_error
+    {
         return resp;
     }
     let (parts, body) = resp.into_parts();
@@ -194,6 +208,23 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/credentials/verify", post(vcapi::verify_credential_endpoint))
         .route("/credentials/status", post(vcapi::update_status))
         .route("/presentations/verify", post(vcapi::verify_presentation))
+        .route("/vct/{code}", get(sdjwt::vct_metadata))
+        .route(
+            "/.well-known/openid-credential-issuer",
+            get(oid4vci::issuer_metadata),
+        )
+        .route(
+            "/.well-known/oauth-authorization-server",
+            get(oid4vci::authorization_server_metadata),
+        )
+        .route("/oid4vci/offers/{id}", get(oid4vci::get_offer))
+        .route("/oid4vci/token", post(oid4vci::token))
+        .route("/oid4vci/nonce", post(oid4vci::nonce))
+        .route("/oid4vci/credential", post(oid4vci::credential))
+        .route(
+            "/.well-known/jwt-vc-issuer/agencies/{code}",
+            get(sdjwt::jwt_vc_issuer),
+        )
         .route("/healthz", get(public::healthz))
         .route("/metrics", get(public::metrics))
         .route("/openapi.json", get(public::openapi))

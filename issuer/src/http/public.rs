@@ -48,6 +48,9 @@ pub async fn status_list(
     headers: HeaderMap,
     Path((code, purpose, list)): Path<(String, String, String)>,
 ) -> Result<Response, Problem> {
+    if purpose == "token" {
+        return crate::http::sdjwt::token_status_list(&state, &headers, &code, &list).await;
+    }
     let rep = choose_among(&headers, &STATUS_LIST_OFFERS).ok_or_else(|| {
         Problem::new(
             StatusCode::NOT_ACCEPTABLE,

@@ -118,9 +118,14 @@ pub fn config_text(dir: &std::path::Path, extra: &str) -> String {
 
 /// Creates a database with agencies `bangrak` and `chiangmai`.
 pub fn prepare(dir: &std::path::Path, extra: &str) -> Config {
+    prepare_at(dir, extra, ORIGIN)
+}
+
+/// [`prepare`] with another public origin.
+pub fn prepare_at(dir: &std::path::Path, extra: &str, origin: &str) -> Config {
     elicence_issuer::crypto::write_master_key_file(&dir.join("master.key")).unwrap();
     let path = dir.join("issuer.toml");
-    std::fs::write(&path, config_text(dir, extra)).unwrap();
+    std::fs::write(&path, config_text(dir, extra).replace(ORIGIN, origin)).unwrap();
     let config = Config::load(&path).unwrap();
     let master = MasterKey::load(&config.master_key).unwrap();
     let mut conn = store::open(&config.database, config.durability).unwrap();
@@ -168,7 +173,25 @@ pub fn start(extra: &str) -> Service {
     start_with(dir, config)
 }
 
+/// A service whose `public_url` is its own loopback address
+/// (`http://127.0.0.1:PORT`), so wallets can follow the URLs it publishes.
+pub fn start_loopback(extra: &str) -> Service {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let config = prepare_at(dir.path(), extra, &origin);
+    start_on(dir, config, Some(listener))
+}
+
 pub fn start_with(dir: tempfile::TempDir, config: Config) -> Service {
+    start_on(dir, config, None)
+}
+
+fn start_on(
+    dir: tempfile::TempDir,
+    config: Config,
+    bound: Option<std::net::TcpListener>,
+) -> Service {
     let state = build_state(config.clone()).unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
@@ -180,7 +203,13 @@ pub fn start_with(dir: tempfile::TempDir, config: Config) -> Service {
             .build()
             .unwrap();
         rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let listener = match bound {
+                Some(l) => {
+                    l.set_nonblocking(true).unwrap();
+                    tokio::net::TcpListener::from_std(l).unwrap()
+                }
+                None => tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+            };
             addr_tx.send(listener.local_addr().unwrap()).unwrap();
             serve_on(listener, st, async {
                 let _ = rx.await;
@@ -238,7 +267,7 @@ impl Resp {
     }
 }
 
-fn to_resp(mut r: ureq::http::Response<ureq::Body>) -> Resp {
+pub fn to_resp(mut r: ureq::http::Response<ureq::Body>) -> Resp {
     let headers = r
         .headers()
         .iter()
@@ -274,6 +303,8 @@ impl Service {
         self.url(
             public
                 .strip_prefix(ORIGIN)
+                .or_else(|| public.strip_prefix(self.config.origin()))
+                .or_else(|| public.strip_prefix(&format!("https://{}", self.addr)))
                 .expect("public URL of this service"),
         )
     }
