@@ -280,6 +280,7 @@ async fn create(State(rp): State<Arc<RelyingParty>>, headers: HeaderMap, body: B
         .into_response()
 }
 
+#[allow(clippy::result_large_err)] // the error is the response itself, built once
 fn load(rp: &RelyingParty, id: &str) -> Result<StoredRequest, Response> {
     if !valid_id(id) {
         return Err(problem(StatusCode::NOT_FOUND, "no such request"));
@@ -514,4 +515,13 @@ pub async fn serve(
     axum::serve(listener, rp.router())
         .await
         .map_err(|e| ConfigError::Invalid(e.to_string()))
+}
+
+/// Serves an already constructed relying party on a bound listener (tests,
+/// and callers that bind port 0 before knowing their public URL).
+pub async fn serve_listener(
+    listener: tokio::net::TcpListener,
+    rp: Arc<RelyingParty>,
+) -> std::io::Result<()> {
+    axum::serve(listener, rp.router()).await
 }
