@@ -46,6 +46,12 @@ pub enum Command {
     Qr(QrCommand),
     /// Make a printable A4 paper licence (HTML; PDF/PNG through headless Chromium).
     Render(RenderArgs),
+    /// Run an OpenID4VP relying party: a bank asks wallets for licences.
+    #[command(subcommand)]
+    Rp(crate::commands::rp::RpCommand),
+    /// The business's wallet: answer a verifier's OpenID4VP request.
+    #[command(subcommand)]
+    Wallet(crate::commands::rp::WalletCommand),
 }
 
 /// Key management.

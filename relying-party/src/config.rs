@@ -11,7 +11,9 @@ use serde::Deserialize;
 pub struct RpConfig {
     /// Address to listen on, e.g. `127.0.0.1:8090` (port 0: any free port).
     pub listen: String,
-    /// The public base URL wallets reach (request objects, responses).
+    /// The public base URL wallets reach (request objects, responses);
+    /// empty or absent: `http://<bound address>` (development only).
+    #[serde(default)]
     pub public_url: String,
     /// The SQLite file of requests and results (default `rp.sqlite3`).
     #[serde(default = "default_database")]

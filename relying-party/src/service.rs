@@ -497,24 +497,38 @@ async fn page(State(rp): State<Arc<RelyingParty>>, Path(id): Path<String>) -> Re
         .into_response()
 }
 
-/// Serves `config` until the process ends; `on_bound` receives the bound
-/// address (port 0 picks a free one).
-pub async fn serve(
-    config: RpConfig,
+/// Serves `config` until the process ends, on a runtime of its own (the
+/// command line's entry point); `on_bound` receives the bound address
+/// (port 0 picks a free one). Without `public_url`, the service calls
+/// itself `http://<bound address>` (development).
+pub fn serve(
+    mut config: RpConfig,
     on_bound: impl FnOnce(std::net::SocketAddr),
 ) -> Result<(), ConfigError> {
-    let listen = config.listen.clone();
-    let rp = Arc::new(RelyingParty::new(config)?);
-    let listener = tokio::net::TcpListener::bind(&listen)
-        .await
-        .map_err(|e| ConfigError::Invalid(format!("listen {listen}: {e}")))?;
+    let listener = std::net::TcpListener::bind(&config.listen)
+        .map_err(|e| ConfigError::Invalid(format!("listen {}: {e}", config.listen)))?;
     let addr = listener
         .local_addr()
         .map_err(|e| ConfigError::Invalid(e.to_string()))?;
-    on_bound(addr);
-    axum::serve(listener, rp.router())
-        .await
-        .map_err(|e| ConfigError::Invalid(e.to_string()))
+    if config.public_url.is_empty() {
+        config.public_url = format!("http://{addr}");
+    }
+    let rp = Arc::new(RelyingParty::new(config)?);
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        on_bound(addr);
+        serve_listener(listener, rp)
+            .await
+            .map_err(|e| ConfigError::Invalid(e.to_string()))
+    })
 }
 
 /// Serves an already constructed relying party on a bound listener (tests,

@@ -11,6 +11,7 @@ mod present;
 mod qr;
 pub mod remote;
 mod render;
+pub mod rp;
 pub mod serve;
 pub mod status;
 pub mod token;
@@ -50,6 +51,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Qr(QrCommand::Stats(a)) => qr::stats(&a),
         Command::Qr(QrCommand::Link(a)) => qr::link(&a),
         Command::Render(a) => render::render(&a),
+        Command::Rp(rp::RpCommand::Serve(a)) => rp::serve(&a),
+        Command::Wallet(rp::WalletCommand::Present(a)) => rp::present(&a),
     }
 }
 
