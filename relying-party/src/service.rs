@@ -83,7 +83,14 @@ impl RelyingParty {
                         "x509_san_dns needs signing_key and certificate".into(),
                     ));
                 };
-                let key = SigningKey::from_pkcs8_pem(&RpConfig::read(key_path)?, None)
+                let pem = RpConfig::read(key_path)?;
+                // An encrypted key is opened with $ELICENCE_PASSPHRASE, as the CLI does.
+                let secret = pem
+                    .contains("ENCRYPTED PRIVATE KEY")
+                    .then(|| std::env::var("ELICENCE_PASSPHRASE").ok())
+                    .flatten()
+                    .map(zeroize::Zeroizing::new);
+                let key = SigningKey::from_pkcs8_pem(&pem, secret.as_ref().map(|s| s.as_bytes()))
                     .map_err(|e| ConfigError::Invalid(format!("signing_key: {e}")))?;
                 let chain = client::read_pem_chain(&RpConfig::read(cert_path)?)
                     .map_err(|e| ConfigError::Invalid(e.to_string()))?;

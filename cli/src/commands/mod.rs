@@ -52,6 +52,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Qr(QrCommand::Link(a)) => qr::link(&a),
         Command::Render(a) => render::render(&a),
         Command::Rp(rp::RpCommand::Serve(a)) => rp::serve(&a),
+        Command::Rp(rp::RpCommand::Certificate(a)) => rp::certificate(&a),
         Command::Wallet(rp::WalletCommand::Present(a)) => rp::present(&a),
     }
 }

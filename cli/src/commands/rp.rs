@@ -21,6 +21,41 @@ use crate::error::CliError;
 pub enum RpCommand {
     /// Run the relying party described by rp.toml (docs/relying-parties.md).
     Serve(RpServeArgs),
+    /// Make a self-signed certificate for x509_san_dns (development: wallets must be told to trust it).
+    Certificate(RpCertificateArgs),
+}
+
+/// `elicence rp certificate`.
+#[derive(Debug, Args)]
+pub struct RpCertificateArgs {
+    /// The relying party's DNS name (client_id x509_san_dns:<name>).
+    #[arg(long)]
+    pub dns: String,
+    /// Its request-signing key (P-256, PKCS#8 PEM: `elicence key generate --p256`).
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// Days of validity.
+    #[arg(long, default_value_t = 365)]
+    pub days: u64,
+    /// Where to write the certificate (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub pass: PassphraseArgs,
+}
+
+/// Runs `elicence rp certificate`.
+pub fn certificate(args: &RpCertificateArgs) -> Result<ExitCode, CliError> {
+    let key = super::load_key(&args.key, &args.pass)?;
+    let pem = client::self_signed_certificate(&key, &args.dns, args.days)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    std::fs::write(&args.out, pem).map_err(|e| CliError::io(&args.out, e))?;
+    println!(
+        "{}: self-signed certificate for {}",
+        args.out.display(),
+        args.dns
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `elicence rp serve`.
