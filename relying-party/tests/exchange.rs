@@ -473,3 +473,56 @@ fn an_expired_request_is_refused() {
     // The query itself is kept as sent.
     assert!(DcqlQuery::parse(&serde_json::from_str(&stored.dcql).unwrap()).is_ok());
 }
+
+#[test]
+fn a_data_integrity_licence_is_presented_with_challenge_and_domain() {
+    let rp = Rp::start(300);
+    let business = key("trust/keys/business.pem");
+    let credential =
+        std::fs::read_to_string(vectors().join("trust/licences/food-sale.json")).unwrap();
+    let query = json!({"credentials": [{
+        "id": "licence", "format": "ldp_vc",
+        "meta": {"type_values": [["VerifiableCredential", "BusinessLicenceCredential"]]},
+        "claims": [{"path": ["credentialSubject", "licensee", "juristicPersonId"]}]
+    }]});
+    let c = create(&rp, query.clone());
+    let req = fetch(&rp, &c);
+    let (status, reply) = respond(&req, &answer(&req, &credential, &business));
+    assert_eq!(status, 200, "{reply}");
+    let r = result(&rp, &c.id);
+    assert_eq!(r["state"], "verified", "{r:#}");
+    let claims = &r["claims"]["licence"];
+    assert_eq!(
+        claims["credentialSubject"],
+        json!({"licensee": {"juristicPersonId": "0105536112014"}})
+    );
+    assert_eq!(
+        claims["issuer"]["name"]["en"],
+        "Bang Rak District Office, Bangkok (test data)"
+    );
+    // The whole credential travelled; what was not asked for is dropped and said so.
+    let dropped = r["dropped"].to_string();
+    assert!(
+        dropped.contains("credentialSubject.licenceNumber"),
+        "{dropped}"
+    );
+
+    // A presentation for another verifier (domain) is refused.
+    let c = create(&rp, query);
+    let req = fetch(&rp, &c);
+    let vp = elicence_verifier::presentation::present(
+        &[elicence_verifier::presentation::Presented::Json(
+            serde_json::from_str(&credential).unwrap(),
+        )],
+        &business,
+        &req.request.nonce,
+        "x509_san_dns:evil.example",
+        &common::stamp(OffsetDateTime::now_utc()),
+    )
+    .unwrap();
+    let body = holder::direct_post_body(&json!({"licence": [vp]}), &req.request.state);
+    assert_eq!(respond(&req, &body).0, 400);
+    let r = result(&rp, &c.id);
+    assert_eq!(r["state"], "refused");
+    assert!(failed_codes(&r).contains(&"domain".into()), "{r:#}");
+}
