@@ -199,3 +199,19 @@ fn rp_serve_runs_from_its_toml() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("serve.toml"));
 }
+
+#[test]
+fn the_wallet_answers_encrypted_when_the_relying_party_asks_for_direct_post_jwt() {
+    let rp = Rp::start_with(300, "response_mode = \"direct_post.jwt\"");
+    let f = files(&rp);
+    let (id, uri) = new_request(&rp, "factory-op");
+    let out = wallet_present(&uri, &f, true);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let result = get_json(&format!("{}/requests/{id}", rp.base)).1;
+    assert_eq!(result["state"], "verified", "{result:#}");
+}

@@ -39,6 +39,9 @@ pub struct RpConfig {
     /// Bearer token the relying party's backend must send to `POST /requests`.
     #[serde(default)]
     pub api_token: Option<String>,
+    /// `direct_post` (default) or `direct_post.jwt` (encrypted, as HAIP requires).
+    #[serde(default = "default_mode")]
+    pub response_mode: String,
     /// Status lists older than this many days make the status unknown (default 7).
     #[serde(default = "default_status_age")]
     pub max_status_age_days: i64,
@@ -46,6 +49,9 @@ pub struct RpConfig {
 
 fn default_database() -> PathBuf {
     PathBuf::from("rp.sqlite3")
+}
+fn default_mode() -> String {
+    crate::request::DIRECT_POST.into()
 }
 fn one() -> u64 {
     1

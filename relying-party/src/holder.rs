@@ -292,6 +292,32 @@ pub fn vp_token(
     Ok(Value::Object(token))
 }
 
+/// The form body answering `request`: `vp_token` and `state` for
+/// `direct_post`; for `direct_post.jwt`, the same encrypted to the relying
+/// party's key as `response` (ECDH-ES, P-256).
+pub fn response_body(
+    request: &AuthorizationRequest,
+    vp_token: &Value,
+) -> Result<String, HolderError> {
+    if request.response_mode != crate::request::DIRECT_POST_JWT {
+        return Ok(direct_post_body(vp_token, &request.state));
+    }
+    let fail = |reason: String| HolderError::Present {
+        id: "response".into(),
+        reason,
+    };
+    let (key, kid, enc) = crate::request::encryption_key(request.client_metadata.as_ref())
+        .map_err(|e| fail(e.to_string()))?;
+    let mut payload = Map::new();
+    payload.insert("vp_token".into(), vp_token.clone());
+    payload.insert("state".into(), Value::from(request.state.as_str()));
+    let jwe = crate::jwe::encrypt(&payload, &key, kid.as_deref(), enc)
+        .map_err(|e| fail(e.to_string()))?;
+    Ok(form_urlencoded::Serializer::new(String::new())
+        .append_pair("response", &jwe)
+        .finish())
+}
+
 /// The `application/x-www-form-urlencoded` body of a `direct_post` answer.
 pub fn direct_post_body(vp_token: &Value, state: &str) -> String {
     form_urlencoded::Serializer::new(String::new())

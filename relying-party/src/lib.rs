@@ -12,6 +12,7 @@
 //!   and the holder's checks of both.
 //! * [`holder`]: the business's side: choosing credentials and claims,
 //!   building the `vp_token` and the `direct_post` body.
+//! * [`jwe`]: encrypted responses (`direct_post.jwt`, ECDH-ES on P-256).
 //! * [`response`]: the relying party's verification of the `vp_token`
 //!   through elicence-verifier, judged against the query.
 //! * [`config`], [`store`], [`service`], [`page`]: the axum service, its
@@ -23,6 +24,7 @@ pub mod client;
 pub mod config;
 pub mod dcql;
 pub mod holder;
+pub mod jwe;
 pub mod page;
 pub mod request;
 pub mod response;

@@ -26,6 +26,8 @@ pub const SCHEME: &str = "openid4vp://";
 pub const SELF_ISSUED_AUDIENCE: &str = "https://self-issued.me/v2";
 /// The response mode where the wallet posts a form to `response_uri`.
 pub const DIRECT_POST: &str = "direct_post";
+/// The response mode where the wallet posts an encrypted JWE (HAIP).
+pub const DIRECT_POST_JWT: &str = "direct_post.jwt";
 /// Longest request object a holder reads.
 pub const MAX_REQUEST_OBJECT: usize = 64 * 1024;
 
@@ -63,8 +65,11 @@ pub struct AuthorizationRequest {
     pub client_id: String,
     /// Where the wallet posts its answer.
     pub response_uri: String,
-    /// `direct_post`.
+    /// `direct_post` or `direct_post.jwt`.
     pub response_mode: String,
+    /// `client_metadata`: for `direct_post.jwt`, the relying party's
+    /// encryption key (`jwks`) and `encrypted_response_enc_values_supported`.
+    pub client_metadata: Option<Value>,
     /// Fresh per request: the holder binds its presentation to it.
     pub nonce: String,
     /// Fresh per request: echoed in the response, ties it to this request.
@@ -90,6 +95,9 @@ impl AuthorizationRequest {
         c.insert("response_uri".into(), json!(self.response_uri));
         c.insert("nonce".into(), json!(self.nonce));
         c.insert("state".into(), json!(self.state));
+        if let Some(m) = &self.client_metadata {
+            c.insert("client_metadata".into(), m.clone());
+        }
         c.insert(
             "dcql_query".into(),
             serde_json::to_value(&self.dcql_query).unwrap_or(Value::Null),
@@ -365,10 +373,14 @@ pub fn verify_request_object(
         return Err(invalid("response_type must be vp_token"));
     }
     let response_mode = string(&claims, "response_mode")?;
-    if response_mode != DIRECT_POST {
+    if response_mode != DIRECT_POST && response_mode != DIRECT_POST_JWT {
         return Err(invalid(format!(
-            "response_mode {response_mode:?} is not supported (direct_post)"
+            "response_mode {response_mode:?} is not supported (direct_post, direct_post.jwt)"
         )));
+    }
+    let client_metadata = claims.get("client_metadata").cloned();
+    if response_mode == DIRECT_POST_JWT {
+        encryption_key(client_metadata.as_ref())?;
     }
     let exp = int(&claims, "exp")?;
     let now_s = now
@@ -385,6 +397,7 @@ pub fn verify_request_object(
         client_id,
         response_uri,
         response_mode,
+        client_metadata,
         nonce: string(&claims, "nonce")?,
         state: string(&claims, "state")?,
         dcql_query: DcqlQuery::parse(dcql)?,
@@ -392,6 +405,35 @@ pub fn verify_request_object(
         exp,
     };
     Ok(VerifiedRequest { request, identity })
+}
+
+/// The relying party's response encryption key from `client_metadata`:
+/// the first `jwks` key that is a P-256 EC key (its `kid`, if any), and
+/// the content encryption to use (A128GCM unless only A256GCM is offered).
+pub fn encryption_key(
+    metadata: Option<&Value>,
+) -> Result<(p256::PublicKey, Option<String>, &'static str), RequestError> {
+    let m = metadata.ok_or_else(|| invalid("direct_post.jwt needs client_metadata"))?;
+    let keys = m
+        .get("jwks")
+        .and_then(|j| j.get("keys"))
+        .and_then(Value::as_array)
+        .ok_or_else(|| invalid("client_metadata.jwks.keys is missing"))?;
+    let (key, jwk) = keys
+        .iter()
+        .find_map(|k| crate::jwe::from_jwk(k).ok().map(|p| (p, k)))
+        .ok_or_else(|| invalid("client_metadata.jwks has no P-256 key"))?;
+    let offered: Vec<&str> = m
+        .get("encrypted_response_enc_values_supported")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_else(|| vec!["A128GCM"]);
+    let enc = crate::jwe::ENC_VALUES
+        .into_iter()
+        .find(|e| offered.contains(e))
+        .ok_or_else(|| invalid("no supported encrypted_response_enc_values_supported"))?;
+    let kid = jwk.get("kid").and_then(Value::as_str).map(str::to_owned);
+    Ok((key, kid, enc))
 }
 
 #[cfg(test)]
@@ -404,6 +446,7 @@ mod tests {
             client_id: client_id.into(),
             response_uri: response_uri.into(),
             response_mode: DIRECT_POST.into(),
+            client_metadata: None,
             nonce: "n-1".into(),
             state: "s-1".into(),
             dcql_query: DcqlQuery::parse(&json!({"credentials": [{"id": "l", "format": "dc+sd-jwt", "meta": {"vct_values": ["v"]}}]})).unwrap(),

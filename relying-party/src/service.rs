@@ -32,7 +32,7 @@ use time::OffsetDateTime;
 use crate::client::{self, ClientId};
 use crate::config::{ConfigError, RpConfig};
 use crate::dcql::DcqlQuery;
-use crate::request::{wallet_link, AuthorizationRequest, DIRECT_POST};
+use crate::request::{wallet_link, AuthorizationRequest, DIRECT_POST, DIRECT_POST_JWT};
 use crate::response::{verify_vp_token, Decision, Expectation, RpCheck};
 use crate::store::{Store, StoredRequest};
 
@@ -52,6 +52,8 @@ pub struct RelyingParty {
     store: Store,
     anchor: TrustAnchor,
     bundle: RwLock<Bundle>,
+    /// Derives each request's response decryption key; memory only.
+    response_secret: zeroize::Zeroizing<[u8; 32]>,
 }
 
 fn open_bundle(path: &std::path::Path, anchor: &TrustAnchor) -> Result<Bundle, ConfigError> {
@@ -111,6 +113,14 @@ impl RelyingParty {
             min_version: config.bundle_min_version,
         };
         let bundle = open_bundle(&config.bundle, &anchor)?;
+        if config.response_mode != DIRECT_POST && config.response_mode != DIRECT_POST_JWT {
+            return Err(ConfigError::Invalid(format!(
+                "response_mode {:?}: direct_post or direct_post.jwt",
+                config.response_mode
+            )));
+        }
+        let mut response_secret = zeroize::Zeroizing::new([0u8; 32]);
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, response_secret.as_mut());
         let store = Store::open(&config.database)
             .map_err(|e| ConfigError::Invalid(format!("database: {e}")))?;
         Ok(RelyingParty {
@@ -119,6 +129,7 @@ impl RelyingParty {
             store,
             anchor,
             bundle: RwLock::new(bundle),
+            response_secret,
         })
     }
 
@@ -243,10 +254,18 @@ async fn create(State(rp): State<Arc<RelyingParty>>, headers: HeaderMap, body: B
         Ok(ClientId::RedirectUri(uri)) => uri,
         _ => format!("{base}/requests/{id}/response"),
     };
+    let client_metadata = (rp.config.response_mode == DIRECT_POST_JWT).then(|| {
+        let key = crate::jwe::request_key(&rp.response_secret, &id);
+        json!({
+            "jwks": {"keys": [crate::jwe::public_jwk(&key.public_key(), &id)]},
+            "encrypted_response_enc_values_supported": crate::jwe::ENC_VALUES,
+        })
+    });
     let request = AuthorizationRequest {
         client_id: rp.config.client_id.clone(),
         response_uri,
-        response_mode: DIRECT_POST.into(),
+        response_mode: rp.config.response_mode.clone(),
+        client_metadata,
         nonce: random_id(),
         state: random_id(),
         dcql_query: query,
@@ -382,13 +401,44 @@ async fn response(
     let mut vp_token = None;
     let mut state = None;
     let mut error = None;
+    let mut encrypted = None;
     for (k, v) in form_urlencoded::parse(&body) {
         match k.as_ref() {
             "vp_token" => vp_token = Some(v.into_owned()),
             "state" => state = Some(v.into_owned()),
             "error" => error = Some(v.into_owned()),
+            "response" => encrypted = Some(v.into_owned()),
             _ => {}
         }
+    }
+    if rp.config.response_mode == DIRECT_POST_JWT {
+        // Only the encrypted form counts; anything else is ignored.
+        let Some(jwe) = encrypted else {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "this request asks for an encrypted response (direct_post.jwt)",
+            );
+        };
+        let key = crate::jwe::request_key(&rp.response_secret, &id);
+        let payload = match crate::jwe::decrypt(&jwe, &key) {
+            Ok(p) => p,
+            Err(e) => {
+                return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", e.to_string())
+            }
+        };
+        vp_token = payload.get("vp_token").map(|v| match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        });
+        state = payload
+            .get("state")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        error = payload
+            .get("error")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
     }
     if state.as_deref() != Some(r.state.as_str()) {
         return oauth_error(

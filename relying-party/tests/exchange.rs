@@ -67,7 +67,7 @@ fn answer(
         OffsetDateTime::now_utc(),
     )
     .unwrap();
-    holder::direct_post_body(&token, &req.request.state)
+    holder::response_body(&req.request, &token).unwrap()
 }
 
 fn respond(req: &VerifiedRequest, body: &str) -> (u16, Value) {
@@ -525,4 +525,67 @@ fn a_data_integrity_licence_is_presented_with_challenge_and_domain() {
     let r = result(&rp, &c.id);
     assert_eq!(r["state"], "refused");
     assert!(failed_codes(&r).contains(&"domain".into()), "{r:#}");
+}
+
+#[test]
+fn encrypted_responses_direct_post_jwt() {
+    let rp = Rp::start_with(300, "response_mode = \"direct_post.jwt\"");
+    let key = holder_key();
+    let licence = diw_licence(&key);
+    let c = create(&rp, query("factory-op"));
+    let req = fetch(&rp, &c);
+    assert_eq!(req.request.response_mode, "direct_post.jwt");
+    let body = answer(&req, &licence, &key);
+    assert!(body.starts_with("response=") && !body.contains("vp_token"));
+
+    // A plain answer to an encrypted request is refused at the door.
+    let p = manual(
+        &licence,
+        &key,
+        &["juristicPersonId"],
+        &req.request.nonce,
+        &rp.client_id,
+    );
+    assert_eq!(
+        respond(&req, &body_of("licence", &p, &req.request.state)).0,
+        400
+    );
+    // So is an altered ciphertext.
+    let jwe: String = form_urlencoded_value(&body);
+    let mut parts: Vec<String> = jwe.split('.').map(str::to_owned).collect();
+    let flipped = if parts[3].starts_with('A') { 'B' } else { 'A' };
+    parts[3] = format!("{flipped}{}", &parts[3][1..]);
+    let altered = format!("response={}", parts.join("."));
+    assert_eq!(respond(&req, &altered).0, 400);
+    assert_eq!(result(&rp, &c.id)["state"], "pending");
+
+    let (status, reply) = respond(&req, &body);
+    assert_eq!(status, 200, "{reply}");
+    let r = result(&rp, &c.id);
+    assert_eq!(r["state"], "verified", "{r:#}");
+    assert_eq!(
+        r["claims"]["licence"]["licensee"]["juristicPersonId"],
+        "0105536112014"
+    );
+
+    // Another request's key cannot open this answer.
+    let c2 = create(&rp, query("factory-op"));
+    let req2 = fetch(&rp, &c2);
+    assert_eq!(
+        post(
+            &req2.request.response_uri,
+            "application/x-www-form-urlencoded",
+            &body
+        )
+        .0,
+        400
+    );
+    assert_eq!(result(&rp, &c2.id)["state"], "pending");
+}
+
+fn form_urlencoded_value(body: &str) -> String {
+    let raw = body.strip_prefix("response=").unwrap();
+    raw.replace("%2B", "+")
+        .replace("%2F", "/")
+        .replace("%3D", "=")
 }

@@ -213,7 +213,8 @@ pub fn present(args: &WalletPresentArgs) -> Result<ExitCode, CliError> {
         time::OffsetDateTime::now_utc(),
     )
     .map_err(|e| CliError::Usage(e.to_string()))?;
-    let body = holder::direct_post_body(&token, &request.state);
+    let body =
+        holder::response_body(request, &token).map_err(|e| CliError::Usage(e.to_string()))?;
     let mut reply = agent
         .post(&request.response_uri)
         .header("content-type", "application/x-www-form-urlencoded")

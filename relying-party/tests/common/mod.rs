@@ -154,6 +154,11 @@ impl Rp {
     /// Starts a relying party (`x509_san_dns:bank.example.co.th`, a fresh
     /// self-signed certificate) with requests living `ttl` seconds.
     pub fn start(ttl: i64) -> Rp {
+        Rp::start_with(ttl, "")
+    }
+
+    /// As [`Rp::start`], with more `rp.toml` lines.
+    pub fn start_with(ttl: i64, extra: &str) -> Rp {
         let dir = tempfile::tempdir().unwrap();
         let rp_key = SigningKey::generate(KeyAlgorithm::P256, &mut OsRng);
         let cert = client::self_signed_certificate(&rp_key, DNS, 30).unwrap();
@@ -179,7 +184,7 @@ impl Rp {
         let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
         let client_id = format!("x509_san_dns:{DNS}");
         let toml = format!(
-            "listen = \"127.0.0.1:0\"\npublic_url = \"{base}\"\nbundle = \"bundle.json\"\nroot = \"{}\"\nclient_id = \"{client_id}\"\nsigning_key = \"rp-key.pem\"\ncertificate = \"rp-cert.pem\"\nrequest_ttl_seconds = {ttl}\n",
+            "listen = \"127.0.0.1:0\"\npublic_url = \"{base}\"\nbundle = \"bundle.json\"\nroot = \"{}\"\nclient_id = \"{client_id}\"\nsigning_key = \"rp-key.pem\"\ncertificate = \"rp-cert.pem\"\nrequest_ttl_seconds = {ttl}\n{extra}\n",
             root_did()
         );
         std::fs::write(dir.path().join("rp.toml"), toml).unwrap();
