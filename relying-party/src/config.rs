@@ -39,6 +39,13 @@ pub struct RpConfig {
     /// Bearer token the relying party's backend must send to `POST /requests`.
     #[serde(default)]
     pub api_token: Option<String>,
+    /// URL the result of every answered request is POSTed to (JSON, as
+    /// `GET /requests/{id}` plus `id`), signed in `X-Elicence-Signature`.
+    #[serde(default)]
+    pub webhook: Option<String>,
+    /// HMAC-SHA256 key for the webhook signature (`sha256=<hex>` of the body).
+    #[serde(default)]
+    pub webhook_secret: Option<String>,
     /// `direct_post` (default) or `direct_post.jwt` (encrypted, as HAIP requires).
     #[serde(default = "default_mode")]
     pub response_mode: String,

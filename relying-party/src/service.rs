@@ -489,6 +489,14 @@ async fn response(
     if let Err(e) = rp.store.finish(&id, status, &result, &consumed) {
         return server_error(e);
     }
+    if let Some(url) = rp.config.webhook.clone() {
+        if let Ok(Some(done)) = rp.store.get(&id) {
+            let mut body = result_json(&done);
+            body["id"] = json!(id);
+            let secret = rp.config.webhook_secret.clone();
+            tokio::task::spawn_blocking(move || notify(&url, secret.as_deref(), &body.to_string()));
+        }
+    }
     if decision.verified {
         Json(json!({"redirect_uri": format!("{}/requests/{id}/result", rp.base())})).into_response()
     } else {
@@ -498,6 +506,39 @@ async fn response(
             "the presentation was refused; the relying party has the reasons",
         )
     }
+}
+
+/// `sha256=<hex>` HMAC of `body` under `secret`: the webhook's signature.
+pub fn webhook_signature(secret: &str, body: &str) -> String {
+    use hmac::Mac as _;
+    let mut mac = match hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()) {
+        Ok(m) => m,
+        Err(_) => return String::new(),
+    };
+    mac.update(body.as_bytes());
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Delivers a result to the webhook: three attempts, then logged.
+fn notify(url: &str, secret: Option<&str>, body: &str) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(std::time::Duration::from_secs(10)))
+        .build()
+        .into();
+    for attempt in 1..=3u32 {
+        let mut req = agent.post(url).header("content-type", "application/json");
+        if let Some(secret) = secret {
+            req = req.header("x-elicence-signature", &webhook_signature(secret, body));
+        }
+        match req.send(body) {
+            Ok(_) => return,
+            Err(e) => {
+                tracing::warn!("webhook {url}, attempt {attempt}: {e}");
+                std::thread::sleep(std::time::Duration::from_secs(u64::from(attempt)));
+            }
+        }
+    }
+    tracing::error!("webhook {url}: gave up after 3 attempts");
 }
 
 fn judge(rp: &RelyingParty, r: &StoredRequest, vp_token: &str) -> Decision {

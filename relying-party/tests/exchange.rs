@@ -589,3 +589,67 @@ fn form_urlencoded_value(body: &str) -> String {
         .replace("%2F", "/")
         .replace("%3D", "=")
 }
+
+/// A one-shot HTTP endpoint: the first request's head and body.
+fn hook() -> (String, std::sync::mpsc::Receiver<(String, String)>) {
+    use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut head = String::new();
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap();
+            }
+            if line == "\r\n" {
+                break;
+            }
+            head.push_str(&line);
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        stream
+            .write_all(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n")
+            .unwrap();
+        tx.send((head, String::from_utf8(body).unwrap())).unwrap();
+    });
+    (url, rx)
+}
+
+#[test]
+fn the_webhook_receives_the_signed_result() {
+    let (url, received) = hook();
+    let rp = Rp::start_with(
+        300,
+        &format!("webhook = \"{url}\"\nwebhook_secret = \"s3cret\""),
+    );
+    let key = holder_key();
+    let c = create(&rp, query("factory-op"));
+    let req = fetch(&rp, &c);
+    assert_eq!(
+        respond(&req, &answer(&req, &diw_licence(&key), &key)).0,
+        200
+    );
+    let (head, body) = received
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .unwrap();
+    let json: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["id"], c.id.as_str());
+    assert_eq!(json["state"], "verified");
+    assert_eq!(
+        json["claims"]["licence"]["licensee"]["juristicPersonId"],
+        "0105536112014"
+    );
+    let signature = elicence_relying_party::service::webhook_signature("s3cret", &body);
+    assert!(
+        head.to_ascii_lowercase()
+            .contains(&format!("x-elicence-signature: {signature}")),
+        "{head}"
+    );
+}
