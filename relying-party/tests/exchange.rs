@@ -653,3 +653,27 @@ fn the_webhook_receives_the_signed_result() {
         "{head}"
     );
 }
+
+#[test]
+fn status_older_than_the_policy_allows_is_refused() {
+    // The bundle's status list is a minute old; this relying party allows none.
+    let rp = Rp::start_with(300, "max_status_age_days = 0");
+    let key = holder_key();
+    let c = create(&rp, query("factory-op"));
+    let req = fetch(&rp, &c);
+    assert_eq!(
+        respond(&req, &answer(&req, &diw_licence(&key), &key)).0,
+        400
+    );
+    let r = result(&rp, &c.id);
+    assert_eq!(r["state"], "refused");
+    assert!(
+        r["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["code"] == "status" && c["outcome"] == "not-run"),
+        "{r:#}"
+    );
+    assert_eq!(r["claims"], json!({}));
+}
