@@ -1,6 +1,6 @@
 //! The result page in Thai and English (maud: every value escaped by
 //! construction): while pending, the QR code and the link for a wallet,
-//! polling the JSON state and turning to the verdict without reload; then
+//! polling the JSON state and swapping in the verdict without a reload; then
 //! the verdict, the agency's name from the trust list, the disclosed
 //! claims and every check.
 
@@ -71,7 +71,7 @@ pub fn render(id: &str, uri: &str, result: &Value) -> String {
                     img id="qr" src={ "/requests/" (id) "/qr.png" } alt="QR code" width="280";
                     p { a href=(uri) { "เปิดในกระเป๋าบนอุปกรณ์นี้ · Open in a wallet on this device" } }
                     script { (PreEscaped(format!(
-                        "(function(){{var u='/requests/{}';function t(){{fetch(u).then(function(r){{return r.json()}}).then(function(j){{if(j.state!=='pending'){{location.reload()}}else{{setTimeout(t,1500)}}}}).catch(function(){{setTimeout(t,3000)}})}}setTimeout(t,1500)}})();",
+                        "(function(){{var u='/requests/{0}';function t(){{fetch(u).then(function(r){{return r.json()}}).then(function(j){{if(j.state!=='pending'){{return fetch(u+'/result').then(function(r){{return r.text()}}).then(function(h){{document.body.replaceWith(new DOMParser().parseFromString(h,'text/html').body)}})}}setTimeout(t,1500)}}).catch(function(){{setTimeout(t,3000)}})}}setTimeout(t,1500)}})();",
                         id.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_', "")
                     ))) }
                 }
