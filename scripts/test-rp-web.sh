@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The relying party's result page in Debian's headless Chromium
 # (relying-party/web-tests): QR shown, `elicence wallet present` answers,
-# the page turns to the verdict without a reload.
-# Installs if missing: chromium (apt), playwright-core (npm ci, no browser download).
+# the page turns to the verdict without a reload; and interop with
+# @openid4vc/openid4vp (pinned) as a wallet answering our relying party.
+# Installs if missing: chromium (apt), playwright-core and @openid4vc/openid4vp (npm ci, no browser download).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x /usr/bin/chromium ]; then
@@ -14,4 +15,4 @@ cargo build --locked -p elicence -p elicence-relying-party --example rp_page_fix
 target_dir=$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
 (cd relying-party/web-tests && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
 ELICENCE="$target_dir/debug/elicence" RP_FIXTURE="$target_dir/debug/examples/rp_page_fixture" \
-  node --test --test-reporter=spec relying-party/web-tests/page.test.mjs
+  node --test --test-reporter=spec relying-party/web-tests/page.test.mjs relying-party/web-tests/interop.test.mjs

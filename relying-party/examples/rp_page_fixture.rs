@@ -13,7 +13,12 @@ use common::*;
 use serde_json::json;
 
 fn main() {
-    let rp = Rp::start(600);
+    // FIXTURE_DNS=localhost: the certificate names the host answers go to,
+    // as wallets without trust anchors require.
+    let rp = match std::env::var("FIXTURE_DNS").ok().as_deref() {
+        Some("localhost") => Rp::start_as(600, "", "localhost", "localhost"),
+        _ => Rp::start(600),
+    };
     let holder = holder_key();
     let credential = rp.dir.path().join("licence.sd-jwt");
     std::fs::write(&credential, diw_licence(&holder)).unwrap();

@@ -159,9 +159,15 @@ impl Rp {
 
     /// As [`Rp::start`], with more `rp.toml` lines.
     pub fn start_with(ttl: i64, extra: &str) -> Rp {
+        Rp::start_as(ttl, extra, DNS, "127.0.0.1")
+    }
+
+    /// As [`Rp::start_with`], as `dns` (certificate and client id), its
+    /// public URL on `host` (the server listens on 127.0.0.1).
+    pub fn start_as(ttl: i64, extra: &str, dns: &str, host: &str) -> Rp {
         let dir = tempfile::tempdir().unwrap();
         let rp_key = SigningKey::generate(KeyAlgorithm::P256, &mut OsRng);
-        let cert = client::self_signed_certificate(&rp_key, DNS, 30).unwrap();
+        let cert = client::self_signed_certificate(&rp_key, dns, 30).unwrap();
         std::fs::write(
             dir.path().join("rp-key.pem"),
             rp_key.to_pkcs8_pem().as_bytes(),
@@ -181,8 +187,8 @@ impl Rp {
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .unwrap();
-        let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
-        let client_id = format!("x509_san_dns:{DNS}");
+        let base = format!("http://{host}:{}", listener.local_addr().unwrap().port());
+        let client_id = format!("x509_san_dns:{dns}");
         let toml = format!(
             "listen = \"127.0.0.1:0\"\npublic_url = \"{base}\"\nbundle = \"bundle.json\"\nroot = \"{}\"\nclient_id = \"{client_id}\"\nsigning_key = \"rp-key.pem\"\ncertificate = \"rp-cert.pem\"\nrequest_ttl_seconds = {ttl}\n{extra}\n",
             root_did()
