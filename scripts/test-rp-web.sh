@@ -2,7 +2,8 @@
 # The relying party's result page in Debian's headless Chromium
 # (relying-party/web-tests): QR shown, `elicence wallet present` answers,
 # the page turns to the verdict without a reload; and interop with
-# @openid4vc/openid4vp (pinned) as a wallet answering our relying party.
+# @openid4vc/openid4vp (pinned) both ways: as a wallet answering our relying
+# party, and as a relying party our CLI wallet answers.
 # Installs if missing: chromium (apt), playwright-core and @openid4vc/openid4vp (npm ci, no browser download).
 set -euo pipefail
 cd "$(dirname "$0")/.."
