@@ -106,7 +106,15 @@ impl RelyingParty {
                 let x5c = client::x5c(&chain).map_err(|e| ConfigError::Invalid(e.to_string()))?;
                 Some((key, x5c))
             }
-            ClientId::RedirectUri(_) => None,
+            ClientId::RedirectUri(uri) => {
+                let expected = format!("{}/response", config.public_url.trim_end_matches('/'));
+                if uri != expected {
+                    return Err(ConfigError::Invalid(format!(
+                        "a redirect_uri client answers at its public URL: client_id = \"redirect_uri:{expected}\""
+                    )));
+                }
+                None
+            }
         };
         let anchor = TrustAnchor {
             root_did: config.root.clone(),
@@ -142,6 +150,7 @@ impl RelyingParty {
             .route("/requests/{id}/qr.png", get(qr))
             .route("/requests/{id}/response", post(response))
             .route("/requests/{id}/result", get(page))
+            .route("/response", post(shared_response))
             .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
             .with_state(self)
     }
@@ -394,6 +403,41 @@ async fn response(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
+    answer(rp, id, body).await
+}
+
+/// `POST /response`: the one response URI of a `redirect_uri:` client; the
+/// request is found by its `state` (or, encrypted, by the JWE's `kid`).
+async fn shared_response(State(rp): State<Arc<RelyingParty>>, body: Bytes) -> Response {
+    let mut id = None;
+    for (k, v) in form_urlencoded::parse(&body) {
+        match k.as_ref() {
+            "state" => match rp.store.id_by_state(&v) {
+                Ok(found) => id = found,
+                Err(e) => return server_error(e),
+            },
+            "response" => {
+                id = v
+                    .split('.')
+                    .next()
+                    .and_then(|h| URL_SAFE_NO_PAD.decode(h).ok())
+                    .and_then(|h| serde_json::from_slice::<Value>(&h).ok())
+                    .and_then(|h| h.get("kid").and_then(Value::as_str).map(str::to_owned))
+            }
+            _ => {}
+        }
+    }
+    match id {
+        Some(id) => answer(rp, id, body).await,
+        None => oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "no request has this state",
+        ),
+    }
+}
+
+async fn answer(rp: Arc<RelyingParty>, id: String, body: Bytes) -> Response {
     let r = match load(&rp, &id) {
         Ok(r) => r,
         Err(_) => return oauth_error(StatusCode::NOT_FOUND, "invalid_request", "no such request"),

@@ -116,6 +116,18 @@ impl Store {
             .optional()?)
     }
 
+    /// The id of the request whose state is `state`.
+    pub fn id_by_state(&self, state: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id FROM requests WHERE state = ?1",
+                params![state],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
     /// Moves `id` from pending to answering; `false` when it was not pending
     /// (already answered: a replay or a second answer).
     pub fn claim(&self, id: &str) -> Result<bool, StoreError> {

@@ -677,3 +677,40 @@ fn status_older_than_the_policy_allows_is_refused() {
     );
     assert_eq!(r["claims"], json!({}));
 }
+
+#[test]
+fn a_development_redirect_uri_client_is_answered_at_its_one_response_uri() {
+    let rp = Rp::start_dev();
+    let key = holder_key();
+    let c = create(&rp, query("factory-op"));
+    let link = parse_link(&c.uri).unwrap();
+    assert_eq!(link.client_id, format!("redirect_uri:{}/response", rp.base));
+    let (_, jwt) = get(&link.request_uri);
+    let req = verify_request_object(
+        std::str::from_utf8(&jwt).unwrap(),
+        &link,
+        &[],
+        SystemTime::now(),
+    )
+    .unwrap();
+    assert!(matches!(
+        req.identity,
+        elicence_relying_party::request::VerifierIdentity::Unverified { .. }
+    ));
+    assert_eq!(req.request.response_uri, format!("{}/response", rp.base));
+    // An unknown state finds no request.
+    let p = manual(
+        &diw_licence(&key),
+        &key,
+        &["juristicPersonId"],
+        &req.request.nonce,
+        &req.request.client_id,
+    );
+    assert_eq!(
+        respond(&req, &body_of("licence", &p, "no-such-state")).0,
+        400
+    );
+    let (status, reply) = respond(&req, &answer(&req, &diw_licence(&key), &key));
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(result(&rp, &c.id)["state"], "verified");
+}

@@ -162,6 +162,11 @@ impl Rp {
         Rp::start_as(ttl, extra, DNS, "127.0.0.1")
     }
 
+    /// A development relying party: `redirect_uri:<base>/response`, unsigned requests.
+    pub fn start_dev() -> Rp {
+        Rp::start_as(300, "redirect_uri", DNS, "127.0.0.1")
+    }
+
     /// As [`Rp::start_with`], as `dns` (certificate and client id), its
     /// public URL on `host` (the server listens on 127.0.0.1).
     pub fn start_as(ttl: i64, extra: &str, dns: &str, host: &str) -> Rp {
@@ -188,7 +193,13 @@ impl Rp {
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .unwrap();
         let base = format!("http://{host}:{}", listener.local_addr().unwrap().port());
-        let client_id = format!("x509_san_dns:{dns}");
+        let dev = extra == "redirect_uri";
+        let client_id = if dev {
+            format!("redirect_uri:{base}/response")
+        } else {
+            format!("x509_san_dns:{dns}")
+        };
+        let extra = if dev { "" } else { extra };
         let toml = format!(
             "listen = \"127.0.0.1:0\"\npublic_url = \"{base}\"\nbundle = \"bundle.json\"\nroot = \"{}\"\nclient_id = \"{client_id}\"\nsigning_key = \"rp-key.pem\"\ncertificate = \"rp-cert.pem\"\nrequest_ttl_seconds = {ttl}\n{extra}\n",
             root_did()
