@@ -6,6 +6,7 @@
 //! * `GET /requests/{id}/request.jwt` → the request object (`oauth-authz-req+jwt`)
 //! * `GET /requests/{id}/qr.png` → the `openid4vp://` link as a QR code
 //! * `POST /requests/{id}/response` → the wallet's `direct_post` answer
+//! * `POST /response` → the same, for `redirect_uri:` clients (found by `state`)
 //! * `GET /requests/{id}/result` → the page in Thai and English
 //!
 //! Client mistakes get RFC 9457 problem JSON (backend calls) or the
