@@ -12,6 +12,8 @@ echo "== wasm builds (core, verifier)"
 cargo build --locked -p elicence-core -p elicence-verifier --target wasm32-unknown-unknown
 echo "== browser inspector (wasm bindings in node, end to end in headless Chromium)"
 bash scripts/test-web.sh
+echo "== relying-party page (headless Chromium, scripts/test-rp-web.sh)"
+bash scripts/test-rp-web.sh
 echo "== wasm size"
 bash scripts/wasm-size.sh
 echo "== PDF licence: pyHanko, pdftotext, PDF/A-3 checks (scripts/test-pdf.sh)"

@@ -49,9 +49,12 @@ pub enum Command {
     Qr(QrCommand),
     /// Make a printable A4 paper licence (HTML; PDF/PNG through headless Chromium).
     Render(RenderArgs),
-    /// A business's wallet: receive licences over OpenID4VCI, list and show them.
+    /// A business's wallet: receive licences over OpenID4VCI, list and show them, answer OpenID4VP requests.
     #[command(subcommand)]
     Wallet(crate::commands::wallet::WalletCommand),
+    /// Run an OpenID4VP relying party: a bank asks wallets for licences.
+    #[command(subcommand)]
+    Rp(crate::commands::rp::RpCommand),
 }
 
 /// Key management.

@@ -11,6 +11,7 @@ mod present;
 mod qr;
 pub mod remote;
 mod render;
+pub mod rp;
 pub mod serve;
 pub mod status;
 pub mod token;
@@ -54,6 +55,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Qr(QrCommand::Link(a)) => qr::link(&a),
         Command::Render(a) => render::render(&a),
         Command::Wallet(c) => wallet::run(&c),
+        Command::Rp(rp::RpCommand::Serve(a)) => rp::serve(&a),
+        Command::Rp(rp::RpCommand::Certificate(a)) => rp::certificate(&a),
     }
 }
 

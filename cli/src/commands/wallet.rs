@@ -25,6 +25,8 @@ pub enum WalletCommand {
     List(ListArgs),
     /// Show one credential of the wallet (its disclosed claims and the raw credential).
     Show(ShowArgs),
+    /// Answer a verifier's OpenID4VP request (`openid4vp://…`) with the claims it asks for.
+    Present(super::rp::WalletPresentArgs),
 }
 
 /// Which wallet directory.
@@ -106,6 +108,7 @@ pub fn run(command: &WalletCommand) -> Result<ExitCode, CliError> {
         WalletCommand::Receive(a) => receive_command(a),
         WalletCommand::List(a) => list(a),
         WalletCommand::Show(a) => show(a),
+        WalletCommand::Present(a) => super::rp::present(a),
     }
 }
 
