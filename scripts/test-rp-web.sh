@@ -12,7 +12,9 @@ if [ ! -x /usr/bin/chromium ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-thai-tlwg >/dev/null
 fi
-cargo build --locked -p elicence -p elicence-relying-party --example rp_page_fixture
+# Two builds: with --example, cargo would build only that example, not the CLI.
+cargo build --locked -p elicence --bin elicence
+cargo build --locked -p elicence-relying-party --example rp_page_fixture
 target_dir=$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
 (cd relying-party/web-tests && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
 ELICENCE="$target_dir/debug/elicence" RP_FIXTURE="$target_dir/debug/examples/rp_page_fixture" \
