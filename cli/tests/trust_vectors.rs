@@ -904,6 +904,29 @@ fn verify_online_uses_fresh_lists_and_never_an_expired_one() {
     assert!(status.contains("REVOKED"), "{status}");
     let (verdict, _) = verdict_of(&online("licences/valid.json"));
     assert_eq!(verdict, "valid");
+    // The same licences as their printed QR codes (LC2 text): the lists the
+    // payload names are fetched too, so the revocation shows.
+    let dir = temp_dir("online-qr");
+    for (file, expected) in [
+        ("licences/revoked.json", "invalid"),
+        ("licences/valid.json", "valid"),
+    ] {
+        let o = elicence(&["qr", "encode", s(&trust().join(file)), "--text"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let payload = dir.join("payload.txt");
+        std::fs::write(&payload, &o.stdout).unwrap();
+        assert!(String::from_utf8_lossy(&o.stdout).starts_with("LC2:"));
+        let o = elicence(&[
+            "verify",
+            "--json",
+            "--online",
+            "--via",
+            &mirror.origin,
+            s(&payload),
+        ]);
+        let (verdict, status) = verdict_of(&o);
+        assert_eq!(verdict, expected, "{file} from its QR code: {status}");
+    }
     // A mirror replaying the list from before the revocation: expired.
     mirror.serve(
         "/status/revocation/1",

@@ -282,7 +282,7 @@ fn credentials_in(input: &[u8]) -> Vec<Value> {
         if let Ok(v) = serde_json::from_str::<Value>(text) {
             one(v, &mut out);
         }
-    } else if text.starts_with("LC1:") {
+    } else if is_qr_payload(text) {
         match elicence_core::qr::decode(text) {
             Ok(elicence_core::qr::Secured::Json(v)) => one(v, &mut out),
             Ok(elicence_core::qr::Secured::Jwt(jwt)) => out.extend(jwt_payload(&jwt)),
@@ -292,6 +292,15 @@ fn credentials_in(input: &[u8]) -> Vec<Value> {
         out.extend(jwt_payload(text));
     }
     out
+}
+
+/// A QR code's payload, `LC<version>:…` (LC1, LC2 and later formats): what
+/// `--online` must decode to find the status lists a printed licence names.
+fn is_qr_payload(text: &str) -> bool {
+    text.strip_prefix("LC").is_some_and(|rest| {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        digits > 0 && rest.as_bytes().get(digits) == Some(&b':')
+    })
 }
 
 /// Appends a valid presentation's challenge to the --seen-challenges file.
