@@ -176,6 +176,35 @@ elicence wallet show "$sd_id" --raw --wallet "$out/wallet" > "$out/wallet-licenc
 echo "the SD-JWT VC from the wallet, verified online (did:web document, Token Status List):"
 elicence verify "$out/wallet-licence.sd-jwt" --online --via "http://127.0.0.1:$port" --lang en
 
+step "8d. The licence as a Thai e-document: PDF/A-3 with the credential inside, PAdES-signed and time-stamped"
+# A local test CA and RFC 3161 time-stamp authority stand in for the agency's
+# signing certificate and a TSA (docs/pdf.md says how an agency sets up its own).
+cargo build --quiet --release --locked -p elicence-pades --features testing,tsa-client --example test_pki
+issuer_did=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$out/bangrak-did.json")
+"$(elicence_target_dir)/release/examples/test_pki" "$out/pki" "$issuer_did" --serve-tsa 600 >/dev/null &
+tsa=$!
+trap 'touch "$out/pki/tsa-stop"; kill "$server" "$tsa" 2>/dev/null || true; wait "$server" "$tsa" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do [ -s "$out/pki/tsa-url" ] && break; sleep 0.1; done
+elicence render "$out/service-licence.json" --out "$out" --pdf \
+  --sign-cert "$out/pki/agency.pem" --sign-key "$out/pki/agency.key.pem" --tsa "$(cat "$out/pki/tsa-url")"
+touch "$out/pki/tsa-stop"
+echo "examples/out/service-licence.pdf: any PDF reader shows it signed; elicence checks the"
+echo "signature, the time-stamp and the credential inside (status from the trust bundle):"
+elicence verify "$out/service-licence.pdf" --pdf-roots "$out/pki/root.pem" \
+  --bundle "$out/bundle.json" --root "$root_did" --lang en
+python3 - "$out/service-licence.pdf" "$out/service-licence.tampered.pdf" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+data[len(data) // 3] ^= 0x01   # one bit, inside the signed bytes
+open(sys.argv[2], "wb").write(data)
+PY
+if elicence verify "$out/service-licence.tampered.pdf" --pdf-roots "$out/pki/root.pem" \
+  --bundle "$out/bundle.json" --root "$root_did" --lang en >/dev/null 2>&1; then
+  echo "a PDF changed after signing was accepted: this is a bug" >&2
+  exit 1
+fi
+echo "a copy with one bit changed is refused"
+
 step "9. The agency revokes the licence; its signed status list now says so"
 elicence revoke "$iri" --server "http://127.0.0.1:$port" --token-file "$out/bangrak.token"
 if elicence status check "$out/service-licence.json" --via "http://127.0.0.1:$port"; then
