@@ -4,8 +4,11 @@
 #   Part 2, the issuer service: start it, issue a licence over HTTP, print its QR
 #           code and a printable page, verify the QR offline; a root authority
 #           signs a trust bundle naming the agency, the phone inspector is built
-#           with it and served at /inspect/; the agency revokes the licence and a
-#           new bundle carries the revocation to offline verifiers.
+#           with it and served at /inspect/; the business receives the licence
+#           into its CLI wallet (OpenID4VCI); the licence as a signed, time-stamped
+#           PDF/A-3; a bank's OpenID4VP relying party asks the wallet for three
+#           claims; the agency revokes the licence and a new bundle carries the
+#           revocation to offline verifiers and to the bank.
 # Run from anywhere: ./examples/walkthrough.sh   (outputs go to examples/out/)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -138,11 +141,14 @@ fetch_status_lists() { # into $out/status-*.json, from the service (its public U
   for purpose in revocation suspension; do
     curl -fsS "http://127.0.0.1:$port/agencies/bangrak/status/$purpose/1" > "$out/status-$purpose.json"
   done
+  # The same entries as an IETF Token Status List, for SD-JWT VC licences.
+  curl -fsS "http://127.0.0.1:$port/agencies/bangrak/status/token/1" > "$out/status-token.jwt"
 }
 build_bundle() { # version
   elicence bundle build --root-key "$out/root-key.pem" --agencies "$out/agencies.json" \
     --catalogue catalogue/licence-catalogue.json \
     --status-list "$out/status-revocation.json" --status-list "$out/status-suspension.json" \
+    --token-status-list "$out/status-token.jwt" \
     --bundle-version "$1" --valid-until "$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)" --out "$out/bundle.json"
 }
 fetch_status_lists
@@ -205,6 +211,50 @@ if elicence verify "$out/service-licence.tampered.pdf" --pdf-roots "$out/pki/roo
 fi
 echo "a copy with one bit changed is refused"
 
+step "8e. A bank asks the business's wallet for \"food-sale licence: type, validity, juristic ID\" (OpenID4VP 1.0 + DCQL)"
+# The bank's relying party: a request-signing key, a certificate naming its DNS
+# name (self-made here; a CA the wallets trust in production), the trust bundle.
+elicence key generate --p256 --plaintext --out "$out/rp-key.pem"
+elicence rp certificate --dns bank.example.co.th --key "$out/rp-key.pem" --out "$out/rp-cert.pem"
+rp_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat > "$out/rp.toml" <<TOML
+listen = "127.0.0.1:$rp_port"
+public_url = "http://127.0.0.1:$rp_port"
+database = "rp.sqlite3"
+bundle = "bundle.json"
+root = "$root_did"
+client_id = "x509_san_dns:bank.example.co.th"
+signing_key = "rp-key.pem"
+certificate = "rp-cert.pem"
+TOML
+"$bin" rp serve --config "$out/rp.toml" > "$out/rp.log" 2>&1 &
+rp=$!
+trap 'touch "$out/pki/tsa-stop"; kill "$server" "$tsa" "$rp" 2>/dev/null || true; wait "$server" "$tsa" "$rp" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$rp_port/requests/none")" != 000 ] && break
+  sleep 0.1
+done
+# The bank's backend asks (type and validity are always visible; the juristic
+# person ID is the one claim to disclose); the business answers from its wallet.
+ask_and_answer() { # prints the request id; the wallet's exit code is the function's
+  curl -fsS -X POST "http://127.0.0.1:$rp_port/requests" -H 'content-type: application/json' \
+    -d '{"dcql_query": {"credentials": [{"id": "licence", "format": "dc+sd-jwt",
+         "meta": {"vct_values": ["https://w3id.org/elicence/vct/food-sale"]},
+         "claims": [{"path": ["licensee", "juristicPersonId"]}]}]}}' > "$out/rp-request.json"
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$out/rp-request.json"
+  uri=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["uri"])' "$out/rp-request.json")
+  elicence wallet present "$uri" --credential "$out/wallet-licence.sd-jwt" \
+    --holder-key "$out/wallet/keys/$sd_id.pem" --rp-ca "$out/rp-cert.pem" --yes >&2
+}
+rp_id=$(ask_and_answer)
+echo "the bank's backend reads the result (GET /requests/$rp_id):"
+curl -fsS "http://127.0.0.1:$rp_port/requests/$rp_id" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+print("  state:", r["state"])
+print("  claims:", json.dumps(r["claims"], ensure_ascii=False))
+sys.exit(0 if r["state"] == "verified" else 1)'
+
 step "9. The agency revokes the licence; its signed status list now says so"
 elicence revoke "$iri" --server "http://127.0.0.1:$port" --token-file "$out/bangrak.token"
 if elicence status check "$out/service-licence.json" --via "http://127.0.0.1:$port"; then
@@ -221,6 +271,11 @@ fetch_status_lists
 build_bundle 2
 if elicence verify "$out/service-licence.json" --bundle "$out/bundle.json" --root "$root_did" --lang en; then
   echo "revoked licence accepted with the new bundle: this is a bug" >&2
+  exit 1
+fi
+echo "the bank's relying party reads the new bundle too: the same answer is now refused"
+if ask_and_answer >/dev/null; then
+  echo "the bank accepted a revoked licence: this is a bug" >&2
   exit 1
 fi
 

@@ -102,14 +102,14 @@ pub(crate) fn fetch_status_list_token(url: &str) -> Result<String, CliError> {
 }
 
 /// Fetches and checks the Token Status List an SD-JWT VC names, as of
-/// `now`: signed by the credential's issuer (resolved by `resolver`), its
+/// `now` (`None`: as it arrives): signed by the credential's issuer (resolved by `resolver`), its
 /// `sub` the URI named, in force. Failures are reported on stderr and the
 /// list left out, so the verifier says "status unknown" (never "clear").
 pub(crate) fn token_status_list_for(
     payload: &Value,
     resolver: &OfflineResolver,
     via: Option<&str>,
-    now: OffsetDateTime,
+    now: Option<OffsetDateTime>,
 ) -> Vec<TokenStatusSnapshot> {
     let Some(uri) = payload
         .pointer("/status/status_list/uri")
@@ -122,6 +122,7 @@ pub(crate) fn token_status_list_for(
         .and_then(Value::as_str)
         .and_then(did_for_issuer);
     let fetched = fetch_status_list_token(&rewrite(uri, via)).and_then(|token| {
+        let now = now.unwrap_or_else(OffsetDateTime::now_utc);
         verify_status_list_token(&token, uri, issuer.as_deref(), resolver, Some(now), now)
             .map_err(|e| CliError::Usage(format!("token status list {uri}: {e}")))
     });
@@ -163,7 +164,8 @@ pub(crate) fn issuer_of(credential: &Value) -> Option<&str> {
     }
 }
 
-/// Fetches and checks every status list `credential` names, as of `now`:
+/// Fetches and checks every status list `credential` names, as of `now`
+/// (`None`: the instant each list arrives):
 /// each list must be signed by the credential's issuer (resolved by
 /// `resolver`), be the list its entry names and be in force. A list that
 /// cannot be fetched or fails a check is reported on stderr and left out,
@@ -172,7 +174,7 @@ pub(crate) fn status_lists_for(
     credential: &Value,
     resolver: &OfflineResolver,
     via: Option<&str>,
-    now: OffsetDateTime,
+    now: Option<OffsetDateTime>,
 ) -> Vec<StatusSnapshot> {
     let Some(status) = credential.get("credentialStatus") else {
         return Vec::new();
@@ -187,6 +189,9 @@ pub(crate) fn status_lists_for(
             continue;
         }
         let fetched = fetch_json(&rewrite(&entry.list_url, via), "status list").and_then(|list| {
+            // `None`: judged at the instant the list arrived (a list the
+            // service signed during this run starts at that second).
+            let now = now.unwrap_or_else(OffsetDateTime::now_utc);
             verify_list_credential(&list, &entry.list_url, issuer, resolver, Some(now), now)
                 .map_err(|e| CliError::Usage(format!("status list {}: {e}", entry.list_url)))
         });

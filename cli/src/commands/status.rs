@@ -76,6 +76,14 @@ pub fn run(c: &StatusCommand) -> Result<ExitCode, CliError> {
     let mut unknown = false;
     for entry in &entries {
         let list = fetch_json(&rewrite(&entry.list_url, a.via.as_deref()), "status list")?;
+        // Without --now, judge at the instant the list arrived: a list the
+        // service signed during this run says "valid from" a second that may
+        // be later than when the command started.
+        let now = if a.now.is_some() {
+            now
+        } else {
+            OffsetDateTime::now_utc()
+        };
         let snapshot = match verify_list_credential(
             &list,
             &entry.list_url,

@@ -39,7 +39,7 @@ pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
         }
         None => vec![io::read_input(&a.input)?],
     };
-    let now = match &a.now {
+    let mut now = match &a.now {
         Some(s) => OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
             CliError::Usage(format!(
                 "--now {s:?} is not an RFC 3339 date-time with a time zone"
@@ -131,7 +131,7 @@ pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
                     &payload,
                     &resolver,
                     a.via.as_deref(),
-                    now,
+                    a.now.as_ref().map(|_| now),
                 ));
             }
             for credential in credentials_in(input) {
@@ -148,9 +148,15 @@ pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
                     &credential,
                     &resolver,
                     a.via.as_deref(),
-                    now,
+                    a.now.as_ref().map(|_| now),
                 ));
             }
+        }
+        if a.online && a.now.is_none() {
+            // Judged at the instant the lists arrived: a list the service
+            // signed during this run is "valid from" a second that may be
+            // later than when the command started.
+            now = OffsetDateTime::now_utc();
         }
         reports.push(verify_one(
             a,
