@@ -4,10 +4,12 @@
 //! command line), and did:key agencies whose credentials verify with no DID
 //! document.
 
+mod support;
+
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -65,34 +67,10 @@ fn run_bounded(cmd: &mut Command) -> (i32, String) {
     (child.wait().unwrap().code().unwrap_or(-1), err)
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A running `elicence serve`, killed when dropped.
-struct Served {
-    dir: tempfile::TempDir,
-    config: PathBuf,
-    addr: SocketAddr,
-    child: Child,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+/// The service under test (support/issuer.rs), with this file's helpers.
+type Served = support::issuer::Issuer;
 
 impl Served {
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
     fn agency(&self, code: &str, extra: &[&str]) -> String {
         let (code_, out, err) = run(elicence()
             .args(["agency", "add", "--config"])
@@ -148,56 +126,7 @@ impl Served {
 /// Configures a service in a fresh folder, adds agency `bangrak` and starts
 /// `elicence serve`.
 fn serve() -> Served {
-    let dir = tempfile::tempdir().unwrap();
-    elicence_issuer::crypto::write_master_key_file(&dir.path().join("master.key")).unwrap();
-    let port = free_port();
-    let config = dir.path().join("issuer.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "listen = \"127.0.0.1:{port}\"\npublic_url = \"{ORIGIN}\"\ndatabase = \"issuer.db\"\ndurability = \"normal\"\n[master_key]\nfile = \"master.key\"\n"
-        ),
-    )
-    .unwrap();
-    let (code, _, err) = run(elicence()
-        .args(["agency", "add", "--config"])
-        .arg(&config)
-        .args([
-            "--code",
-            "bangrak",
-            "--name-th",
-            "สำนักงานเขตบางรัก กรุงเทพมหานคร",
-            "--name-en",
-            "Bang Rak District Office, Bangkok",
-        ]));
-    assert_eq!(code, 0, "{err}");
-    let child = elicence()
-        .args(["serve", "--config"])
-        .arg(&config)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let served = Served {
-        dir,
-        config,
-        addr,
-        child,
-    };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(mut s) = TcpStream::connect(addr) {
-            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            let mut out = String::new();
-            let _ = s.read_to_string(&mut out);
-            if out.starts_with("HTTP/1.1 200") {
-                return served;
-            }
-        }
-        assert!(Instant::now() < deadline, "the service did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    support::issuer::start(|_| ORIGIN.to_string())
 }
 
 fn licence(number: &str) -> Value {

@@ -4,11 +4,10 @@
 //! VC and then sees its revocation in the Token Status List; a wrong PIN and
 //! a reused offer are refused with the protocol's reason.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 
 use serde_json::{json, Value};
 
@@ -35,25 +34,10 @@ fn run(cmd: &mut Command) -> (i32, String, String) {
     )
 }
 
-struct Served {
-    dir: tempfile::TempDir,
-    config: PathBuf,
-    addr: SocketAddr,
-    child: Child,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+/// The service under test (support/issuer.rs), with this file's helpers.
+type Served = support::issuer::Issuer;
 
 impl Served {
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
     fn token(&self, agency: &str, scopes: &str) -> String {
         let (code, out, err) = run(elicence()
             .args(["token", "create", "--config"])
@@ -83,60 +67,7 @@ impl Served {
 /// `elicence serve` on a port the OS picked, with `public_url` its own
 /// loopback address and agency `bangrak`.
 fn serve() -> Served {
-    let dir = tempfile::tempdir().unwrap();
-    elicence_issuer::crypto::write_master_key_file(&dir.path().join("master.key")).unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let config = dir.path().join("issuer.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "listen = \"127.0.0.1:{port}\"\npublic_url = \"http://127.0.0.1:{port}\"\ndatabase = \"issuer.db\"\ndurability = \"normal\"\n[master_key]\nfile = \"master.key\"\n"
-        ),
-    )
-    .unwrap();
-    let (code, _, err) = run(elicence()
-        .args(["agency", "add", "--config"])
-        .arg(&config)
-        .args([
-            "--code",
-            "bangrak",
-            "--name-th",
-            "สำนักงานเขตบางรัก กรุงเทพมหานคร",
-            "--name-en",
-            "Bang Rak District Office, Bangkok",
-        ]));
-    assert_eq!(code, 0, "{err}");
-    let child = elicence()
-        .args(["serve", "--config"])
-        .arg(&config)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let served = Served {
-        dir,
-        config,
-        addr,
-        child,
-    };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(mut s) = TcpStream::connect(addr) {
-            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            let mut out = String::new();
-            let _ = s.read_to_string(&mut out);
-            if out.starts_with("HTTP/1.1 200") {
-                return served;
-            }
-        }
-        assert!(Instant::now() < deadline, "the service did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    support::issuer::start(|port| format!("http://127.0.0.1:{port}"))
 }
 
 fn licence(number: &str) -> String {

@@ -1,4 +1,8 @@
 //! Helpers shared by the CLI test binaries.
+// Each test binary uses part of these helpers.
+#![allow(dead_code)]
+
+pub mod issuer;
 
 use std::ops::Deref;
 use std::path::Path;
