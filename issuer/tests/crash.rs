@@ -4,50 +4,15 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use elicence_issuer::admin::Scope;
 use serde_json::Value;
 
 const ROWS: usize = 2000;
 const KILL_AFTER: usize = 300;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn spawn(config: &std::path::Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_elicence-issuer"))
-        .args(["serve", "--config"])
-        .arg(config)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
-}
-
-fn wait_healthy(addr: SocketAddr) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if let Ok(mut s) = TcpStream::connect(addr) {
-            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            let mut out = String::new();
-            let _ = s.read_to_string(&mut out);
-            if out.starts_with("HTTP/1.1 200") {
-                return;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("service did not become healthy");
-}
 
 /// Sends a batch and reads results concurrently (full duplex), calling
 /// `on_row` for each result line as it arrives.
@@ -83,7 +48,7 @@ fn batch(addr: SocketAddr, token: &str, body: String, mut on_row: impl FnMut(Val
 #[test]
 fn sigkill_during_a_batch_loses_no_acknowledged_licence() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
+    let port = common::free_port();
     let config = common::prepare(dir.path(), "");
     let text = std::fs::read_to_string(dir.path().join("issuer.toml"))
         .unwrap()
@@ -97,8 +62,8 @@ fn sigkill_during_a_batch_loses_no_acknowledged_licence() {
         .map(|i| common::licence(&format!("K{i}/2567")).to_string() + "\n")
         .collect();
 
-    let mut child = spawn(&path);
-    wait_healthy(addr);
+    let mut child = common::spawn_serve(&path);
+    common::wait_healthy(addr, Duration::from_secs(30));
     let mut acked: Vec<(u64, String)> = Vec::new();
     let mut killed = false;
     batch(addr, &token, body.clone(), |row| {
@@ -122,8 +87,8 @@ fn sigkill_during_a_batch_loses_no_acknowledged_licence() {
     );
     assert!(acked.len() < ROWS, "killed too late to test anything");
 
-    let mut child = spawn(&path);
-    wait_healthy(addr);
+    let mut child = common::spawn_serve(&path);
+    common::wait_healthy(addr, Duration::from_secs(30));
     let conn = rusqlite::Connection::open(dir.path().join("issuer.db")).unwrap();
     for (_, id) in &acked {
         let n: i64 = conn

@@ -14,11 +14,10 @@
 mod common;
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use elicence_issuer::admin::Scope;
 use elicence_issuer::store;
@@ -31,40 +30,6 @@ fn rows() -> usize {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(2000)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn spawn(config: &std::path::Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_elicence-issuer"))
-        .args(["serve", "--config"])
-        .arg(config)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
-}
-
-fn wait_healthy(addr: SocketAddr) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if let Ok(mut s) = TcpStream::connect(addr) {
-            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            let mut out = String::new();
-            let _ = s.read_to_string(&mut out);
-            if out.starts_with("HTTP/1.1 200") {
-                return;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("service did not become healthy");
 }
 
 /// Sends one batch; returns the result lines received (fewer than sent if
@@ -107,18 +72,18 @@ fn sigkill_of_one_of_three_instances_loses_nothing_acknowledged() {
     let mut children = Vec::new();
     let mut addrs = Vec::new();
     for n in 0..3 {
-        let port = free_port();
+        let port = common::free_port();
         let path = dir.path().join(format!("i{n}.toml"));
         std::fs::write(
             &path,
             text.replace("127.0.0.1:0", &format!("127.0.0.1:{port}")),
         )
         .unwrap();
-        children.push(Mutex::new(spawn(&path)));
+        children.push(Mutex::new(common::spawn_serve(&path)));
         addrs.push(format!("127.0.0.1:{port}").parse::<SocketAddr>().unwrap());
     }
     for a in &addrs {
-        wait_healthy(*a);
+        common::wait_healthy(*a, Duration::from_secs(60));
     }
     // Work: chunks of rows (row number, licence number).
     let queue: Mutex<VecDeque<Vec<usize>>> = Mutex::new(

@@ -352,3 +352,43 @@ pub fn iri_path(iri: &str) -> String {
         .to_uri();
     uri.strip_prefix(ORIGIN).unwrap().to_string()
 }
+
+/// A port nobody listens on yet, for a service started as a separate process.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `elicence-issuer serve --config CONFIG` as a child process (the crash and
+/// fault tests kill it with SIGKILL).
+pub fn spawn_serve(config: &std::path::Path) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_elicence-issuer"))
+        .args(["serve", "--config"])
+        .arg(config)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits until the service at `addr` answers `/healthz` with 200, at most
+/// `limit`.
+pub fn wait_healthy(addr: SocketAddr, limit: std::time::Duration) {
+    use std::io::{Read, Write};
+    let deadline = std::time::Instant::now() + limit;
+    while std::time::Instant::now() < deadline {
+        if let Ok(mut s) = std::net::TcpStream::connect(addr) {
+            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            let mut out = String::new();
+            let _ = s.read_to_string(&mut out);
+            if out.starts_with("HTTP/1.1 200") {
+                return;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("service did not become healthy");
+}
