@@ -668,7 +668,8 @@ fn the_browser_inspector_is_served_under_inspect() {
 /// `/credentials/verify` judges who issued, for what purpose and where:
 /// a valid signature by a key the issuer does not control, a proof made for
 /// another purpose, domain or challenge, or a context out of order is not
-/// verified (400 with the spec's error name).
+/// verified (400 with the spec's error name); nor is a presentation whose
+/// `holder` did not sign it.
 #[test]
 fn credential_verification_checks_issuer_purpose_binding_and_context() {
     let svc = start("");
@@ -749,4 +750,27 @@ fn credential_verification_checks_issuer_purpose_binding_and_context() {
         &json!({"verifiablePresentation": vp}),
     )
     .problem(400);
+    // A presentation's holder must have signed it, as an issuer its
+    // credential: the key's owner presenting as did:example:acme is refused,
+    // presenting as itself (URL or {id}) accepted, with the same credential.
+    let present = |holder: Value| {
+        let vp = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiablePresentation"],
+            "holder": holder,
+            "verifiableCredential": [own.clone()],
+        });
+        let signed = proof::sign(&vp, proof::Cryptosuite::EddsaRdfc2022, &key, &opts).unwrap();
+        svc.post_json(
+            "/presentations/verify",
+            None,
+            &json!({"verifiablePresentation": signed}),
+        )
+    };
+    assert_eq!(present(json!(did)).status, 200);
+    assert_eq!(present(json!({"id": did})).status, 200);
+    let p = present(json!("did:example:acme")).problem(400);
+    assert_eq!(p["verified"], false);
+    assert_eq!(p["errors"][0]["name"], "PROOF_VERIFICATION_ERROR");
+    present(json!({"name": "no id"})).problem(400);
 }

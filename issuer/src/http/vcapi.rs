@@ -190,6 +190,31 @@ fn binding_errors(doc: &Value, options: &VerifyOptions) -> Vec<Value> {
     errors
 }
 
+/// A presentation that names a `holder` must be signed by a key the holder
+/// controls, as a credential must be signed by its issuer: otherwise anyone
+/// can present under any name, and the holder/issuer comparison that makes
+/// a credential self-asserted (VCDM 2.0 §4.13.1, "Presentations Including
+/// Holder Claims") would rest on a value nobody vouched for. No `holder`, no
+/// claim about who presents, nothing to check.
+fn holder_binding_error(vp: &Value, proofs: &[proof::VerifiedProof]) -> Option<Value> {
+    let holder = match vp.get("holder")? {
+        Value::String(s) => Some(s.as_str()),
+        Value::Object(o) => o.get("id").and_then(Value::as_str),
+        _ => None,
+    };
+    match holder {
+        Some(h) if proofs.iter().any(|p| p.controller == h) => None,
+        Some(_) => Some(error(
+            "PROOF_VERIFICATION_ERROR",
+            "no proof of the presentation is by a key its holder controls",
+        )),
+        None => Some(error(
+            "MALFORMED_VALUE_ERROR",
+            "holder must be a URL or an object whose id is a URL",
+        )),
+    }
+}
+
 /// Verifies one credential (embedded proof or enveloped vc+jwt): proof,
 /// validity period, and status where the status list is this service's.
 fn verify_credential(
@@ -497,7 +522,7 @@ pub async fn verify_presentation(
             &options.expected_purpose,
             Some(&precise_time(now)),
         ) {
-            Ok(_) => {}
+            Ok(proofs) => errors.extend(holder_binding_error(vp, &proofs)),
             Err(e) => errors.push(error(e.spec_code(), e.to_string())),
         }
     }
