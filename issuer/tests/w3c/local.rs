@@ -223,13 +223,19 @@ pub fn add_proof(doc: &Value, spec: &ProofSpec, key: &LocalKey) -> Value {
 }
 
 /// The suites' `createVp` (vc-data-model-2.0-test-suite
-/// `tests/data-generator.js`): each credential without a proof gets
-/// `issuer = key` and an eddsa-rdfc-2022 `assertionMethod` proof, then the
-/// presentation gets an eddsa-rdfc-2022 `authentication` proof with the
+/// `tests/data-generator.js` @f7d4cd90): each credential without a proof
+/// gets `issuer = key` and an eddsa-rdfc-2022 `assertionMethod` proof, then
+/// the presentation gets an eddsa-rdfc-2022 `authentication` proof with the
 /// suite's random challenge.
-pub fn create_vp(presentation: &Value, key: &LocalKey, challenge: &str) -> Value {
-    let mut vp = presentation.clone();
-    if let Some(Value::Array(vcs)) = vp.get_mut("verifiableCredential") {
+///
+/// As in JavaScript, the caller's presentation is changed: `createVp`
+/// assigns `credential.issuer` on the caller's credential and replaces the
+/// caller's `presentation.verifiableCredential` with the signed credentials
+/// (only the returned presentation is a copy, `klona(presentation)`). A test
+/// that edits the same presentation and calls it again therefore edits an
+/// already signed credential, which is not signed again.
+pub fn create_vp(presentation: &mut Value, key: &LocalKey, challenge: &str) -> Value {
+    if let Some(Value::Array(vcs)) = presentation.get_mut("verifiableCredential") {
         for vc in vcs.iter_mut() {
             if vc.get("proof").is_some() {
                 continue;
@@ -243,7 +249,7 @@ pub fn create_vp(presentation: &Value, key: &LocalKey, challenge: &str) -> Value
     let mut spec = ProofSpec::new(Cryptosuite::EddsaRdfc2022, key);
     spec.proof_purpose = Some("authentication".into());
     spec.challenge = Some(challenge.to_string());
-    add_proof(&vp, &spec, key)
+    add_proof(presentation, &spec, key)
 }
 
 /// `u` + base64url of 16 random bytes (the suite's `challenge`).
