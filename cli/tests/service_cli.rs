@@ -8,7 +8,7 @@ mod support;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -130,11 +130,7 @@ fn serve() -> Served {
 }
 
 fn licence(number: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/licence.json");
-    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    v.as_object_mut().unwrap().remove("issuer");
-    v["licenceNumber"] = json!(number);
-    v
+    support::service_licence(number)
 }
 
 #[test]

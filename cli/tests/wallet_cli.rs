@@ -6,10 +6,9 @@
 
 mod support;
 
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 fn elicence() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_elicence"));
@@ -71,11 +70,7 @@ fn serve() -> Served {
 }
 
 fn licence(number: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/licence.json");
-    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    v.as_object_mut().unwrap().remove("issuer");
-    v["licenceNumber"] = json!(number);
-    v.to_string()
+    support::service_licence(number).to_string()
 }
 
 #[test]

@@ -218,9 +218,16 @@ fn form_for(number: &str, name_th: &str, name_en: &str) -> Vec<(&'static str, St
             "จำหน่ายอาหารและเครื่องดื่ม\nประกอบอาหารเพื่อจำหน่าย".into(),
         ),
         ("conditions", "".into()),
-        ("valid_from", "01/01/2569".into()),
-        ("valid_until", "2026-12-31".into()),
+        // A Buddhist-Era start and a Gregorian end, as officers type them;
+        // the term covers today in any year.
+        ("valid_from", format!("01/01/{}", this_year() + 543)),
+        ("valid_until", format!("{}-12-31", this_year() + 1)),
     ]
+}
+
+/// The current year (UTC), so the form's term never lies in the past.
+fn this_year() -> i32 {
+    time::OffsetDateTime::now_utc().year()
 }
 
 fn issue(b: &mut Browser<'_>, form: &[(&'static str, String)]) -> Page {
@@ -703,8 +710,12 @@ fn issue_by_form_verify_find_and_revoke_with_the_person_in_the_audit_log() {
         rest[..rest.find('"').unwrap()].to_string()
     };
     let vc = svc.get(&public, &[("accept", "application/vc")]).json();
-    assert_eq!(vc["validFrom"], "2026-01-01T00:00:00+07:00");
-    assert_eq!(vc["validUntil"], "2026-12-31T23:59:59+07:00");
+    let year = this_year();
+    assert_eq!(vc["validFrom"], format!("{year}-01-01T00:00:00+07:00"));
+    assert_eq!(
+        vc["validUntil"],
+        format!("{}-12-31T23:59:59+07:00", year + 1)
+    );
     assert_eq!(
         vc["credentialSubject"]["licensee"]["legalName"]["th"],
         "บริษัท ครัวไทย จำกัด"

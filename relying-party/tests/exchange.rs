@@ -478,8 +478,7 @@ fn an_expired_request_is_refused() {
 fn a_data_integrity_licence_is_presented_with_challenge_and_domain() {
     let rp = Rp::start(300);
     let business = key("trust/keys/business.pem");
-    let credential =
-        std::fs::read_to_string(vectors().join("trust/licences/food-sale.json")).unwrap();
+    let credential = food_sale_ldp_vc();
     let query = json!({"credentials": [{
         "id": "licence", "format": "ldp_vc",
         "meta": {"type_values": [["VerifiableCredential", "BusinessLicenceCredential"]]},

@@ -64,17 +64,31 @@ pub fn bundle_bytes(status: TokenStatus) -> Vec<u8> {
             .unwrap();
     b["credentialSubject"]["tokenStatusLists"] =
         json!([{"uri": TOKENS, "fetchedAt": stamp(now), "token": token}]);
-    b.as_object_mut().unwrap().remove("proof");
+    // The fixture's bundle and trust list end on 2027-01-01 and the RP judges
+    // them on the real clock: give both a term around now, signed again by
+    // the root, so the tests pass in any year.
+    let list = &mut b["credentialSubject"]["trustList"];
+    list["validFrom"] = json!(stamp(now - time::Duration::days(1)));
+    list["validUntil"] = json!(stamp(now + time::Duration::days(365)));
+    *list = root_signed(list.clone());
+    b["validFrom"] = json!(stamp(now - time::Duration::days(1)));
+    b["validUntil"] = json!(stamp(now + time::Duration::days(365)));
+    serde_json::to_vec(&root_signed(b)).unwrap()
+}
+
+/// `doc` with its proof replaced by a new one from the fixture root key.
+fn root_signed(mut doc: Value) -> Value {
+    doc.as_object_mut().unwrap().remove("proof");
     let root = key("trust/keys/root.pem");
     let vm = did::did_key_verification_method(&root.public_key());
-    let signed = proof::sign(
-        &b,
+    let created = stamp(OffsetDateTime::now_utc() - time::Duration::days(1));
+    proof::sign(
+        &doc,
         Cryptosuite::EddsaJcs2022,
         &root,
-        &ProofOptions::new(vm, "2026-01-01T00:00:00Z"),
+        &ProofOptions::new(vm, &created),
     )
-    .unwrap();
-    serde_json::to_vec(&signed).unwrap()
+    .unwrap()
 }
 
 fn licence(issuer: &str, code: &str) -> BusinessLicence {
@@ -265,4 +279,29 @@ pub fn query(code: &str) -> Value {
         "meta": {"vct_values": [format!("{VCT_BASE}/vct/{code}")]},
         "claims": [{"path": ["licensee", "juristicPersonId"]}]
     }]})
+}
+
+/// The trust vectors' Bang Rak food-sale licence (an `ldp_vc` by the P-256
+/// did:key agency), its term moved to a day ago for a year and signed again:
+/// the relying party judges it on the real clock, and the vector's own term
+/// ends on 2026-12-31.
+pub fn food_sale_ldp_vc() -> String {
+    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
+    let mut vc: Value = serde_json::from_slice(
+        &std::fs::read(vectors().join("trust/licences/food-sale.json")).unwrap(),
+    )
+    .unwrap();
+    vc.as_object_mut().unwrap().remove("proof");
+    vc["validFrom"] = json!(stamp(now - time::Duration::days(1)));
+    vc["validUntil"] = json!(stamp(now + time::Duration::days(365)));
+    let agency = key("keys/p256.pem");
+    let vm = did::did_key_verification_method(&agency.public_key());
+    let signed = proof::sign(
+        &vc,
+        Cryptosuite::EcdsaJcs2019,
+        &agency,
+        &ProofOptions::new(vm, stamp(now - time::Duration::days(1))),
+    )
+    .unwrap();
+    signed.to_string()
 }
