@@ -10,6 +10,10 @@
 //!   service answers 503 problem JSON with Retry-After, never 500, and
 //!   recovers by itself; nothing acknowledged is lost, also with clients
 //!   issuing while it happens (three times).
+//! - A PostgreSQL server of the test's own is really restarted under load:
+//!   once crashed (`pg_ctl restart -m immediate`, recovery from its WAL) and
+//!   once shut down cleanly (`-m fast`). Clients retry on 503; afterwards
+//!   every acknowledged licence is there exactly once.
 
 mod common;
 
@@ -326,4 +330,217 @@ fn connections_ended_under_load_lose_nothing_acknowledged() {
         .unwrap();
     assert_eq!(total, (4 * per_client) as i64);
     eprintln!("503 answers while connections were ended: {unavailable}");
+}
+
+/// A PostgreSQL server of the test's own: `initdb` in a scratch folder, on
+/// its own port, so the test can crash and restart it without touching the
+/// machine's server that other tests share. As root (CI), the server runs as
+/// the `postgres` system user, since PostgreSQL refuses to run as root.
+struct PrivatePostgres {
+    dir: tempfile::TempDir,
+    bin: std::path::PathBuf,
+    port: u16,
+}
+
+impl PrivatePostgres {
+    fn start() -> PrivatePostgres {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .expect("the PostgreSQL server binaries (/usr/lib/postgresql/*/bin) for a private server")
+            .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+            .filter(|b| b.join("initdb").exists())
+            .max()
+            .expect("initdb under /usr/lib/postgresql/*/bin");
+        let dir = tempfile::Builder::new()
+            .prefix("elicence-pg-restart-")
+            .tempdir()
+            .unwrap();
+        let pg = PrivatePostgres {
+            dir,
+            bin,
+            port: common::free_port(),
+        };
+        if is_root() {
+            let status = std::process::Command::new("chown")
+                .args(["postgres:postgres"])
+                .arg(pg.dir.path())
+                .status()
+                .unwrap();
+            assert!(status.success(), "chown of the server's folder to postgres");
+        }
+        pg.run(
+            "initdb",
+            &["-D", &pg.data(), "-A", "trust", "-U", "postgres", "--no-sync"],
+        );
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1",
+            pg.port,
+            pg.dir.path().display()
+        );
+        let log = format!("{}/server.log", pg.dir.path().display());
+        pg.run(
+            "pg_ctl",
+            &["-D", &pg.data(), "-l", &log, "-o", &options, "-w", "start"],
+        );
+        pg
+    }
+
+    fn data(&self) -> String {
+        format!("{}/data", self.dir.path().display())
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// Restarts the server: `immediate` is a crash (no checkpoint; the
+    /// restart recovers from the WAL), `fast` a clean shutdown.
+    fn restart(&self, mode: &str) {
+        let log = format!("{}/server.log", self.dir.path().display());
+        self.run(
+            "pg_ctl",
+            &["-D", &self.data(), "-l", &log, "-m", mode, "-w", "restart"],
+        );
+    }
+
+    /// Runs a server tool, its output to a file: the server it starts
+    /// inherits the tool's output, so a pipe would never reach its end.
+    fn run(&self, tool: &str, args: &[&str]) {
+        let exe = self.bin.join(tool);
+        let mut command = if is_root() {
+            let mut c = std::process::Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&exe);
+            c
+        } else {
+            std::process::Command::new(&exe)
+        };
+        let log_path = self.dir.path().join("tools.log");
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log_path)
+            .unwrap();
+        let status = command
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .status()
+            .unwrap();
+        assert!(
+            status.success(),
+            "{tool} {args:?}: {}",
+            std::fs::read_to_string(&log_path).unwrap_or_default()
+        );
+    }
+}
+
+impl Drop for PrivatePostgres {
+    fn drop(&mut self) {
+        let exe = self.bin.join("pg_ctl");
+        let data = self.data();
+        let args = ["-D", data.as_str(), "-m", "immediate", "-w", "stop"];
+        let _ = if is_root() {
+            std::process::Command::new("runuser")
+                .args(["-u", "postgres", "--"])
+                .arg(&exe)
+                .args(args)
+                .output()
+        } else {
+            std::process::Command::new(&exe).args(args).output()
+        };
+    }
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+#[test]
+fn postgres_restarted_under_load_loses_nothing_acknowledged() {
+    let pg = PrivatePostgres::start();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("database-url"), pg.url()).unwrap();
+    let config = common::prepare(dir.path(), "");
+    let svc = common::start_with(dir, config);
+    let t = common::token(&svc.config, "bangrak", &[Scope::Issue]);
+    let acked = std::sync::atomic::AtomicUsize::new(0);
+    let per_client = 50;
+    let (ids, unavailable) = std::thread::scope(|s| {
+        let clients: Vec<_> = (0..4)
+            .map(|c| {
+                let (svc, t, acked) = (&svc, &t, &acked);
+                s.spawn(move || {
+                    let mut ids = Vec::new();
+                    let mut unavailable = 0;
+                    for i in 0..per_client {
+                        let body = common::licence(&format!("R{c}/{i}"));
+                        // The same request again until acknowledged, after
+                        // the Retry-After the 503 asks for.
+                        loop {
+                            let r = svc.post_json("/licences", Some(t), &body);
+                            match r.status {
+                                200 | 201 => {
+                                    ids.push(r.json()["id"].as_str().unwrap().to_string());
+                                    acked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                                    break;
+                                }
+                                503 => {
+                                    let p = r.problem(503);
+                                    assert!(p["type"].as_str().unwrap().ends_with("#unavailable"));
+                                    assert_eq!(r.header("retry-after"), Some("1"));
+                                    unavailable += 1;
+                                    std::thread::sleep(Duration::from_millis(100));
+                                }
+                                other => panic!("{other}: {}", r.body),
+                            }
+                        }
+                    }
+                    (ids, unavailable)
+                })
+            })
+            .collect();
+        // A crash after a quarter of the licences, a clean restart at half.
+        for (quarter, mode) in [(1, "immediate"), (2, "fast")] {
+            while acked.load(std::sync::atomic::Ordering::SeqCst) < quarter * per_client {
+                if clients.iter().any(|c| c.is_finished()) {
+                    break; // a client failed (its join below says why)
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            // The restart must come while clients are still issuing.
+            let before = acked.load(std::sync::atomic::Ordering::SeqCst);
+            assert!(before < 4 * per_client, "the {mode} restart came after the load");
+            pg.restart(mode);
+        }
+        let mut ids = Vec::new();
+        let mut unavailable = 0;
+        for c in clients {
+            let (i, u) = c.join().unwrap();
+            ids.extend(i);
+            unavailable += u;
+        }
+        (ids, unavailable)
+    });
+    assert_eq!(ids.len(), 4 * per_client);
+    let conn = store::open(&svc.config.database, svc.config.durability).unwrap();
+    for id in &ids {
+        let n: i64 = conn
+            .query_one(
+                "SELECT COUNT(*) FROM credentials WHERE id = ?1",
+                &[id.as_str().into()],
+            )
+            .unwrap()
+            .get(0)
+            .unwrap();
+        assert_eq!(n, 1, "{id}: acknowledged, stored once");
+    }
+    let total: i64 = conn
+        .query_one("SELECT COUNT(*) FROM credentials", &[])
+        .unwrap()
+        .get(0)
+        .unwrap();
+    assert_eq!(total, (4 * per_client) as i64);
+    assert_eq!(svc.get("/healthz", &[]).status, 200);
+    eprintln!("503 answers across two PostgreSQL restarts: {unavailable}");
 }

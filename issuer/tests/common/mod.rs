@@ -96,6 +96,10 @@ pub fn drop_test_database(dir: &std::path::Path) {
 /// made for it by [`create_test_database`], else a SQLite file there, or a
 /// fresh PostgreSQL database when the tests run on PostgreSQL.
 pub fn database_for(dir: &std::path::Path) -> String {
+    // A test that runs its own database server names it in `database-url`.
+    if let Ok(url) = std::fs::read_to_string(dir.join("database-url")) {
+        return url;
+    }
     // A test that made its own PostgreSQL database uses it in any case.
     if let Ok(name) = std::fs::read_to_string(dir.join("pg-database")) {
         return pg_url(&name);
