@@ -62,7 +62,11 @@ fn main() {
         .args(["--pin", "1234", "--so-pin", "5678"])
         .output()
         .expect("softhsm2-util (scripts/setup.sh installs softhsm2)");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     std::env::set_var("SOFTHSM2_CONF", &conf);
     std::env::set_var("ELICENCE_BENCH_HSM_PIN", "1234");
     let module = std::env::var_os("ELICENCE_PKCS11_MODULE")
@@ -94,9 +98,12 @@ fn main() {
         (KeyAlgorithm::Ed25519, Cryptosuite::EddsaRdfc2022),
         (KeyAlgorithm::P256, Cryptosuite::EcdsaRdfc2019),
     ] {
-        let software = AgencySigner::Software(SigningKey::generate(algorithm, &mut rand_core::OsRng));
+        let software =
+            AgencySigner::Software(SigningKey::generate(algorithm, &mut rand_core::OsRng));
         let label = format!("bench/{algorithm}");
-        let public = hsm.generate(algorithm, &label, label.as_bytes()).expect("generate");
+        let public = hsm
+            .generate(algorithm, &label, label.as_bytes())
+            .expect("generate");
         let in_hsm = AgencySigner::Hsm(hsm.key(&label, public).expect("key"));
         for t in [1, threads] {
             let msg = |i: usize| format!("signing input {i:032}").into_bytes();
@@ -113,8 +120,8 @@ fn main() {
         }
         let proofs = (n / 10).max(10);
         let options = ProofOptions::new(
-            "did:web:licence.example.go.th:agencies:bench#key".into(),
-            "2026-12-04T00:00:00Z".into(),
+            "did:web:licence.example.go.th:agencies:bench#key",
+            "2026-12-04T00:00:00Z",
         );
         let soft = rate(proofs, threads, &|_| {
             proof::sign(&unsigned, suite, &software, &options).expect("proof");

@@ -89,10 +89,16 @@ impl HsmConfig {
     fn pin(&self) -> Result<AuthPin, IssuerError> {
         let text = match (&self.pin_env, &self.pin_file) {
             (Some(var), None) => Zeroizing::new(std::env::var(var).map_err(|_| {
-                IssuerError::Hsm(format!("environment variable {var} (the token PIN) is not set"))
+                IssuerError::Hsm(format!(
+                    "environment variable {var} (the token PIN) is not set"
+                ))
             })?),
             (None, Some(path)) => read_pin_file(path)?,
-            _ => return Err(IssuerError::Hsm("give exactly one of `pin_env` or `pin_file`".into())),
+            _ => {
+                return Err(IssuerError::Hsm(
+                    "give exactly one of `pin_env` or `pin_file`".into(),
+                ))
+            }
         };
         Ok(AuthPin::from(text.trim().to_string()))
     }
@@ -100,11 +106,15 @@ impl HsmConfig {
 
 /// Reads the PIN file, refusing one that other users can access.
 fn read_pin_file(path: &Path) -> Result<Zeroizing<String>, IssuerError> {
-    let io_error = |e: std::io::Error| IssuerError::Hsm(format!("PIN file {}: {e}", path.display()));
+    let io_error =
+        |e: std::io::Error| IssuerError::Hsm(format!("PIN file {}: {e}", path.display()));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_err(io_error)?.permissions().mode();
+        let mode = std::fs::metadata(path)
+            .map_err(io_error)?
+            .permissions()
+            .mode();
         if mode & 0o007 != 0 {
             return Err(IssuerError::Hsm(format!(
                 "PIN file {}: other users may access it (mode {:03o}); run `chmod 600` on it",
@@ -113,7 +123,9 @@ fn read_pin_file(path: &Path) -> Result<Zeroizing<String>, IssuerError> {
             )));
         }
     }
-    std::fs::read_to_string(path).map(Zeroizing::new).map_err(io_error)
+    std::fs::read_to_string(path)
+        .map(Zeroizing::new)
+        .map_err(io_error)
 }
 
 /// One PKCS#11 context per library for the whole process: `C_Initialize`
@@ -129,7 +141,10 @@ fn context(module: &Path) -> Result<Pkcs11, IssuerError> {
         return Ok(ctx.clone());
     }
     let ctx = Pkcs11::new(module).map_err(|e| {
-        IssuerError::Hsm(format!("cannot load the PKCS#11 module {}: {e}", module.display()))
+        IssuerError::Hsm(format!(
+            "cannot load the PKCS#11 module {}: {e}",
+            module.display()
+        ))
     })?;
     match ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)) {
         Ok(()) | Err(CkError::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => {}
@@ -177,10 +192,7 @@ impl Hsm {
         let ctx = context(&config.module)?;
         let mut labels = Vec::new();
         let mut found = None;
-        for slot in ctx
-            .get_slots_with_token()
-            .map_err(ck("C_GetSlotList"))?
-        {
+        for slot in ctx.get_slots_with_token().map_err(ck("C_GetSlotList"))? {
             let info = ctx.get_token_info(slot).map_err(ck("C_GetTokenInfo"))?;
             let label = info.label().trim_end().to_string();
             if label == config.token_label {
@@ -203,9 +215,7 @@ impl Hsm {
         })?;
         let mut sessions = Vec::with_capacity(config.sessions);
         for _ in 0..config.sessions {
-            let session = ctx
-                .open_rw_session(slot)
-                .map_err(ck("C_OpenSession"))?;
+            let session = ctx.open_rw_session(slot).map_err(ck("C_OpenSession"))?;
             sessions.push(Mutex::new(session));
         }
         let hsm = Hsm {
@@ -277,7 +287,11 @@ impl Hsm {
         id: &[u8],
     ) -> Result<PublicKey, IssuerError> {
         let (mechanism, key_type, params) = match algorithm {
-            KeyAlgorithm::Ed25519 => (Mechanism::EccEdwardsKeyPairGen, KeyType::EC_EDWARDS, OID_ED25519),
+            KeyAlgorithm::Ed25519 => (
+                Mechanism::EccEdwardsKeyPairGen,
+                KeyType::EC_EDWARDS,
+                OID_ED25519,
+            ),
             KeyAlgorithm::P256 => (Mechanism::EccKeyPairGen, KeyType::EC, OID_P256),
             KeyAlgorithm::P384 => (Mechanism::EccKeyPairGen, KeyType::EC, OID_P384),
         };
@@ -326,10 +340,17 @@ impl Hsm {
                 )));
             };
             let attrs = s
-                .get_attributes(*key, &[AttributeType::Sensitive, AttributeType::Extractable])
+                .get_attributes(
+                    *key,
+                    &[AttributeType::Sensitive, AttributeType::Extractable],
+                )
                 .map_err(session_error("C_GetAttributeValue"))?;
-            let safe = attrs.iter().any(|a| matches!(a, Attribute::Sensitive(true)))
-                && attrs.iter().any(|a| matches!(a, Attribute::Extractable(false)));
+            let safe = attrs
+                .iter()
+                .any(|a| matches!(a, Attribute::Sensitive(true)))
+                && attrs
+                    .iter()
+                    .any(|a| matches!(a, Attribute::Extractable(false)));
             if !safe {
                 return Err(IssuerError::Hsm(format!(
                     "token `{}`: key `{label}` is extractable or not sensitive; \
@@ -625,19 +646,29 @@ mod tests {
     #[test]
     fn ec_points_are_read_wrapped_or_bare() {
         let key = SigningKey::generate(KeyAlgorithm::P256, &mut rand_core::OsRng).public_key();
-        let PublicKey::P256(p) = key else { unreachable!() };
+        let PublicKey::P256(p) = key else {
+            unreachable!()
+        };
         let bare = p.to_encoded_point(false).as_bytes().to_vec();
         let mut wrapped = vec![0x04, 65];
         wrapped.extend_from_slice(&bare);
-        assert_eq!(public_key_from_point(KeyAlgorithm::P256, &bare).unwrap(), key);
-        assert_eq!(public_key_from_point(KeyAlgorithm::P256, &wrapped).unwrap(), key);
+        assert_eq!(
+            public_key_from_point(KeyAlgorithm::P256, &bare).unwrap(),
+            key
+        );
+        assert_eq!(
+            public_key_from_point(KeyAlgorithm::P256, &wrapped).unwrap(),
+            key
+        );
         assert!(public_key_from_point(KeyAlgorithm::P256, &bare[1..]).is_err());
     }
 
     #[test]
     fn p256_signatures_come_out_low_s_whatever_the_token_gives() {
         let key = SigningKey::generate(KeyAlgorithm::P256, &mut rand_core::OsRng);
-        let SigningKey::P256(inner) = &key else { unreachable!() };
+        let SigningKey::P256(inner) = &key else {
+            unreachable!()
+        };
         let msg = b"licence";
         let sig: p256::ecdsa::Signature = p256::ecdsa::signature::Signer::sign(inner, msg);
         let low = sig.normalize_s().unwrap_or(sig);

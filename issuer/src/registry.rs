@@ -245,7 +245,14 @@ pub fn load_agencies_with(
         .collect::<Result<_, IssuerError>>()?;
     for (code, name_th, name_en, method) in rows {
         let did_method: DidMethod = method.parse()?;
-        type KeyRow = (String, Vec<u8>, String, Option<String>, Option<String>, String);
+        type KeyRow = (
+            String,
+            Vec<u8>,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+        );
         let key_rows: Vec<KeyRow> = conn
             .query(
                 "SELECT id, sealed, not_before, not_after, hsm_label, public_multikey
@@ -253,7 +260,16 @@ pub fn load_agencies_with(
                 params![&code],
             )?
             .iter()
-            .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+            .map(|r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
             .collect::<Result<_, IssuerError>>()?;
         let mut signing_keys = Vec::new();
         for (id, sealed, not_before, not_after, hsm_label, multikey) in key_rows {

@@ -37,7 +37,9 @@ const PIN_VAR: &str = "ELICENCE_TEST_HSM_PIN";
 /// examples/licence.json numbered `number`, valid from now for a year.
 fn licence(number: &str) -> Value {
     use time::format_description::well_known::Rfc3339;
-    let now = time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
+    let now = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap();
     let mut v = common::licence(number);
     v["validFrom"] = json!(now.format(&Rfc3339).unwrap());
     v["validUntil"] = json!((now + time::Duration::days(365)).format(&Rfc3339).unwrap());
@@ -132,7 +134,9 @@ fn verdict(svc: &Service, agency: &str, credential: &Value) -> Verdict {
         let snapshot = verify_list_credential(
             &list,
             url,
-            credential["issuer"].as_str().or(credential["issuer"]["id"].as_str()),
+            credential["issuer"]
+                .as_str()
+                .or(credential["issuer"]["id"].as_str()),
             &resolver,
             Some(now),
             now,
@@ -176,8 +180,11 @@ fn agency_keys_live_in_softhsm2_sign_licences_and_never_leave_it() {
             .unwrap();
         let mut in_hsm = 0;
         for row in rows {
-            let (agency, sealed_len, label): (String, i64, Option<String>) =
-                (row.get(0).unwrap(), row.get(1).unwrap(), row.get(2).unwrap());
+            let (agency, sealed_len, label): (String, i64, Option<String>) = (
+                row.get(0).unwrap(),
+                row.get(1).unwrap(),
+                row.get(2).unwrap(),
+            );
             if agency.starts_with("hsm-") {
                 assert_eq!(sealed_len, 0, "{agency}: nothing sealed for an HSM key");
                 assert!(label.unwrap().starts_with(&format!("elicence/{agency}/")));
@@ -219,7 +226,10 @@ fn issue_and_verify(svc: &Service) {
     let t = token(&svc.config, "hsm-p256", &[Scope::Issue]);
     let doc = svc.get("/agencies/hsm-p256/did.json", &[]).json();
     let resolver = OfflineResolver::with_documents(vec![doc]).unwrap();
-    for (n, suite) in ["ecdsa-rdfc-2019", "ecdsa-jcs-2019"].into_iter().enumerate() {
+    for (n, suite) in ["ecdsa-rdfc-2019", "ecdsa-jcs-2019"]
+        .into_iter()
+        .enumerate()
+    {
         let r = svc.post_json(
             "/credentials/issue",
             Some(&t),
@@ -243,7 +253,9 @@ fn issue_and_verify(svc: &Service) {
         // Altered, it no longer verifies: the signature covers the content.
         let mut altered = vc.clone();
         altered["credentialSubject"]["name"] = json!("สมชาย");
-        assert!(elicence_core::proof::verify(&altered, &resolver, "assertionMethod", None).is_err());
+        assert!(
+            elicence_core::proof::verify(&altered, &resolver, "assertionMethod", None).is_err()
+        );
     }
 }
 
@@ -413,8 +425,20 @@ fn bad_tokens_and_pins_fail_at_start(original: &Config, config: &Config, parent:
         let text = std::fs::read_to_string(config.source.as_ref().unwrap())
             .unwrap()
             .replace(
-                &original.master_key.file.as_ref().unwrap().display().to_string(),
-                &config.master_key.file.as_ref().unwrap().display().to_string(),
+                &original
+                    .master_key
+                    .file
+                    .as_ref()
+                    .unwrap()
+                    .display()
+                    .to_string(),
+                &config
+                    .master_key
+                    .file
+                    .as_ref()
+                    .unwrap()
+                    .display()
+                    .to_string(),
             );
         let start = text.find("[hsm]").unwrap();
         let path = dir.path().join(format!("broken-{n}.toml"));
@@ -423,7 +447,10 @@ fn bad_tokens_and_pins_fail_at_start(original: &Config, config: &Config, parent:
         assert_eq!(status, Some(2), "{needle}: {stderr}");
         assert!(stderr.contains(needle), "{needle}: {stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
-        assert!(!stderr.contains(PIN) && !stderr.contains("00000000"), "{stderr}");
+        assert!(
+            !stderr.contains(PIN) && !stderr.contains("00000000"),
+            "{stderr}"
+        );
     }
 }
 

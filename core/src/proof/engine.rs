@@ -241,7 +241,9 @@ impl<L: ContextLoader> ProofEngine<L> {
                 hash_data,
             }
         };
-        let signature = key.try_sign(&input.hash_data).map_err(ProofError::Signing)?;
+        let signature = key
+            .try_sign(&input.hash_data)
+            .map_err(ProofError::Signing)?;
         let mut proof_value = String::with_capacity(90);
         proof_value.push('z');
         proof_value.push_str(&base58::encode(&signature));
