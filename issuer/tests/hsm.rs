@@ -131,6 +131,8 @@ fn verdict(svc: &Service, agency: &str, credential: &Value) -> Verdict {
         let list = svc
             .get(url.strip_prefix(common::ORIGIN).unwrap(), &[])
             .json();
+        // Judged after the fetch: the list may have been signed just now.
+        let now = time::OffsetDateTime::now_utc();
         let snapshot = verify_list_credential(
             &list,
             url,
@@ -144,6 +146,7 @@ fn verdict(svc: &Service, agency: &str, credential: &Value) -> Verdict {
         .unwrap_or_else(|e| panic!("status list {url}: {e}"));
         policy.status.lists.push(snapshot);
     }
+    policy.now = time::OffsetDateTime::now_utc();
     policy.resolver = resolver;
     let report = verify(credential.to_string().as_bytes(), &policy);
     assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
