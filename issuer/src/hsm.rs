@@ -325,41 +325,7 @@ impl Hsm {
     /// Finds the private key labelled `label` and checks that it is one
     /// this service would have made: sensitive, never extractable.
     fn find_private(&self, label: &str) -> Result<ObjectHandle, IssuerError> {
-        self.with_session(|s| {
-            let found = s
-                .find_objects(&[
-                    Attribute::Class(ObjectClass::PRIVATE_KEY),
-                    Attribute::Label(label.as_bytes().to_vec()),
-                ])
-                .map_err(session_error("C_FindObjects"))?;
-            let [key] = found.as_slice() else {
-                return Err(IssuerError::Hsm(format!(
-                    "token `{}`: expected one private key labelled `{label}`, found {}",
-                    self.token_label,
-                    found.len()
-                )));
-            };
-            let attrs = s
-                .get_attributes(
-                    *key,
-                    &[AttributeType::Sensitive, AttributeType::Extractable],
-                )
-                .map_err(session_error("C_GetAttributeValue"))?;
-            let safe = attrs
-                .iter()
-                .any(|a| matches!(a, Attribute::Sensitive(true)))
-                && attrs
-                    .iter()
-                    .any(|a| matches!(a, Attribute::Extractable(false)));
-            if !safe {
-                return Err(IssuerError::Hsm(format!(
-                    "token `{}`: key `{label}` is extractable or not sensitive; \
-                     refusing to use a key that could have left the device",
-                    self.token_label
-                )));
-            }
-            Ok(*key)
-        })
+        self.with_session(|s| find_private_in(s, &self.token_label, label))
     }
 
     /// Destroys both halves of the key pair labelled `label` (a key made
@@ -398,6 +364,45 @@ impl Hsm {
         })?;
         Ok(key)
     }
+}
+
+/// [`Hsm::find_private`] on a session already held.
+fn find_private_in(
+    session: &Session,
+    token: &str,
+    label: &str,
+) -> Result<ObjectHandle, IssuerError> {
+    let found = session
+        .find_objects(&[
+            Attribute::Class(ObjectClass::PRIVATE_KEY),
+            Attribute::Label(label.as_bytes().to_vec()),
+        ])
+        .map_err(session_error("C_FindObjects"))?;
+    let [key] = found.as_slice() else {
+        return Err(IssuerError::Hsm(format!(
+            "token `{token}`: expected one private key labelled `{label}`, found {}",
+            found.len()
+        )));
+    };
+    let attrs = session
+        .get_attributes(
+            *key,
+            &[AttributeType::Sensitive, AttributeType::Extractable],
+        )
+        .map_err(session_error("C_GetAttributeValue"))?;
+    let safe = attrs
+        .iter()
+        .any(|a| matches!(a, Attribute::Sensitive(true)))
+        && attrs
+            .iter()
+            .any(|a| matches!(a, Attribute::Extractable(false)));
+    if !safe {
+        return Err(IssuerError::Hsm(format!(
+            "token `{token}`: key `{label}` is extractable or not sensitive; \
+             refusing to use a key that could have left the device"
+        )));
+    }
+    Ok(*key)
 }
 
 /// Logs the user in; a session of an application already logged in is fine.
@@ -526,28 +531,28 @@ impl HsmKey {
             KeyAlgorithm::P256 => (Mechanism::Ecdsa, sha2::Sha256::digest(msg).to_vec()),
             KeyAlgorithm::P384 => (Mechanism::Ecdsa, sha2::Sha384::digest(msg).to_vec()),
         };
-        let mut handle = *self
-            .handle
-            .lock()
-            .map_err(|_| IssuerError::Hsm("HSM key lock poisoned".into()))?;
-        let result = self.hsm.with_session(|s| {
-            s.sign(&mechanism, handle, &data)
-                .map_err(session_error("C_Sign"))
-        });
-        let signature = match result {
-            Err(IssuerError::Hsm(reason)) if reason.contains("CKR_KEY_HANDLE_INVALID") => {
-                // The device was restarted: object handles change, labels do not.
-                handle = self.hsm.find_private(&self.label)?;
-                if let Ok(mut slot) = self.handle.lock() {
-                    *slot = handle;
-                }
-                self.hsm.with_session(|s| {
-                    s.sign(&mechanism, handle, &data)
+        let signature = self.hsm.with_session(|s| {
+            let handle = *self
+                .handle
+                .lock()
+                .map_err(|_| IssuerError::Hsm("HSM key lock poisoned".into()))?;
+            match s.sign(&mechanism, handle, &data) {
+                Err(CkError::Pkcs11(
+                    RvError::KeyHandleInvalid | RvError::ObjectHandleInvalid,
+                    _,
+                )) => {
+                    // The device was restarted: object handles change,
+                    // labels do not.
+                    let fresh = find_private_in(s, &self.hsm.token_label, &self.label)?;
+                    if let Ok(mut slot) = self.handle.lock() {
+                        *slot = fresh;
+                    }
+                    s.sign(&mechanism, fresh, &data)
                         .map_err(session_error("C_Sign"))
-                })?
+                }
+                other => other.map_err(session_error("C_Sign")),
             }
-            other => other?,
-        };
+        })?;
         raw_signature(algorithm, signature)
     }
 }
