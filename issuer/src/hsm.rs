@@ -541,8 +541,9 @@ impl HsmKey {
                     RvError::KeyHandleInvalid | RvError::ObjectHandleInvalid,
                     _,
                 )) => {
-                    // The device was restarted: object handles change,
-                    // labels do not.
+                    // The device was restarted or the login lost: object
+                    // handles change, labels do not.
+                    login(s, &self.hsm.pin, &self.hsm.token_label)?;
                     let fresh = find_private_in(s, &self.hsm.token_label, &self.label)?;
                     if let Ok(mut slot) = self.handle.lock() {
                         *slot = fresh;

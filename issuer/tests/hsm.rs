@@ -2,7 +2,8 @@
 //! `softhsm2`, installed by scripts/setup.sh): keys generated in the token
 //! and never extractable, Ed25519 (CKM_EDDSA) and P-256 (CKM_ECDSA) licences
 //! issued by the real service that the offline verifier accepts, concurrent
-//! signing on the session pool, master-key rotation that leaves HSM keys
+//! signing on the session pool (which logs in again when the token lost its
+//! login), master-key rotation that leaves HSM keys
 //! alone, and clear errors at start for a missing token or a wrong PIN.
 //!
 //! SoftHSM2 reads `SOFTHSM2_CONF` once, when the process first initialises
@@ -313,6 +314,10 @@ fn keys_cannot_leave_the_token(ed: &admin::AgencySummary, p256: &admin::AgencySu
             ),
         }
     }
+    // Logging out ends the login of the whole application, the service's
+    // sessions included (as a token restart would): the service must log
+    // in again by itself on its next signature.
+    session.logout().unwrap();
 }
 
 /// Many requests at once on three sessions: every licence signed, each
