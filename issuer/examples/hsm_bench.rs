@@ -12,6 +12,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use elicence_core::keys::{KeyAlgorithm, Signer, SigningKey};
+use elicence_core::licence::LicenceData;
 use elicence_core::proof::{self, Cryptosuite, ProofOptions};
 use elicence_issuer::hsm::{AgencySigner, Hsm, HsmConfig};
 use serde_json::Value;
@@ -79,17 +80,18 @@ fn main() {
     .expect("config");
     let hsm = Hsm::open(&config).expect("open token");
 
-    let licence: Value = serde_json::from_str(
+    // The unsigned licence credential the service would sign.
+    let mut input: Value = serde_json::from_str(
         &std::fs::read_to_string(
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/licence.json"),
         )
         .expect("examples/licence.json"),
     )
     .expect("licence JSON");
-    let mut unsigned = licence.clone();
-    if let Some(m) = unsigned.as_object_mut() {
-        m.remove("proof");
-    }
+    input["issuer"]["id"] = Value::from("did:web:licence.example.go.th:agencies:bench");
+    input["issuer"]["baseUrl"] = Value::from("https://licence.example.go.th/agencies/bench");
+    let data: LicenceData = serde_json::from_value(input).expect("licence data");
+    let unsigned: Value = data.to_credential().expect("licence credential");
 
     println!("SoftHSM2 through PKCS#11 against software keys, {n} signatures each, {threads} threads where marked");
     println!("| operation | algorithm | threads | software /s | HSM /s | HSM / software |");
