@@ -1,6 +1,7 @@
 //! Agency keys in an HSM through PKCS#11, against SoftHSM2 (Debian package
 //! `softhsm2`, installed by scripts/setup.sh): keys generated in the token
-//! and never extractable, Ed25519 (CKM_EDDSA) and P-256 (CKM_ECDSA) licences
+//! and never extractable, Ed25519 (CKM_EDDSA), P-256 and P-384 (CKM_ECDSA)
+//! credentials
 //! issued by the real service that the offline verifier accepts, concurrent
 //! signing on the session pool (which logs in again when the token lost its
 //! login), master-key rotation that leaves HSM keys
@@ -261,6 +262,45 @@ fn issue_and_verify(svc: &Service) {
             elicence_core::proof::verify(&altered, &resolver, "assertionMethod", None).is_err()
         );
     }
+
+    // P-384 in the HSM too (`elicence agency add-key --p384`): SHA-384
+    // digest, 96-byte r||s; the newest ECDSA key signs from now on.
+    let hsm = Hsm::open(svc.config.hsm.as_ref().unwrap()).unwrap();
+    let mut conn = store::open(&svc.config.database, svc.config.durability).unwrap();
+    admin::add_key_in(
+        &mut conn,
+        KeyStore::Hsm(&hsm),
+        "hsm-p256",
+        KeyAlgorithm::P384,
+        time::OffsetDateTime::now_utc(),
+        None,
+        "admin:test",
+    )
+    .unwrap();
+    let r = svc.post_json(
+        "/credentials/issue",
+        Some(&t),
+        &json!({
+            "credential": {
+                "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+                "id": "urn:uuid:7d0b8f9e-0000-4000-8000-000000000384",
+                "type": ["VerifiableCredential", "ExampleCredential"],
+                "credentialSubject": {"id": "did:example:abc", "name": "สมหญิง"}
+            },
+            "options": {"cryptosuite": "ecdsa-jcs-2019"}
+        }),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let vc = r.json();
+    let vc = vc.get("verifiableCredential").cloned().unwrap_or(vc);
+    let signature = bs58::decode(&vc["proof"]["proofValue"].as_str().unwrap()[1..])
+        .into_vec()
+        .unwrap();
+    assert_eq!(signature.len(), 96, "P-384 r||s");
+    let doc = svc.get("/agencies/hsm-p256/did.json", &[]).json();
+    let resolver = OfflineResolver::with_documents(vec![doc]).unwrap();
+    let proofs = elicence_core::proof::verify(&vc, &resolver, "assertionMethod", None).unwrap();
+    assert!(proofs[0].verification_method.contains("#z82"), "{proofs:?}");
 }
 
 /// The private keys are sensitive and were never extractable: asking the
