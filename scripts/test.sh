@@ -32,7 +32,7 @@ cargo test --locked -p elicence-interop 2>&1 | tee -a "$log"
 echo "== issuer tests again on PostgreSQL (127.0.0.1:5432; a fresh database per test)"
 ELICENCE_TEST_DATABASE=postgres cargo test --locked -p elicence-issuer \
   --test http_api --test trust_boundaries --test client_mistakes --test p384 \
-  --test qr_service_licences --test w3c_suites --test rotation 2>&1 | tee -a "$log"
+  --test qr_service_licences --test w3c_suites --test rotation --test hsm 2>&1 | tee -a "$log"
 # A test that fails before its service exists (or only parses a config) can
 # leave its database behind: drop what is left of this run's test databases.
 psql "${ELICENCE_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}" -Atc \

@@ -15,6 +15,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto::{self, MasterKey};
 use crate::error::IssuerError;
+use crate::hsm::{key_label as hsm_key_label, Hsm};
 use crate::registry::{agency_base_url, agency_did, check_code, did_key_of, DidMethod};
 use crate::store::{audit, format_time, now_string};
 
@@ -106,6 +107,8 @@ pub struct KeySummary {
     pub not_before: String,
     /// End of its signing window, if any.
     pub not_after: Option<String>,
+    /// Its label in the HSM token, if the private key is held there.
+    pub hsm_label: Option<String>,
 }
 
 fn check_name(field: &str, name: &str) -> Result<(), IssuerError> {
@@ -132,10 +135,31 @@ pub struct NewAgency<'a> {
     pub did_method: DidMethod,
 }
 
-/// Creates an agency with a first signing key valid from now.
+/// Where a new signing key is made and kept.
+#[derive(Debug, Clone, Copy)]
+pub enum KeyStore<'a> {
+    /// Generated here, stored sealed under the master key.
+    Software(&'a MasterKey),
+    /// Generated inside the PKCS#11 token and never extractable; the
+    /// database keeps its label and public key only.
+    Hsm(&'a Hsm),
+}
+
+/// Creates an agency with a first signing key valid from now (a software key).
 pub fn add_agency(
     conn: &mut Connection,
     master: &MasterKey,
+    origin: &str,
+    new: &NewAgency<'_>,
+    actor: &str,
+) -> Result<AgencySummary, IssuerError> {
+    add_agency_in(conn, KeyStore::Software(master), origin, new, actor)
+}
+
+/// Creates an agency with a first signing key, valid from now, made in `store`.
+pub fn add_agency_in(
+    conn: &mut Connection,
+    store: KeyStore<'_>,
     origin: &str,
     new: &NewAgency<'_>,
     actor: &str,
@@ -151,7 +175,8 @@ pub fn add_agency(
     check_name("Thai name", name_th)?;
     check_name("English name", name_en)?;
     agency_did(origin, code)?;
-    conn.transaction(true, |tx| {
+    let made = std::cell::RefCell::new(None);
+    let done = conn.transaction(true, |tx| {
     let exists = tx.query_opt("SELECT code FROM agencies WHERE code = ?1", params![code])?;
     if exists.is_some() {
         return Err(IssuerError::AgencyExists(code.to_string()));
@@ -170,7 +195,8 @@ pub fn add_agency(
     )?;
     insert_key(
         tx,
-        master,
+        store,
+        &made,
         code,
         algorithm,
         OffsetDateTime::now_utc(),
@@ -178,7 +204,8 @@ pub fn add_agency(
         actor,
     )?;
     Ok(())
-    })?;
+    });
+    discard_if_failed(store, &made, done)?;
     agency_summary(conn, origin, code)
 }
 
@@ -195,7 +222,29 @@ pub fn add_key(
     retire_others_at: Option<OffsetDateTime>,
     actor: &str,
 ) -> Result<String, IssuerError> {
-    conn.transaction(true, |tx| {
+    add_key_in(
+        conn,
+        KeyStore::Software(master),
+        code,
+        algorithm,
+        not_before,
+        retire_others_at,
+        actor,
+    )
+}
+
+/// [`add_key`] with the key made in `store` (software or HSM).
+pub fn add_key_in(
+    conn: &mut Connection,
+    store: KeyStore<'_>,
+    code: &str,
+    algorithm: KeyAlgorithm,
+    not_before: OffsetDateTime,
+    retire_others_at: Option<OffsetDateTime>,
+    actor: &str,
+) -> Result<String, IssuerError> {
+    let made = std::cell::RefCell::new(None);
+    let done = conn.transaction(true, |tx| {
         let method: Option<String> = tx
             .query_opt(
                 "SELECT did_method FROM agencies WHERE code = ?1",
@@ -226,27 +275,55 @@ pub fn add_key(
                 Some(&format_time(end)),
             )?;
         }
-        insert_key(tx, master, code, algorithm, not_before, None, actor)
-    })
+        insert_key(tx, store, &made, code, algorithm, not_before, None, actor)
+    });
+    discard_if_failed(store, &made, done)
 }
 
+/// A key generated in the token for a transaction that did not commit is
+/// destroyed again, so the token holds no key the database does not know.
+fn discard_if_failed<T>(
+    store: KeyStore<'_>,
+    made: &std::cell::RefCell<Option<String>>,
+    result: Result<T, IssuerError>,
+) -> Result<T, IssuerError> {
+    if let (Err(_), KeyStore::Hsm(hsm), Some(label)) = (&result, store, made.borrow().as_ref()) {
+        if let Err(e) = hsm.destroy(label) {
+            tracing::warn!(%label, error = %e, "could not destroy an unused HSM key");
+        }
+    }
+    result
+}
+
+#[allow(clippy::too_many_arguments)]
 fn insert_key(
     conn: &Connection,
-    master: &MasterKey,
+    store: KeyStore<'_>,
+    made: &std::cell::RefCell<Option<String>>,
     code: &str,
     algorithm: KeyAlgorithm,
     not_before: OffsetDateTime,
     not_after: Option<OffsetDateTime>,
     actor: &str,
 ) -> Result<String, IssuerError> {
-    let key = SigningKey::generate(algorithm, &mut OsRng);
     let id = crypto::random_id();
-    let der = key.to_pkcs8_der();
-    let sealed = master.seal(code, &id, &der)?;
-    let multikey = key.public_key().to_multikey();
+    let (sealed, public, hsm_label) = match store {
+        KeyStore::Software(master) => {
+            let key = SigningKey::generate(algorithm, &mut OsRng);
+            let der = key.to_pkcs8_der();
+            (master.seal(code, &id, &der)?, key.public_key(), None)
+        }
+        KeyStore::Hsm(hsm) => {
+            let label = hsm_key_label(code, &id);
+            let public = hsm.generate(algorithm, &label, id.as_bytes())?;
+            *made.borrow_mut() = Some(label.clone());
+            (Vec::new(), public, Some(label))
+        }
+    };
+    let multikey = public.to_multikey();
     conn.execute(
-        "INSERT INTO signing_keys(id, agency, algorithm, public_multikey, sealed, not_before, not_after, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO signing_keys(id, agency, algorithm, public_multikey, sealed, not_before, not_after, created_at, hsm_label)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             &id,
             code,
@@ -255,7 +332,8 @@ fn insert_key(
             sealed,
             format_time(not_before),
             not_after.map(format_time),
-            now_string()
+            now_string(),
+            hsm_label.as_deref()
         ],
     )?;
     audit(
@@ -286,8 +364,8 @@ pub fn agency_summary(
     let did_method: DidMethod = method.parse()?;
     let keys = conn
         .query(
-            "SELECT id, algorithm, public_multikey, not_before, not_after FROM signing_keys
-             WHERE agency = ?1 ORDER BY not_before, created_at",
+            "SELECT id, algorithm, public_multikey, not_before, not_after, hsm_label
+             FROM signing_keys WHERE agency = ?1 ORDER BY not_before, created_at",
             params![code],
         )?
         .iter()
@@ -298,6 +376,7 @@ pub fn agency_summary(
                 public_multikey: r.get(2)?,
                 not_before: r.get(3)?,
                 not_after: r.get(4)?,
+                hsm_label: r.get(5)?,
             })
         })
         .collect::<Result<Vec<KeySummary>, IssuerError>>()?;
@@ -409,7 +488,8 @@ pub fn admin_actor() -> String {
 /// Re-encrypts every stored signing key from master key `old` to `new`, in
 /// one transaction: killed midway (or failing on any key), nothing changes
 /// and every key still opens with `old`; committed, every key opens with
-/// `new` only. Returns how many keys were re-encrypted.
+/// `new` only. Returns how many keys were re-encrypted; keys held in an HSM
+/// are not under the master key and stay as they are.
 ///
 /// The key material does not change, so running instances keep signing
 /// with what they hold; restart them with the new master key one at a time
@@ -422,7 +502,8 @@ pub fn rotate_master_key(
 ) -> Result<usize, IssuerError> {
     conn.transaction(true, |tx| {
         let rows = tx.query(
-            "SELECT id, agency, sealed FROM signing_keys ORDER BY id",
+            // Keys in an HSM have nothing sealed under the master key.
+            "SELECT id, agency, sealed FROM signing_keys WHERE hsm_label IS NULL ORDER BY id",
             params![],
         )?;
         let mut count = 0usize;

@@ -63,6 +63,10 @@ pub struct Config {
     /// licence PDFs (PAdES), and the time-stamping authority to use.
     #[serde(default)]
     pub pdf_signing: std::collections::BTreeMap<String, PdfSigningConfig>,
+    /// The PKCS#11 token holding the keys of the agencies it lists
+    /// (`crate::hsm`, docs/deploy.md "Keys in an HSM").
+    #[serde(default)]
+    pub hsm: Option<crate::hsm::HsmConfig>,
 }
 
 /// Access to `/metrics`: its counts (credentials issued, status changes)
@@ -310,6 +314,9 @@ impl Config {
             fix(&mut tls.cert);
             fix(&mut tls.key);
         }
+        if let Some(f) = self.hsm.as_mut().and_then(|h| h.pin_file.as_mut()) {
+            fix(f);
+        }
     }
 
     fn check(&self) -> Result<(), String> {
@@ -328,6 +335,9 @@ impl Config {
             _ => return Err("master_key: give exactly one of `file` or `env`".into()),
         }
         self.status.check()?;
+        if let Some(hsm) = &self.hsm {
+            hsm.check()?;
+        }
         if self.limits.max_group_commit == 0 || self.limits.max_batch_rows == 0 {
             return Err("limits must be positive".into());
         }

@@ -81,4 +81,11 @@ pub enum IssuerError {
     /// Signing failed.
     #[error("signing: {0}")]
     Proof(#[from] elicence_core::proof::ProofError),
+    /// The HSM (PKCS#11 token) holding agency keys is missing, refused the
+    /// PIN, or failed an operation. Never contains the PIN.
+    #[error("HSM: {0}")]
+    Hsm(String),
+    /// The HSM closed the session in use: retried once on a fresh session.
+    #[error("HSM session lost: {0}")]
+    HsmSession(String),
 }

@@ -22,6 +22,7 @@ pub mod console;
 pub mod crypto;
 pub mod db;
 pub mod error;
+pub mod hsm;
 pub mod http;
 pub mod issue;
 pub mod metrics;

@@ -29,6 +29,7 @@ use time::OffsetDateTime;
 
 use crate::crypto::MasterKey;
 use crate::error::IssuerError;
+use crate::hsm::{AgencySigner, Hsm};
 
 /// The `did:web` of agency `code` on the service at `origin`:
 /// `did:web:HOST:agencies:CODE` (a port becomes `%3A`).
@@ -134,8 +135,9 @@ pub fn check_code(code: &str) -> Result<(), IssuerError> {
 pub struct AgencyKey {
     /// Key id in the database.
     pub id: String,
-    /// The private key (only in memory, never logged or returned).
-    pub signing: SigningKey,
+    /// The private key: in memory (never logged or returned), or a handle
+    /// on a key that never leaves the HSM.
+    pub signing: AgencySigner,
     /// Its public half.
     pub public: PublicKey,
     /// The verification method id, `DID#MULTIKEY`.
@@ -214,11 +216,23 @@ pub fn did_key_of(multikey: &str) -> Result<String, IssuerError> {
     Ok(did_key(&PublicKey::from_multikey(multikey)?))
 }
 
-/// Reads every agency and decrypts its keys.
+/// Reads every agency and decrypts its keys (an agency with a key in an
+/// HSM needs [`load_agencies_with`]).
 pub fn load_agencies(
     conn: &Connection,
     origin: &str,
     master: &MasterKey,
+) -> Result<HashMap<String, Arc<Agency>>, IssuerError> {
+    load_agencies_with(conn, origin, master, None)
+}
+
+/// Reads every agency, decrypting software keys with `master` and finding
+/// HSM-held keys in `hsm`'s token.
+pub fn load_agencies_with(
+    conn: &Connection,
+    origin: &str,
+    master: &MasterKey,
+    hsm: Option<&Arc<Hsm>>,
 ) -> Result<HashMap<String, Arc<Agency>>, IssuerError> {
     let mut agencies = HashMap::new();
     let rows: Vec<(String, String, String, String)> = conn
@@ -231,19 +245,49 @@ pub fn load_agencies(
         .collect::<Result<_, IssuerError>>()?;
     for (code, name_th, name_en, method) in rows {
         let did_method: DidMethod = method.parse()?;
-        let key_rows: Vec<(String, Vec<u8>, String, Option<String>)> = conn
+        type KeyRow = (
+            String,
+            Vec<u8>,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+        );
+        let key_rows: Vec<KeyRow> = conn
             .query(
-                "SELECT id, sealed, not_before, not_after FROM signing_keys WHERE agency = ?1
-                 ORDER BY not_before, created_at",
+                "SELECT id, sealed, not_before, not_after, hsm_label, public_multikey
+                 FROM signing_keys WHERE agency = ?1 ORDER BY not_before, created_at",
                 params![&code],
             )?
             .iter()
-            .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .map(|r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
             .collect::<Result<_, IssuerError>>()?;
         let mut signing_keys = Vec::new();
-        for (id, sealed, not_before, not_after) in key_rows {
-            let der = master.open(&code, &id, &sealed)?;
-            let signing = SigningKey::from_pkcs8_der(&der)?;
+        for (id, sealed, not_before, not_after, hsm_label, multikey) in key_rows {
+            let signing = match hsm_label {
+                None => {
+                    let der = master.open(&code, &id, &sealed)?;
+                    AgencySigner::Software(SigningKey::from_pkcs8_der(&der)?)
+                }
+                Some(label) => {
+                    let hsm = hsm.ok_or_else(|| {
+                        IssuerError::Hsm(format!(
+                            "agency `{code}` key {id} is held in an HSM, but the configuration \
+                             has no [hsm] section"
+                        ))
+                    })?;
+                    AgencySigner::Hsm(hsm.key(&label, PublicKey::from_multikey(&multikey)?)?)
+                }
+            };
             signing_keys.push((id, signing, not_before, not_after));
         }
         let did = match did_method {
@@ -305,6 +349,7 @@ pub fn load_agencies(
 pub struct Registry {
     origin: String,
     master: MasterKey,
+    hsm: Option<Arc<Hsm>>,
     agencies: RwLock<Arc<HashMap<String, Arc<Agency>>>>,
     resolver: RwLock<Arc<OfflineResolver>>,
     /// The generation the agencies in memory were read at.
@@ -328,9 +373,20 @@ impl Registry {
         origin: &str,
         master: MasterKey,
     ) -> Result<Registry, IssuerError> {
+        Registry::load_with(conn, origin, master, None)
+    }
+
+    /// Loads every agency, finding HSM-held keys in `hsm`'s token.
+    pub fn load_with(
+        conn: &Connection,
+        origin: &str,
+        master: MasterKey,
+        hsm: Option<Arc<Hsm>>,
+    ) -> Result<Registry, IssuerError> {
         let registry = Registry {
             origin: origin.to_string(),
             master,
+            hsm,
             agencies: RwLock::new(Arc::new(HashMap::new())),
             resolver: RwLock::new(Arc::new(OfflineResolver::new())),
             loaded: AtomicI64::new(-1),
@@ -392,7 +448,10 @@ impl Registry {
                 tx.batch("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")?;
             }
             let at = generation(tx)?;
-            Ok((at, load_agencies(tx, &self.origin, &self.master)?))
+            Ok((
+                at,
+                load_agencies_with(tx, &self.origin, &self.master, self.hsm.as_ref())?,
+            ))
         })?;
         let mut resolver = OfflineResolver::new();
         for agency in agencies.values() {

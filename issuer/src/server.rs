@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 use crate::config::{Config, TlsConfig};
 use crate::crypto::MasterKey;
 use crate::error::IssuerError;
+use crate::hsm::Hsm;
 use crate::metrics::Metrics;
 use crate::registry::Registry;
 use crate::status::{Allocator, Publisher};
@@ -57,7 +58,10 @@ pub fn build_state(config: Config) -> Result<Arc<AppState>, IssuerError> {
     };
     let master = MasterKey::load(&config.master_key)?;
     let write_conn = store::open(&config.database, config.durability)?;
-    let registry = Registry::load(&write_conn, config.origin(), master)?;
+    // A token that is missing or refuses the PIN stops the start here, with
+    // the reason, rather than failing the first licence.
+    let hsm = config.hsm.as_ref().map(Hsm::open).transpose()?;
+    let registry = Registry::load_with(&write_conn, config.origin(), master, hsm)?;
     let metrics = Arc::new(Metrics::default());
     let (writer, _handle) = Writer::start(
         write_conn,

@@ -499,7 +499,9 @@ impl Publisher {
             ttl: Some(self.ttl.as_secs()),
             list: bits,
         };
-        Ok(token.sign(&key.signing, &key.verification_method))
+        token
+            .try_sign(&key.signing, &key.verification_method)
+            .map_err(|e| IssuerError::Proof(elicence_core::proof::ProofError::Signing(e)))
     }
 
     /// Builds and signs a `BitstringStatusListCredential`, valid from `now` for

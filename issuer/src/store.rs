@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS signing_keys(
   sealed BLOB NOT NULL,
   not_before TEXT NOT NULL,
   not_after TEXT,
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  hsm_label TEXT
 );
 CREATE TABLE IF NOT EXISTS tokens(
   id TEXT PRIMARY KEY,
@@ -273,6 +274,12 @@ CREATE TABLE published_lists(
 );
 "#,
     ),
+    (
+        3,
+        // Keys held in an HSM (`crate::hsm`): their label in the token; their
+        // `sealed` is empty, the private key never leaves the device.
+        "ALTER TABLE signing_keys ADD COLUMN hsm_label TEXT;",
+    ),
 ];
 
 /// Brings a PostgreSQL database to the current schema version. Instances
@@ -337,18 +344,29 @@ fn add_missing_columns(conn: &rusqlite::Connection) -> Result<(), IssuerError> {
         |r| r.get(0),
     )?;
     if !has_method {
-        let added = conn.execute(
+        add_column(
+            conn,
             "ALTER TABLE agencies ADD COLUMN did_method TEXT NOT NULL DEFAULT 'web'",
-            [],
-        );
-        // Another connection may have added it meanwhile.
-        if let Err(e) = added {
-            if !e.to_string().contains("duplicate column") {
-                return Err(e.into());
-            }
-        }
+        )?;
+    }
+    let has_hsm_label: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM pragma_table_info('signing_keys') WHERE name = 'hsm_label')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_hsm_label {
+        add_column(conn, "ALTER TABLE signing_keys ADD COLUMN hsm_label TEXT")?;
     }
     Ok(())
+}
+
+/// Runs one `ALTER TABLE … ADD COLUMN`; another connection may have added
+/// the column meanwhile, which is fine.
+fn add_column(conn: &rusqlite::Connection, sql: &str) -> Result<(), IssuerError> {
+    match conn.execute(sql, []) {
+        Err(e) if !e.to_string().contains("duplicate column") => Err(e.into()),
+        _ => Ok(()),
+    }
 }
 
 /// Creates `path` empty with mode 0600 if it does not exist yet (never

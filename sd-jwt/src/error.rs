@@ -225,6 +225,9 @@ pub enum SdJwtError {
     /// the builder cannot honour.
     #[error("{0}")]
     Request(String),
+    /// The issuer's signer failed (a hardware token gone or refusing).
+    #[error("cannot sign: {0}")]
+    Signing(elicence_core::keys::KeyError),
 }
 
 /// Shorthand for a claim problem.

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use elicence_core::keys::SigningKey;
+use elicence_core::keys::Signer;
 
 use crate::disclosure::{
     salt, sha256_b64, Disclosure, Pattern, PatternStep, RESERVED_NAMES, SD_ALG,
@@ -64,7 +64,7 @@ pub struct IssueOptions {
 pub fn issue(
     claims: &Map<String, Value>,
     options: &IssueOptions,
-    key: &SigningKey,
+    key: &(impl Signer + ?Sized),
     rng: &mut impl rand_core::CryptoRngCore,
 ) -> Result<SdJwt, SdJwtError> {
     if claims.contains_key("_sd_alg") {
@@ -91,7 +91,7 @@ pub fn issue(
         header.insert("kid".into(), Value::from(kid.clone()));
     }
     Ok(SdJwt {
-        jwt: jws::sign(&header, &payload, key),
+        jwt: jws::try_sign(&header, &payload, key).map_err(SdJwtError::Signing)?,
         disclosures,
     })
 }

@@ -7,7 +7,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use elicence_core::keys::{KeyAlgorithm, KeyError, PublicKey, SigningKey};
+use elicence_core::keys::{KeyAlgorithm, KeyError, PublicKey, Signer, SigningKey};
 use serde_json::{Map, Value};
 
 use crate::error::{Part, SdJwtError};
@@ -209,11 +209,31 @@ impl DecodedJws<'_> {
 /// Signs `payload` as a compact JWS. `header` gives everything but `alg`,
 /// which is set from the key.
 pub fn sign(header: &Map<String, Value>, payload: &Map<String, Value>, key: &SigningKey) -> String {
+    let signing_input = signing_input(header, payload, key.algorithm());
+    let signature = key.sign(signing_input.as_bytes());
+    finish(signing_input, &signature)
+}
+
+/// [`sign`] with any [`Signer`], such as a key held in a hardware token,
+/// whose signing can fail.
+pub fn try_sign(
+    header: &Map<String, Value>,
+    payload: &Map<String, Value>,
+    key: &(impl Signer + ?Sized),
+) -> Result<String, KeyError> {
+    let signing_input = signing_input(header, payload, key.algorithm());
+    let signature = key.try_sign(signing_input.as_bytes())?;
+    Ok(finish(signing_input, &signature))
+}
+
+/// `BASE64URL(header with alg) . BASE64URL(payload)`.
+fn signing_input(
+    header: &Map<String, Value>,
+    payload: &Map<String, Value>,
+    algorithm: KeyAlgorithm,
+) -> String {
     let mut full = Map::with_capacity(header.len() + 1);
-    full.insert(
-        "alg".into(),
-        Value::from(Alg::for_key(key.algorithm()).name()),
-    );
+    full.insert("alg".into(), Value::from(Alg::for_key(algorithm).name()));
     for (k, v) in header {
         if k != "alg" {
             full.insert(k.clone(), v.clone());
@@ -226,8 +246,12 @@ pub fn sign(header: &Map<String, Value>, payload: &Map<String, Value>, key: &Sig
     URL_SAFE_NO_PAD.encode_string(header, &mut out);
     out.push('.');
     URL_SAFE_NO_PAD.encode_string(payload, &mut out);
-    let signature = key.sign(out.as_bytes());
-    out.push('.');
-    URL_SAFE_NO_PAD.encode_string(signature, &mut out);
     out
+}
+
+/// Appends `. BASE64URL(signature)` to the signing input.
+fn finish(mut signing_input: String, signature: &[u8]) -> String {
+    signing_input.push('.');
+    URL_SAFE_NO_PAD.encode_string(signature, &mut signing_input);
+    signing_input
 }

@@ -5,7 +5,7 @@
 //! byte for byte: never normalised.
 
 use elicence_core::did::did_web_url;
-use elicence_core::keys::{PublicKey, SigningKey};
+use elicence_core::keys::{PublicKey, Signer};
 use elicence_core::licence::model::{Address, BilingualText};
 use elicence_core::licence::{BusinessLicence, LicenceData, LicenceError, LicenceIri, ThaiId};
 use serde_json::{json, Map, Value};
@@ -192,7 +192,7 @@ fn numeric_dates(licence: &BusinessLicence) -> (i64, i64) {
 pub fn issue_licence(
     licence: &BusinessLicence,
     options: &LicenceVcOptions,
-    key: &SigningKey,
+    key: &(impl Signer + ?Sized),
     rng: &mut impl rand_core::CryptoRngCore,
 ) -> Result<SdJwt, SdJwtError> {
     let (nbf, exp) = numeric_dates(licence);
@@ -221,7 +221,7 @@ pub fn issue_licence(
 pub fn issue_licence_data(
     data: &LicenceData,
     options: &LicenceVcOptions,
-    key: &SigningKey,
+    key: &(impl Signer + ?Sized),
     rng: &mut impl rand_core::CryptoRngCore,
 ) -> Result<SdJwt, SdJwtError> {
     let licence = BusinessLicence::from_credential(&data.to_credential()?)?;

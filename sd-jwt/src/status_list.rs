@@ -6,7 +6,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use elicence_core::keys::{PublicKey, SigningKey};
+use elicence_core::keys::{KeyError, PublicKey, Signer, SigningKey};
 use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
 
@@ -286,6 +286,19 @@ pub struct StatusListToken {
 impl StatusListToken {
     /// Signs the token (`typ: statuslist+jwt`) with `key` under `kid`.
     pub fn sign(&self, key: &SigningKey, kid: &str) -> String {
+        let (header, claims) = self.parts(kid);
+        jws::sign(&header, &claims, key)
+    }
+
+    /// [`StatusListToken::sign`] with any [`Signer`] (a key in a hardware
+    /// token, whose signing can fail).
+    pub fn try_sign(&self, key: &(impl Signer + ?Sized), kid: &str) -> Result<String, KeyError> {
+        let (header, claims) = self.parts(kid);
+        jws::try_sign(&header, &claims, key)
+    }
+
+    /// The JWS header and claims of the token.
+    fn parts(&self, kid: &str) -> (Map<String, Value>, Map<String, Value>) {
         let mut header = Map::new();
         header.insert("typ".into(), Value::from(STATUS_LIST_JWT_TYPE));
         header.insert("kid".into(), Value::from(kid));
@@ -302,7 +315,7 @@ impl StatusListToken {
             claims.insert("ttl".into(), Value::from(ttl));
         }
         claims.insert("status_list".into(), self.list.to_json());
-        jws::sign(&header, &claims, key)
+        (header, claims)
     }
 }
 

@@ -9,7 +9,7 @@
 //! Metadata and X.509 SAN URIs use; a `did:key` agency uses its DID.
 
 use elicence_core::did::did_web_url;
-use elicence_core::keys::{PublicKey, SigningKey};
+use elicence_core::keys::{PublicKey, Signer};
 use serde_json::{Map, Value};
 
 use crate::disclosure::{Pattern, PatternStep, Step};
@@ -132,7 +132,7 @@ pub fn issue_vc(
     disclosable: Vec<Pattern>,
     decoys: usize,
     kid: &str,
-    key: &SigningKey,
+    key: &(impl Signer + ?Sized),
     rng: &mut impl rand_core::CryptoRngCore,
 ) -> Result<SdJwt, SdJwtError> {
     for pattern in &disclosable {

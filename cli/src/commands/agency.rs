@@ -7,6 +7,7 @@ use clap::{Args, Subcommand};
 use elicence_core::keys::KeyAlgorithm;
 use elicence_issuer::admin::{self, NewAgency};
 use elicence_issuer::crypto::MasterKey;
+use elicence_issuer::hsm::Hsm;
 use elicence_issuer::registry::DidMethod;
 
 use super::serve::{issuer_error, open_db};
@@ -130,15 +131,35 @@ fn alg(p256: bool, p384: bool) -> KeyAlgorithm {
     }
 }
 
+/// The HSM token, opened, if `[hsm].agencies` lists agency `code`: its new
+/// keys are then generated in the token.
+fn hsm_for(
+    config: &elicence_issuer::Config,
+    code: &str,
+) -> Result<Option<std::sync::Arc<Hsm>>, CliError> {
+    match &config.hsm {
+        Some(h) if h.holds(code) => Ok(Some(Hsm::open(h).map_err(issuer_error)?)),
+        _ => Ok(None),
+    }
+}
+
+fn key_store<'a>(master: &'a MasterKey, hsm: Option<&'a Hsm>) -> admin::KeyStore<'a> {
+    match hsm {
+        Some(hsm) => admin::KeyStore::Hsm(hsm),
+        None => admin::KeyStore::Software(master),
+    }
+}
+
 /// Runs an agency command.
 pub fn run(c: &AgencyCommand) -> Result<ExitCode, CliError> {
     match c {
         AgencyCommand::Add(a) => {
             let (config, mut conn) = open_db(&a.config)?;
             let master = MasterKey::load(&config.master_key).map_err(issuer_error)?;
-            let summary = admin::add_agency(
+            let hsm = hsm_for(&config, &a.code)?;
+            let summary = admin::add_agency_in(
                 &mut conn,
-                &master,
+                key_store(&master, hsm.as_deref()),
                 config.origin(),
                 &NewAgency {
                     code: &a.code,
@@ -169,13 +190,16 @@ pub fn run(c: &AgencyCommand) -> Result<ExitCode, CliError> {
                     println!("{}\t{}\t{}\t{}", ag.code, ag.did, ag.name_th, ag.name_en);
                     for k in ag.keys {
                         println!(
-                            "  key {} {} {} from {}{}",
+                            "  key {} {} {} from {}{}{}",
                             k.id,
                             k.algorithm,
                             k.public_multikey,
                             k.not_before,
                             k.not_after
                                 .map(|t| format!(" until {t}"))
+                                .unwrap_or_default(),
+                            k.hsm_label
+                                .map(|l| format!(" (HSM: {l})"))
                                 .unwrap_or_default()
                         );
                     }
@@ -185,10 +209,11 @@ pub fn run(c: &AgencyCommand) -> Result<ExitCode, CliError> {
         AgencyCommand::AddKey(a) => {
             let (config, mut conn) = open_db(&a.config)?;
             let master = MasterKey::load(&config.master_key).map_err(issuer_error)?;
+            let hsm = hsm_for(&config, &a.code)?;
             let now = time::OffsetDateTime::now_utc();
-            let id = admin::add_key(
+            let id = admin::add_key_in(
                 &mut conn,
-                &master,
+                key_store(&master, hsm.as_deref()),
                 &a.code,
                 alg(a.p256, a.p384),
                 now,
@@ -208,7 +233,7 @@ pub fn run(c: &AgencyCommand) -> Result<ExitCode, CliError> {
             .map_err(issuer_error)?;
             let count = admin::rotate_master_key(&mut conn, &old, &new, &admin::admin_actor())
                 .map_err(issuer_error)?;
-            println!("{count} signing keys re-encrypted under the new master key");
+            println!("{count} signing keys re-encrypted under the new master key (keys in an HSM are not under it and stay as they are)");
         }
         AgencyCommand::SealPdfKey(a) => {
             let config = elicence_issuer::Config::load(&a.config).map_err(issuer_error)?;

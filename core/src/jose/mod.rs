@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use time::OffsetDateTime;
 
 use crate::did::{DidError, KeyResolver, ASSERTION_METHOD};
-use crate::keys::{KeyAlgorithm, KeyError, SigningKey};
+use crate::keys::{KeyAlgorithm, KeyError, Signer};
 
 /// The media type (`typ`) of a JWT-secured credential.
 pub const VC_JWT_TYPE: &str = "vc+jwt";
@@ -87,6 +87,9 @@ pub enum JoseError {
     /// The signature does not verify.
     #[error("signature does not match: the JWT was altered or signed by another key")]
     SignatureMismatch,
+    /// The signer failed (a hardware token gone or refusing).
+    #[error("cannot sign: {0}")]
+    Signing(KeyError),
 }
 
 /// A verified vc+jwt.
@@ -117,7 +120,7 @@ fn jws_alg(alg: KeyAlgorithm) -> &'static str {
 /// (a digitised old licence, a re-signed one after key rotation).
 pub fn sign_vc_jwt_at(
     credential: &Value,
-    key: &SigningKey,
+    key: &(impl Signer + ?Sized),
     kid: &str,
     issued_at: OffsetDateTime,
 ) -> Result<String, JoseError> {
@@ -134,7 +137,11 @@ pub fn sign_vc_jwt_at(
 
 /// Secures `credential` as a compact `vc+jwt` signed by `key`; `kid` is the
 /// verification method id (e.g. `did:web:dbd.go.th#z6Mk…`).
-pub fn sign_vc_jwt(credential: &Value, key: &SigningKey, kid: &str) -> Result<String, JoseError> {
+pub fn sign_vc_jwt(
+    credential: &Value,
+    key: &(impl Signer + ?Sized),
+    kid: &str,
+) -> Result<String, JoseError> {
     let map = credential
         .as_object()
         .ok_or(JoseError::CredentialNotObject)?;
@@ -156,7 +163,7 @@ pub fn sign_vc_jwt(credential: &Value, key: &SigningKey, kid: &str) -> Result<St
     let mut jwt = URL_SAFE_NO_PAD.encode(header);
     jwt.push('.');
     URL_SAFE_NO_PAD.encode_string(payload, &mut jwt);
-    let signature = key.sign(jwt.as_bytes());
+    let signature = key.try_sign(jwt.as_bytes()).map_err(JoseError::Signing)?;
     jwt.push('.');
     URL_SAFE_NO_PAD.encode_string(signature, &mut jwt);
     Ok(jwt)

@@ -67,4 +67,8 @@ pub enum KeyError {
     /// The signature does not verify under this key.
     #[error("signature does not match the message and key")]
     SignatureMismatch,
+    /// A signer outside this process (a PKCS#11 token) could not sign: the
+    /// token is gone, the session broke, or it refused the operation.
+    #[error("the signing device failed: {0}")]
+    SignerFailed(String),
 }

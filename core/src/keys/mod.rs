@@ -156,6 +156,32 @@ impl SigningKey {
     }
 }
 
+/// Whatever signs for an agency: a key in memory ([`SigningKey`]), or one
+/// that never leaves a hardware security module (the issuer's PKCS#11
+/// signer). Proofs and JWTs are built through it so an HSM-held key signs
+/// exactly what a software key would; signing may fail, since a device can.
+pub trait Signer {
+    /// The key's algorithm (picks the suite, the JWS `alg` and the hash).
+    fn algorithm(&self) -> KeyAlgorithm;
+    /// The public half, as published in DID documents.
+    fn public_key(&self) -> PublicKey;
+    /// Signs `msg` with the same output as [`SigningKey::sign`]: the 64-byte
+    /// Ed25519 signature, or ECDSA `r||s` over the curve's hash of `msg`.
+    fn try_sign(&self, msg: &[u8]) -> Result<Vec<u8>, KeyError>;
+}
+
+impl Signer for SigningKey {
+    fn algorithm(&self) -> KeyAlgorithm {
+        SigningKey::algorithm(self)
+    }
+    fn public_key(&self) -> PublicKey {
+        SigningKey::public_key(self)
+    }
+    fn try_sign(&self, msg: &[u8]) -> Result<Vec<u8>, KeyError> {
+        Ok(self.sign(msg))
+    }
+}
+
 impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SigningKey")

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::did::KeyResolver;
 use crate::jsonld::{CanonicalizeError, ContextLoader, Processor};
-use crate::keys::{KeyError, SigningKey};
+use crate::keys::{KeyError, Signer};
 use crate::licence::context::{shipped_context, VC_V2_CONTEXT_URL};
 use crate::rdfc;
 
@@ -195,7 +195,7 @@ impl<L: ContextLoader> ProofEngine<L> {
         &self,
         unsecured: &Value,
         suite: Cryptosuite,
-        key: &SigningKey,
+        key: &(impl Signer + ?Sized),
         options: &ProofOptions,
     ) -> Result<Value, ProofError> {
         let doc = unsecured
@@ -241,7 +241,9 @@ impl<L: ContextLoader> ProofEngine<L> {
                 hash_data,
             }
         };
-        let signature = key.sign(&input.hash_data);
+        let signature = key
+            .try_sign(&input.hash_data)
+            .map_err(ProofError::Signing)?;
         let mut proof_value = String::with_capacity(90);
         proof_value.push('z');
         proof_value.push_str(&base58::encode(&signature));

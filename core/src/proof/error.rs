@@ -90,6 +90,10 @@ pub enum ProofError {
     /// The signature bytes are malformed for the key type.
     #[error("malformed signature: {0}")]
     MalformedSignature(KeyError),
+    /// The signer failed (a hardware token gone or refusing): the proof
+    /// could not be made; nothing is wrong with the document.
+    #[error("cannot sign: {0}")]
+    Signing(KeyError),
 }
 
 impl ProofError {
@@ -107,7 +111,8 @@ impl ProofError {
             ProofError::JsonLd(JsonLdError::Dropped { .. }) => "DATA_LOSS_DETECTION_ERROR",
             ProofError::JsonLd(JsonLdError::InvalidContextDocument { .. })
             | ProofError::InvalidOptions(_)
-            | ProofError::KeyAlgorithmMismatch { .. } => "PROOF_GENERATION_ERROR",
+            | ProofError::KeyAlgorithmMismatch { .. }
+            | ProofError::Signing(_) => "PROOF_GENERATION_ERROR",
             ProofError::JsonLd(_) | ProofError::MalformedDocument(_) => "MALFORMED_VALUE_ERROR",
             ProofError::Canonicalization(_) | ProofError::Rdfc(_) => "PROOF_TRANSFORMATION_ERROR",
             ProofError::MissingProof

@@ -22,7 +22,7 @@ pub use error::ProofError;
 pub use suite::{Canonicalization, Cryptosuite, HashAlgorithm};
 
 use crate::did::KeyResolver;
-use crate::keys::SigningKey;
+use crate::keys::Signer;
 
 /// The only proof `type` of Data Integrity 1.0 suites.
 pub const DATA_INTEGRITY_PROOF: &str = "DataIntegrityProof";
@@ -168,7 +168,7 @@ fn entries_object(entries: &[(&str, &Value)]) -> Value {
 pub fn sign(
     unsecured: &Value,
     suite: Cryptosuite,
-    key: &SigningKey,
+    key: &(impl Signer + ?Sized),
     options: &ProofOptions,
 ) -> Result<Value, ProofError> {
     ProofEngine::shipped().sign(unsecured, suite, key, options)

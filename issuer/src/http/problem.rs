@@ -170,6 +170,18 @@ impl From<IssuerError> for Problem {
                      (issuance is idempotent)",
                 )
             }
+            IssuerError::Hsm(_)
+            | IssuerError::HsmSession(_)
+            | IssuerError::Proof(elicence_core::proof::ProofError::Signing(_)) => {
+                tracing::error!(error = %e, "signing device unavailable");
+                Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "signing-unavailable",
+                    "Signing unavailable",
+                    "the agency's signing device is unavailable for the moment; retry the same \
+                     request (issuance is idempotent)",
+                )
+            }
             other => Problem::internal(&other),
         }
     }
