@@ -411,9 +411,15 @@ pub fn admin_actor() -> String {
 /// and every key still opens with `old`; committed, every key opens with
 /// `new` only. Returns how many keys were re-encrypted.
 ///
+/// Running it again is safe: a key that already opens with `new` (an
+/// earlier run committed, or a key was added under `new` since) is left as
+/// it is, and one still under `old` (added by an admin command that read
+/// the old key file meanwhile) is re-encrypted. A key that opens with
+/// neither stops the rotation ([`IssuerError::Decrypt`]), changing nothing.
+///
 /// The key material does not change, so running instances keep signing
-/// with what they hold; restart them with the new master key one at a time
-/// (docs/deploy.md).
+/// with what they hold; they switch to `new` once it is installed where
+/// their `[master_key]` points (docs/deploy.md).
 pub fn rotate_master_key(
     conn: &mut Connection,
     old: &MasterKey,
@@ -429,7 +435,11 @@ pub fn rotate_master_key(
         for row in rows {
             let (id, agency, sealed): (String, String, Vec<u8>) =
                 (row.get(0)?, row.get(1)?, row.get(2)?);
-            let secret = old.open(&agency, &id, &sealed)?;
+            let secret = match old.open(&agency, &id, &sealed) {
+                Ok(secret) => secret,
+                Err(IssuerError::Decrypt) if new.open(&agency, &id, &sealed).is_ok() => continue,
+                Err(e) => return Err(e),
+            };
             let resealed = new.seal(&agency, &id, &secret)?;
             tx.execute(
                 "UPDATE signing_keys SET sealed = ?2 WHERE id = ?1",

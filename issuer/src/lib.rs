@@ -30,6 +30,7 @@ pub mod reserved;
 pub mod server;
 pub mod status;
 pub mod store;
+pub mod tls;
 pub mod vcdm;
 pub mod writer;
 

@@ -374,6 +374,62 @@ pub fn spawn_serve(config: &std::path::Path) -> std::process::Child {
         .unwrap()
 }
 
+/// An `elicence-issuer serve` process whose log (`RUST_LOG=info`) goes to
+/// a file the test reads, killed when dropped (the reload tests signal it).
+pub struct LoggedServe {
+    pub child: std::process::Child,
+    pub log: PathBuf,
+}
+
+impl LoggedServe {
+    /// Starts `elicence-issuer serve --config CONFIG`, logging to `log`.
+    pub fn spawn(config: &std::path::Path, log: PathBuf) -> LoggedServe {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_elicence-issuer"))
+            .args(["serve", "--config"])
+            .arg(config)
+            .env("RUST_LOG", "info")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        LoggedServe { child, log }
+    }
+
+    /// Sends SIGHUP (reload the TLS certificate and master key).
+    pub fn hangup(&self) {
+        let status = std::process::Command::new("kill")
+            .args(["-HUP", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// The log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits (at most a minute) until the log contains `needle`.
+    pub fn wait_for_log(&self, needle: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !self.log().contains(needle) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no `{needle}` in the log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for LoggedServe {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Waits until the service at `addr` answers `/healthz` with 200, at most
 /// `limit`.
 pub fn wait_healthy(addr: SocketAddr, limit: std::time::Duration) {
