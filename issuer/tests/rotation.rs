@@ -166,6 +166,9 @@ fn master_key_rotates_under_load_and_running_instances_follow_without_restart() 
     let failures = Mutex::new(Vec::<String>::new());
     let master_path = config.master_key.file.clone().unwrap();
     std::thread::scope(|s| {
+        // However the test ends (a failed assertion too), the clients stop,
+        // or the scope would wait for them forever.
+        let _stop = common::StopOnDrop(&stop);
         for client in 0..4 {
             let (stop, issued, failures, urls, t, issue) =
                 (&stop, &issued, &failures, &urls, &t, &issue);

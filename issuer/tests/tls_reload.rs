@@ -308,6 +308,8 @@ fn a_replaced_certificate_reaches_new_connections_on_sighup_without_a_failed_req
         seen: Mutex::new(Vec::new()),
     };
     std::thread::scope(|s| {
+        // However the test ends (a failed assertion too), the clients stop.
+        let _stop = common::StopOnDrop(&load.stop);
         for client in 0..2 {
             let (load, config, token) = (&load, &config, &token);
             s.spawn(move || load.run(config, svc.addr, token, client));

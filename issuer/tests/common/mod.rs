@@ -374,6 +374,16 @@ pub fn spawn_serve(config: &std::path::Path) -> std::process::Child {
         .unwrap()
 }
 
+/// Sets the flag when dropped: client threads in a `std::thread::scope`
+/// loop until it is set, so a failing assertion must set it too.
+pub struct StopOnDrop<'a>(pub &'a std::sync::atomic::AtomicBool);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Release);
+    }
+}
+
 /// An `elicence-issuer serve` process whose log (`RUST_LOG=info`) goes to
 /// a file the test reads, killed when dropped (the reload tests signal it).
 pub struct LoggedServe {
