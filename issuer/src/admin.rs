@@ -409,7 +409,8 @@ pub fn admin_actor() -> String {
 /// Re-encrypts every stored signing key from master key `old` to `new`, in
 /// one transaction: killed midway (or failing on any key), nothing changes
 /// and every key still opens with `old`; committed, every key opens with
-/// `new` only. Returns how many keys were re-encrypted.
+/// `new` only; the console's TOTP secrets move with them. Returns how
+/// many signing keys were re-encrypted.
 ///
 /// Running it again is safe: a key that already opens with `new` (an
 /// earlier run committed, or a key was added under `new` since) is left as
@@ -447,13 +448,14 @@ pub fn rotate_master_key(
             )?;
             count += 1;
         }
+        let totp = crate::console::accounts::reseal_totp_secrets(tx, old, new)?;
         audit(
             tx,
             None,
             actor,
             "master-key.rotate",
             None,
-            Some(&format!("{count} keys")),
+            Some(&format!("{count} keys, {totp} console TOTP secrets")),
         )?;
         Ok(count)
     })

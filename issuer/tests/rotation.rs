@@ -284,3 +284,42 @@ fn master_key_rotates_under_load_and_running_instances_follow_without_restart() 
     let r = again.post_json("/licences", Some(&t), &licence("AFTER/2569"));
     assert_eq!(r.status, 201, "{}", r.body);
 }
+
+#[test]
+fn rotation_moves_the_console_totp_secrets_too() {
+    // The console's accounts live in the embedded SQLite database only.
+    if common::on_postgres() {
+        return;
+    }
+    use elicence_issuer::console::accounts::{self, NewAccount, Role};
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::prepare(dir.path(), "");
+    let old = MasterKey::load(&config.master_key).unwrap();
+    let mut conn = store::open(&config.database, config.durability).unwrap();
+    accounts::add_account(
+        &conn,
+        &old,
+        &NewAccount {
+            agency: "bangrak",
+            username: "somchai",
+            display_name: "สมชาย ใจดี",
+            role: Role::Issuer,
+            password: "correct horse battery",
+        },
+        "admin:test",
+    )
+    .unwrap();
+    let new = new_master();
+    admin::rotate_master_key(&mut conn, &old, &new, "admin:test").unwrap();
+    let row = conn
+        .query_one(
+            "SELECT id, agency, totp_sealed FROM console_accounts",
+            &[],
+        )
+        .unwrap();
+    let (id, agency, sealed): (String, String, Vec<u8>) =
+        (row.get(0).unwrap(), row.get(1).unwrap(), row.get(2).unwrap());
+    let key_id = format!("console-totp:{id}");
+    assert!(new.open(&agency, &key_id, &sealed).is_ok());
+    assert!(old.open(&agency, &key_id, &sealed).is_err());
+}
