@@ -229,7 +229,10 @@ fn rotate_master_key_killed_midway_changes_nothing() {
         &db.name,
     );
     let conn = elicence_issuer::store::open(&config.database, config.durability).unwrap();
-    assert_eq!(load_agencies(&conn, config.origin(), &old).unwrap().len(), 3);
+    assert_eq!(
+        load_agencies(&conn, config.origin(), &old).unwrap().len(),
+        3
+    );
     assert!(load_agencies(&conn, config.origin(), &new).is_err());
     assert!(!elicence_issuer::store::audit_log(&conn, None)
         .unwrap()
@@ -238,7 +241,10 @@ fn rotate_master_key_killed_midway_changes_nothing() {
     // Run again, it completes.
     let status = rotate().wait().unwrap();
     assert!(status.success());
-    assert_eq!(load_agencies(&conn, config.origin(), &new).unwrap().len(), 3);
+    assert_eq!(
+        load_agencies(&conn, config.origin(), &new).unwrap().len(),
+        3
+    );
     drop(conn);
     drop(watcher);
     drop(holder);

@@ -113,7 +113,9 @@ pub async fn serve_with(
 
 /// The TLS acceptor of a `[tls]` configuration.
 pub fn tls_acceptor(tls: &TlsConfig) -> Result<tokio_rustls::TlsAcceptor, IssuerError> {
-    tls_cert(tls)?.acceptor().map_err(|reason| tls_error(tls, reason))
+    tls_cert(tls)?
+        .acceptor()
+        .map_err(|reason| tls_error(tls, reason))
 }
 
 /// The certificate of a `[tls]` configuration, checked, ready to be
@@ -139,8 +141,7 @@ pub async fn watch_reloads(
     stop: tokio_util::sync::CancellationToken,
 ) {
     #[cfg(unix)]
-    let mut hangup =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
     let every = state.config.reload_check_seconds;
     let mut ticks = (every > 0).then(|| {
         let mut t = tokio::time::interval(Duration::from_secs(every));

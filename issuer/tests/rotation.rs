@@ -277,7 +277,11 @@ fn master_key_rotates_under_load_and_running_instances_follow_without_restart() 
         .unwrap()
         .get(0)
         .unwrap();
-    assert_eq!(stored as usize, issued + 4, "every acknowledged licence stored");
+    assert_eq!(
+        stored as usize,
+        issued + 4,
+        "every acknowledged licence stored"
+    );
     // Restarted, an instance starts on the installed key file.
     drop(instances);
     let again = common::start_with(tempfile::tempdir().unwrap(), config.clone());
@@ -312,13 +316,13 @@ fn rotation_moves_the_console_totp_secrets_too() {
     let new = new_master();
     admin::rotate_master_key(&mut conn, &old, &new, "admin:test").unwrap();
     let row = conn
-        .query_one(
-            "SELECT id, agency, totp_sealed FROM console_accounts",
-            &[],
-        )
+        .query_one("SELECT id, agency, totp_sealed FROM console_accounts", &[])
         .unwrap();
-    let (id, agency, sealed): (String, String, Vec<u8>) =
-        (row.get(0).unwrap(), row.get(1).unwrap(), row.get(2).unwrap());
+    let (id, agency, sealed): (String, String, Vec<u8>) = (
+        row.get(0).unwrap(),
+        row.get(1).unwrap(),
+        row.get(2).unwrap(),
+    );
     let key_id = format!("console-totp:{id}");
     assert!(new.open(&agency, &key_id, &sealed).is_ok());
     assert!(old.open(&agency, &key_id, &sealed).is_err());

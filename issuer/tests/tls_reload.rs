@@ -177,9 +177,13 @@ fn client_config(ca_pem: &str) -> Arc<rustls::ClientConfig> {
 type Tls = rustls::StreamOwned<rustls::ClientConnection, TcpStream>;
 
 /// A new TLS connection; the DER of the certificate the service presented.
-fn connect(config: &Arc<rustls::ClientConfig>, addr: SocketAddr) -> std::io::Result<(Tls, Vec<u8>)> {
+fn connect(
+    config: &Arc<rustls::ClientConfig>,
+    addr: SocketAddr,
+) -> std::io::Result<(Tls, Vec<u8>)> {
     let name = ServerName::try_from("localhost").unwrap();
-    let conn = rustls::ClientConnection::new(config.clone(), name).map_err(std::io::Error::other)?;
+    let conn =
+        rustls::ClientConnection::new(config.clone(), name).map_err(std::io::Error::other)?;
     let tcp = TcpStream::connect(addr)?;
     tcp.set_read_timeout(Some(LIMIT))?;
     let mut tls = rustls::StreamOwned::new(conn, tcp);
@@ -196,7 +200,13 @@ fn connect(config: &Arc<rustls::ClientConfig>, addr: SocketAddr) -> std::io::Res
 }
 
 /// One HTTP/1.1 request on an open connection (kept alive); the status.
-fn request(tls: &mut Tls, method: &str, path: &str, token: &str, body: &str) -> std::io::Result<u16> {
+fn request(
+    tls: &mut Tls,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: &str,
+) -> std::io::Result<u16> {
     let auth = if token.is_empty() {
         String::new()
     } else {
@@ -226,7 +236,8 @@ fn request(tls: &mut Tls, method: &str, path: &str, token: &str, body: &str) -> 
         .lines()
         .find_map(|l| {
             let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case("content-length").then(|| v.trim().parse().ok())?
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse().ok())?
         })
         .ok_or_else(|| std::io::Error::other("no content-length"))?;
     let mut body = vec![0u8; length];
@@ -261,7 +272,13 @@ struct Load {
 }
 
 impl Load {
-    fn run(&self, config: &Arc<rustls::ClientConfig>, addr: SocketAddr, token: &str, client: usize) {
+    fn run(
+        &self,
+        config: &Arc<rustls::ClientConfig>,
+        addr: SocketAddr,
+        token: &str,
+        client: usize,
+    ) {
         let mut n = 0;
         while !self.stop.load(Ordering::Acquire) {
             n += 1;
@@ -274,7 +291,11 @@ impl Load {
                 Ok(201) => {
                     self.issued.fetch_add(1, Ordering::AcqRel);
                 }
-                Ok(status) => self.failures.lock().unwrap().push(format!("status {status}")),
+                Ok(status) => self
+                    .failures
+                    .lock()
+                    .unwrap()
+                    .push(format!("status {status}")),
                 Err(e) => self.failures.lock().unwrap().push(e.to_string()),
             }
         }
@@ -299,7 +320,10 @@ fn a_replaced_certificate_reaches_new_connections_on_sighup_without_a_failed_req
     let (mut kept, leaf) = connect(&config, svc.addr).unwrap();
     assert_eq!(leaf, a.der, "certificate A served at start");
     let body = common::licence("TLS-kept-1/2569").to_string();
-    assert_eq!(request(&mut kept, "POST", "/licences", &token, &body).unwrap(), 201);
+    assert_eq!(
+        request(&mut kept, "POST", "/licences", &token, &body).unwrap(),
+        201
+    );
 
     let load = Load {
         stop: AtomicBool::new(false),
@@ -314,7 +338,9 @@ fn a_replaced_certificate_reaches_new_connections_on_sighup_without_a_failed_req
             let (load, config, token) = (&load, &config, &token);
             s.spawn(move || load.run(config, svc.addr, token, client));
         }
-        wait_until("issuing under A", || load.issued.load(Ordering::Acquire) >= 5);
+        wait_until("issuing under A", || {
+            load.issued.load(Ordering::Acquire) >= 5
+        });
         assert_eq!(load.last_seen().unwrap(), a.der);
 
         // B installed (key first, then certificate), then SIGHUP.
@@ -325,7 +351,10 @@ fn a_replaced_certificate_reaches_new_connections_on_sighup_without_a_failed_req
         });
         // The connection opened under A still works.
         let body = common::licence("TLS-kept-2/2569").to_string();
-        assert_eq!(request(&mut kept, "POST", "/licences", &token, &body).unwrap(), 201);
+        assert_eq!(
+            request(&mut kept, "POST", "/licences", &token, &body).unwrap(),
+            201
+        );
 
         // A bad pair: another certificate with B's key. Refused, logged,
         // and B goes on serving.
@@ -343,7 +372,7 @@ fn a_replaced_certificate_reaches_new_connections_on_sighup_without_a_failed_req
         seen.iter().all(|c| *c == a.der || *c == b.der),
         "only A or B was ever served"
     );
-    assert!(!seen.iter().any(|c| *c == other.der));
+    assert!(!seen.contains(&other.der));
     // After B was first seen, never A again, and after the refusal, still B.
     let first_b = seen.iter().position(|c| *c == b.der).unwrap();
     assert!(seen[first_b..].iter().all(|c| *c == b.der));
