@@ -25,6 +25,7 @@ pub mod error;
 pub mod http;
 pub mod issue;
 pub mod metrics;
+pub mod pg_tls;
 pub mod registry;
 pub mod reserved;
 pub mod server;
