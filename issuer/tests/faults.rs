@@ -66,6 +66,8 @@ fn sigkill_of_one_of_three_instances_loses_nothing_acknowledged() {
     let rows = rows();
     let dir = tempfile::tempdir().unwrap();
     common::create_test_database(dir.path());
+    // The instances are processes: nothing else drops the database.
+    let _database = common::DatabaseGuard(dir.path());
     let config = common::prepare(dir.path(), "");
     let token = common::token(&config, "bangrak", &[Scope::Issue]);
     let text = std::fs::read_to_string(dir.path().join("issuer.toml")).unwrap();

@@ -9,15 +9,6 @@ mod common;
 use elicence_issuer::admin::Scope;
 use elicence_issuer::Config;
 
-/// Drops the test's PostgreSQL database however the test ends.
-struct Database<'a>(&'a std::path::Path);
-
-impl Drop for Database<'_> {
-    fn drop(&mut self) {
-        common::drop_test_database(self.0);
-    }
-}
-
 /// The server's certificate file, read as its administrator could.
 fn server_certificate() -> String {
     let mut admin = postgres::Client::connect(&common::pg_admin_url(), postgres::NoTls).unwrap();
@@ -40,7 +31,7 @@ fn connections_to_postgresql_are_verified_tls_with_verify_full() {
     let root = server_certificate();
     let dir = tempfile::tempdir().unwrap();
     let plain = common::create_test_database(dir.path());
-    let _database = Database(dir.path());
+    let _database = common::DatabaseGuard(dir.path());
     let config = common::prepare(dir.path(), "");
     let name = plain.rsplit('/').next().unwrap().to_string();
     let on_host = |host: &str, root: &str| {

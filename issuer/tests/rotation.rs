@@ -104,16 +104,9 @@ fn master_key_rotates_under_load_and_running_instances_follow_without_restart() 
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     use std::sync::Mutex;
 
-    /// Drops the test's PostgreSQL database however the test ends.
-    struct Database<'a>(&'a std::path::Path);
-    impl Drop for Database<'_> {
-        fn drop(&mut self) {
-            common::drop_test_database(self.0);
-        }
-    }
     let dir = tempfile::tempdir().unwrap();
     common::create_test_database(dir.path());
-    let _database = Database(dir.path());
+    let _database = common::DatabaseGuard(dir.path());
     let config = common::prepare(dir.path(), "");
     let t = token(&config, "bangrak", &[Scope::Issue]);
     let text = std::fs::read_to_string(dir.path().join("issuer.toml")).unwrap();

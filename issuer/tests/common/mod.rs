@@ -92,6 +92,17 @@ pub fn drop_test_database(dir: &std::path::Path) {
     let _ = std::fs::remove_file(dir.join("pg-database"));
 }
 
+/// Drops the PostgreSQL database [`create_test_database`] made for a folder
+/// however the test ends, for tests whose services run as processes (no
+/// in-process [`Service`] owns the database).
+pub struct DatabaseGuard<'a>(pub &'a std::path::Path);
+
+impl Drop for DatabaseGuard<'_> {
+    fn drop(&mut self) {
+        drop_test_database(self.0);
+    }
+}
+
 /// The `database` value for a service in `dir`: the PostgreSQL database
 /// made for it by [`create_test_database`], else a SQLite file there, or a
 /// fresh PostgreSQL database when the tests run on PostgreSQL.
