@@ -1,25 +1,35 @@
-//! Scale bench: three issuer instances on one PostgreSQL database against one
-//! instance on embedded SQLite, in the same run, on the same machine.
-//! Aggregate `POST /licences` per second, p50/p99 latency, non-201 answers.
+//! Scale bench: three `elicence-issuer serve` processes on one PostgreSQL
+//! database against one `elicence-issuer serve` process on embedded
+//! SQLite, in the same run, on the same machine. Aggregate `POST /licences`
+//! per second, p50/p99 latency, non-201 answers.
 //!
-//! `cargo run --release -p elicence-issuer --example scale -- [REQUESTS] [CONNECTIONS]`
-//! (defaults 6000, 48). PostgreSQL: `ELICENCE_BENCH_PG` (default
-//! `postgres://postgres@127.0.0.1:5432/test`, administrative connection); the
-//! bench creates and drops its own database. The three instances are three
-//! `AppState`s (own pools, writers, allocators, caches) in one process, each
-//! on its own listener; clients spread connections over them as a load
-//! balancer would. Figures: docs/benchmarks.md.
+//! ```sh
+//! cargo build --release -p elicence-issuer --bin elicence-issuer --example scale
+//! target/release/examples/scale [REQUESTS] [CONNECTIONS]
+//! ```
+//! (defaults 6000, 48). The service binary is the one built beside the
+//! example. PostgreSQL: `ELICENCE_BENCH_PG` (default
+//! `postgres://postgres@127.0.0.1:5432/test`, administrative connection);
+//! the bench creates and drops its own database. Every instance is its own
+//! process (own runtime, pools, writer, allocator, caches), as in a
+//! deployment; the client (`support/http_load.rs`, shared with `load.rs`)
+//! spreads its connections over them as a load balancer would.
+//! Figures: docs/benchmarks.md.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+#[path = "support/http_load.rs"]
+mod http_load;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use elicence_core::keys::KeyAlgorithm;
 use elicence_issuer::admin::{self, NewAgency, Scope};
 use elicence_issuer::crypto::MasterKey;
-use elicence_issuer::server::{build_state, serve_on};
 use elicence_issuer::{store, Config};
-use http_body_util::{BodyExt, Full};
+use http_load::Outcome;
 use hyper::body::Bytes;
 
 fn arg(i: usize, default: usize) -> usize {
@@ -29,21 +39,42 @@ fn arg(i: usize, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-struct Outcome {
-    done: usize,
-    seconds: f64,
-    p50: Duration,
-    p99: Duration,
-    bad: usize,
+/// A service process, stopped when dropped.
+struct Instance(Child);
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
-/// Sets up an agency and token on `database`; returns the config and token.
-fn setup(dir: &std::path::Path, database: &str) -> (Config, String) {
-    let config = Config::parse(&format!(
+/// The `elicence-issuer` binary built beside this example.
+fn issuer_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    let bin = exe
+        .parent()
+        .and_then(Path::parent)
+        .map(|d| d.join("elicence-issuer"))
+        .expect("target dir");
+    if !bin.exists() {
+        eprintln!(
+            "{} not found: cargo build --release -p elicence-issuer --bin elicence-issuer",
+            bin.display()
+        );
+        std::process::exit(2);
+    }
+    bin
+}
+
+/// The configuration (without `listen`) on `database`, with an agency and
+/// an issuing token.
+fn setup(dir: &Path, database: &str) -> (String, String) {
+    let text = format!(
         "public_url = \"https://licence.example.go.th\"\ndurability = \"full\"\ndatabase = \"{database}\"\n[master_key]\nfile = \"{}\"\n",
         dir.join("master.key").display()
-    ))
-    .expect("config");
+    );
+    let config = Config::parse(&text).expect("config");
     let master = MasterKey::load(&config.master_key).expect("master key");
     let mut conn = store::open(&config.database, config.durability).expect("db");
     admin::add_agency(
@@ -64,104 +95,80 @@ fn setup(dir: &std::path::Path, database: &str) -> (Config, String) {
         .expect("token")
         .token
         .to_string();
-    (config, token)
+    (text, token)
 }
 
+fn wait_healthy(addr: SocketAddr) {
+    use std::io::{Read, Write};
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Ok(mut s) = std::net::TcpStream::connect(addr) {
+            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            let mut out = String::new();
+            let _ = s.read_to_string(&mut out);
+            if out.starts_with("HTTP/1.1 200") {
+                return;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("instance at {addr} did not become healthy");
+}
+
+/// Starts `instances` processes on `database`, drives the bodies through
+/// them, stops them.
 fn run(
     instances: usize,
-    config: &Config,
-    token: &str,
+    dir: &Path,
+    database: &str,
     bodies: Arc<Vec<Bytes>>,
     connections: usize,
 ) -> Outcome {
+    let (text, token) = setup(dir, database);
+    let bin = issuer_binary();
+    let mut running = Vec::new();
+    let mut addrs = Vec::new();
+    for n in 0..instances {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("port")
+            .port();
+        let path = dir.join(format!("i{n}.toml"));
+        std::fs::write(&path, format!("listen = \"127.0.0.1:{port}\"\n{text}")).expect("config");
+        let child = Command::new(&bin)
+            .args(["serve", "--config"])
+            .arg(&path)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn elicence-issuer");
+        running.push(Instance(child));
+        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
+        wait_healthy(addr);
+        addrs.push(addr);
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    rt.block_on(async move {
-        let mut addrs = Vec::new();
-        for _ in 0..instances {
-            let state = build_state(config.clone()).expect("state");
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            addrs.push(listener.local_addr().expect("addr"));
-            tokio::spawn(serve_on(listener, state, std::future::pending()));
-        }
-        let next = Arc::new(AtomicUsize::new(0));
-        let start = Instant::now();
-        let mut tasks = Vec::new();
-        for c in 0..connections {
-            let addr = addrs[c % addrs.len()];
-            let (next, bodies, token) = (next.clone(), bodies.clone(), token.to_string());
-            tasks.push(tokio::spawn(async move {
-                let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-                stream.set_nodelay(true).expect("nodelay");
-                let (mut sender, conn) =
-                    hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-                        .await
-                        .expect("handshake");
-                tokio::spawn(conn);
-                let mut lat = Vec::new();
-                let mut bad = 0usize;
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= bodies.len() {
-                        break;
-                    }
-                    let req = hyper::Request::post("/licences")
-                        .header("host", "bench")
-                        .header("authorization", format!("Bearer {token}"))
-                        .header("content-type", "application/json")
-                        .body(Full::new(bodies[i].clone()))
-                        .expect("request");
-                    let t = Instant::now();
-                    let resp = sender.send_request(req).await.expect("send");
-                    let status = resp.status();
-                    let _ = resp.into_body().collect().await;
-                    lat.push(t.elapsed());
-                    if status != 201 {
-                        bad += 1;
-                    }
-                }
-                (lat, bad)
-            }));
-        }
-        let mut all = Vec::new();
-        let mut bad = 0;
-        for t in tasks {
-            let (lat, b) = t.await.expect("task");
-            all.extend(lat);
-            bad += b;
-        }
-        let seconds = start.elapsed().as_secs_f64();
-        all.sort_unstable();
-        let pct = |p: f64| {
-            all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
-                .copied()
-                .unwrap_or_default()
-        };
-        Outcome {
-            done: all.len(),
-            seconds,
-            p50: pct(0.50),
-            p99: pct(0.99),
-            bad,
-        }
-    })
+    let outcome = rt.block_on(http_load::drive(&addrs, &token, bodies, connections, None));
+    drop(running);
+    outcome
 }
 
 fn print(label: &str, o: &Outcome) -> f64 {
-    let rate = o.done as f64 / o.seconds;
     println!(
-        "{label}: {} issued in {:.2}s: {rate:.0}/s; p50 {:.1} ms, p99 {:.1} ms; non-201: {}",
+        "{label}: {} issued in {:.2}s: {:.0}/s; p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; non-201: {}",
         o.done,
         o.seconds,
+        o.rate(),
         o.p50.as_secs_f64() * 1e3,
         o.p99.as_secs_f64() * 1e3,
+        o.max.as_secs_f64() * 1e3,
         o.bad
     );
-    rate
+    o.rate()
 }
 
 fn main() {
@@ -172,24 +179,7 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("elicence-scale-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     elicence_issuer::crypto::write_master_key_file(&dir.join("master.key")).expect("key");
-    let template: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../examples/licence.json"
-        ))
-        .expect("example"),
-    )
-    .expect("json");
-    let bodies: Arc<Vec<Bytes>> = Arc::new(
-        (0..requests)
-            .map(|i| {
-                let mut v = template.clone();
-                v.as_object_mut().expect("object").remove("issuer");
-                v["licenceNumber"] = serde_json::Value::String(format!("S{i}/2567"));
-                Bytes::from(v.to_string())
-            })
-            .collect(),
-    );
+    let bodies = http_load::licence_bodies(requests, "S");
 
     let name = format!("elicence_bench_{}", std::process::id());
     let mut admin = postgres::Client::connect(&admin_url, postgres::NoTls).expect("PostgreSQL");
@@ -201,12 +191,14 @@ fn main() {
         .map_or(admin_url.as_str(), |(b, _)| b);
     let pg_url = format!("{base}/{name}");
 
-    println!("{requests} licences (eddsa-rdfc-2022), {connections} connections, durability full");
-    let (config, token) = setup(&dir, &dir.join("issuer.db").display().to_string());
-    let sqlite = run(1, &config, &token, bodies.clone(), connections);
-    let sqlite_rate = print("1 instance, SQLite    ", &sqlite);
-    let (config, token) = setup(&dir, &pg_url);
-    let pg = run(3, &config, &token, bodies, connections);
+    println!(
+        "{requests} licences (eddsa-rdfc-2022), {connections} connections, durability full, \
+         every instance its own process"
+    );
+    let sqlite_db = dir.join("issuer.db").display().to_string();
+    let sqlite = run(1, &dir, &sqlite_db, bodies.clone(), connections);
+    let sqlite_rate = print("1 instance, SQLite     ", &sqlite);
+    let pg = run(3, &dir, &pg_url, bodies, connections);
     let pg_rate = print("3 instances, PostgreSQL", &pg);
     println!(
         "ratio PostgreSQL x3 / SQLite x1: {:.2}",

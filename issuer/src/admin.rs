@@ -488,12 +488,19 @@ pub fn admin_actor() -> String {
 /// Re-encrypts every stored signing key from master key `old` to `new`, in
 /// one transaction: killed midway (or failing on any key), nothing changes
 /// and every key still opens with `old`; committed, every key opens with
-/// `new` only. Returns how many keys were re-encrypted; keys held in an HSM
-/// are not under the master key and stay as they are.
+/// `new` only; the console's TOTP secrets move with them. Returns how
+/// many signing keys were re-encrypted; keys held in an HSM are not under
+/// the master key and stay as they are.
+///
+/// Running it again is safe: a key that already opens with `new` (an
+/// earlier run committed, or a key was added under `new` since) is left as
+/// it is, and one still under `old` (added by an admin command that read
+/// the old key file meanwhile) is re-encrypted. A key that opens with
+/// neither stops the rotation ([`IssuerError::Decrypt`]), changing nothing.
 ///
 /// The key material does not change, so running instances keep signing
-/// with what they hold; restart them with the new master key one at a time
-/// (docs/deploy.md).
+/// with what they hold; they switch to `new` once it is installed where
+/// their `[master_key]` points (docs/deploy.md).
 pub fn rotate_master_key(
     conn: &mut Connection,
     old: &MasterKey,
@@ -510,7 +517,11 @@ pub fn rotate_master_key(
         for row in rows {
             let (id, agency, sealed): (String, String, Vec<u8>) =
                 (row.get(0)?, row.get(1)?, row.get(2)?);
-            let secret = old.open(&agency, &id, &sealed)?;
+            let secret = match old.open(&agency, &id, &sealed) {
+                Ok(secret) => secret,
+                Err(IssuerError::Decrypt) if new.open(&agency, &id, &sealed).is_ok() => continue,
+                Err(e) => return Err(e),
+            };
             let resealed = new.seal(&agency, &id, &secret)?;
             tx.execute(
                 "UPDATE signing_keys SET sealed = ?2 WHERE id = ?1",
@@ -518,13 +529,14 @@ pub fn rotate_master_key(
             )?;
             count += 1;
         }
+        let totp = crate::console::accounts::reseal_totp_secrets(tx, old, new)?;
         audit(
             tx,
             None,
             actor,
             "master-key.rotate",
             None,
-            Some(&format!("{count} keys")),
+            Some(&format!("{count} keys, {totp} console TOTP secrets")),
         )?;
         Ok(count)
     })

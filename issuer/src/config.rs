@@ -36,6 +36,12 @@ pub struct Config {
     /// Optional TLS; without it the service speaks plain HTTP (behind a proxy).
     #[serde(default)]
     pub tls: Option<TlsConfig>,
+    /// Seconds between checks for a replaced TLS certificate/key pair or
+    /// master key file (`0`: only on SIGHUP). A running service picks up a
+    /// renewed certificate and a rotated master key without a restart
+    /// (docs/deploy.md).
+    #[serde(default = "default_reload_check")]
+    pub reload_check_seconds: u64,
     /// Whether licence pages and credentials (`GET` by licence IRI) are public.
     /// The License Access link printed on a paper licence needs them public;
     /// when `false`, a token of the licence's agency with `read` scope is needed.
@@ -208,7 +214,9 @@ impl Default for Limits {
     }
 }
 
-/// TLS certificate chain and private key (PEM files).
+/// TLS certificate chain and private key (PEM files). Replace both files
+/// (each by an atomic rename) and the service serves the new pair to new
+/// connections within `reload_check_seconds`, or at once on SIGHUP.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TlsConfig {
@@ -229,6 +237,9 @@ pub enum Durability {
     Normal,
 }
 
+fn default_reload_check() -> u64 {
+    30
+}
 fn default_listen() -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 8080))
 }
@@ -356,6 +367,9 @@ impl Config {
         }
         if self.limits.max_body_bytes == 0 || self.limits.max_batch_bytes == 0 {
             return Err("limits.max_body_bytes and limits.max_batch_bytes must be positive".into());
+        }
+        if self.reload_check_seconds > 86_400 {
+            return Err("reload_check_seconds must be at most 86400 (a day)".into());
         }
         if self.metrics.listen.is_some_and(|m| m == self.listen) {
             return Err("metrics.listen must differ from listen".into());

@@ -73,6 +73,14 @@ impl MasterKey {
         Zeroizing::new(hex::encode(key.as_ref()))
     }
 
+    /// Whether `other` is the same key (constant time): a running service
+    /// compares the configured key with the one it holds to notice a
+    /// rotated master key.
+    pub fn same_key(&self, other: &MasterKey) -> bool {
+        use subtle::ConstantTimeEq;
+        self.0.as_ref().ct_eq(other.0.as_ref()).into()
+    }
+
     fn cipher(&self) -> Aes256Gcm {
         Aes256Gcm::new(self.0.as_ref().into())
     }

@@ -217,11 +217,16 @@ impl Connection {
         }
     }
 
-    /// Connects to PostgreSQL at `url` (no TLS: run it on a trusted network
-    /// or a local socket, see docs/deploy.md).
+    /// Connects to PostgreSQL at `url`: over TLS verifying the server with
+    /// `sslmode=verify-full&sslrootcert=PEM`, else in plain text (run it on
+    /// a trusted network or a local socket); see [`crate::pg_tls`].
     pub fn postgres(url: &str) -> Result<Connection, IssuerError> {
-        let client = outside_runtime(|| postgres::Client::connect(url, postgres::NoTls))
-            .map_err(pg_error)?;
+        let target = crate::pg_tls::target(url)?;
+        let client = outside_runtime(|| match target.tls {
+            Some(tls) => postgres::Client::connect(&target.url, tls),
+            None => postgres::Client::connect(&target.url, postgres::NoTls),
+        })
+        .map_err(pg_error)?;
         Ok(Connection {
             inner: Inner::Postgres(Box::new(std::sync::Mutex::new(Some(Pg {
                 client,
@@ -542,7 +547,17 @@ pub fn pg_error(e: postgres::Error) -> IssuerError {
     // `postgres::Error` displays as "db error"; the server's message says why.
     let text = match e.as_db_error() {
         Some(db) => format!("{}: {} ({})", db.severity(), db.message(), db.code().code()),
-        None => e.to_string(),
+        // The cause (a refused server certificate, a refused connection)
+        // is in the source chain, not in the top line.
+        None => {
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(cause) = source {
+                text = format!("{text}: {cause}");
+                source = cause.source();
+            }
+            text
+        }
     };
     if transient || e.is_closed() {
         IssuerError::Unavailable(text)

@@ -26,11 +26,13 @@ pub mod hsm;
 pub mod http;
 pub mod issue;
 pub mod metrics;
+pub mod pg_tls;
 pub mod registry;
 pub mod reserved;
 pub mod server;
 pub mod status;
 pub mod store;
+pub mod tls;
 pub mod vcdm;
 pub mod writer;
 

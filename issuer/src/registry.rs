@@ -27,6 +27,7 @@ use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use crate::config::MasterKeySource;
 use crate::crypto::MasterKey;
 use crate::error::IssuerError;
 use crate::hsm::{AgencySigner, Hsm};
@@ -348,7 +349,8 @@ pub fn load_agencies_with(
 #[derive(Debug)]
 pub struct Registry {
     origin: String,
-    master: MasterKey,
+    master: RwLock<Arc<MasterKey>>,
+    master_source: Option<MasterKeySource>,
     hsm: Option<Arc<Hsm>>,
     agencies: RwLock<Arc<HashMap<String, Arc<Agency>>>>,
     resolver: RwLock<Arc<OfflineResolver>>,
@@ -362,9 +364,15 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// The master key, for the console's sealed TOTP secrets.
-    pub fn master(&self) -> &MasterKey {
-        &self.master
+    /// The master key held now, for the console's sealed TOTP secrets. It
+    /// changes when a rotated master key is picked up (see
+    /// [`Registry::check_master_key`]), so callers keep the `Arc` for one
+    /// operation rather than caching it.
+    pub fn master(&self) -> Arc<MasterKey> {
+        self.master
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Loads every agency from the database.
@@ -385,7 +393,8 @@ impl Registry {
     ) -> Result<Registry, IssuerError> {
         let registry = Registry {
             origin: origin.to_string(),
-            master,
+            master: RwLock::new(Arc::new(master)),
+            master_source: None,
             hsm,
             agencies: RwLock::new(Arc::new(HashMap::new())),
             resolver: RwLock::new(Arc::new(OfflineResolver::new())),
@@ -395,6 +404,15 @@ impl Registry {
         };
         registry.reload(conn)?;
         Ok(registry)
+    }
+
+    /// Where the master key was read from: when stored keys stop opening
+    /// with the key held (a rotation committed), the registry reads it
+    /// again and adopts the new key if it opens them, so running instances
+    /// follow `elicence agency rotate-master-key` without a restart.
+    pub fn with_master_source(mut self, source: MasterKeySource) -> Registry {
+        self.master_source = Some(source);
+        self
     }
 
     /// Reloads if the database's generation moved since the last load;
@@ -412,18 +430,69 @@ impl Registry {
         if current <= self.loaded.load(Ordering::Acquire) {
             return Ok(false);
         }
-        match self.load_now(conn) {
+        match self.load_from(conn, &self.master()) {
             Ok(()) => Ok(true),
             Err(IssuerError::Decrypt) => {
                 // The master key was rotated (`elicence agency
-                // rotate-master-key`): the key material is unchanged, so
-                // keep signing with the keys held and say what to do.
-                tracing::error!(
+                // rotate-master-key`): the configured source may already
+                // hold the new key.
+                if self.adopt_master(conn)? {
+                    return Ok(true);
+                }
+                // Not installed yet: the key material is unchanged, so keep
+                // signing with the keys held; the new master key file is
+                // picked up when it appears (check, SIGHUP, next change).
+                tracing::warn!(
                     generation = current,
                     "stored keys no longer open with this instance's master key (rotated?): \
-                     keeping the keys loaded; restart with the new master key to see new ones"
+                     keeping the keys loaded until the new master key file is installed"
                 );
                 self.loaded.store(current, Ordering::Release);
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Reads the configured master key source again and, if it holds a key
+    /// other than the one in use that opens every stored key, switches to
+    /// it and reloads. `Ok(true)` if it switched. A key that does not open
+    /// the stored keys (installed before the rotation ran, or a wrong file)
+    /// is not adopted: the key in use stays, with a warning.
+    pub fn check_master_key(&self, conn: &Connection) -> Result<bool, IssuerError> {
+        let _guard = self
+            .reloading
+            .lock()
+            .map_err(|_| IssuerError::InvalidAgency("registry lock poisoned".into()))?;
+        self.adopt_master(conn)
+    }
+
+    /// [`Registry::check_master_key`] with `reloading` held.
+    fn adopt_master(&self, conn: &Connection) -> Result<bool, IssuerError> {
+        let Some(source) = &self.master_source else {
+            return Ok(false);
+        };
+        let candidate = match MasterKey::load(source) {
+            Ok(key) => key,
+            Err(e) => {
+                tracing::warn!(error = %e, "master key source unreadable; keeping the key in use");
+                return Ok(false);
+            }
+        };
+        if candidate.same_key(&self.master()) {
+            return Ok(false);
+        }
+        match self.load_from(conn, &candidate) {
+            Ok(()) => {
+                *self.master.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(candidate);
+                tracing::info!("master key changed: stored keys reopened under the new master key");
+                Ok(true)
+            }
+            Err(IssuerError::Decrypt) => {
+                tracing::warn!(
+                    "the master key source holds a key that does not open the stored keys \
+                     (rotation not run yet?); keeping the key in use"
+                );
                 Ok(false)
             }
             Err(e) => Err(e),
@@ -436,12 +505,13 @@ impl Registry {
             .reloading
             .lock()
             .map_err(|_| IssuerError::InvalidAgency("registry lock poisoned".into()))?;
-        self.load_now(conn)
+        self.load_from(conn, &self.master())
     }
 
     /// Loads in one read transaction, so the generation recorded is the one
-    /// the agencies were read at. The caller holds `reloading`.
-    fn load_now(&self, conn: &Connection) -> Result<(), IssuerError> {
+    /// the agencies were read at, opening keys with `master`; nothing
+    /// changes on failure. The caller holds `reloading`.
+    fn load_from(&self, conn: &Connection, master: &MasterKey) -> Result<(), IssuerError> {
         // One snapshot for both reads (PostgreSQL: REPEATABLE READ).
         let (at, agencies) = conn.transaction(false, |tx| {
             if tx.backend() == crate::db::Backend::Postgres {
@@ -450,7 +520,7 @@ impl Registry {
             let at = generation(tx)?;
             Ok((
                 at,
-                load_agencies_with(tx, &self.origin, &self.master, self.hsm.as_ref())?,
+                load_agencies_with(tx, &self.origin, master, self.hsm.as_ref())?,
             ))
         })?;
         let mut resolver = OfflineResolver::new();

@@ -1,5 +1,7 @@
 //! Wiring: state from configuration, the writer thread, and serving (plain
-//! HTTP or TLS via rustls) until Ctrl-C / SIGTERM.
+//! HTTP or TLS via rustls) until Ctrl-C / SIGTERM; on SIGHUP (and every
+//! `reload_check_seconds`) a replaced TLS certificate or master key is
+//! picked up without a restart.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -15,6 +17,7 @@ use crate::metrics::Metrics;
 use crate::registry::Registry;
 use crate::status::{Allocator, Publisher};
 use crate::store::{self, ReadPool};
+use crate::tls::ReloadingCert;
 use crate::writer::Writer;
 
 /// Everything handlers share.
@@ -61,7 +64,8 @@ pub fn build_state(config: Config) -> Result<Arc<AppState>, IssuerError> {
     // A token that is missing or refuses the PIN stops the start here, with
     // the reason, rather than failing the first licence.
     let hsm = config.hsm.as_ref().map(Hsm::open).transpose()?;
-    let registry = Registry::load_with(&write_conn, config.origin(), master, hsm)?;
+    let registry = Registry::load_with(&write_conn, config.origin(), master, hsm)?
+        .with_master_source(config.master_key.clone());
     let metrics = Arc::new(Metrics::default());
     let (writer, _handle) = Writer::start(
         write_conn,
@@ -113,10 +117,77 @@ pub async fn serve_with(
 
 /// The TLS acceptor of a `[tls]` configuration.
 pub fn tls_acceptor(tls: &TlsConfig) -> Result<tokio_rustls::TlsAcceptor, IssuerError> {
-    crate::conn::tls_acceptor(&tls.cert, &tls.key).map_err(|reason| IssuerError::Config {
+    tls_cert(tls)?
+        .acceptor()
+        .map_err(|reason| tls_error(tls, reason))
+}
+
+/// The certificate of a `[tls]` configuration, checked, ready to be
+/// reloaded while the service runs (see [`crate::tls`]).
+pub fn tls_cert(tls: &TlsConfig) -> Result<Arc<ReloadingCert>, IssuerError> {
+    ReloadingCert::load(&tls.cert, &tls.key).map_err(|reason| tls_error(tls, reason))
+}
+
+fn tls_error(tls: &TlsConfig, reason: String) -> IssuerError {
+    IssuerError::Config {
         path: tls.cert.clone(),
         reason: format!("TLS certificate/key: {reason}"),
-    })
+    }
+}
+
+/// Picks up replaced files without a restart: on SIGHUP and every
+/// `reload_check_seconds` (unless 0), the TLS certificate/key pair
+/// ([`ReloadingCert::reload`]) and the master key
+/// ([`Registry::check_master_key`]) are read again, until `stop`.
+pub async fn watch_reloads(
+    state: Arc<AppState>,
+    cert: Option<Arc<ReloadingCert>>,
+    stop: tokio_util::sync::CancellationToken,
+) {
+    #[cfg(unix)]
+    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    let every = state.config.reload_check_seconds;
+    let mut ticks = (every > 0).then(|| {
+        let mut t = tokio::time::interval(Duration::from_secs(every));
+        t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        t
+    });
+    loop {
+        let hup = async {
+            #[cfg(unix)]
+            if let Some(h) = hangup.as_mut() {
+                h.recv().await;
+                return;
+            }
+            std::future::pending::<()>().await
+        };
+        let tick = async {
+            match ticks.as_mut() {
+                Some(t) => {
+                    t.tick().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = hup => tracing::info!("SIGHUP: checking TLS certificate and master key"),
+            _ = tick => {}
+        }
+        let (state, cert) = (state.clone(), cert.clone());
+        let checked = tokio::task::spawn_blocking(move || {
+            if let Some(cert) = cert {
+                cert.reload();
+            }
+            state
+                .pool
+                .with(|conn| state.registry.check_master_key(conn))
+        })
+        .await;
+        if let Ok(Err(e)) = checked {
+            tracing::warn!(error = %e, "master key check failed; will try again");
+        }
+    }
 }
 
 /// Serves `/metrics` and `/healthz` (no token) on the separate metrics
@@ -160,9 +231,12 @@ pub fn run(config: Config) -> Result<(), IssuerError> {
         .build()?;
     runtime.block_on(async move {
         let listen: SocketAddr = config.listen;
-        let tls = match &config.tls {
-            Some(tls) => Some(tls_acceptor(tls)?),
-            None => None,
+        let cert = config.tls.as_ref().map(tls_cert).transpose()?;
+        let tls = match (&cert, &config.tls) {
+            (Some(cert), Some(conf)) => {
+                Some(cert.acceptor().map_err(|reason| tls_error(conf, reason))?)
+            }
+            _ => None,
         };
         let metrics_listen = config.metrics.listen;
         let state = build_state(config)?;
@@ -172,6 +246,7 @@ pub fn run(config: Config) -> Result<(), IssuerError> {
             shutdown_signal().await;
             stopper.cancel();
         });
+        tokio::spawn(watch_reloads(state.clone(), cert, stop.clone()));
         if let Some(addr) = metrics_listen {
             let listener = TcpListener::bind(addr).await?;
             tracing::info!(%addr, "metrics listening");

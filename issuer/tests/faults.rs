@@ -70,6 +70,8 @@ fn sigkill_of_one_of_three_instances_loses_nothing_acknowledged() {
     let rows = rows();
     let dir = tempfile::tempdir().unwrap();
     common::create_test_database(dir.path());
+    // The instances are processes: nothing else drops the database.
+    let _database = common::DatabaseGuard(dir.path());
     let config = common::prepare(dir.path(), "");
     let token = common::token(&config, "bangrak", &[Scope::Issue]);
     let text = std::fs::read_to_string(dir.path().join("issuer.toml")).unwrap();
@@ -345,7 +347,9 @@ struct PrivatePostgres {
 impl PrivatePostgres {
     fn start() -> PrivatePostgres {
         let bin = std::fs::read_dir("/usr/lib/postgresql")
-            .expect("the PostgreSQL server binaries (/usr/lib/postgresql/*/bin) for a private server")
+            .expect(
+                "the PostgreSQL server binaries (/usr/lib/postgresql/*/bin) for a private server",
+            )
             .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
             .filter(|b| b.join("initdb").exists())
             .max()
@@ -369,7 +373,15 @@ impl PrivatePostgres {
         }
         pg.run(
             "initdb",
-            &["-D", &pg.data(), "-A", "trust", "-U", "postgres", "--no-sync"],
+            &[
+                "-D",
+                &pg.data(),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "--no-sync",
+            ],
         );
         let options = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1",
@@ -510,7 +522,10 @@ fn postgres_restarted_under_load_loses_nothing_acknowledged() {
             }
             // The restart must come while clients are still issuing.
             let before = acked.load(std::sync::atomic::Ordering::SeqCst);
-            assert!(before < 4 * per_client, "the {mode} restart came after the load");
+            assert!(
+                before < 4 * per_client,
+                "the {mode} restart came after the load"
+            );
             pg.restart(mode);
         }
         let mut ids = Vec::new();

@@ -25,9 +25,11 @@ pub enum AgencyCommand {
     /// Seal an agency's PDF signing key (ECDSA P-256, PEM) under the master
     /// key, for `[pdf_signing.CODE].sealed_key` (docs/pdf.md).
     SealPdfKey(SealPdfKeyArgs),
-    /// Re-encrypt every stored signing key under a new master key, in one
-    /// transaction (killed midway: nothing changed). Then point the
-    /// configuration at the new key and restart instances one at a time.
+    /// Re-encrypt every stored signing key (and console TOTP secret) under a
+    /// new master key, in one transaction (killed midway: nothing changed;
+    /// safe to run again). Then install the new key file where
+    /// `[master_key]` points: running instances switch to it without a
+    /// restart (SIGHUP or within `reload_check_seconds`).
     RotateMasterKey(RotateMasterKeyArgs),
 }
 

@@ -273,6 +273,44 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("no account has this password").unwrap_or_default())
 }
 
+/// Re-encrypts every enrolled TOTP secret from master key `old` to `new`,
+/// as part of a master-key rotation (inside its transaction): without it,
+/// nobody could sign in to the console after the rotation. Secrets already
+/// under `new` are left alone; one that opens with neither stops the
+/// rotation. PostgreSQL databases have no console tables: nothing to do.
+pub fn reseal_totp_secrets(
+    db: &Connection,
+    old: &MasterKey,
+    new: &MasterKey,
+) -> Result<usize, IssuerError> {
+    let Some(conn) = db.as_sqlite() else {
+        return Ok(0);
+    };
+    let rows: Vec<(String, String, Vec<u8>)> = conn
+        .prepare(
+            "SELECT id, agency, totp_sealed FROM console_accounts
+             WHERE totp_sealed IS NOT NULL ORDER BY id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut count = 0;
+    for (id, agency, sealed) in rows {
+        let key_id = totp_key_id(&id);
+        let secret = match old.open(&agency, &key_id, &sealed) {
+            Ok(secret) => secret,
+            Err(IssuerError::Decrypt) if new.open(&agency, &key_id, &sealed).is_ok() => continue,
+            Err(e) => return Err(e),
+        };
+        let resealed = new.seal(&agency, &key_id, &secret)?;
+        conn.execute(
+            "UPDATE console_accounts SET totp_sealed = ?2 WHERE id = ?1",
+            params![id, resealed],
+        )?;
+        count += 1;
+    }
+    Ok(count)
+}
+
 fn totp_key_id(account_id: &str) -> String {
     format!("console-totp:{account_id}")
 }

@@ -331,7 +331,7 @@ pub async fn login(State(state): St, headers: HeaderMap, uri: Uri, body: Bytes) 
     let master = state.registry.master();
     let result = state
         .pool
-        .with(|c| accounts::sign_in(c, master, &username, password, code, now()));
+        .with(|c| accounts::sign_in(c, &master, &username, password, code, now()));
     let refused = |ctx: &Ctx, status: StatusCode, message: &str| {
         let csrf = ctx.session.as_ref().map(|s| s.csrf.as_str()).unwrap_or("");
         ctx.page(
@@ -1109,7 +1109,7 @@ pub async fn add_user(State(state): St, headers: HeaderMap, uri: Uri, body: Byte
     let master = state.registry.master();
     match state
         .pool
-        .with(|c| accounts::add_account(c, master, &new, &me.actor()))
+        .with(|c| accounts::add_account(c, &master, &new, &me.actor()))
     {
         Ok(created) => {
             let notice = match &created.totp_secret {
@@ -1159,7 +1159,7 @@ pub async fn user_action(
     let result = state.pool.with(|c| match action.as_str() {
         "disable" => accounts::disable_account(c, agency, &username, &actor).map(|_| None),
         "unlock" => accounts::unlock(c, agency, &username, &actor).map(|_| None),
-        "reset-totp" => accounts::reset_totp(c, master, agency, &username, &actor).map(Some),
+        "reset-totp" => accounts::reset_totp(c, &master, agency, &username, &actor).map(Some),
         _ => Err(crate::IssuerError::InvalidAccount(format!(
             "no action `{action}`"
         ))),

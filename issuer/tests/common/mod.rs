@@ -92,6 +92,17 @@ pub fn drop_test_database(dir: &std::path::Path) {
     let _ = std::fs::remove_file(dir.join("pg-database"));
 }
 
+/// Drops the PostgreSQL database [`create_test_database`] made for a folder
+/// however the test ends, for tests whose services run as processes (no
+/// in-process [`Service`] owns the database).
+pub struct DatabaseGuard<'a>(pub &'a std::path::Path);
+
+impl Drop for DatabaseGuard<'_> {
+    fn drop(&mut self) {
+        drop_test_database(self.0);
+    }
+}
+
 /// The `database` value for a service in `dir`: the PostgreSQL database
 /// made for it by [`create_test_database`], else a SQLite file there, or a
 /// fresh PostgreSQL database when the tests run on PostgreSQL.
@@ -400,6 +411,72 @@ pub fn spawn_serve(config: &std::path::Path) -> std::process::Child {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap()
+}
+
+/// Sets the flag when dropped: client threads in a `std::thread::scope`
+/// loop until it is set, so a failing assertion must set it too.
+pub struct StopOnDrop<'a>(pub &'a std::sync::atomic::AtomicBool);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Release);
+    }
+}
+
+/// An `elicence-issuer serve` process whose log (`RUST_LOG=info`) goes to
+/// a file the test reads, killed when dropped (the reload tests signal it).
+pub struct LoggedServe {
+    pub child: std::process::Child,
+    pub log: PathBuf,
+}
+
+impl LoggedServe {
+    /// Starts `elicence-issuer serve --config CONFIG`, logging to `log`.
+    pub fn spawn(config: &std::path::Path, log: PathBuf) -> LoggedServe {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_elicence-issuer"))
+            .args(["serve", "--config"])
+            .arg(config)
+            .env("RUST_LOG", "info")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        LoggedServe { child, log }
+    }
+
+    /// Sends SIGHUP (reload the TLS certificate and master key).
+    pub fn hangup(&self) {
+        let status = std::process::Command::new("kill")
+            .args(["-HUP", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// The log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits (at most a minute) until the log contains `needle`.
+    pub fn wait_for_log(&self, needle: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !self.log().contains(needle) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no `{needle}` in the log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for LoggedServe {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// Waits until the service at `addr` answers `/healthz` with 200, at most
