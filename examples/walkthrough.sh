@@ -243,8 +243,7 @@ ask_and_answer() { # prints the request id; the wallet's exit code is the functi
          "claims": [{"path": ["licensee", "juristicPersonId"]}]}]}}' > "$out/rp-request.json"
   python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$out/rp-request.json"
   uri=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["uri"])' "$out/rp-request.json")
-  elicence wallet present "$uri" --credential "$out/wallet-licence.sd-jwt" \
-    --holder-key "$out/wallet/keys/$sd_id.pem" --rp-ca "$out/rp-cert.pem" --yes >&2
+  elicence wallet present "$uri" --wallet "$out/wallet" --rp-ca "$out/rp-cert.pem" --yes >&2
 }
 rp_id=$(ask_and_answer)
 echo "the bank's backend reads the result (GET /requests/$rp_id):"

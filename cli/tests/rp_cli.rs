@@ -215,3 +215,99 @@ fn the_wallet_answers_encrypted_when_the_relying_party_asks_for_direct_post_jwt(
     let result = get_json(&format!("{}/requests/{id}", rp.base)).1;
     assert_eq!(result["state"], "verified", "{result:#}");
 }
+
+/// A wallet as `elicence wallet receive` leaves it: each credential with
+/// its own holder key, sealed under `passphrase`.
+fn wallet_with(dir: &std::path::Path, held: &[(&str, String, &elicence_core::keys::SigningKey)]) {
+    let wallet = elicence_wallet::Wallet::open(dir).unwrap();
+    for (i, (code, raw, key)) in held.iter().enumerate() {
+        let stored = elicence_wallet::StoredCredential {
+            id: wallet.new_id(),
+            format: elicence_wallet::Format::DcSdJwt,
+            configuration_id: format!("{code}.dc+sd-jwt"),
+            issuer: "https://agency.example".into(),
+            credential_type: format!("{}/vct/{code}", elicence_sd_jwt::type_metadata::VCT_BASE),
+            received_at: format!("2026-12-0{}T00:00:00Z", i + 1),
+            credential: json!(raw),
+        };
+        wallet.store(&stored, key, b"wallet passphrase").unwrap();
+    }
+}
+
+#[test]
+fn the_wallet_answers_from_its_own_store_with_each_credentials_own_key() {
+    let rp = Rp::start(300);
+    let ca = rp.dir.path().join("rp-ca.pem");
+    std::fs::write(&ca, &rp.certificate_pem).unwrap();
+    let (food_key, diw_key) = (holder_key(), holder_key());
+    let wallet = rp.dir.path().join("wallet");
+    wallet_with(
+        &wallet,
+        &[
+            ("food-sale", food_sale_licence(&food_key), &food_key),
+            ("factory-op", diw_licence(&diw_key), &diw_key),
+        ],
+    );
+    let present = |uri: &str, passphrase: &str| {
+        elicence()
+            .args(["wallet", "present", uri, "--yes", "--wallet"])
+            .arg(&wallet)
+            .arg("--rp-ca")
+            .arg(&ca)
+            .env("ELICENCE_PASSPHRASE", passphrase)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+
+    // A wrong passphrase opens no key: nothing is sent.
+    let (id, uri) = new_request(&rp, "factory-op");
+    let out = present(&uri, "not the passphrase");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("wrong passphrase"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        get_json(&format!("{}/requests/{id}", rp.base)).1["state"],
+        "pending"
+    );
+
+    // The factory licence (the wallet's second credential) is chosen and
+    // bound to its own key: the key binding verifies.
+    let out = present(&uri, "wallet passphrase");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("vct/factory-op"), "{stdout}");
+    let result = get_json(&format!("{}/requests/{id}", rp.base)).1;
+    assert_eq!(result["state"], "verified", "{result:#}");
+    assert_eq!(
+        result["claims"]["licence"]["licensee"],
+        json!({"juristicPersonId": "0105536112014"})
+    );
+
+    // An empty wallet says so.
+    let empty = rp.dir.path().join("empty-wallet");
+    let (_, uri) = new_request(&rp, "factory-op");
+    let out = elicence()
+        .args(["wallet", "present", &uri, "--yes", "--wallet"])
+        .arg(&empty)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no credentials"));
+
+    // Credential files need the key they are bound to.
+    let out = elicence()
+        .args(["wallet", "present", &uri, "--credential", "licence.sd-jwt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--holder-key"));
+}

@@ -1,6 +1,6 @@
 //! The business's side: given a verified request and the credentials the
-//! holder has (a list of `(format, raw credential)`, from files today and
-//! from a wallet store tomorrow), choose the fewest credentials and claims
+//! holder has (a list of `(format, raw credential)`, from files or from a
+//! wallet store), choose the fewest credentials and claims
 //! that satisfy the DCQL query, say exactly what would be disclosed, and
 //! build the `vp_token` and the `direct_post` form body.
 

@@ -11,10 +11,12 @@ use clap::{Args, Subcommand};
 use elicence_relying_party::holder::{self, Candidate};
 use elicence_relying_party::request::{parse_link, verify_request_object, MAX_REQUEST_OBJECT};
 use elicence_relying_party::{client, RpConfig};
+use elicence_wallet::Wallet;
 use serde_json::Value;
 
 use crate::cli::PassphraseArgs;
 use crate::error::CliError;
+use crate::passphrase;
 
 /// The relying-party service.
 #[derive(Debug, Subcommand)]
@@ -71,12 +73,22 @@ pub struct RpServeArgs {
 pub struct WalletPresentArgs {
     /// The verifier's link, `openid4vp://?client_id=…&request_uri=…`.
     pub uri: String,
-    /// A credential: an SD-JWT VC (compact text) or a Data Integrity VC (JSON); repeatable.
-    #[arg(long, value_name = "FILE", required = true)]
+    /// A credential file instead of the wallet's: an SD-JWT VC (compact text)
+    /// or a Data Integrity VC (JSON); repeatable, with --holder-key.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "holder_key",
+        conflicts_with = "wallet"
+    )]
     pub credential: Vec<PathBuf>,
-    /// The holder's private key (PKCS#8 PEM), the one the credentials are bound to.
-    #[arg(long, value_name = "FILE")]
-    pub holder_key: PathBuf,
+    /// The private key (PKCS#8 PEM) the --credential files are bound to.
+    #[arg(long, value_name = "FILE", requires = "credential")]
+    pub holder_key: Option<PathBuf>,
+    /// Without --credential: the wallet whose credentials are offered (each
+    /// signed for with its own holder key, opened with the wallet passphrase).
+    #[command(flatten)]
+    pub dir: super::wallet::WalletDirArgs,
     /// Send without asking for confirmation.
     #[arg(long)]
     pub yes: bool,
@@ -85,6 +97,59 @@ pub struct WalletPresentArgs {
     pub rp_ca: Vec<PathBuf>,
     #[command(flatten)]
     pub pass: PassphraseArgs,
+}
+
+/// Where the credentials on offer came from, and so where their holder keys are.
+enum Holdings {
+    /// `--credential` files, all bound to the one `--holder-key`.
+    Files { holder_key: PathBuf },
+    /// The wallet's credentials (by wallet id, in candidate order), each with its own key.
+    Wallet { wallet: Wallet, ids: Vec<String> },
+}
+
+/// The candidates on offer, how each is named to the user, and where their keys are.
+fn holdings(args: &WalletPresentArgs) -> Result<(Vec<Candidate>, Vec<String>, Holdings), CliError> {
+    let mut candidates = Vec::new();
+    let mut labels = Vec::new();
+    if let Some(holder_key) = &args.holder_key {
+        for path in &args.credential {
+            let text = std::fs::read_to_string(path).map_err(|e| CliError::io(path, e))?;
+            candidates.push(Candidate::detect(&text).ok_or_else(|| {
+                CliError::Usage(format!(
+                    "{}: neither an SD-JWT VC nor a JSON credential",
+                    path.display()
+                ))
+            })?);
+            labels.push(path.display().to_string());
+        }
+        return Ok((
+            candidates,
+            labels,
+            Holdings::Files {
+                holder_key: holder_key.clone(),
+            },
+        ));
+    }
+    let wallet = super::wallet::open(&args.dir)?;
+    let mut ids = Vec::new();
+    for stored in wallet.list()? {
+        candidates.push(Candidate {
+            format: stored.format.name().into(),
+            raw: stored.raw(),
+        });
+        labels.push(format!(
+            "wallet credential {} ({})",
+            stored.id, stored.credential_type
+        ));
+        ids.push(stored.id);
+    }
+    if candidates.is_empty() {
+        return Err(CliError::Usage(format!(
+            "the wallet {} holds no credentials: receive one first (elicence wallet receive)",
+            wallet.dir().display()
+        )));
+    }
+    Ok((candidates, labels, Holdings::Wallet { wallet, ids }))
 }
 
 /// Runs `elicence rp serve` until interrupted.
@@ -137,16 +202,7 @@ pub fn present(args: &WalletPresentArgs) -> Result<ExitCode, CliError> {
                 .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?,
         );
     }
-    let mut candidates = Vec::new();
-    for path in &args.credential {
-        let text = std::fs::read_to_string(path).map_err(|e| CliError::io(path, e))?;
-        candidates.push(Candidate::detect(&text).ok_or_else(|| {
-            CliError::Usage(format!(
-                "{}: neither an SD-JWT VC nor a JSON credential",
-                path.display()
-            ))
-        })?);
-    }
+    let (candidates, labels, holdings) = holdings(args)?;
 
     let agent = agent();
     let mut fetched = agent.get(&link.request_uri).call().map_err(online)?;
@@ -175,9 +231,7 @@ pub fn present(args: &WalletPresentArgs) -> Result<ExitCode, CliError> {
         let c = &candidates[choice.candidate];
         println!(
             "\nFrom {} ({}), for request {:?}, the verifier will see:",
-            args.credential[choice.candidate].display(),
-            c.format,
-            choice.query_id
+            labels[choice.candidate], c.format, choice.query_id
         );
         if c.format == elicence_relying_party::dcql::FORMAT_LDP {
             println!(
@@ -197,15 +251,37 @@ pub fn present(args: &WalletPresentArgs) -> Result<ExitCode, CliError> {
         println!("Nothing was sent.");
         return Ok(ExitCode::from(1));
     }
-    let key = super::load_key(&args.holder_key, &args.pass)?;
-    let token = holder::vp_token(
-        request,
-        &candidates,
-        &choices,
-        &key,
-        time::OffsetDateTime::now_utc(),
-    )
-    .map_err(|e| CliError::Usage(e.to_string()))?;
+    let now = time::OffsetDateTime::now_utc();
+    let token = match &holdings {
+        Holdings::Files { holder_key } => {
+            let key = super::load_key(holder_key, &args.pass)?;
+            holder::vp_token(request, &candidates, &choices, &key, now)
+                .map_err(|e| CliError::Usage(e.to_string()))?
+        }
+        Holdings::Wallet { wallet, ids } => {
+            let secret = passphrase::obtain(
+                args.pass.passphrase_file.as_deref(),
+                "open the wallet's holder keys",
+            )?;
+            // Each credential is presented with the key it is bound to.
+            let mut token = serde_json::Map::new();
+            for choice in &choices {
+                let key = wallet.holder_key(&ids[choice.candidate], &secret)?;
+                let one = holder::vp_token(
+                    request,
+                    &candidates,
+                    std::slice::from_ref(choice),
+                    &key,
+                    now,
+                )
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+                if let Value::Object(entries) = one {
+                    token.extend(entries);
+                }
+            }
+            Value::Object(token)
+        }
+    };
     let body =
         holder::response_body(request, &token).map_err(|e| CliError::Usage(e.to_string()))?;
     let mut reply = agent

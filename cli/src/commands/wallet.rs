@@ -92,7 +92,8 @@ impl From<WalletError> for CliError {
     }
 }
 
-fn open(dir: &WalletDirArgs) -> Result<Wallet, CliError> {
+/// Opens the wallet directory `--wallet` names, else the default one.
+pub(super) fn open(dir: &WalletDirArgs) -> Result<Wallet, CliError> {
     let path = match &dir.wallet {
         Some(p) => p.clone(),
         None => default_dir().ok_or_else(|| {
