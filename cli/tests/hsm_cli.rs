@@ -4,10 +4,15 @@
 //! the service signs in the token passes `elicence verify`. The token lives
 //! in the test's temporary folder (SOFTHSM2_CONF given to each child).
 
+#[path = "../../issuer/examples/support/healthz.rs"]
+mod healthz;
+#[path = "../../issuer/examples/support/softhsm.rs"]
+mod softhsm;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
@@ -23,28 +28,7 @@ struct Setup {
 impl Setup {
     fn new() -> Setup {
         let dir = tempfile::tempdir().unwrap();
-        let tokens = dir.path().join("tokens");
-        std::fs::create_dir(&tokens).unwrap();
-        let softhsm_conf = dir.path().join("softhsm2.conf");
-        std::fs::write(
-            &softhsm_conf,
-            format!(
-                "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
-                tokens.display()
-            ),
-        )
-        .unwrap();
-        let out = Command::new("softhsm2-util")
-            .env("SOFTHSM2_CONF", &softhsm_conf)
-            .args(["--init-token", "--free", "--label", "agencies"])
-            .args(["--pin", PIN, "--so-pin", "13571357"])
-            .output()
-            .expect("softhsm2-util: run scripts/setup.sh (it installs softhsm2)");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let softhsm_conf = softhsm::init_token(dir.path(), "agencies", PIN);
         elicence_issuer::crypto::write_master_key_file(&dir.path().join("master.key")).unwrap();
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -130,23 +114,6 @@ impl Drop for Served {
     }
 }
 
-fn wait_healthy(port: u16) {
-    let agent = agent();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if let Ok(r) = agent
-            .get(&format!("http://127.0.0.1:{port}/healthz"))
-            .call()
-        {
-            if r.status() == 200 {
-                return;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("the service did not become healthy");
-}
-
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -214,7 +181,10 @@ fn hsm_agencies_get_token_keys_and_their_licences_verify() {
         .spawn()
         .unwrap();
     let _served = Served(child);
-    wait_healthy(setup.port);
+    healthz::wait_healthy(
+        format!("127.0.0.1:{}", setup.port).parse().unwrap(),
+        Duration::from_secs(60),
+    );
     let token = setup.admin(
         &["token", "create"],
         &["--agency", "hsm-office", "--scope", "issue"],

@@ -7,8 +7,10 @@
 //! (defaults 2000, 4). Makes its own SoftHSM2 token in a temporary folder
 //! (`softhsm2-util`, from scripts/setup.sh) and removes it at the end.
 
+#[path = "support/softhsm.rs"]
+mod softhsm;
+
 use std::path::PathBuf;
-use std::process::Command;
 use std::time::Instant;
 
 use elicence_core::keys::{KeyAlgorithm, Signer, SigningKey};
@@ -46,28 +48,7 @@ fn main() {
         .prefix("elicence-hsm-bench")
         .tempdir()
         .expect("temp dir");
-    let tokens = dir.path().join("tokens");
-    std::fs::create_dir(&tokens).expect("token dir");
-    let conf = dir.path().join("softhsm2.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
-            tokens.display()
-        ),
-    )
-    .expect("conf");
-    let out = Command::new("softhsm2-util")
-        .env("SOFTHSM2_CONF", &conf)
-        .args(["--init-token", "--free", "--label", "bench"])
-        .args(["--pin", "1234", "--so-pin", "5678"])
-        .output()
-        .expect("softhsm2-util (scripts/setup.sh installs softhsm2)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let conf = softhsm::init_token(dir.path(), "bench", "1234");
     std::env::set_var("SOFTHSM2_CONF", &conf);
     std::env::set_var("ELICENCE_BENCH_HSM_PIN", "1234");
     let module = std::env::var_os("ELICENCE_PKCS11_MODULE")

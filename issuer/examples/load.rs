@@ -74,16 +74,7 @@ fn main() {
         let deadline = Instant::now() + Duration::from_secs(seconds);
         let o = http_load::drive(&[addr], &token, bodies, connections, Some(deadline)).await;
         println!("suite: eddsa-rdfc-2022 (licences), durability: {durability}");
-        println!(
-            "issued {} in {:.2}s with {connections} connections: {:.0} requests/s; p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; non-201: {}",
-            o.done,
-            o.seconds,
-            o.rate(),
-            o.p50.as_secs_f64() * 1e3,
-            o.p99.as_secs_f64() * 1e3,
-            o.max.as_secs_f64() * 1e3,
-            o.bad,
-        );
+        println!("{connections} connections: {}", o.summary());
     });
     let _ = std::fs::remove_dir_all(&dir);
 }

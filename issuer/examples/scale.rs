@@ -16,6 +16,8 @@
 //! spreads its connections over them as a load balancer would.
 //! Figures: docs/benchmarks.md.
 
+#[path = "support/healthz.rs"]
+mod healthz;
 #[path = "support/http_load.rs"]
 mod http_load;
 
@@ -23,7 +25,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use elicence_core::keys::KeyAlgorithm;
 use elicence_issuer::admin::{self, NewAgency, Scope};
@@ -98,23 +100,6 @@ fn setup(dir: &Path, database: &str) -> (String, String) {
     (text, token)
 }
 
-fn wait_healthy(addr: SocketAddr) {
-    use std::io::{Read, Write};
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if let Ok(mut s) = std::net::TcpStream::connect(addr) {
-            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            let mut out = String::new();
-            let _ = s.read_to_string(&mut out);
-            if out.starts_with("HTTP/1.1 200") {
-                return;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("instance at {addr} did not become healthy");
-}
-
 /// Starts `instances` processes on `database`, drives the bodies through
 /// them, stops them.
 fn run(
@@ -145,7 +130,7 @@ fn run(
             .expect("spawn elicence-issuer");
         running.push(Instance(child));
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
-        wait_healthy(addr);
+        healthz::wait_healthy(addr, Duration::from_secs(60));
         addrs.push(addr);
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -158,16 +143,7 @@ fn run(
 }
 
 fn print(label: &str, o: &Outcome) -> f64 {
-    println!(
-        "{label}: {} issued in {:.2}s: {:.0}/s; p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; non-201: {}",
-        o.done,
-        o.seconds,
-        o.rate(),
-        o.p50.as_secs_f64() * 1e3,
-        o.p99.as_secs_f64() * 1e3,
-        o.max.as_secs_f64() * 1e3,
-        o.bad
-    );
+    println!("{label}: {}", o.summary());
     o.rate()
 }
 

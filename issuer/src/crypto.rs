@@ -137,7 +137,17 @@ fn bad_key() -> IssuerError {
 /// Reads the master key file, refusing one that other users can read or
 /// write: whoever reads it can decrypt every agency's signing key.
 fn read_key_file(path: &Path) -> Result<Zeroizing<String>, IssuerError> {
-    let io_error = |e: std::io::Error| IssuerError::MasterKey(format!("{}: {e}", path.display()));
+    read_secret_file(path, IssuerError::MasterKey)
+}
+
+/// Reads a file holding a secret (the master key, an HSM PIN), refusing one
+/// that other users can access; `error` wraps a message that starts with the
+/// file's path.
+pub(crate) fn read_secret_file(
+    path: &Path,
+    error: impl Fn(String) -> IssuerError,
+) -> Result<Zeroizing<String>, IssuerError> {
+    let io_error = |e: std::io::Error| error(format!("{}: {e}", path.display()));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -146,7 +156,7 @@ fn read_key_file(path: &Path) -> Result<Zeroizing<String>, IssuerError> {
             .permissions()
             .mode();
         if mode & 0o007 != 0 {
-            return Err(IssuerError::MasterKey(format!(
+            return Err(error(format!(
                 "{}: other users may access it (mode {:03o}); run `chmod 600` on it",
                 path.display(),
                 mode & 0o777

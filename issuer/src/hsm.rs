@@ -106,26 +106,7 @@ impl HsmConfig {
 
 /// Reads the PIN file, refusing one that other users can access.
 fn read_pin_file(path: &Path) -> Result<Zeroizing<String>, IssuerError> {
-    let io_error =
-        |e: std::io::Error| IssuerError::Hsm(format!("PIN file {}: {e}", path.display()));
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path)
-            .map_err(io_error)?
-            .permissions()
-            .mode();
-        if mode & 0o007 != 0 {
-            return Err(IssuerError::Hsm(format!(
-                "PIN file {}: other users may access it (mode {:03o}); run `chmod 600` on it",
-                path.display(),
-                mode & 0o777
-            )));
-        }
-    }
-    std::fs::read_to_string(path)
-        .map(Zeroizing::new)
-        .map_err(io_error)
+    crate::crypto::read_secret_file(path, |m| IssuerError::Hsm(format!("PIN file {m}")))
 }
 
 /// One PKCS#11 context per library for the whole process: `C_Initialize`

@@ -244,29 +244,30 @@ fn postgres_dropping_every_connection_gives_503_then_recovers() {
     assert_eq!(svc.get("/healthz", &[]).status, 200);
 }
 
-#[test]
-fn connections_ended_under_load_lose_nothing_acknowledged() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = common::create_test_database(dir.path());
-    let name = url.rsplit('/').next().unwrap().to_string();
-    let config = common::prepare(dir.path(), "");
-    let svc = common::start_with(dir, config);
-    let t = common::token(&svc.config, "bangrak", &[Scope::Issue]);
+/// Four clients issue `per_client` licences each (numbers `PREFIX<client>/<i>`),
+/// sending each request again after the Retry-After of a 503 until it is
+/// acknowledged, while `disrupt` runs. `disrupt` is given a wait: it returns
+/// once `n` licences were acknowledged (or a client stopped), with the
+/// count. Returns the acknowledged ids and how many 503s were answered.
+fn issue_from_four_clients_while(
+    svc: &common::Service,
+    token: &str,
+    prefix: &str,
+    per_client: usize,
+    disrupt: impl FnOnce(&dyn Fn(usize) -> usize),
+) -> (Vec<String>, usize) {
     let acked = std::sync::atomic::AtomicUsize::new(0);
-    let per_client = 60;
-    let (ids, unavailable) = std::thread::scope(|s| {
+    std::thread::scope(|s| {
         let clients: Vec<_> = (0..4)
             .map(|c| {
-                let (svc, t, acked) = (&svc, &t, &acked);
+                let acked = &acked;
                 s.spawn(move || {
                     let mut ids = Vec::new();
                     let mut unavailable = 0;
                     for i in 0..per_client {
-                        let body = common::licence(&format!("L{c}/{i}"));
-                        // Retry the same request until acknowledged, as a
-                        // client honouring Retry-After does.
+                        let body = common::licence(&format!("{prefix}{c}/{i}"));
                         loop {
-                            let r = svc.post_json("/licences", Some(t), &body);
+                            let r = svc.post_json("/licences", Some(token), &body);
                             match r.status {
                                 200 | 201 => {
                                     ids.push(r.json()["id"].as_str().unwrap().to_string());
@@ -274,8 +275,11 @@ fn connections_ended_under_load_lose_nothing_acknowledged() {
                                     break;
                                 }
                                 503 => {
+                                    let p = r.problem(503);
+                                    assert!(p["type"].as_str().unwrap().ends_with("#unavailable"));
                                     assert_eq!(r.header("retry-after"), Some("1"));
                                     unavailable += 1;
+                                    std::thread::sleep(Duration::from_millis(100));
                                 }
                                 other => panic!("{other}: {}", r.body),
                             }
@@ -285,24 +289,13 @@ fn connections_ended_under_load_lose_nothing_acknowledged() {
                 })
             })
             .collect();
-        // While they issue, PostgreSQL ends every connection three times.
-        let mut admin =
-            postgres::Client::connect(&common::pg_admin_url(), postgres::NoTls).unwrap();
-        for round in 1..=3 {
-            while acked.load(std::sync::atomic::Ordering::SeqCst) < round * per_client {
-                if clients.iter().any(|c| c.is_finished()) {
-                    break; // a client failed (its join below says why)
-                }
-                std::thread::yield_now();
+        disrupt(&|n| loop {
+            let now = acked.load(std::sync::atomic::Ordering::SeqCst);
+            if now >= n || clients.iter().any(|c| c.is_finished()) {
+                return now; // a finished client failed (its join below says why) or is done
             }
-            admin
-                .query(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                     WHERE datname = $1 AND pid <> pg_backend_pid()",
-                    &[&name],
-                )
-                .unwrap();
-        }
+            std::thread::sleep(Duration::from_millis(5));
+        });
         let mut ids = Vec::new();
         let mut unavailable = 0;
         for c in clients {
@@ -311,10 +304,13 @@ fn connections_ended_under_load_lose_nothing_acknowledged() {
             unavailable += u;
         }
         (ids, unavailable)
-    });
-    assert_eq!(ids.len(), 4 * per_client);
+    })
+}
+
+/// Every acknowledged licence is stored exactly once, and nothing else is.
+fn assert_stored_exactly_once(svc: &common::Service, ids: &[String]) {
     let conn = store::open(&svc.config.database, svc.config.durability).unwrap();
-    for id in &ids {
+    for id in ids {
         let n: i64 = conn
             .query_one(
                 "SELECT COUNT(*) FROM credentials WHERE id = ?1",
@@ -330,7 +326,35 @@ fn connections_ended_under_load_lose_nothing_acknowledged() {
         .unwrap()
         .get(0)
         .unwrap();
-    assert_eq!(total, (4 * per_client) as i64);
+    assert_eq!(total, ids.len() as i64);
+}
+
+#[test]
+fn connections_ended_under_load_lose_nothing_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = common::create_test_database(dir.path());
+    let name = url.rsplit('/').next().unwrap().to_string();
+    let config = common::prepare(dir.path(), "");
+    let svc = common::start_with(dir, config);
+    let t = common::token(&svc.config, "bangrak", &[Scope::Issue]);
+    let per_client = 60;
+    let (ids, unavailable) = issue_from_four_clients_while(&svc, &t, "L", per_client, |acked| {
+        // While they issue, PostgreSQL ends every connection three times.
+        let mut admin =
+            postgres::Client::connect(&common::pg_admin_url(), postgres::NoTls).unwrap();
+        for round in 1..=3 {
+            acked(round * per_client);
+            admin
+                .query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                     WHERE datname = $1 AND pid <> pg_backend_pid()",
+                    &[&name],
+                )
+                .unwrap();
+        }
+    });
+    assert_eq!(ids.len(), 4 * per_client);
+    assert_stored_exactly_once(&svc, &ids);
     eprintln!("503 answers while connections were ended: {unavailable}");
 }
 
@@ -476,86 +500,21 @@ fn postgres_restarted_under_load_loses_nothing_acknowledged() {
     let config = common::prepare(dir.path(), "");
     let svc = common::start_with(dir, config);
     let t = common::token(&svc.config, "bangrak", &[Scope::Issue]);
-    let acked = std::sync::atomic::AtomicUsize::new(0);
     let per_client = 50;
-    let (ids, unavailable) = std::thread::scope(|s| {
-        let clients: Vec<_> = (0..4)
-            .map(|c| {
-                let (svc, t, acked) = (&svc, &t, &acked);
-                s.spawn(move || {
-                    let mut ids = Vec::new();
-                    let mut unavailable = 0;
-                    for i in 0..per_client {
-                        let body = common::licence(&format!("R{c}/{i}"));
-                        // The same request again until acknowledged, after
-                        // the Retry-After the 503 asks for.
-                        loop {
-                            let r = svc.post_json("/licences", Some(t), &body);
-                            match r.status {
-                                200 | 201 => {
-                                    ids.push(r.json()["id"].as_str().unwrap().to_string());
-                                    acked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                                    break;
-                                }
-                                503 => {
-                                    let p = r.problem(503);
-                                    assert!(p["type"].as_str().unwrap().ends_with("#unavailable"));
-                                    assert_eq!(r.header("retry-after"), Some("1"));
-                                    unavailable += 1;
-                                    std::thread::sleep(Duration::from_millis(100));
-                                }
-                                other => panic!("{other}: {}", r.body),
-                            }
-                        }
-                    }
-                    (ids, unavailable)
-                })
-            })
-            .collect();
+    let (ids, unavailable) = issue_from_four_clients_while(&svc, &t, "R", per_client, |acked| {
         // A crash after a quarter of the licences, a clean restart at half.
         for (quarter, mode) in [(1, "immediate"), (2, "fast")] {
-            while acked.load(std::sync::atomic::Ordering::SeqCst) < quarter * per_client {
-                if clients.iter().any(|c| c.is_finished()) {
-                    break; // a client failed (its join below says why)
-                }
-                std::thread::sleep(Duration::from_millis(5));
-            }
             // The restart must come while clients are still issuing.
-            let before = acked.load(std::sync::atomic::Ordering::SeqCst);
+            let before = acked(quarter * per_client);
             assert!(
                 before < 4 * per_client,
                 "the {mode} restart came after the load"
             );
             pg.restart(mode);
         }
-        let mut ids = Vec::new();
-        let mut unavailable = 0;
-        for c in clients {
-            let (i, u) = c.join().unwrap();
-            ids.extend(i);
-            unavailable += u;
-        }
-        (ids, unavailable)
     });
     assert_eq!(ids.len(), 4 * per_client);
-    let conn = store::open(&svc.config.database, svc.config.durability).unwrap();
-    for id in &ids {
-        let n: i64 = conn
-            .query_one(
-                "SELECT COUNT(*) FROM credentials WHERE id = ?1",
-                &[id.as_str().into()],
-            )
-            .unwrap()
-            .get(0)
-            .unwrap();
-        assert_eq!(n, 1, "{id}: acknowledged, stored once");
-    }
-    let total: i64 = conn
-        .query_one("SELECT COUNT(*) FROM credentials", &[])
-        .unwrap()
-        .get(0)
-        .unwrap();
-    assert_eq!(total, (4 * per_client) as i64);
+    assert_stored_exactly_once(&svc, &ids);
     assert_eq!(svc.get("/healthz", &[]).status, 200);
     eprintln!("503 answers across two PostgreSQL restarts: {unavailable}");
 }

@@ -13,6 +13,8 @@
 //! PostgreSQL with `ELICENCE_TEST_DATABASE=postgres`.
 
 mod common;
+#[path = "../examples/support/softhsm.rs"]
+mod softhsm;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -36,18 +38,6 @@ const TOKEN: &str = "elicence-test";
 const PIN: &str = "31415926";
 const PIN_VAR: &str = "ELICENCE_TEST_HSM_PIN";
 
-/// examples/licence.json numbered `number`, valid from now for a year.
-fn licence(number: &str) -> Value {
-    use time::format_description::well_known::Rfc3339;
-    let now = time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap();
-    let mut v = common::licence(number);
-    v["validFrom"] = json!(now.format(&Rfc3339).unwrap());
-    v["validUntil"] = json!((now + time::Duration::days(365)).format(&Rfc3339).unwrap());
-    v
-}
-
 /// The SoftHSM2 library: Debian's path, or `ELICENCE_TEST_PKCS11_MODULE`.
 fn module() -> PathBuf {
     let path = std::env::var_os("ELICENCE_TEST_PKCS11_MODULE")
@@ -63,29 +53,7 @@ fn module() -> PathBuf {
 
 /// A SoftHSM2 configuration and token folder in `dir`, with one token.
 fn init_token(dir: &Path) -> PathBuf {
-    let tokens = dir.join("tokens");
-    std::fs::create_dir(&tokens).unwrap();
-    let conf = dir.join("softhsm2.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
-            tokens.display()
-        ),
-    )
-    .unwrap();
-    let out = Command::new("softhsm2-util")
-        .env("SOFTHSM2_CONF", &conf)
-        .args(["--init-token", "--free", "--label", TOKEN])
-        .args(["--pin", PIN, "--so-pin", "27182818"])
-        .output()
-        .expect("softhsm2-util: run scripts/setup.sh (it installs softhsm2)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    conf
+    softhsm::init_token(dir, TOKEN, PIN)
 }
 
 fn hsm_section(agencies: &[&str], label: &str, pin_var: &str) -> String {
@@ -220,7 +188,7 @@ fn issue_and_verify(svc: &Service) {
     // Ed25519 in the HSM: a licence through /licences (eddsa-rdfc-2022),
     // its status list (signed by the HSM too) and the JWT representation.
     let t = token(&svc.config, "hsm-ed", &[Scope::Issue]);
-    let r = svc.post_json("/licences", Some(&t), &licence("HSM/ED/1"));
+    let r = svc.post_json("/licences", Some(&t), &common::licence("HSM/ED/1"));
     assert_eq!(r.status, 201, "{}", r.body);
     let vc = r.json();
     assert_eq!(vc["proof"]["cryptosuite"], "eddsa-rdfc-2022");
@@ -235,22 +203,12 @@ fn issue_and_verify(svc: &Service) {
         .into_iter()
         .enumerate()
     {
-        let r = svc.post_json(
-            "/credentials/issue",
-            Some(&t),
-            &json!({
-                "credential": {
-                    "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
-                    "id": format!("urn:uuid:7d0b8f9e-0000-4000-8000-00000000000{n}"),
-                    "type": ["VerifiableCredential", "ExampleCredential"],
-                    "credentialSubject": {"id": "did:example:abc", "name": "สมหญิง"}
-                },
-                "options": {"cryptosuite": suite}
-            }),
+        let vc = issue_example(
+            svc,
+            &t,
+            &format!("urn:uuid:7d0b8f9e-0000-4000-8000-00000000000{n}"),
+            suite,
         );
-        assert_eq!(r.status, 201, "{suite}: {}", r.body);
-        let vc = r.json();
-        let vc = vc.get("verifiableCredential").cloned().unwrap_or(vc);
         assert_eq!(vc["proof"]["cryptosuite"], suite);
         let proofs = elicence_core::proof::verify(&vc, &resolver, "assertionMethod", None)
             .unwrap_or_else(|e| panic!("{suite}: {e}"));
@@ -277,22 +235,12 @@ fn issue_and_verify(svc: &Service) {
         "admin:test",
     )
     .unwrap();
-    let r = svc.post_json(
-        "/credentials/issue",
-        Some(&t),
-        &json!({
-            "credential": {
-                "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
-                "id": "urn:uuid:7d0b8f9e-0000-4000-8000-000000000384",
-                "type": ["VerifiableCredential", "ExampleCredential"],
-                "credentialSubject": {"id": "did:example:abc", "name": "สมหญิง"}
-            },
-            "options": {"cryptosuite": "ecdsa-jcs-2019"}
-        }),
+    let vc = issue_example(
+        svc,
+        &t,
+        "urn:uuid:7d0b8f9e-0000-4000-8000-000000000384",
+        "ecdsa-jcs-2019",
     );
-    assert_eq!(r.status, 201, "{}", r.body);
-    let vc = r.json();
-    let vc = vc.get("verifiableCredential").cloned().unwrap_or(vc);
     let signature = bs58::decode(&vc["proof"]["proofValue"].as_str().unwrap()[1..])
         .into_vec()
         .unwrap();
@@ -301,6 +249,27 @@ fn issue_and_verify(svc: &Service) {
     let resolver = OfflineResolver::with_documents(vec![doc]).unwrap();
     let proofs = elicence_core::proof::verify(&vc, &resolver, "assertionMethod", None).unwrap();
     assert!(proofs[0].verification_method.contains("#z82"), "{proofs:?}");
+}
+
+/// Issues a small example credential `id` through the VC API with `suite`;
+/// returns the signed credential.
+fn issue_example(svc: &Service, token: &str, id: &str, suite: &str) -> Value {
+    let r = svc.post_json(
+        "/credentials/issue",
+        Some(token),
+        &json!({
+            "credential": {
+                "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+                "id": id,
+                "type": ["VerifiableCredential", "ExampleCredential"],
+                "credentialSubject": {"id": "did:example:abc", "name": "สมหญิง"}
+            },
+            "options": {"cryptosuite": suite}
+        }),
+    );
+    assert_eq!(r.status, 201, "{suite}: {}", r.body);
+    let vc = r.json();
+    vc.get("verifiableCredential").cloned().unwrap_or(vc)
 }
 
 /// The private keys are sensitive and were never extractable: asking the
@@ -374,7 +343,7 @@ fn concurrent_issuance_shares_the_session_pool(svc: &Service) {
                             let r = svc.post_json(
                                 "/licences",
                                 Some(t),
-                                &licence(&format!("HSM/C/{worker}/{i}")),
+                                &common::licence(&format!("HSM/C/{worker}/{i}")),
                             );
                             assert_eq!(r.status, 201, "{}", r.body);
                             r.json()
@@ -408,7 +377,7 @@ fn rotation_leaves_hsm_keys_working(svc: &Service, parent: &Path) -> Service {
     assert_eq!(count, 2, "the two software agencies' keys, not the HSM's");
     // The running instance keeps signing with the HSM key.
     let t = token(&config, "hsm-ed", &[Scope::Issue]);
-    let r = svc.post_json("/licences", Some(&t), &licence("HSM/R/1"));
+    let r = svc.post_json("/licences", Some(&t), &common::licence("HSM/R/1"));
     assert_eq!(r.status, 201, "{}", r.body);
 
     // A second instance on the same database and the new master key.
@@ -424,11 +393,11 @@ fn rotation_leaves_hsm_keys_working(svc: &Service, parent: &Path) -> Service {
     let mut config = config;
     config.master_key.file = Some(master_file);
     let restarted = start_with(dir, config);
-    let r = restarted.post_json("/licences", Some(&t), &licence("HSM/R/2"));
+    let r = restarted.post_json("/licences", Some(&t), &common::licence("HSM/R/2"));
     assert_eq!(r.status, 201, "{}", r.body);
     verdict(&restarted, "hsm-ed", &r.json());
     let soft = token(&restarted.config, "bangrak", &[Scope::Issue]);
-    let r = restarted.post_json("/licences", Some(&soft), &licence("SOFT/R/2"));
+    let r = restarted.post_json("/licences", Some(&soft), &common::licence("SOFT/R/2"));
     assert_eq!(r.status, 201, "{}", r.body);
     restarted
 }

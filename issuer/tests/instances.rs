@@ -193,38 +193,7 @@ fn agencies_keys_and_tokens_changed_once_are_seen_by_all_instances() {
     }
     // A new agency and a rotated key show on every instance without restart.
     let master = elicence_issuer::crypto::MasterKey::load(&config.master_key).unwrap();
-    admin::add_agency(
-        &mut conn,
-        &master,
-        config.origin(),
-        &admin::NewAgency {
-            code: "phuket",
-            name_th: "เทศบาลนครภูเก็ต",
-            name_en: "Phuket City Municipality",
-            algorithm: elicence_core::keys::KeyAlgorithm::Ed25519,
-            did_method: Default::default(),
-        },
-        "admin:test",
-    )
-    .unwrap();
-    let key = admin::add_key(
-        &mut conn,
-        &master,
-        "bangrak",
-        elicence_core::keys::KeyAlgorithm::Ed25519,
-        time::OffsetDateTime::now_utc(),
-        None,
-        "admin:test",
-    )
-    .unwrap();
-    let summary = admin::agency_summary(&conn, config.origin(), "bangrak").unwrap();
-    let multikey = summary
-        .keys
-        .iter()
-        .find(|k| k.id == key)
-        .unwrap()
-        .public_multikey
-        .clone();
+    let multikey = common::add_phuket_and_a_bangrak_key(&mut conn, &master, config.origin());
     let mut documents = HashSet::new();
     for svc in &services {
         assert_eq!(svc.get("/agencies/phuket/did.json", &[]).status, 200);

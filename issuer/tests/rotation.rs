@@ -218,37 +218,7 @@ fn master_key_rotates_under_load_and_running_instances_follow_without_restart() 
 
         // An agency and a key added under the new master key reach both
         // running instances; instance 1 adopts the new master key then.
-        admin::add_agency(
-            &mut conn,
-            &new,
-            config.origin(),
-            &admin::NewAgency {
-                code: "phuket",
-                name_th: "เทศบาลนครภูเก็ต",
-                name_en: "Phuket City Municipality",
-                algorithm: elicence_core::keys::KeyAlgorithm::Ed25519,
-                did_method: Default::default(),
-            },
-            "admin:test",
-        )
-        .unwrap();
-        let key = admin::add_key(
-            &mut conn,
-            &new,
-            "bangrak",
-            elicence_core::keys::KeyAlgorithm::Ed25519,
-            time::OffsetDateTime::now_utc(),
-            None,
-            "admin:test",
-        )
-        .unwrap();
-        let multikey = admin::agency_summary(&conn, config.origin(), "bangrak")
-            .unwrap()
-            .keys
-            .into_iter()
-            .find(|k| k.id == key)
-            .unwrap()
-            .public_multikey;
+        let multikey = common::add_phuket_and_a_bangrak_key(&mut conn, &new, config.origin());
         let phuket = token(&config, "phuket", &[Scope::Issue]);
         for (n, url) in urls.iter().enumerate() {
             let vc = issue(url, &phuket, &format!("PHUKET-{n}/2569")).unwrap();

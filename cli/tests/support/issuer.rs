@@ -1,11 +1,10 @@
 //! A real `elicence serve` for the CLI tests that talk to the service
 //! (service_cli, wallet_cli): one place starts it, another stops it.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A running issuer service in its own scratch folder, with agency `bangrak`;
 /// killed (and its folder removed) when dropped.
@@ -89,17 +88,6 @@ pub fn start(public_url: impl Fn(u16) -> String) -> Issuer {
         addr,
         child,
     };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(mut s) = TcpStream::connect(addr) {
-            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            let mut out = String::new();
-            let _ = s.read_to_string(&mut out);
-            if out.starts_with("HTTP/1.1 200") {
-                return issuer;
-            }
-        }
-        assert!(Instant::now() < deadline, "the service did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    super::healthz::wait_healthy(addr, Duration::from_secs(30));
+    issuer
 }

@@ -2,6 +2,8 @@
 // Each test binary uses part of these helpers.
 #![allow(dead_code)]
 
+#[path = "../../../issuer/examples/support/healthz.rs"]
+pub mod healthz;
 pub mod issuer;
 
 use std::ops::Deref;
@@ -36,30 +38,12 @@ pub fn scratch(name: &str) -> TestDir {
     )
 }
 
+#[path = "../../../issuer/tests/common/licence_data.rs"]
+mod licence_data;
+
 /// examples/licence.json as the issuer service takes it (no issuer block),
-/// numbered `number`, its term running from a day ago for a year: the service
-/// judges licences on the real clock, and the example's own term ends on
-/// 2026-12-31.
+/// numbered `number`, its term running from a day ago for a year (fixed once
+/// per test process): the service judges licences on the real clock.
 pub fn service_licence(number: &str) -> serde_json::Value {
-    use time::format_description::well_known::Rfc3339;
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/licence.json");
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    v.as_object_mut().unwrap().remove("issuer");
-    v["licenceNumber"] = serde_json::json!(number);
-    // Fixed once per test process: a replayed request must be the same request.
-    static TERM: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
-    let (from, until) = TERM.get_or_init(|| {
-        let now = time::OffsetDateTime::now_utc()
-            .replace_nanosecond(0)
-            .unwrap();
-        let stamp = |t: time::OffsetDateTime| t.format(&Rfc3339).unwrap();
-        (
-            stamp(now - time::Duration::days(1)),
-            stamp(now + time::Duration::days(365)),
-        )
-    });
-    v["validFrom"] = serde_json::json!(from);
-    v["validUntil"] = serde_json::json!(until);
-    v
+    licence_data::licence(number)
 }

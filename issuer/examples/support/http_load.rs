@@ -32,6 +32,20 @@ impl Outcome {
     pub fn rate(&self) -> f64 {
         self.done as f64 / self.seconds
     }
+
+    /// One line: count, wall time, rate, p50/p99/max latency, non-201 answers.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} issued in {:.2}s: {:.0}/s; p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; non-201: {}",
+            self.done,
+            self.seconds,
+            self.rate(),
+            self.p50.as_secs_f64() * 1e3,
+            self.p99.as_secs_f64() * 1e3,
+            self.max.as_secs_f64() * 1e3,
+            self.bad
+        )
+    }
 }
 
 /// `count` copies of examples/licence.json (issuer block removed, the

@@ -17,6 +17,15 @@ use elicence_issuer::server::{build_state, serve_on, AppState};
 use elicence_issuer::{store, Config};
 use serde_json::Value;
 
+#[path = "../../examples/support/healthz.rs"]
+mod healthz;
+mod licence_data;
+// Each test binary uses part of the harness, so some re-exports go unused.
+#[allow(unused_imports)]
+pub use healthz::wait_healthy;
+#[allow(unused_imports)]
+pub use licence_data::{licence, term_around_now};
+
 pub const ORIGIN: &str = "https://licence.example.go.th";
 
 pub struct Service {
@@ -348,42 +357,6 @@ impl Service {
     }
 }
 
-/// examples/licence.json without its issuer block (the service fills it in),
-/// its term running from yesterday for a year: the service judges licences on
-/// the real clock, and the example's own term ends on 2026-12-31.
-pub fn licence(number: &str) -> Value {
-    let text = std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/licence.json"),
-    )
-    .unwrap();
-    let mut v: Value = serde_json::from_str(&text).unwrap();
-    v.as_object_mut().unwrap().remove("issuer");
-    v["licenceNumber"] = Value::String(number.to_string());
-    term_around_now(&mut v);
-    v
-}
-
-/// Sets `validFrom` to a day before this test process started and
-/// `validUntil` to a year after, so a test that issues through the real clock
-/// passes in any year. The term is fixed once per process: a replayed request
-/// must be the same request.
-pub fn term_around_now(licence: &mut Value) {
-    use time::format_description::well_known::Rfc3339;
-    static TERM: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
-    let (from, until) = TERM.get_or_init(|| {
-        let now = time::OffsetDateTime::now_utc()
-            .replace_nanosecond(0)
-            .unwrap();
-        let stamp = |t: time::OffsetDateTime| t.format(&Rfc3339).unwrap();
-        (
-            stamp(now - time::Duration::days(1)),
-            stamp(now + time::Duration::days(365)),
-        )
-    });
-    licence["validFrom"] = Value::String(from.clone());
-    licence["validUntil"] = Value::String(until.clone());
-}
-
 /// The local path of a licence IRI.
 pub fn iri_path(iri: &str) -> String {
     let uri = elicence_core::licence::LicenceIri::parse(iri)
@@ -479,21 +452,43 @@ impl Drop for LoggedServe {
     }
 }
 
-/// Waits until the service at `addr` answers `/healthz` with 200, at most
-/// `limit`.
-pub fn wait_healthy(addr: SocketAddr, limit: std::time::Duration) {
-    use std::io::{Read, Write};
-    let deadline = std::time::Instant::now() + limit;
-    while std::time::Instant::now() < deadline {
-        if let Ok(mut s) = std::net::TcpStream::connect(addr) {
-            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            let mut out = String::new();
-            let _ = s.read_to_string(&mut out);
-            if out.starts_with("HTTP/1.1 200") {
-                return;
-            }
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("service did not become healthy");
+/// What a running instance must pick up without restart: a new agency
+/// (`phuket`) and a new signing key for `bangrak`, both made under `master`
+/// by another process's admin connection. Returns the new key's multikey.
+pub fn add_phuket_and_a_bangrak_key(
+    conn: &mut store::Connection,
+    master: &MasterKey,
+    origin: &str,
+) -> String {
+    admin::add_agency(
+        conn,
+        master,
+        origin,
+        &NewAgency {
+            code: "phuket",
+            name_th: "เทศบาลนครภูเก็ต",
+            name_en: "Phuket City Municipality",
+            algorithm: KeyAlgorithm::Ed25519,
+            did_method: Default::default(),
+        },
+        "admin:test",
+    )
+    .unwrap();
+    let key = admin::add_key(
+        conn,
+        master,
+        "bangrak",
+        KeyAlgorithm::Ed25519,
+        time::OffsetDateTime::now_utc(),
+        None,
+        "admin:test",
+    )
+    .unwrap();
+    admin::agency_summary(conn, origin, "bangrak")
+        .unwrap()
+        .keys
+        .into_iter()
+        .find(|k| k.id == key)
+        .unwrap()
+        .public_multikey
 }
